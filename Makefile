@@ -1,0 +1,64 @@
+# forcebook — `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PERIOD ?= 2019-12
+PARAMS := params/$(PERIOD).yml
+TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex latexmk fonts-freefont-otf
+
+.PHONY: help setup tex demo-data report report-all test test-fast notebooks bench clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "  variables: PERIOD=$(PERIOD) (a file params/<PERIOD>.yml)"
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+tex: ## install the LaTeX packages for the PDF (Debian, as root), or say how
+	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null; then \
+	  echo "tex: xelatex and latexmk found"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "tex: installing $(TEX_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	else \
+	  echo "tex: xelatex not found; the PDF will be skipped. To get it, run:"; \
+	  echo "  sudo apt-get install --no-install-recommends $(TEX_PACKAGES)"; \
+	fi
+
+data/demo/.complete: $(VENV)/.installed
+	$(PY) -m lib demo-data
+
+setup: $(VENV)/.installed tex data/demo/.complete ## create .venv, install everything, generate the demo data
+
+demo-data: $(VENV)/.installed ## (re)generate the seeded demo data in data/demo/
+	$(PY) -m lib demo-data
+
+report: setup ## build the book for PERIOD (default 2019-12) into _build/<PERIOD>/
+	$(PY) -m lib build --params $(PARAMS)
+
+report-all: setup ## build every period in params/
+	@for p in params/[0-9][0-9][0-9][0-9]-[0-9][0-9].yml; do $(PY) -m lib build --params $$p; done
+
+test: setup ## run every test: unit, data, failure drills, nbval and an end-to-end build
+	$(PY) -m pytest tests
+	$(PY) -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+test-fast: setup ## unit tests only (skips end-to-end builds)
+	$(PY) -m pytest tests -m "not build"
+
+notebooks: setup ## re-execute notebooks/ for the default period and store their outputs (for nbval)
+	$(PY) -m lib refresh-notebooks
+
+bench: setup ## time a full period build and each stage
+	$(PY) bench/bench_build.py --params $(PARAMS)
+
+clean: ## remove built books (keeps .venv and data)
+	rm -rf _build

@@ -1,0 +1,241 @@
+"""Build one period's book: params → executed notebooks → HTML + PDF in ``_build/<period>/``.
+
+Stages, each timed and reported as it runs:
+
+1. validate the params (:mod:`lib.params`) and check every input file against its contract;
+2. stage the book source (``_config.yml`` with the period's title, ``_toc.yml``, ``book/``) in
+   ``_build/.staging/<period>-<pid>/``;
+3. execute each chapter notebook named in ``_toc.yml`` with papermill, injecting ``period`` and
+   ``params_path``, into the staging folder (``notebooks/`` is never modified);
+4. write the generated pages (input contracts, provenance);
+5. build the HTML with Jupyter Book, Sphinx ``-n -W --keep-going`` (a warning fails the build);
+6. build the PDF with xelatex (skipped, and said so, when TeX is not installed);
+7. swap the finished build into ``_build/<period>/`` and rewrite ``_build/index.html``.
+
+A failure at any stage leaves the previous build of the period untouched (see :mod:`lib.publish`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from . import ROOT
+from .contracts import contracts_markdown
+from .errors import BuildError
+from .loading import load_all
+from .params import Params, display_path, load_params
+from .provenance import collect, markdown
+from .publish import BUILD_DIR, STAGING, clean_stale, swap_in, write_index
+
+GENERATED_MARK = "<!-- generated at build time -->"
+
+
+def chapter_notebooks(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
+    """Notebook files (``notebooks/<name>``, no suffix) named in ``_toc.yml``, in book order."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            f = node.get("file")
+            if isinstance(f, str) and f.startswith("notebooks/"):
+                found.append(f.removesuffix(".ipynb"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(toc)
+    return found
+
+
+def period_label(period: str) -> str:
+    """'2019-12' → 'December 2019'."""
+    return dt.date(int(period[:4]), int(period[5:]), 1).strftime("%B %Y")
+
+
+def pdf_name(params: Params) -> str:
+    """File name of the period's PDF."""
+    return f"forcebook-{params.period}.pdf"
+
+
+def stage_source(params: Params, src: Path) -> None:
+    """Copy the book source into ``src`` with the period's title and substitutions."""
+    src.mkdir(parents=True)
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    label = period_label(params.period)
+    config["title"] = f"{params.title}: {label}"
+    config["author"] = params.force_name
+    config.setdefault("latex", {}).setdefault("latex_documents", {})["targetname"] = "book.tex"
+    # The PDF title page shows `today`: make it the period, never the build date.
+    config.setdefault("sphinx", {}).setdefault("config", {})["today"] = label
+    subs = config.setdefault("parse", {}).setdefault("myst_substitutions", {})
+    subs.update({"period": params.period, "period_label": label, "force_name": params.force_name})
+    (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    shutil.copy2(ROOT / "_toc.yml", src / "_toc.yml")
+    shutil.copytree(ROOT / "book", src / "book")
+    (src / "notebooks").mkdir()
+
+
+def fill_generated(page: Path, body: str) -> None:
+    """Replace the generated-content mark in a staged page with ``body``."""
+    text = page.read_text(encoding="utf-8")
+    if GENERATED_MARK not in text:
+        raise BuildError(f"{display_path(page)}: missing the mark {GENERATED_MARK!r} where generated content goes")
+    page.write_text(text.replace(GENERATED_MARK, body), encoding="utf-8")
+
+
+def execute_notebook(name: str, src: Path, params: Params, source_root: Path = ROOT) -> None:
+    """Run ``<source_root>/<name>.ipynb`` with papermill into the staging folder ``src``.
+
+    Raises
+    ------
+    BuildError
+        A cell raised: the message names the notebook, the cell and the error.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    source = source_root / f"{name}.ipynb"
+    target = src / f"{name}.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(source), str(target),
+            parameters={"period": params.period, "params_path": display_path(params.source_file)},
+            kernel_name="python3", progress_bar=False, cwd=str(src / "notebooks"),
+            request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        raise BuildError(
+            f"{name}.ipynb failed in cell {exc.cell_index} of the executed notebook (In [{exc.exec_count}]): "
+            f"{exc.ename}: {exc.evalue}"
+        ) from None
+
+
+def _jupyter_book(src: Path, out: Path, builder: str, log: Path) -> None:
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(src),
+           "--path-output", str(out), "--builder", builder, "-n", "-W", "--keep-going"]
+    with open(log, "w", encoding="utf-8") as handle:
+        result = subprocess.run(cmd, stdout=handle, stderr=subprocess.STDOUT, cwd=src)
+    if result.returncode != 0:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        warnings = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
+        shown = "\n".join((warnings or lines)[-15:])
+        raise BuildError(f"Jupyter Book ({builder}) failed; the full log is kept as "
+                         f"{display_path(_failed_dir(src) / log.name)}:\n{shown}")
+
+
+def _failed_dir(src: Path) -> Path:
+    """Where a failed run keeps its logs and executed notebooks: ``_build/.failed/<period>/``."""
+    return BUILD_DIR / ".failed" / src.parent.name.rsplit("-", 1)[0]
+
+
+def _keep_failure(work: Path) -> Path:
+    failed = _failed_dir(work / "src")
+    shutil.rmtree(failed, ignore_errors=True)
+    failed.mkdir(parents=True)
+    for path in list(work.glob("*.log")) + list((work / "src" / "notebooks").glob("*.ipynb")):
+        shutil.copy2(path, failed / path.name)
+    return failed
+
+
+def tex_available() -> bool:
+    """True when xelatex and latexmk are on PATH."""
+    return bool(shutil.which("xelatex") and shutil.which("latexmk"))
+
+
+def build(params_path: str | Path, *, pdf: bool = True, say: Callable[[str], None] = print) -> Path:
+    """Build one period; return its folder in ``_build``.
+
+    Raises
+    ------
+    ParamsError, DataError
+        Before anything is written.
+    BuildError
+        A notebook or the book build failed; the previous build of the period is untouched.
+    """
+    started_wall = dt.datetime.now(dt.timezone.utc).astimezone()
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    notebooks = chapter_notebooks()
+    do_pdf = pdf and tex_available()
+    steps = 4 + len(notebooks) + (1 if do_pdf else 0)
+    step = 0
+
+    def stage(label: str):
+        nonlocal step
+        step += 1
+        say(f"[{step}/{steps}] {label}")
+        return time.perf_counter()
+
+    t = stage("checking params and input files")
+    params = load_params(params_path)
+    loaded = load_all(params)
+    aside = sum(x.rows_defective for x in loaded.values())
+    say(f"      {len(loaded)} input files valid; {aside:,} row(s) set aside with defects "
+        f"(listed in the data chapter)")
+    timings["checks"] = time.perf_counter() - t
+
+    BUILD_DIR.mkdir(exist_ok=True)
+    clean_stale(BUILD_DIR)
+    work = BUILD_DIR / STAGING / f"{params.period}-{os.getpid()}"
+    src, out = work / "src", work / "out"
+    try:
+        t = stage(f"staging the book source for {params.period}")
+        stage_source(params, src)
+        timings["staging"] = time.perf_counter() - t
+        t = time.perf_counter()
+        for i, name in enumerate(notebooks, 1):
+            t_nb = stage(f"executing {name}.ipynb ({i} of {len(notebooks)})")
+            execute_notebook(name, src, params)
+            say(f"      done in {time.perf_counter() - t_nb:.1f} s")
+        timings["notebooks"] = time.perf_counter() - t
+        info = collect(params, started_wall)
+        fill_generated(src / "book" / "contracts.md", contracts_markdown())
+        fill_generated(src / "book" / "provenance.md", markdown(info, timings))
+
+        t = stage("building the HTML book (Sphinx -n -W --keep-going)")
+        _jupyter_book(src, out, "html", work / "html.log")
+        timings["html"] = time.perf_counter() - t
+        final = work / "final"
+        final.mkdir()
+        shutil.copytree(out / "_build" / "html", final / "html")
+        info["pdf"] = None
+        if do_pdf:
+            t = stage("building the PDF (xelatex)")
+            _jupyter_book(src, out, "pdflatex", work / "pdf.log")
+            shutil.copy2(out / "_build" / "latex" / "book.pdf", final / pdf_name(params))
+            info["pdf"] = pdf_name(params)
+            timings["pdf"] = time.perf_counter() - t
+        elif pdf:
+            say("      PDF skipped: xelatex/latexmk not found (run `make tex` to install them)")
+
+        stage(f"publishing _build/{params.period}/ and _build/index.html")
+        info["build_finished"] = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+        info["seconds"] = {k: round(v, 2) for k, v in timings.items()}
+        info["seconds"]["total"] = round(time.perf_counter() - t0, 2)
+        (final / "provenance.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
+        target = BUILD_DIR / params.period
+        swap_in(final, target)
+        write_index(BUILD_DIR)
+    except BuildError:
+        failed = _keep_failure(work)
+        say(f"      nothing was published; _build/{params.period}/ is as it was. "
+            f"Logs and executed notebooks: {display_path(failed)}/")
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    say(f"built {display_path(target)}/ in {time.perf_counter() - t0:.1f} s "
+        f"(HTML: {display_path(target)}/html/index.html"
+        + (f", PDF: {display_path(target)}/{pdf_name(params)}" if do_pdf else "") + ")")
+    return target

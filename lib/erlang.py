@@ -1,0 +1,214 @@
+"""Erlang C queueing: service level, speed of answer, occupancy and agents required.
+
+Vectorised over numpy arrays and pandas Series (scalars work too); times are in seconds.
+
+Erlang C models calls that overlap (several callers at once), wait in one queue in arrival order,
+and never hang up (M/M/N). Offered load in Erlangs is ``A = calls * aht_seconds / interval_seconds``.
+The probability of waiting is computed from the Erlang B recursion
+
+    B(0) = 1,  B(n) = A B(n-1) / (n + A B(n-1)),    C(N, A) = N B(N) / (N - A (1 - B(N)))
+
+which involves no factorials or powers, so it is exact and stable from 0.01 to thousands of
+Erlangs (Cooper 1981, section 3.4). We write it ourselves because the libraries that offer it
+(pyworkforce, erlang) loop in Python per interval and use ``math.factorial`` or powers of A that
+overflow above ~170 agents; this module computes a year of hourly intervals in one array pass.
+
+References
+----------
+Cooper, R. B. (1981). *Introduction to Queueing Theory*, 2nd ed., North Holland, ch. 3.
+Gans, N., Koole, G. & Mandelbaum, A. (2003). Telephone call centers: tutorial, review, and research
+prospects. *Manufacturing & Service Operations Management* 5(2), 79-141.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import ModelError
+
+# A value within this relative distance of a whole number is taken to be that whole number before a
+# ceiling, so that 21 / (1 - 0.3) = 30.000000000000004 gives 30, not 31.
+_WHOLE_TOLERANCE = 1e-9
+
+
+def _array(value, name: str, *, positive: bool = False, nonnegative: bool = False) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if np.isnan(arr).any():
+        raise ModelError(f"{name} contains NaN; give a number")
+    if positive and (arr <= 0).any():
+        raise ModelError(f"{name} = {arr[arr <= 0].flat[0]:g}: must be > 0")
+    if nonnegative and (arr < 0).any():
+        raise ModelError(f"{name} = {arr[arr < 0].flat[0]:g}: must be >= 0")
+    return arr
+
+
+def _shape(result: np.ndarray, *inputs):
+    """Return a scalar for scalar inputs, else the array."""
+    return float(result) if all(np.ndim(x) == 0 for x in inputs) else result
+
+
+def offered_load(calls, aht_seconds, interval_seconds=3600):
+    """Offered load in Erlangs: calls × AHT / interval length."""
+    calls = _array(calls, "calls", nonnegative=True)
+    aht = _array(aht_seconds, "aht_seconds", positive=True)
+    interval = _array(interval_seconds, "interval_seconds", positive=True)
+    return calls * aht / interval
+
+
+def erlang_b(agents, load):
+    """Erlang B blocking probability for ``agents`` servers (whole numbers) and ``load`` Erlangs."""
+    agents = _array(agents, "agents", nonnegative=True)
+    load = _array(load, "load", nonnegative=True)
+    agents, load = np.broadcast_arrays(np.floor(agents + _WHOLE_TOLERANCE), load)
+    b = np.ones(agents.shape)
+    top = int(agents.max()) if agents.size else 0
+    for n in range(1, top + 1):
+        step = n <= agents
+        ab = load * b
+        b = np.where(step, ab / (n + ab), b)
+    return b
+
+
+def erlang_c(agents, load):
+    """Erlang C probability that a call waits (1 when ``agents <= load``: the queue never empties)."""
+    agents = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
+    load = _array(load, "load", nonnegative=True)
+    b = erlang_b(agents, load)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = agents * b / (agents - load * (1 - b))
+    c = np.where(agents > load, c, 1.0)
+    return np.where(load == 0, 0.0, np.clip(c, 0.0, 1.0))
+
+
+def service_level(agents, calls, aht_seconds, target_answer_seconds, interval_seconds=3600):
+    """Probability a call is answered within ``target_answer_seconds`` (Erlang C).
+
+    Parameters
+    ----------
+    agents : int or array
+        Agents on the phones in the interval.
+    calls : float or array
+        Calls offered in the interval (>= 0).
+    aht_seconds : float or array
+        Average handling time, talk + wrap, seconds (> 0).
+    target_answer_seconds : float or array
+        Answer-time target, seconds (>= 0).
+    interval_seconds : float, default 3600
+        Interval length, seconds.
+
+    Returns
+    -------
+    float or ndarray
+        SL = 1 - C(N, A) exp(-(N - A) t / AHT); 0 when N <= A; 1 when there are no calls.
+
+    Raises
+    ------
+    ModelError
+        Negative calls or agents, AHT <= 0, negative target.
+    """
+    a = offered_load(calls, aht_seconds, interval_seconds)
+    n = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
+    t = _array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
+    aht = _array(aht_seconds, "aht_seconds", positive=True)
+    c = erlang_c(n, a)
+    with np.errstate(over="ignore", invalid="ignore"):
+        sl = 1.0 - c * np.exp(-(n - a) * t / aht)
+    sl = np.where(n > a, sl, 0.0)
+    sl = np.where(a == 0, 1.0, sl)
+    return _shape(np.clip(sl, 0.0, 1.0), agents, calls, aht_seconds, target_answer_seconds, interval_seconds)
+
+
+def average_speed_of_answer(agents, calls, aht_seconds, interval_seconds=3600):
+    """Average wait before answer over all calls, seconds: C(N, A) × AHT / (N − A); inf when N <= A."""
+    a = offered_load(calls, aht_seconds, interval_seconds)
+    n = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
+    aht = _array(aht_seconds, "aht_seconds", positive=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        asa = erlang_c(n, a) * aht / (n - a)
+    asa = np.where(n > a, asa, np.inf)
+    asa = np.where(a == 0, 0.0, asa)
+    return _shape(asa, agents, calls, aht_seconds, interval_seconds)
+
+
+def occupancy(agents, calls, aht_seconds, interval_seconds=3600):
+    """Share of agents' time spent handling calls: A / N, at most 1 (NaN with no agents)."""
+    a = offered_load(calls, aht_seconds, interval_seconds)
+    n = _array(agents, "agents", nonnegative=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        occ = np.where(n > 0, np.minimum(a / n, 1.0), np.nan)
+    return _shape(occ, agents, calls, aht_seconds, interval_seconds)
+
+
+def whole_ceil(value):
+    """Ceiling that treats values within 1e-9 (relative) of a whole number as that number."""
+    value = np.asarray(value, dtype=float)
+    nearest = np.round(value)
+    close = np.abs(value - nearest) <= _WHOLE_TOLERANCE * np.maximum(1.0, np.abs(nearest))
+    return np.where(close, nearest, np.ceil(value))
+
+
+def required_agents(calls, aht_seconds, target_answer_seconds, service_level, interval_seconds=3600,
+                    max_occupancy=1.0, patience_seconds=None):
+    """Fewest agents on the phones meeting the service level and the occupancy cap (Erlang C).
+
+    Parameters
+    ----------
+    calls, aht_seconds, target_answer_seconds, interval_seconds
+        As in :func:`service_level`.
+    service_level : float
+        Required probability of answer within target, in (0, 1).
+    max_occupancy : float, default 1.0
+        Occupancy cap in (0, 1]: at least ``ceil(A / max_occupancy)`` agents.
+    patience_seconds : None
+        Erlang A (abandonment) is not implemented yet; anything but None raises ModelError.
+
+    Returns
+    -------
+    int or ndarray of int
+        0 where there are no calls.
+
+    Notes
+    -----
+    The search starts at ``max(floor(A) + 1, ceil(A / max_occupancy))``, which no stable queue can
+    beat, and adds one agent at a time only where the target is not yet met, so it never starts
+    above the true minimum.
+    """
+    if patience_seconds is not None:
+        raise ModelError("required_agents: patience_seconds (Erlang A) is not implemented yet; pass None")
+    sl_target = float(service_level)
+    if not 0 < sl_target < 1:
+        raise ModelError(f"service_level = {service_level!r}: must be in (0, 1)")
+    if not 0 < float(max_occupancy) <= 1:
+        raise ModelError(f"max_occupancy = {max_occupancy!r}: must be in (0, 1]")
+    a0 = offered_load(calls, aht_seconds, interval_seconds)
+    aht0 = _array(aht_seconds, "aht_seconds", positive=True)
+    t0 = _array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
+    shape = np.broadcast(a0, aht0, t0).shape
+    a, aht, t = (np.array(x, dtype=float).ravel() for x in np.broadcast_arrays(a0, aht0, t0))
+    n = np.maximum(np.floor(a + _WHOLE_TOLERANCE) + 1, whole_ceil(a / max_occupancy))
+    todo = a > 0
+    n = np.where(todo, n, 0.0)
+    while todo.any():
+        sl = 1.0 - erlang_c(n[todo], a[todo]) * np.exp(-(n[todo] - a[todo]) * t[todo] / aht[todo])
+        idx = np.flatnonzero(todo)[sl < sl_target]
+        n[idx] += 1
+        todo = np.zeros_like(todo)
+        todo[idx] = True
+    n = n.reshape(shape)
+    out = n.astype(int)
+    return int(out) if all(np.ndim(x) == 0 for x in (calls, aht_seconds, target_answer_seconds)) else out
+
+
+def rostered_staff(agents, shrinkage):
+    """Staff to roster so that ``agents`` remain after shrinkage: ceil(agents / (1 − shrinkage)).
+
+    Raises
+    ------
+    ModelError
+        Shrinkage outside [0, 1) or negative agents.
+    """
+    s = np.asarray(shrinkage, dtype=float)
+    if np.isnan(s).any() or (s < 0).any() or (s >= 1).any():
+        raise ModelError(f"shrinkage = {shrinkage!r}: must be in [0, 1)")
+    agents_arr = _array(agents, "agents", nonnegative=True)
+    out = whole_ceil(agents_arr / (1.0 - s)).astype(int)
+    return int(out) if np.ndim(agents) == 0 and np.ndim(shrinkage) == 0 else out

@@ -1,0 +1,263 @@
+"""Period parameters: one YAML file per reporting period, validated strictly before anything runs.
+
+A period file (``params/2019-12.yml``) may name a shared defaults file with ``extends:``; its keys
+override the defaults key by key. Paths to input files are relative to the params file that
+names them. Validation uses pydantic with ``extra="forbid"``: an unknown key, a wrong type, an
+impossible date or a missing input file is one :class:`~lib.errors.ParamsError` whose message
+names the file, the key, the value and what is allowed.
+
+YAML dates are read as text (the timestamp resolver is removed) so that an impossible date such as
+``2019-02-30`` reaches the validator and gets a clear message instead of a YAML traceback.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import ROOT
+from .errors import ParamsError
+
+SCHEMA_VERSION = 1
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+SOURCES = ("contacts", "incidents", "stop_search", "crimes", "ppn", "audits", "measure_values")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Inputs(_Strict):
+    """Input files, one per source (Parquet or CSV); ``tracker_previous`` may be absent."""
+
+    contacts: Path
+    incidents: Path
+    stop_search: Path
+    crimes: Path
+    ppn: Path
+    audits: Path
+    measure_values: Path
+    tracker: Path
+    tracker_previous: Path | None = None
+
+
+class Validation(_Strict):
+    """What to do with rows that break their contract."""
+
+    on_row_error: Literal["exclude", "fail"] = "exclude"
+
+
+class Disclosure(_Strict):
+    """Statistical disclosure control for published tables about people."""
+
+    min_count: int = Field(5, ge=1, le=100)
+
+
+class Params(_Strict):
+    """The validated parameters of one reporting period."""
+
+    schema_version: Literal[1]
+    title: str = Field(min_length=1)
+    force_name: str = Field(min_length=1)
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    history_start: dt.date
+    timezone: Literal["Europe/London"] = "Europe/London"
+    inputs: Inputs
+    validation: Validation = Validation()
+    disclosure: Disclosure = Disclosure()
+    # Set by the loader, not by the file.
+    source_file: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("period")
+    @classmethod
+    def _period_format(cls, value: str) -> str:
+        if not PERIOD_RE.match(value):
+            raise ValueError("must be a month written YYYY-MM, e.g. 2019-12")
+        return value
+
+    @model_validator(mode="after")
+    def _dates_agree(self) -> "Params":
+        if self.period_end < self.period_start:
+            raise ValueError(
+                f"period_end = {self.period_end} is before period_start = {self.period_start}"
+            )
+        first = dt.date(int(self.period[:4]), int(self.period[5:]), 1)
+        if self.period_start != first:
+            raise ValueError(
+                f"period_start = {self.period_start} must be the first day of period {self.period} ({first})"
+            )
+        if self.history_start > self.period_start:
+            raise ValueError(
+                f"history_start = {self.history_start} must be on or before period_start = {self.period_start}"
+            )
+        return self
+
+    def input_path(self, source: str) -> Path:
+        """Absolute path of an input file (``source`` as in :class:`Inputs`)."""
+        path = getattr(self.inputs, source)
+        return path if path is None or path.is_absolute() else (self.source_file.parent / path).resolve()
+
+    def as_yaml(self) -> str:
+        """The parameters as used, input paths shown relative to the repository root."""
+        data = self.model_dump(mode="json", exclude={"source_file"})
+        data["inputs"] = {
+            k: None if self.input_path(k) is None else display_path(self.input_path(k)) for k in data["inputs"]
+        }
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+    @property
+    def previous_period(self) -> str:
+        """The month before this period, as YYYY-MM."""
+        year, month = int(self.period[:4]), int(self.period[5:])
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        return f"{year:04d}-{month:02d}"
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, for the validator to parse."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the repository root where possible (never a machine's absolute path)."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ParamsError(f"{display_path(path)}: params file not found")
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDatesLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ParamsError(f"{display_path(path)}: not valid YAML{where}: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ParamsError(f"{display_path(path)}: must be a mapping of keys to values, got {type(data).__name__}")
+    return data
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _has_key(data: dict, loc: tuple) -> bool:
+    node: Any = data
+    for part in loc:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    model: Any = Params
+    for part in loc:
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        model = field.annotation
+    return sorted(k for k in getattr(model, "model_fields", {}) if k != "source_file")
+
+
+def _describe(error: dict, files: list[tuple[Path, dict]]) -> str:
+    loc = tuple(str(p) for p in error["loc"])
+    key = ".".join(loc)
+    origin = next((p for p, data in files if _has_key(data, loc)), files[0][0])
+    where = display_path(origin)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = ", ".join(_allowed_keys(loc[:-1]))
+        return f"{where}: {key}: unknown key; allowed keys here: {allowed}"
+    if kind == "missing":
+        return f"{where}: {key}: required key is missing"
+    msg = error["msg"].removeprefix("Value error, ")
+    if "input" in error and loc:
+        return f"{where}: {key} = {error['input']!r}: {msg}"
+    return f"{where}: {msg}"
+
+
+def load_params(path: str | Path) -> Params:
+    """Read, merge and validate a period's params file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The period file, e.g. ``params/2019-12.yml``; relative paths are taken from the current
+        directory, then from the repository root.
+
+    Returns
+    -------
+    Params
+
+    Raises
+    ------
+    ParamsError
+        The file is missing or malformed, a key is unknown or missing, a value has the wrong type
+        or range, the dates disagree, or an input file does not exist.
+    """
+    path = Path(path)
+    if not path.is_absolute() and not path.exists() and (ROOT / path).exists():
+        path = ROOT / path
+    path = path.resolve()
+    period_data = _read_yaml(path)
+    files = [(path, period_data)]
+    merged = dict(period_data)
+    parent = merged.pop("extends", None)
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise ParamsError(f"{display_path(path)}: extends = {parent!r}: must be the name of a params file")
+        base_path = (path.parent / parent).resolve()
+        base = _read_yaml(base_path)
+        if "extends" in base:
+            raise ParamsError(f"{display_path(base_path)}: extends: a defaults file cannot extend another")
+        files.append((base_path, base))
+        merged = _merge(base, merged)
+        # Input paths are relative to the file that names them.
+        for source, value in list(merged.get("inputs", {}).items()):
+            if isinstance(value, str) and not _has_key(period_data, ("inputs", source)):
+                merged["inputs"][source] = str((base_path.parent / value).resolve())
+    try:
+        params = Params(**merged, source_file=path)
+    except ValidationError as exc:
+        raise ParamsError("\n".join(_describe(e, files) for e in exc.errors())) from None
+    except TypeError as exc:
+        raise ParamsError(f"{display_path(path)}: {exc}") from None
+    stem = path.stem
+    if PERIOD_RE.match(stem) and stem != params.period:
+        raise ParamsError(f"{display_path(path)}: period = {params.period!r}: must match the file name ({stem!r})")
+    missing = []
+    for source in Inputs.model_fields:
+        resolved = params.input_path(source)
+        if resolved is not None and not resolved.is_file():
+            origin = path if _has_key(period_data, ("inputs", source)) else files[-1][0]
+            missing.append(
+                f"{display_path(origin)}: inputs.{source} = {display_path(resolved)!r}: file not found "
+                f"(paths are relative to the params file; run `make demo-data` for the demo inputs)"
+            )
+    if missing:
+        raise ParamsError("\n".join(missing))
+    return params

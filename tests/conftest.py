@@ -1,0 +1,54 @@
+"""Shared fixtures: params files pointing at the demo data, and broken copies of them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from lib import ROOT
+from lib.demo import OUT as DEMO
+from lib.params import load_params
+
+DEFAULT = ROOT / "params" / "2019-12.yml"
+
+
+def pytest_configure(config):
+    if not (DEMO / ".complete").exists():
+        raise pytest.UsageError("demo data missing: run `make setup` (or `python -m lib demo-data`) first")
+
+
+def write_params(folder: Path, name: str = "2019-12.yml", drop: tuple = (), **changes) -> Path:
+    """Write a standalone params file (defaults merged in, absolute input paths) with changes.
+
+    ``changes`` use ``__`` for nesting: ``inputs__contacts="x.csv"``, ``validation__on_row_error="fail"``.
+    """
+    params = load_params(DEFAULT)
+    data = yaml.safe_load(params.as_yaml())
+    data["inputs"] = {k: str(ROOT / v) if v else None for k, v in data["inputs"].items()}
+    for key, value in changes.items():
+        node = data
+        *parents, leaf = key.split("__")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    for key in drop:
+        node = data
+        *parents, leaf = key.split("__")
+        for part in parents:
+            node = node[part]
+        del node[leaf]
+    path = folder / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def params_in(tmp_path):
+    """A function writing a params file in tmp_path with the given changes."""
+    return lambda **kw: write_params(tmp_path, **kw)
+
+
+@pytest.fixture(scope="session")
+def default_params():
+    return load_params(DEFAULT)

@@ -1,0 +1,126 @@
+"""End-to-end: a period's book is built, versioned and published; a failed run publishes nothing."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from lib import ROOT, build as build_mod
+from lib.errors import BuildError
+from lib.params import load_params
+from lib.provenance import sha256
+
+pytestmark = pytest.mark.build
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    build_dir = tmp_path_factory.mktemp("build")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(build_mod, "BUILD_DIR", build_dir)
+    folder = build_mod.build(ROOT / "params" / "2019-11.yml", say=lambda m: None)
+    yield build_dir, folder, mp
+    mp.undo()
+
+
+def test_period_is_published_with_html_pdf_and_index(built):
+    build_dir, folder, _ = built
+    assert folder == build_dir / "2019-11"
+    assert (folder / "html" / "index.html").is_file()
+    if build_mod.tex_available():
+        pdf = folder / "forcebook-2019-11.pdf"
+        assert pdf.read_bytes()[:5] == b"%PDF-"
+    index = (build_dir / "index.html").read_text()
+    assert 'href="2019-11/html/index.html"' in index
+    assert not list((build_dir / ".staging").glob("*"))
+
+
+def test_provenance_page_names_inputs_params_and_code(built):
+    _, folder, _ = built
+    params = load_params(ROOT / "params" / "2019-11.yml")
+    page = (folder / "html" / "book" / "provenance.html").read_text()
+    assert sha256(params.input_path("contacts")) in page
+    assert "params/2019-11.yml" in page and "period_end" in page
+    info = json.loads((folder / "provenance.json").read_text())
+    assert info["period"] == "2019-11" and re.fullmatch(r"[0-9a-f]{40}|unknown", info["git_commit"])
+    assert set(info["seconds"]) >= {"checks", "notebooks", "html", "total"}
+
+
+def test_data_chapter_has_real_tables_and_glued_numbers(built):
+    _, folder, _ = built
+    page = (folder / "html" / "notebooks" / "data.html").read_text()
+    assert "<table" in page and "<th" in page
+    params = load_params(ROOT / "params" / "2019-11.yml")
+    assert "November 2019" in (folder / "html" / "book" / "intro.html").read_text()
+    assert f"{params.period_end:%-d %B %Y}" in page  # glued from the notebook, not typed
+
+
+def test_no_machine_paths_in_published_pages(built):
+    _, folder, _ = built
+    for page in (folder / "html").rglob("*.html"):
+        assert str(ROOT) not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_failed_rebuild_leaves_previous_build_untouched(built, monkeypatch):
+    build_dir, folder, _ = built
+    # Internal folders (.staging, .failed) may change; every published file must not.
+    def published():
+        return {p.relative_to(build_dir): (p.stat().st_mtime_ns, p.stat().st_size) for p in build_dir.rglob("*")
+                if not p.relative_to(build_dir).parts[0].startswith(".")}
+
+    before = published()
+
+    def boom(name, src, params, source_root=ROOT):
+        raise BuildError(f"{name}.ipynb failed in cell 3 of the executed notebook (In [2]): ZeroDivisionError")
+
+    monkeypatch.setattr(build_mod, "execute_notebook", boom)
+    with pytest.raises(BuildError, match="ZeroDivisionError"):
+        build_mod.build(ROOT / "params" / "2019-11.yml", say=lambda m: None)
+    assert published() == before
+    assert not list((build_dir / ".staging").glob("*"))
+    assert (build_dir / ".failed" / "2019-11").is_dir()
+
+
+def test_failing_notebook_is_named_with_cell_and_error(tmp_path, default_params):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('period = "x"\nparams_path = "y"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("1 / 0")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(nb, tmp_path / "notebooks" / "broken.ipynb")
+    out = tmp_path / "stage"
+    (out / "notebooks").mkdir(parents=True)
+    with pytest.raises(BuildError) as info:
+        build_mod.execute_notebook("notebooks/broken", out, default_params, source_root=tmp_path)
+    msg = str(info.value)
+    assert "notebooks/broken.ipynb failed in cell 3" in msg and "ZeroDivisionError" in msg
+
+
+def _nbval(path):
+    return subprocess.run([sys.executable, "-m", "pytest", "--nbval", str(path), "-p", "no:cacheprovider", "-q",
+                           "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg")],
+                          capture_output=True, text=True, cwd=path.parent)
+
+
+def test_nbval_fails_when_a_stored_number_changes(tmp_path):
+    original = ROOT / "notebooks" / "data.ipynb"
+    copy = tmp_path / "data.ipynb"
+    shutil.copy2(original, copy)
+    assert _nbval(copy).returncode == 0
+    nb = nbformat.read(copy, as_version=4)
+    changed = False
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/plain", "")
+            if not changed and re.search(r"\d{3,}", text):
+                output["data"]["text/plain"] = re.sub(r"(\d{3,})", lambda m: str(int(m.group(1)) + 1), text, count=1)
+                changed = True
+    assert changed
+    nbformat.write(nb, copy)
+    result = _nbval(copy)
+    assert result.returncode != 0, result.stdout[-2000:]

@@ -1,0 +1,106 @@
+"""Erlang C against a published worked example and two independent formulations.
+
+References
+----------
+[CCH] Call Centre Helper, "Erlang C Formula - Made Simple With an Easy Worked Example":
+      100 calls in 30 minutes, AHT 180 s, 80% answered in 20 s -> 10 Erlangs; 14 agents;
+      probability of waiting 17.4%, service level 88.8%, ASA 7.8 s; 13 agents give 79.6%.
+[FACT] The textbook formula with factorials, in exact rational arithmetic (fractions), for small N:
+       C = (A^N / N!) (N / (N - A)) / (sum_{k<N} A^k / k! + (A^N / N!) (N / (N - A))).
+[POIS] Erlang B as a ratio of Poisson probabilities, B = pmf(N; A) / cdf(N; A) (scipy.stats), which
+       stays finite at 1,000+ Erlangs; C = N B / (N - A (1 - B)).
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from lib import erlang
+from lib.errors import ModelError
+
+
+def test_worked_example_cch():
+    assert erlang.offered_load(100, 180, 1800) == pytest.approx(10.0)
+    assert erlang.erlang_c(14, 10.0) == pytest.approx(0.174, abs=0.0005)
+    assert erlang.service_level(14, 100, 180, 20, 1800) == pytest.approx(0.888, abs=0.0005)
+    assert erlang.service_level(13, 100, 180, 20, 1800) == pytest.approx(0.796, abs=0.0005)
+    assert erlang.average_speed_of_answer(14, 100, 180, 1800) == pytest.approx(7.8, abs=0.05)
+    assert erlang.required_agents(100, 180, 20, 0.8, 1800) == 14
+    assert erlang.occupancy(14, 100, 180, 1800) == pytest.approx(10 / 14)
+
+
+def erlang_c_exact(n: int, a: Fraction) -> Fraction:
+    top = a**n / math.factorial(n) * Fraction(n) / (n - a)
+    return top / (sum(a**k / math.factorial(k) for k in range(n)) + top)
+
+
+@pytest.mark.parametrize("n,a", [(1, Fraction(1, 2)), (2, Fraction(3, 2)), (5, Fraction(7, 2)), (14, Fraction(10)),
+                                 (30, Fraction(251, 10)), (60, Fraction(5799, 100))])
+def test_erlang_c_against_exact_factorial_formula(n, a):
+    assert erlang.erlang_c(n, float(a)) == pytest.approx(float(erlang_c_exact(n, a)), rel=1e-12)
+
+
+@pytest.mark.parametrize("n,a", [(1100, 1000.0), (1030, 1000.0), (2600, 2500.0), (12, 0.01)])
+def test_erlang_c_stable_at_large_and_small_loads(n, a):
+    b = stats.poisson.pmf(n, a) / stats.poisson.cdf(n, a)
+    reference = n * b / (n - a * (1 - b))
+    assert erlang.erlang_c(n, a) == pytest.approx(reference, rel=1e-9)
+    assert np.isfinite(erlang.service_level(n, a * 3600 / 300, 300, 20))
+
+
+def test_unstable_queue_and_no_calls():
+    assert erlang.erlang_c(10, 10.0) == 1.0
+    assert erlang.service_level(10, 120, 300, 20) == 0.0   # A = 10 = N: the queue grows without bound
+    assert erlang.average_speed_of_answer(9, 120, 300) == np.inf
+    assert erlang.service_level(0, 0, 300, 20) == 1.0
+    assert erlang.required_agents(0, 300, 20, 0.9) == 0
+
+
+def test_required_agents_is_the_minimum():
+    calls = np.array([1, 5, 17, 80, 250, 900, 4000])
+    need = erlang.required_agents(calls, 240, 10, 0.9)
+    assert (erlang.service_level(need, calls, 240, 10) >= 0.9).all()
+    below = erlang.service_level(need - 1, calls, 240, 10)
+    assert (below < 0.9).all()
+
+
+def test_required_agents_occupancy_cap():
+    # 10 Erlangs: 11 agents answer 39% in 20 s, enough for a 30% target; an 85% occupancy cap
+    # needs ceil(10 / 0.85) = 12.
+    assert erlang.service_level(11, 100, 180, 20, 1800) == pytest.approx(0.39, abs=0.01)
+    assert erlang.required_agents(100, 180, 20, 0.3, 1800, max_occupancy=1.0) == 11
+    assert erlang.required_agents(100, 180, 20, 0.3, 1800, max_occupancy=0.85) == 12
+
+
+def test_vectorised_matches_scalar_and_accepts_series():
+    calls = pd.Series([10.0, 55.0, 300.0])
+    vec = erlang.required_agents(calls, 200, 20, 0.8)
+    assert list(vec) == [erlang.required_agents(float(c), 200, 20, 0.8) for c in calls]
+    sl = erlang.service_level(np.array([5, 6, 7]), 60, 200, 20)
+    assert sl.shape == (3,) and np.all(np.diff(sl) > 0)
+
+
+def test_rostered_staff_ceiling_ignores_float_noise():
+    assert 21 / (1 - 0.3) > 30  # 30.000000000000004 in floating point
+    assert erlang.rostered_staff(21, 0.3) == 30
+    assert erlang.rostered_staff(20, 0.2) == 25
+    assert erlang.rostered_staff(10, 0.35) == 16  # 15.38 -> 16
+    assert list(erlang.rostered_staff(np.array([0, 7]), 0.0)) == [0, 7]
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: erlang.service_level(5, -1, 180, 20), "calls = -1: must be >= 0"),
+    (lambda: erlang.service_level(5, 10, 0, 20), "aht_seconds = 0: must be > 0"),
+    (lambda: erlang.required_agents(10, 180, 20, 1.0), r"service_level = 1.0: must be in \(0, 1\)"),
+    (lambda: erlang.required_agents(10, 180, 20, 0.8, max_occupancy=0), r"max_occupancy = 0: must be in \(0, 1\]"),
+    (lambda: erlang.rostered_staff(10, 1.0), r"shrinkage = 1.0: must be in \[0, 1\)"),
+    (lambda: erlang.rostered_staff(10, -0.1), r"shrinkage = -0.1: must be in \[0, 1\)"),
+])
+def test_invalid_input_is_refused(call, match):
+    with pytest.raises(ModelError, match=match):
+        call()

@@ -1,0 +1,170 @@
+"""One test per contract rule, each with a deliberately broken file and the message an analyst sees."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib.contracts import CONTRACTS
+from lib.errors import DataError
+from lib.loading import load_source, read_table
+from lib.params import load_params
+
+
+def demo_rows(params, source: str, n: int = 8) -> pd.DataFrame:
+    """The first n in-window rows of a demo file, as the text a CSV export would hold."""
+    frame = pd.read_parquet(params.input_path(source))
+    col = CONTRACTS[source].time_column
+    frame = frame[frame[col] >= pd.Timestamp("2019-12-01", tz="Europe/London")].head(n).reset_index(drop=True)
+    out = pd.DataFrame(index=frame.index)
+    for name in frame.columns:
+        values = frame[name]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            out[name] = values.map(lambda t: "" if pd.isna(t) else t.isoformat())
+        else:
+            out[name] = values.map(lambda v: "" if v is None or v is pd.NA or v != v else str(v))
+    return out
+
+
+def load_csv(tmp_path, params_in, source: str, frame: pd.DataFrame, **changes):
+    path = tmp_path / f"{source}.csv"
+    frame.to_csv(path, index=False)
+    params = load_params(params_in(**{f"inputs__{source}": str(path)}, **changes))
+    return load_source(params, source)
+
+
+@pytest.fixture
+def contacts(default_params):
+    return demo_rows(default_params, "contacts")
+
+
+def only_defect(loaded, column: str, rule: str, rows: int, examples: str):
+    d = loaded.defects
+    assert len(d) == 1, d.to_string()
+    row = d.iloc[0]
+    assert (row["column"], row["rows"], row["example_rows"]) == (column, rows, examples)
+    assert rule in row["rule"]
+    assert loaded.rows_defective == rows and len(loaded.frame) == loaded.rows_read - rows
+
+
+def test_clean_csv_is_accepted(tmp_path, params_in, contacts):
+    loaded = load_csv(tmp_path, params_in, "contacts", contacts)
+    assert loaded.defects.empty and len(loaded.frame) == 8
+    assert str(loaded.frame["presented_at"].dt.tz) == "Europe/London"
+
+
+def test_missing_column_fails(tmp_path, params_in, contacts):
+    with pytest.raises(DataError, match=r"contacts.csv: missing required column\(s\) 'wrap_seconds'"):
+        load_csv(tmp_path, params_in, "contacts", contacts.drop(columns="wrap_seconds"))
+
+
+def test_unknown_column_fails(tmp_path, params_in, contacts):
+    with pytest.raises(DataError, match=r"unknown column\(s\) 'agent_name'; allowed for contacts: contact_id"):
+        load_csv(tmp_path, params_in, "contacts", contacts.assign(agent_name="x"))
+
+
+def test_stop_search_columns_in_order(tmp_path, params_in, default_params):
+    frame = demo_rows(default_params, "stop_search")
+    cols = list(frame.columns)
+    cols[0], cols[1] = cols[1], cols[0]
+    with pytest.raises(DataError, match="columns out of order; stop_search needs exactly: Type, Date"):
+        load_csv(tmp_path, params_in, "stop_search", frame[cols])
+
+
+def test_unparseable_datetime(tmp_path, params_in, contacts):
+    contacts.loc[2, "presented_at"] = "2019-12-01T25:61:00+00:00"
+    only_defect(load_csv(tmp_path, params_in, "contacts", contacts), "presented_at", "unparseable datetime", 1, "3")
+
+
+def test_datetime_without_offset(tmp_path, params_in, contacts):
+    contacts.loc[0, "presented_at"] = "2019-12-01 00:00:05"
+    only_defect(load_csv(tmp_path, params_in, "contacts", contacts), "presented_at", "without UTC offset", 1, "1")
+
+
+def test_answered_before_presented(tmp_path, params_in, contacts):
+    i = contacts.index[contacts["answered_at"] != ""][0]
+    contacts.loc[i, "answered_at"] = "2019-11-30T23:00:00+00:00"
+    only_defect(load_csv(tmp_path, params_in, "contacts", contacts), "answered_at", "before presented_at", 1, str(i + 1))
+
+
+def test_negative_duration(tmp_path, params_in, contacts):
+    contacts.loc[[1, 4], "talk_seconds"] = "-30"
+    only_defect(load_csv(tmp_path, params_in, "contacts", contacts), "talk_seconds", "below the minimum 0", 2, "2, 5")
+
+
+def test_unknown_route(tmp_path, params_in, contacts):
+    contacts.loc[5, "route"] = "998"
+    only_defect(load_csv(tmp_path, params_in, "contacts", contacts), "route",
+                "not an allowed value (999, 101, switchboard, online)", 1, "6")
+
+
+def test_unknown_grade(tmp_path, params_in, default_params):
+    frame = demo_rows(default_params, "incidents")
+    frame.loc[0, "grade"] = "urgent"
+    only_defect(load_csv(tmp_path, params_in, "incidents", frame), "grade", "not an allowed value (immediate", 1, "1")
+
+
+def test_duplicate_ids(tmp_path, params_in, contacts):
+    contacts.loc[3, "contact_id"] = contacts.loc[1, "contact_id"]
+    only_defect(load_csv(tmp_path, params_in, "contacts", contacts), "contact_id", "duplicate id", 1, "4")
+
+
+def test_abandoned_must_match_blank_answer(tmp_path, params_in, contacts):
+    i = contacts.index[contacts["answered_at"] != ""][0]
+    contacts.loc[i, "abandoned"] = "True"
+    only_defect(load_csv(tmp_path, params_in, "contacts", contacts), "abandoned",
+                "abandoned must be True exactly when answered_at is blank", 1, str(i + 1))
+
+
+def test_not_a_boolean(tmp_path, params_in, contacts):
+    contacts.loc[0, "abandoned"] = "maybe"
+    loaded = load_csv(tmp_path, params_in, "contacts", contacts)
+    assert "not True/False" in set(loaded.defects["rule"])
+
+
+def test_not_a_number(tmp_path, params_in, contacts):
+    contacts.loc[7, "wrap_seconds"] = "twenty"
+    only_defect(load_csv(tmp_path, params_in, "contacts", contacts), "wrap_seconds", "not a number", 1, "8")
+
+
+def test_blank_required_value(tmp_path, params_in, contacts):
+    contacts.loc[6, "route"] = ""
+    only_defect(load_csv(tmp_path, params_in, "contacts", contacts), "route", "blank", 1, "7")
+
+
+def test_bad_month(tmp_path, params_in, default_params):
+    frame = pd.read_parquet(default_params.input_path("audits")).tail(5).reset_index(drop=True)
+    frame.loc[1, "month"] = "2019/12"
+    loaded = load_csv(tmp_path, params_in, "audits", frame)
+    assert ("month", "not a month YYYY-MM") in set(zip(loaded.defects["column"], loaded.defects["rule"]))
+
+
+def test_rows_outside_window_are_counted_not_defects(tmp_path, params_in, contacts):
+    contacts.loc[0, "presented_at"] = "2020-01-05T10:00:00+00:00"
+    contacts.loc[0, "answered_at"] = "2020-01-05T10:00:03+00:00"
+    loaded = load_csv(tmp_path, params_in, "contacts", contacts)
+    assert loaded.defects.empty and loaded.rows_outside_window == 1 and len(loaded.frame) == 7
+
+
+def test_fail_mode_message_lists_every_rule(tmp_path, params_in, contacts):
+    contacts.loc[1, "route"] = "998"
+    contacts.loc[[2, 3], "talk_seconds"] = "-1"
+    with pytest.raises(DataError) as info:
+        load_csv(tmp_path, params_in, "contacts", contacts, validation__on_row_error="fail")
+    msg = str(info.value)
+    assert "contacts.csv: 3 row(s) break the contacts contract" in msg
+    assert "column 'route': not an allowed value" in msg and "1 row(s), e.g. row 2" in msg
+    assert "column 'talk_seconds': below the minimum 0: 2 row(s), e.g. row 3, 4" in msg
+
+
+def test_corrupt_parquet(tmp_path):
+    bad = tmp_path / "contacts.parquet"
+    bad.write_bytes(b"PAR1 this is not parquet")
+    with pytest.raises(DataError, match="contacts.parquet: cannot be read as parquet"):
+        read_table(bad)
+
+
+def test_unsupported_extension(tmp_path):
+    bad = tmp_path / "contacts.xlsx"
+    bad.write_bytes(b"")
+    with pytest.raises(DataError, match=r"unsupported file type '.xlsx'; allowed: .parquet, .csv"):
+        read_table(bad)
