@@ -57,6 +57,34 @@ class Disclosure(_Strict):
     min_count: int = Field(5, ge=1, le=100)
 
 
+class ComplianceTargets(_Strict):
+    """Targets for the compliance rates, in percent (blank: no target, so no assurance icon)."""
+
+    ppn_submitted_in_time: float | None = Field(None, gt=0, le=100)
+    ppn_all_children: float | None = Field(None, gt=0, le=100)
+    stop_search_grounds: float | None = Field(None, gt=0, le=100)
+    stop_search_supervised: float | None = Field(None, gt=0, le=100)
+    da_arrest_rate: float | None = Field(None, gt=0, le=100)
+
+
+class Compliance(_Strict):
+    """Compliance chapter settings."""
+
+    baseline_month: str = "2019-03"
+    interval_method: Literal["wilson", "clopper_pearson", "jeffreys"] = "wilson"
+    targets_pct: ComplianceTargets = ComplianceTargets()
+    # measure id -> first month of new control limits (after a deliberate change in the process)
+    rebase_at: dict[Literal["ppn_submitted_in_time", "ppn_all_children", "stop_search_grounds",
+                            "stop_search_supervised", "da_arrest_rate"], str] = {}
+
+    @field_validator("baseline_month")
+    @classmethod
+    def _month(cls, value: str) -> str:
+        if not PERIOD_RE.match(value):
+            raise ValueError("must be a month written YYYY-MM, e.g. 2019-03")
+        return value
+
+
 class Params(_Strict):
     """The validated parameters of one reporting period."""
 
@@ -71,6 +99,7 @@ class Params(_Strict):
     inputs: Inputs
     validation: Validation = Validation()
     disclosure: Disclosure = Disclosure()
+    compliance: Compliance = Compliance()
     # Set by the loader, not by the file.
     source_file: Path = Field(default=Path("."), exclude=True)
 
@@ -95,6 +124,11 @@ class Params(_Strict):
         if self.history_start > self.period_start:
             raise ValueError(
                 f"history_start = {self.history_start} must be on or before period_start = {self.period_start}"
+            )
+        if not self.history_start.strftime("%Y-%m") <= self.compliance.baseline_month <= self.period:
+            raise ValueError(
+                f"compliance.baseline_month = {self.compliance.baseline_month!r} must be between "
+                f"history_start ({self.history_start:%Y-%m}) and the period ({self.period})"
             )
         return self
 

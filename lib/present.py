@@ -93,3 +93,12 @@ def setup_figures() -> None:
         "axes.spines.right": False, "font.size": 10, "axes.titlesize": 11,
         "svg.hashsalt": "forcebook", "path.simplify": True,
     })
+
+
+def glue_texts(texts: dict[str, str]) -> None:
+    """Glue each text (as Markdown) under its key, for ``{glue:md}`key``` in the chapter's prose."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    for key, text in texts.items():
+        glue(key, Markdown(text), display=False)
