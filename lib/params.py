@@ -85,6 +85,26 @@ class Compliance(_Strict):
         return value
 
 
+TrackerType = Literal["cause of concern", "recommendation", "area for improvement", "national recommendation",
+                      "NCPI recommendation", "crime data integrity"]
+
+
+class Programme(_Strict):
+    """Programme tracking settings."""
+
+    due_soon_months: int = Field(6, ge=1, le=24)
+    rag_red_overdue_pct: float = Field(20, gt=0, le=100)
+    rag_amber_overdue_pct: float = Field(1, gt=0, le=100)
+    expected_counts: dict[TrackerType, int] = {}
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> "Programme":
+        if self.rag_amber_overdue_pct > self.rag_red_overdue_pct:
+            raise ValueError(f"rag_amber_overdue_pct = {self.rag_amber_overdue_pct:g} must not exceed "
+                             f"rag_red_overdue_pct = {self.rag_red_overdue_pct:g}")
+        return self
+
+
 class Params(_Strict):
     """The validated parameters of one reporting period."""
 
@@ -100,6 +120,7 @@ class Params(_Strict):
     validation: Validation = Validation()
     disclosure: Disclosure = Disclosure()
     compliance: Compliance = Compliance()
+    programme: Programme = Programme()
     # Set by the loader, not by the file.
     source_file: Path = Field(default=Path("."), exclude=True)
 

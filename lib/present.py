@@ -11,6 +11,7 @@ import decimal
 import math
 
 import matplotlib as mpl
+from IPython.display import Markdown  # noqa: F401  (re-exported for notebooks' one-line messages)
 import numpy as np
 import pandas as pd
 
