@@ -46,9 +46,10 @@ def chapter_notebooks(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
 
     def walk(node):
         if isinstance(node, dict):
-            f = node.get("file")
-            if isinstance(f, str) and f.startswith("notebooks/"):
-                found.append(f.removesuffix(".ipynb"))
+            for key in ("root", "file"):
+                f = node.get(key)
+                if isinstance(f, str) and f.startswith("notebooks/"):
+                    found.append(f.removesuffix(".ipynb"))
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):

@@ -271,6 +271,7 @@ DA_SHARE = {"Violence and sexual offences": .38, "Criminal damage and arson": .1
 OUTCOME_TEXT = ["Investigation complete; no suspect identified", "Unable to prosecute suspect",
                 "Offender given a caution", "Local resolution", "Awaiting court outcome",
                 "Status update unavailable"]
+OUTCOME_P = [.45, .25, .06, .05, .04, .15]  # about 15% positive outcomes (caution, local resolution, court)
 STREETS = ["High Street", "Station Road", "Church Lane", "Park Avenue", "Victoria Road", "Albert Road",
            "Marton Road", "Linthorpe Road", "York Road", "Yarm Lane", "Stockton Road", "Redcar Lane"]
 
@@ -308,7 +309,7 @@ def crimes(rng) -> pd.DataFrame:
         "LSOA code": np.char.add("E0101", np.char.zfill((2000 + lsoa).astype(str), 4)),
         "LSOA name": np.char.add(np.char.add(district, " "), np.char.add(np.char.zfill(lsoa.astype(str), 3), "A")),
         "Crime type": ctype,
-        "Last outcome category": np.where(has_outcome, rng.choice(OUTCOME_TEXT, n), "Under investigation"),
+        "Last outcome category": np.where(has_outcome, rng.choice(OUTCOME_TEXT, n, p=OUTCOME_P), "Under investigation"),
         "Context": None,
         "reported_at": reported,
         "recorded_at": recorded,
@@ -364,8 +365,9 @@ MEASURES = {
     "victim_satisfaction_follow_up": ("pct", 62, 70, 220),
     "victim_satisfaction_treatment": ("pct", 80, 84, 220),
     "victim_satisfaction_overall": ("pct", 70, 76, 220),
-    "sickness_hours_officers": ("pct", 5.2, 4.4, None),
-    "sickness_hours_staff": ("pct", 4.8, 4.1, None),
+    "sickness_hours_lost": ("pct", 5.0, 4.3, None),
+    "da_repeat_victim": ("pct", 38.0, 33.0, 900),
+    "missing_repeat_person": ("pct", 34.0, 29.0, 260),
     "expired_vetting": ("pct", 14.0, 6.0, 2400),
     "outstanding_suspects": ("count", 1450, 1100, None),
     "days_to_charge": ("count", 48, 41, None),

@@ -109,3 +109,101 @@ def quarter(month: str) -> str:
     year, m = int(month[:4]), int(month[5:])
     fy = year if m >= 4 else year - 1
     return f"{fy}/{(fy + 1) % 100:02d} Q{((m - 4) % 12) // 3 + 1}"
+
+
+# --- Scorecard measures derived from the raw inputs ------------------------------------------
+
+def _answered_within(loaded: dict[str, Loaded], params: Params, route: str, seconds: float) -> pd.DataFrame:
+    c = loaded["contacts"].frame
+    c = c[(c["route"] == route) & ~c["abandoned"].astype(bool)]
+    wait = (c["answered_at"] - c["presented_at"]).dt.total_seconds()
+    return monthly_proportion(month_of(c["presented_at"]), wait <= seconds, months(params),
+                              params.compliance.interval_method)
+
+
+def _abandoned(loaded: dict[str, Loaded], params: Params, route: str) -> pd.DataFrame:
+    c = loaded["contacts"].frame
+    c = c[c["route"] == route]
+    if params.calls.abandon_rate_denominator == "queued":
+        waited = (c["answered_at"] - c["presented_at"]).dt.total_seconds() > 0
+        c = c[c["abandoned"].astype(bool) | waited.fillna(False)]
+    return monthly_proportion(month_of(c["presented_at"]), c["abandoned"], months(params),
+                              params.compliance.interval_method)
+
+
+def attended_within(loaded: dict[str, Loaded], params: Params, grade: str, minutes: float,
+                    vulnerable_only: bool = False) -> pd.DataFrame:
+    """Incidents of a grade attended within ``minutes`` of creation, of all incidents of that grade."""
+    i = loaded["incidents"].frame
+    i = i[i["grade"] == grade]
+    if vulnerable_only:
+        i = i[i["vulnerable_person"].astype(bool)]
+    mins = (i["first_arrived_at"] - i["created_at"]).dt.total_seconds() / 60
+    return monthly_proportion(month_of(i["created_at"]), (mins <= minutes).fillna(False), months(params),
+                              params.compliance.interval_method)
+
+
+def _count(month: pd.Series, all_months: list[str]) -> pd.DataFrame:
+    counts = month.value_counts().reindex(all_months, fill_value=0)
+    return pd.DataFrame({"month": all_months, "value": counts.astype(float).to_numpy(), "x": np.nan, "n": np.nan})
+
+
+def _as_percent(series: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"month": series["month"], "value": 100 * series["p"], "x": series["x"].astype(float),
+                         "n": series["n"].astype(float)})
+
+
+def _crimes_recorded_24h(loaded, params):
+    c = loaded["crimes"].frame
+    hours = (c["recorded_at"] - c["reported_at"]).dt.total_seconds() / 3600
+    return monthly_proportion(c["Month"], hours <= 24, months(params), params.compliance.interval_method)
+
+
+def _crimes_solved(loaded, params):
+    c = loaded["crimes"].frame
+    return monthly_proportion(c["Month"], c["Last outcome category"].isin(params.scorecard.positive_outcomes),
+                              months(params), params.compliance.interval_method)
+
+
+def _neighbourhood_crime_rate(loaded, params):
+    c = loaded["crimes"].frame
+    out = _count(c.loc[c["Crime type"].isin(params.scorecard.neighbourhood_crime_types), "Month"], months(params))
+    out["x"] = out["value"]
+    out["value"] = out["value"] / params.scorecard.population * 1000
+    return out
+
+
+def _concern_for_safety_attended(loaded, params):
+    i = loaded["incidents"].frame
+    i = i[(i["category"] == "Concern for safety") & i["first_arrived_at"].notna()]
+    return _count(month_of(i["created_at"]), months(params))
+
+
+DERIVED = {
+    "crimes_recorded_24h": lambda ld, p: _as_percent(_crimes_recorded_24h(ld, p)),
+    "vulnerable_immediate_in_target": lambda ld, p: _as_percent(
+        attended_within(ld, p, "immediate", p.response.immediate_target_minutes, vulnerable_only=True)),
+    "da_arrest_rate": lambda ld, p: _as_percent(da_arrest_rate(ld, p)),
+    "calls_999_in_10s": lambda ld, p: _as_percent(_answered_within(ld, p, "999", p.calls.answer_999_target_seconds)),
+    "calls_999_abandoned": lambda ld, p: _as_percent(_abandoned(ld, p, "999")),
+    "calls_101_in_2min": lambda ld, p: _as_percent(_answered_within(ld, p, "101", p.calls.answer_101_target_seconds)),
+    "calls_101_abandoned": lambda ld, p: _as_percent(_abandoned(ld, p, "101")),
+    "immediate_in_target": lambda ld, p: _as_percent(attended_within(ld, p, "immediate", p.response.immediate_target_minutes)),
+    "priority_in_target": lambda ld, p: _as_percent(attended_within(ld, p, "priority", p.response.priority_target_minutes)),
+    "crimes_solved": lambda ld, p: _as_percent(_crimes_solved(ld, p)),
+    "neighbourhood_crime_rate": _neighbourhood_crime_rate,
+    "stop_search_linked_outcome": lambda ld, p: _as_percent(stop_search_linked_outcome(ld, p)),
+    "concern_for_safety_attended": _concern_for_safety_attended,
+}
+
+
+def from_values_file(loaded: dict[str, Loaded], params: Params, measure_id: str) -> pd.DataFrame:
+    """A measure's monthly values from the measure-values file (NaN where a month is missing)."""
+    v = loaded["measure_values"].frame
+    v = v[v["measure_id"] == measure_id].drop_duplicates("month", keep="last").set_index("month")
+    all_months = months(params)
+    out = pd.DataFrame({"month": all_months})
+    out["value"] = v["value"].reindex(all_months).to_numpy(dtype=float)
+    out["x"] = v["numerator"].reindex(all_months).to_numpy(dtype=float)
+    out["n"] = v["denominator"].reindex(all_months).to_numpy(dtype=float)
+    return out

@@ -105,6 +105,31 @@ class Programme(_Strict):
         return self
 
 
+class Calls(_Strict):
+    """Call-answering standards used by the scorecard and the control-room chapter."""
+
+    answer_999_target_seconds: float = Field(10, gt=0)
+    answer_101_target_seconds: float = Field(120, gt=0)
+    # Abandon rate = abandoned ÷ offered (all presented) or ÷ queued (abandoned + answered after a wait).
+    abandon_rate_denominator: Literal["offered", "queued"] = "offered"
+
+
+class Response(_Strict):
+    """Attendance targets by grade, minutes from incident creation to first arrival."""
+
+    immediate_target_minutes: float = Field(15, gt=0)
+    priority_target_minutes: float = Field(60, gt=0)
+
+
+class Scorecard(_Strict):
+    """IMPACT scorecard settings."""
+
+    catalogue: Path = Path("measures.yml")
+    population: int = Field(570_000, gt=0)
+    positive_outcomes: list[str] = ["Offender given a caution", "Local resolution", "Awaiting court outcome"]
+    neighbourhood_crime_types: list[str] = ["Burglary", "Robbery", "Theft from the person", "Vehicle crime"]
+
+
 class Params(_Strict):
     """The validated parameters of one reporting period."""
 
@@ -121,6 +146,9 @@ class Params(_Strict):
     disclosure: Disclosure = Disclosure()
     compliance: Compliance = Compliance()
     programme: Programme = Programme()
+    calls: Calls = Calls()
+    response: Response = Response()
+    scorecard: Scorecard = Scorecard()
     # Set by the loader, not by the file.
     source_file: Path = Field(default=Path("."), exclude=True)
 
@@ -153,6 +181,11 @@ class Params(_Strict):
             )
         return self
 
+    def catalogue_path(self) -> Path:
+        """Absolute path of the measure catalogue (relative paths: from the params folder)."""
+        path = self.scorecard.catalogue
+        return path if path.is_absolute() else (self.source_file.parent / path).resolve()
+
     def input_path(self, source: str) -> Path:
         """Absolute path of an input file (``source`` as in :class:`Inputs`)."""
         path = getattr(self.inputs, source)
@@ -161,6 +194,7 @@ class Params(_Strict):
     def as_yaml(self) -> str:
         """The parameters as used, input paths shown relative to the repository root."""
         data = self.model_dump(mode="json", exclude={"source_file"})
+        data["scorecard"]["catalogue"] = display_path(self.catalogue_path())
         data["inputs"] = {
             k: None if self.input_path(k) is None else display_path(self.input_path(k)) for k in data["inputs"]
         }
@@ -295,6 +329,9 @@ def load_params(path: str | Path) -> Params:
         for source, value in list(merged.get("inputs", {}).items()):
             if isinstance(value, str) and not _has_key(period_data, ("inputs", source)):
                 merged["inputs"][source] = str((base_path.parent / value).resolve())
+        catalogue = merged.get("scorecard", {}).get("catalogue") if isinstance(merged.get("scorecard"), dict) else None
+        if isinstance(catalogue, str) and not _has_key(period_data, ("scorecard", "catalogue")):
+            merged["scorecard"]["catalogue"] = str((base_path.parent / catalogue).resolve())
     try:
         params = Params(**merged, source_file=path)
     except ValidationError as exc:
@@ -313,6 +350,10 @@ def load_params(path: str | Path) -> Params:
                 f"{display_path(origin)}: inputs.{source} = {display_path(resolved)!r}: file not found "
                 f"(paths are relative to the params file; run `make demo-data` for the demo inputs)"
             )
+    if not params.catalogue_path().is_file():
+        origin = path if _has_key(period_data, ("scorecard", "catalogue")) else files[-1][0]
+        missing.append(f"{display_path(origin)}: scorecard.catalogue = {display_path(params.catalogue_path())!r}: "
+                       f"file not found (the IMPACT measure catalogue, e.g. params/measures.yml)")
     if missing:
         raise ParamsError("\n".join(missing))
     return params

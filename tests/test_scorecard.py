@@ -1,0 +1,117 @@
+"""The measure catalogue holds every measure of the strategic plan once; the scorecard agrees with the chapters.
+
+The plan's list is copied from Cleveland Police's strategic plan (2023), "How will we measure success?"
+(../shared/seeds/001_fabebb7b9ebad6e2.txt). It lists "% of domestic abuse incidents involving a repeat
+victim" under two priorities; the catalogue holds it once with both.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib import measures, scorecard
+from lib.errors import ParamsError
+from lib.loading import load_all
+
+PLAN = {
+    "Protect People": [
+        "% of crimes recorded within 24 hours of being reported",
+        "% of immediate response incidents involving a vulnerable person attended in target",
+        "% of domestic abuse incidents involving a repeat victim",
+        "% of domestic abuse crimes leading to an arrest",
+        "% of missing from home incidents involving a repeat person",
+        "Number of safeguarding disclosures made using Sarah's and Clare's Law",
+    ],
+    "Protect Communities": [
+        "% 999 calls answered within 10 seconds", "% of 999 calls abandoned",
+        "% non 999 calls answered within 2 minutes", "% of non 999 calls abandoned",
+        "% of immediate response incidents attended in target time", "% of priority incidents attended in target time",
+    ],
+    "Tackle Criminals": [
+        "Number of outstanding suspects",
+        "Average number of days taken to charge an offender for a victim based crime",
+        "% of crimes solved i.e. resulting in a positive outcome",
+        "% of domestic abuse incidents involving a repeat victim",
+        "% of victims satisfied with follow up/ how they are kept up to date",
+        "Number of neighbourhood crimes recorded/ rate per 1,000 population",
+        "Visibility measure", "% of stop searches resulting in a linked outcome",
+    ],
+    "Be the Best We Can Be": [
+        "Number of concern for safety incidents attended", "Neighbourhood policing abstraction rate",
+        "% of contractual hours lost due to sickness absence police officers/ staff",
+        "% of victims satisfied with the way they are treated",
+        "% of victims satisfied with the overall service received",
+        "Proportion of expired vetting applications",
+    ],
+}
+TO_BE_DEVELOPED = {"Visibility measure", "Neighbourhood policing abstraction rate"}
+
+
+@pytest.fixture(scope="module")
+def catalogue(default_params):
+    return scorecard.load_catalogue(default_params.catalogue_path())
+
+
+def test_every_plan_measure_once_under_its_priorities(catalogue):
+    names = [m.name for m in catalogue]
+    assert len(names) == len(set(names))
+    plan_names = {n for ns in PLAN.values() for n in ns}
+    assert set(names) == plan_names
+    for m in catalogue:
+        assert set(m.priorities) == {p for p, ns in PLAN.items() if m.name in ns}, m.name
+        assert m.to_be_developed == (m.name in TO_BE_DEVELOPED)
+
+
+def test_lower_is_better_measures(catalogue):
+    lower = {m.id for m in catalogue if m.direction == "lower"}
+    assert {"calls_999_abandoned", "calls_101_abandoned", "da_repeat_victim", "missing_repeat_person",
+            "days_to_charge", "outstanding_suspects", "expired_vetting", "sickness_hours_lost"} <= lower
+
+
+def write(tmp_path, text):
+    path = tmp_path / "measures.yml"
+    path.write_text(text)
+    return path
+
+
+BASE = ('schema_version: 1\nmeasures:\n  - {id: a, name: A, priorities: [Protect People], unit: percent, '
+        'direction: higher, desired: 90, source: measure_values}\n')
+
+
+def test_catalogue_refusals(tmp_path):
+    assert len(scorecard.load_catalogue(write(tmp_path, BASE))) == 1
+    with pytest.raises(ParamsError, match=r"measures\[0\]\.direction.*'higher' or 'lower'"):
+        scorecard.load_catalogue(write(tmp_path, BASE.replace("direction: higher", "direction: up")))
+    with pytest.raises(ParamsError, match=r"measures\[0\]\.colour: Extra inputs"):
+        scorecard.load_catalogue(write(tmp_path, BASE.replace("source:", "colour: red, source:")))
+    with pytest.raises(ParamsError, match="duplicate id"):
+        scorecard.load_catalogue(write(tmp_path, BASE + BASE.split("measures:\n")[1]))
+    with pytest.raises(ParamsError, match="no such derived measure"):
+        scorecard.load_catalogue(write(tmp_path, BASE.replace("measure_values", "'derived:nope'")))
+    with pytest.raises(ParamsError, match="needs a desired level"):
+        scorecard.load_catalogue(write(tmp_path, BASE.replace("desired: 90, ", "")))
+
+
+def test_scorecard_agrees_with_compliance_chapter(catalogue, default_params):
+    loaded = load_all(default_params)
+    table, series = scorecard.build(catalogue, loaded, default_params)
+    da = measures.da_arrest_rate(loaded, default_params).set_index("month").loc["2019-12"]
+    assert series["da_arrest_rate"].set_index("month").loc["2019-12", "value"] == pytest.approx(100 * da["p"])
+    tbd = table[table["to_be_developed"]]
+    assert set(tbd["measure"]) == TO_BE_DEVELOPED and tbd["score"].isna().all()
+    assert (tbd["status"] == "to be developed").all()
+    assert len(table) == 26  # 25 measures, one under two priorities
+
+
+def test_fmt_score_rounds_down():
+    assert scorecard.fmt_score(0.9999) == "0.99" and scorecard.fmt_score(1.0) == "1.00"
+    assert scorecard.fmt_score(float("inf")) == "≥ 10" and scorecard.fmt_score(float("nan")) == "no data"
+
+
+def test_neighbourhood_rate_per_1000(default_params):
+    loaded = load_all(default_params)
+    s = measures.DERIVED["neighbourhood_crime_rate"](loaded, default_params).set_index("month").loc["2019-12"]
+    raw = pd.read_parquet(default_params.input_path("crimes"))
+    count = raw[(raw["Month"] == "2019-12") & raw["Crime type"].isin(
+        ["Burglary", "Robbery", "Theft from the person", "Vehicle crime"])].shape[0]
+    assert s["value"] == pytest.approx(count / 570_000 * 1000)
