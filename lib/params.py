@@ -130,6 +130,32 @@ class Scorecard(_Strict):
     neighbourhood_crime_types: list[str] = ["Burglary", "Robbery", "Theft from the person", "Vehicle crime"]
 
 
+class ShiftSpec(_Strict):
+    """One shift of a daily pattern: start hour, length and staff starting it every day."""
+
+    start_hour: int = Field(ge=0, le=23)
+    length_hours: int = Field(ge=1, le=24)
+    staff: int = Field(ge=0)
+
+
+class Fcr(_Strict):
+    """Control-room staffing model."""
+
+    routes: list[Literal["999", "101", "switchboard", "online"]] = ["999", "101"]
+    service_level_999: float = Field(0.90, gt=0, lt=1)
+    service_level_101: float = Field(0.80, gt=0, lt=1)
+    shrinkage: float = Field(0.30, ge=0, lt=1)
+    max_occupancy: float = Field(0.85, gt=0, le=1)
+    patience_seconds: float | None = Field(None, gt=0)
+    shift_start_hours: list[int] = [6, 7, 8, 10, 12, 14, 16, 18, 20, 22]
+    shift_lengths_hours: list[int] = [8, 10, 12]
+    fit_time_limit_seconds: float = Field(20, gt=0)
+    fit_mip_gap: float = Field(0.01, ge=0, lt=1)
+    current_pattern: list[ShiftSpec] = []
+    cost_per_hour_gbp: float = Field(19.5, gt=0)
+    scenarios_staff_pct: list[float] = [80, 90, 100, 110, 120, 130]
+
+
 class Params(_Strict):
     """The validated parameters of one reporting period."""
 
@@ -149,6 +175,7 @@ class Params(_Strict):
     calls: Calls = Calls()
     response: Response = Response()
     scorecard: Scorecard = Scorecard()
+    fcr: Fcr = Fcr()
     # Set by the loader, not by the file.
     source_file: Path = Field(default=Path("."), exclude=True)
 

@@ -10,7 +10,7 @@ from .programme import change_counts
 
 
 def headline(table: pd.DataFrame, items: pd.DataFrame, log: pd.DataFrame, compliance: dict,
-             params: Params) -> dict[str, str]:
+             staffing: dict[str, str], params: Params) -> dict[str, str]:
     """Texts for the opening page, by key."""
     unique = table.drop_duplicates("id")
     scored = unique[unique["score"].notna()]
@@ -29,6 +29,10 @@ def headline(table: pd.DataFrame, items: pd.DataFrame, log: pd.DataFrame, compli
                           f"{by_id.loc['calls_999_in_10s', 'current']} against the national standard of 90%; "
                           f"non-999 calls answered within {params.calls.answer_101_target_seconds / 60:g} minutes: "
                           f"{by_id.loc['calls_101_in_2min', 'current']}.",
+        "staffing_sentence": f"The current call-handler pattern leaves {staffing['current_hours_under']} hours of the "
+                             f"week under-covered ({staffing['current_short']} staff-hours short); a best-fit roster "
+                             f"covers every hour with {staffing['fit_paid_hours']} paid hours a week "
+                             f"(now {staffing['current_paid_hours']}).",
         "ppn_sentence": f"PPNs submitted in time: {fmt_pct(now['p'])} (baseline {fmt_pct(base['p'])}); the change "
                         + significance(int(now["x"]), int(now["n"]), int(base["x"]), int(base["n"])) + ".",
         "programme_sentence": f"{int(counts.get('complete', 0))} of {len(items)} programme items complete, "

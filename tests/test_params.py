@@ -114,14 +114,14 @@ def test_defaults_key_error_names_defaults_file(tmp_path):
 
 
 def test_cli_refuses_without_traceback_and_leaves_build_untouched(params_in, tmp_path):
-    bad = params_in(fcr="x")
+    bad = params_in(erlang_settings="x")
     build_dir = ROOT / "_build"
     before = sorted(p.relative_to(ROOT) for p in build_dir.rglob("*")) if build_dir.exists() else []
     result = subprocess.run([sys.executable, "-m", "lib", "build", "--params", str(bad)],
                             capture_output=True, text=True, cwd=ROOT)
     after = sorted(p.relative_to(ROOT) for p in build_dir.rglob("*")) if build_dir.exists() else []
     assert result.returncode == 2
-    assert "fcr: unknown key" in result.stderr
+    assert "erlang_settings: unknown key" in result.stderr
     assert "Traceback" not in result.stderr
     assert before == after
 
