@@ -57,8 +57,10 @@ test-fast: setup ## unit tests only (skips end-to-end builds)
 notebooks: setup ## re-execute notebooks/ for the default period and store their outputs (for nbval)
 	$(PY) -m lib refresh-notebooks
 
-bench: setup ## time a full period build and each stage
+bench: setup ## time a full period build and each stage, and lib.erlang against pyworkforce
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) bench/bench_build.py --params $(PARAMS)
+	$(PY) bench/bench_erlang.py
 
 clean: ## remove built books (keeps .venv and data)
 	rm -rf _build

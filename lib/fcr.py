@@ -2,7 +2,8 @@
 
 Method (assumptions stated in the chapter):
 
-1. demand: mean contacts per interval of the week (day × time of day) over the period, per route;
+1. demand: mean contacts per interval (``fcr.interval_minutes``: 15, 30 or 60) of the week (day ×
+   time of day) over the period, per route;
 2. handling time: the period's mean talk + wrap by route and hour of day;
 3. agents on the phones per interval: Erlang C (Erlang A if ``fcr.patience_seconds`` is set), the
    fewest meeting the route's service level and the occupancy cap (:func:`lib.erlang.required_agents`);
@@ -168,9 +169,11 @@ class Model:
 def model(loaded: dict[str, Loaded], params: Params) -> Model:
     """Run the whole control-room model for the period."""
     counts = demand.hourly_counts(loaded, params)
+    minutes = params.fcr.interval_minutes
+    fine = counts if minutes == 60 else demand.hourly_counts(loaded, params, minutes)
     in_period = demand.period_rows(counts, params)
     aht = {r: demand.aht_by_hour(loaded, params, r) for r in params.fcr.routes}
-    requirement = weekly_requirement(in_period, aht, params)
+    requirement = weekly_requirement(demand.period_rows(fine, params), aht, params, minutes)
     plan = fit(requirement, params)
     current = current_cover(params)
     future = demand.forecast(counts, params, params.fcr.routes)
