@@ -157,6 +157,39 @@ class Fcr(_Strict):
     scenarios_staff_pct: list[float] = [80, 90, 100, 110, 120, 130]
 
 
+class PatternShift(_Strict):
+    """A daily shift of an IRT pattern and its relative staffing weight."""
+
+    start_hour: int = Field(ge=0, le=23)
+    length_hours: int = Field(ge=1, le=24)
+    weight: float = Field(gt=0)
+
+
+class Pattern(_Strict):
+    """A named IRT shift pattern (e.g. 4 on 4 off: 07-19 and 19-07, equally staffed)."""
+
+    name: str = Field(min_length=1)
+    shifts: list[PatternShift] = Field(min_length=1)
+
+
+class Irt(_Strict):
+    """Incident-response establishment model (each assumption with its source in defaults.yml)."""
+
+    travel_minutes: float = Field(10, ge=0)
+    demand_weeks: int = Field(13, ge=1, le=104)
+    attend_probability: float = Field(0.9, gt=0, lt=1)
+    cover_share: float = Field(0.95, gt=0, le=1)
+    current_establishment: int | None = Field(None, ge=0)
+    patterns: list[Pattern] = []
+    fit_start_hours: list[int] = [6, 7, 8, 10, 12, 14, 16, 17, 18, 20, 22]
+    fit_lengths_hours: list[int] = [8, 10]
+    contracted_hours_per_week: float = Field(40, gt=0)
+    annual_leave_pct: float = Field(12, ge=0, lt=100)
+    training_pct: float = Field(5, ge=0, lt=100)
+    sickness_pct: float = Field(5, ge=0, lt=100)
+    proactive_pct: float = Field(20, ge=0, lt=100)
+
+
 class Params(_Strict):
     """The validated parameters of one reporting period."""
 
@@ -177,6 +210,7 @@ class Params(_Strict):
     response: Response = Response()
     scorecard: Scorecard = Scorecard()
     fcr: Fcr = Fcr()
+    irt: Irt = Irt()
     # Set by the loader, not by the file.
     source_file: Path = Field(default=Path("."), exclude=True)
 
