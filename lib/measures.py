@@ -207,3 +207,14 @@ def from_values_file(loaded: dict[str, Loaded], params: Params, measure_id: str)
     out["x"] = v["numerator"].reindex(all_months).to_numpy(dtype=float)
     out["n"] = v["denominator"].reindex(all_months).to_numpy(dtype=float)
     return out
+
+
+def stop_search_people(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Searches in the period by age range (rows) and officer-defined ethnicity (columns): counts of people."""
+    s = loaded["stop_search"].frame
+    s = s[month_of(s["Date"]) == params.period]
+    age = s["Age range"].fillna("not recorded")
+    ethnicity = s["Officer-defined ethnicity"].fillna("not recorded")
+    table = pd.crosstab(age, ethnicity)
+    order = [a for a in ("under 10", "10-17", "18-24", "25-34", "over 34", "not recorded") if a in table.index]
+    return table.reindex(order).rename_axis(index="age range", columns=None)

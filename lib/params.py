@@ -55,6 +55,8 @@ class Disclosure(_Strict):
     """Statistical disclosure control for published tables about people."""
 
     min_count: int = Field(5, ge=1, le=100)
+    # Coordinates may be published with at most this many decimal places (2 ≈ 1 km).
+    coordinate_decimals: int = Field(2, ge=0, le=6)
 
 
 class ComplianceTargets(_Strict):

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from . import ROOT
 
-BUILD_DIR = ROOT / "_build"
+# FORCEBOOK_BUILD_DIR moves the published folder (the failure drills build into a temporary one).
+BUILD_DIR = Path(os.environ.get("FORCEBOOK_BUILD_DIR", ROOT / "_build"))
 STAGING = ".staging"
 
 

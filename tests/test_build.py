@@ -124,3 +124,102 @@ def test_nbval_fails_when_a_stored_number_changes(tmp_path):
     nbformat.write(nb, copy)
     result = _nbval(copy)
     assert result.returncode != 0, result.stdout[-2000:]
+
+
+# --- No personal data in what is published ---------------------------------------------------------
+
+def _published_texts(folder):
+    from pypdf import PdfReader
+    texts = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+             for p in (folder / "html").rglob("*.html")}
+    for pdf in folder.glob("*.pdf"):
+        texts[pdf.name] = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    return texts
+
+
+def test_no_record_ids_locations_or_fine_coordinates_published(built):
+    _, folder, _ = built
+    import pandas as pd
+    params = load_params(ROOT / "params" / "2019-11.yml")
+    ids = set()
+    for source, column in (("contacts", "contact_id"), ("incidents", "incident_id"), ("ppn", "ppn_id"),
+                           ("audits", "record_id"), ("crimes", "Crime ID")):
+        ids |= set(pd.read_parquet(params.input_path(source), columns=[column])[column].dropna())
+    locations = set(pd.read_parquet(params.input_path("crimes"), columns=["Location"])["Location"].dropna())
+    token = re.compile(r"\b(?:C\d{8}|INC\d{7}|PPN\d{6}|REC-\d{7}|[0-9a-f]{64})\b")
+    decimals = params.disclosure.coordinate_decimals
+    coordinate = re.compile(r"(?<![\d.])(?:5[0-9]|-[01])\.\d{%d,}(?!\d)" % (decimals + 1))
+    for name, text in _published_texts(folder).items():
+        found = set(token.findall(text)) & ids
+        assert not found, f"{name} shows record ids: {sorted(found)[:3]}"
+        assert not any(loc in text for loc in locations), f"{name} shows a crime location"
+        if not name.endswith("provenance.html"):
+            assert not coordinate.findall(text), f"{name} shows coordinates finer than {decimals} decimals"
+
+
+def test_people_tables_are_suppressed(built):
+    _, folder, _ = built
+    page = (folder / "html" / "notebooks" / "compliance.html").read_text()
+    assert "[c]" in page  # the stop-search demographics table hides small counts
+
+
+# --- Failure drills: earlier builds survive, nothing half-written is published ------------------------
+
+def _cli(args, build_dir, **kw):
+    import os
+    env = {**os.environ, "FORCEBOOK_BUILD_DIR": str(build_dir)}
+    return subprocess.run([sys.executable, "-m", "lib", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=env, **kw)
+
+
+def _published(build_dir):
+    return {p.relative_to(build_dir): (p.stat().st_mtime_ns, p.stat().st_size) for p in build_dir.rglob("*")
+            if not p.relative_to(build_dir).parts[0].startswith(".")}
+
+
+def test_drill_malformed_yaml(built, tmp_path):
+    build_dir = built[0]
+    before = _published(build_dir)
+    bad = tmp_path / "2019-11.yml"
+    bad.write_text("extends: defaults.yml\nperiod: [2019-11\n")
+    result = _cli(["build", "--params", str(bad)], build_dir)
+    assert result.returncode == 2 and "not valid YAML at line" in result.stderr and "Traceback" not in result.stderr
+    assert _published(build_dir) == before
+
+
+def test_drill_corrupt_parquet(built, params_in, tmp_path):
+    build_dir = built[0]
+    before = _published(build_dir)
+    corrupt = tmp_path / "incidents.parquet"
+    corrupt.write_bytes(b"PAR1" + bytes(range(256)) * 4)
+    params = params_in(name="2019-11.yml", period="2019-11", period_start="2019-11-01", period_end="2019-11-30",
+                       inputs__incidents=str(corrupt))
+    result = _cli(["build", "--params", str(params)], build_dir)
+    assert result.returncode == 3, result.stderr
+    assert "incidents.parquet: cannot be read as parquet" in result.stderr and "Traceback" not in result.stderr
+    assert _published(build_dir) == before
+
+
+def test_drill_build_killed_midway_then_recovers(built):
+    import os
+    import signal
+    build_dir = built[0]
+    before = _published(build_dir)
+    env = {**os.environ, "FORCEBOOK_BUILD_DIR": str(build_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "lib", "build", "--params", "params/2019-11.yml", "--no-pdf"],
+                            cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    for line in proc.stderr:
+        if "executing notebooks/" in line:
+            break
+    os.killpg(proc.pid, signal.SIGKILL)  # the whole run, kernel included, dies mid-execution
+    proc.wait()
+    assert _published(build_dir) == before  # nothing published, nothing half-written in 2019-11/
+    assert list((build_dir / ".staging").glob("2019-11-*"))  # the dead run's scratch is left behind...
+    result = _cli(["build", "--params", "params/2019-10.yml", "--no-pdf"], build_dir)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not list((build_dir / ".staging").glob("*"))  # ...and the next run clears it
+    index = (build_dir / "index.html").read_text()
+    assert index.index("2019-11") < index.index("2019-10")
+    for path, stamp in before.items():
+        if path.parts[0] == "2019-11":
+            assert _published(build_dir)[path] == stamp
