@@ -78,9 +78,10 @@ def proportion_ci(successes, n, method: str = "wilson", alpha: float = 0.05) -> 
     if n == 0:
         return (math.nan, math.nan)
     lower, upper = proportion_confint(x, n, alpha=alpha, method=METHODS[method])
-    if method == "jeffreys":
-        lower = 0.0 if x == 0 else lower
-        upper = 1.0 if x == n else upper
+    # Wilson and Clopper-Pearson reach 0 and 1 exactly at the boundaries (floating point can miss by
+    # 1e-16); for Jeffreys this is Brown, Cai & DasGupta's boundary fix.
+    lower = 0.0 if x == 0 else lower
+    upper = 1.0 if x == n else upper
     return (float(max(lower, 0.0)), float(min(upper, 1.0)))
 
 
@@ -128,6 +129,7 @@ def compare_proportions(x1, n1, x2, n2, alpha: float = 0.05) -> Comparison:
         nan = math.nan
         return Comparison(x1 / n1 if n1 else nan, x2 / n2 if n2 else nan, nan, nan, nan, nan, "")
     lower, upper = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff", alpha=alpha)
+    lower, upper = max(float(lower), -1.0), min(float(upper), 1.0)  # floating point can overshoot ±1 by 1e-16
     table = np.array([[x1, n1 - x1], [x2, n2 - x2]])
     col = table.sum(axis=0)
     if (col == 0).any():
