@@ -10,7 +10,7 @@ PERIOD ?= 2019-12
 PARAMS := params/$(PERIOD).yml
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex latexmk fonts-freefont-otf
 
-.PHONY: help setup tex demo-data report report-all test test-fast notebooks bench clean
+.PHONY: help setup tex browser demo-data report report-all test test-fast notebooks bench clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,6 +33,17 @@ tex: ## install the LaTeX packages for the PDF (Debian, as root), or say how
 	  echo "  sudo apt-get install --no-install-recommends $(TEX_PACKAGES)"; \
 	fi
 
+browser: ## install headless Chromium for the accessibility tests (Debian, as root), or say how
+	@if command -v chromium >/dev/null; then \
+	  echo "browser: chromium found"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "browser: installing chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else \
+	  echo "browser: chromium not found; the accessibility tests will be skipped. To get it, run:"; \
+	  echo "  sudo apt-get install --no-install-recommends chromium"; \
+	fi
+
 data/demo/.complete: $(VENV)/.installed
 	$(PY) -m lib demo-data
 
@@ -47,7 +58,7 @@ report: setup ## build the book for PERIOD (default 2019-12) into _build/<PERIOD
 report-all: setup ## build every period in params/
 	@for p in params/[0-9][0-9][0-9][0-9]-[0-9][0-9].yml; do $(PY) -m lib build --params $$p; done
 
-test: setup ## run every test: unit, data, failure drills, nbval and an end-to-end build
+test: setup browser ## run every test: unit, data, failure drills, nbval and an end-to-end build
 	$(PY) -m pytest tests
 	$(PY) -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 

@@ -85,6 +85,7 @@ def stage_source(params: Params, src: Path) -> None:
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     shutil.copy2(ROOT / "_toc.yml", src / "_toc.yml")
     shutil.copytree(ROOT / "book", src / "book")
+    shutil.copytree(ROOT / "_static", src / "_static")
     (src / "notebooks").mkdir()
 
 

@@ -58,3 +58,16 @@ def params_in(tmp_path):
 @pytest.fixture(scope="session")
 def default_params():
     return load_params(DEFAULT)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """One end-to-end build of 2019-11 (HTML, and PDF when TeX is installed) in a temporary _build."""
+    from lib import build as build_mod
+
+    build_dir = tmp_path_factory.mktemp("build")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(build_mod, "BUILD_DIR", build_dir)
+    folder = build_mod.build(ROOT / "params" / "2019-11.yml", say=lambda m: None)
+    mp.undo()
+    return build_dir, folder, None

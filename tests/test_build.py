@@ -18,16 +18,6 @@ from lib.provenance import sha256
 pytestmark = pytest.mark.build
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    build_dir = tmp_path_factory.mktemp("build")
-    mp = pytest.MonkeyPatch()
-    mp.setattr(build_mod, "BUILD_DIR", build_dir)
-    folder = build_mod.build(ROOT / "params" / "2019-11.yml", say=lambda m: None)
-    yield build_dir, folder, mp
-    mp.undo()
-
-
 def test_period_is_published_with_html_pdf_and_index(built):
     build_dir, folder, _ = built
     assert folder == build_dir / "2019-11"
@@ -79,6 +69,7 @@ def test_failed_rebuild_leaves_previous_build_untouched(built, monkeypatch):
         raise BuildError(f"{name}.ipynb failed in cell 3 of the executed notebook (In [2]): ZeroDivisionError")
 
     monkeypatch.setattr(build_mod, "execute_notebook", boom)
+    monkeypatch.setattr(build_mod, "BUILD_DIR", build_dir)
     with pytest.raises(BuildError, match="ZeroDivisionError"):
         build_mod.build(ROOT / "params" / "2019-11.yml", say=lambda m: None)
     assert published() == before
