@@ -219,6 +219,48 @@ def required_agents(calls, aht_seconds, target_answer_seconds, service_level, in
     return int(out) if all(np.ndim(x) == 0 for x in (calls, aht_seconds, target_answer_seconds)) else out
 
 
+def modified_offered_load(calls, aht_seconds, interval_seconds=3600, circular=False):
+    """Calls per interval adjusted for time-varying load: the modified offered load (MOL).
+
+    When handling times are long against the interval, the calls arriving in one interval are still
+    being handled in the next ones, so a busy interval's load spills over. The MOL is the mean number
+    of calls in service in an infinite-server queue fed by the interval rates: with exponential
+    handling, interval i carries ``sum_k calls[i-k] * w_k`` where ``w_k`` is the share of a call's
+    work done k intervals after the one it arrived in, w_0 = 1 - (1 - e^(-r)) / r and
+    w_k = (1 - e^(-r))^2 e^(-(k-1) r) / r for k >= 1, with r = interval / AHT (the weights sum to 1,
+    so total work is kept). The result is in calls per interval, ready for the Erlang functions.
+
+    Parameters
+    ----------
+    calls : array
+        Calls offered per interval, in time order.
+    aht_seconds : float
+        Mean handling time.
+    circular : bool, default False
+        Treat the series as a repeating cycle (e.g. a typical week), so the first intervals receive
+        the spill-over from the last ones.
+
+    References
+    ----------
+    Jennings, O. B., Mandelbaum, A., Massey, W. A. & Whitt, W. (1996). Server staffing to meet
+    time-varying demand. *Management Science* 42(10), 1383-1394.
+    """
+    lam = _array(calls, "calls", nonnegative=True).ravel()
+    aht = float(_array(aht_seconds, "aht_seconds", positive=True))
+    r = float(_array(interval_seconds, "interval_seconds", positive=True)) / aht
+    lags = max(1, int(np.ceil(40 / r)))  # until e^(-k r) < e^-40
+    w = np.empty(lags + 1)
+    w[0] = 1 - (1 - np.exp(-r)) / r
+    w[1:] = (1 - np.exp(-r)) ** 2 * np.exp(-(np.arange(1, lags + 1) - 1) * r) / r
+    out = np.zeros_like(lam)
+    for k, wk in enumerate(w):
+        if circular:
+            out += wk * np.roll(lam, k)
+        elif k < len(lam):
+            out[k:] += wk * lam[: len(lam) - k]
+    return out
+
+
 def rostered_staff(agents, shrinkage):
     """Staff to roster so that ``agents`` remain after shrinkage: ceil(agents / (1 − shrinkage)).
 

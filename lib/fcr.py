@@ -8,6 +8,8 @@ Method (assumptions stated in the chapter):
 3. agents on the phones per interval: Erlang C (Erlang A if ``fcr.patience_seconds`` is set), the
    fewest meeting the route's service level and the occupancy cap (:func:`lib.erlang.required_agents`);
    routes are staffed separately, then added (call handlers pooled across 999 and 101 would need fewer);
+   with ``fcr.modified_offered_load`` each interval's load includes the work still in hand from
+   earlier intervals (:func:`lib.erlang.modified_offered_load`, over the week as a cycle);
 4. rostered staff per hour: the hour's busiest interval, ÷ (1 − shrinkage), rounded up;
 5. a best-fit roster (:mod:`lib.rostering`) and the current pattern compared against it; service
    level achieved with a given cover splits the agents on the phones between routes in proportion
@@ -47,7 +49,10 @@ def weekly_requirement(counts: pd.DataFrame, aht: dict[str, pd.Series], params: 
         sl, seconds = _target(params, route)
         hour = mean.index.get_level_values("how") % 24
         handle = aht[route].reindex(hour).to_numpy()
-        agents[route] = erlang.required_agents(mean[route].to_numpy(), handle, seconds, sl, interval,
+        load = mean[route].to_numpy()
+        if params.fcr.modified_offered_load:
+            load = erlang.modified_offered_load(load, float(np.mean(handle)), interval, circular=True)
+        agents[route] = erlang.required_agents(load, handle, seconds, sl, interval,
                                                params.fcr.max_occupancy, params.fcr.patience_seconds)
     per_hour_agents = agents.groupby(level="how").max()
     per_hour_calls = mean.groupby(level="how").sum()

@@ -173,3 +173,13 @@ def gaps(req: pd.DataFrame, covers: dict[str, np.ndarray]) -> pd.DataFrame:
     """Hours under- and over-covered for each pattern."""
     needed = req["officers needed"].to_numpy()
     return pd.DataFrame([{"pattern": name, **rostering.cover_gaps(c, needed)} for name, c in covers.items()])
+
+
+def by_month_grade(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Incidents per month (rows, history to the period) and grade (columns)."""
+    i = loaded["incidents"].frame
+    month = i["created_at"].dt.strftime("%Y-%m")
+    table = pd.crosstab(month, i["grade"]).reindex(columns=["immediate", "priority", "scheduled",
+                                                            "resolved without deployment"], fill_value=0)
+    table["total"] = table.sum(axis=1)
+    return table.reset_index(names="month")

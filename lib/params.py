@@ -145,6 +145,7 @@ class Fcr(_Strict):
 
     routes: list[Literal["999", "101", "switchboard", "online"]] = ["999", "101"]
     interval_minutes: Literal[15, 30, 60] = 60
+    modified_offered_load: bool = False
     service_level_999: float = Field(0.90, gt=0, lt=1)
     service_level_101: float = Field(0.80, gt=0, lt=1)
     shrinkage: float = Field(0.30, ge=0, lt=1)

@@ -162,3 +162,27 @@ def test_erlang_a_required_agents_minimal_and_monotone():
     assert all(b >= a for a, b in zip(sls, sls[1:]))
     with pytest.raises(ModelError, match="patience_seconds = 0"):
         erlang.required_agents(100, 180, 20, 0.8, 1800, patience_seconds=0)
+
+
+# --- Modified offered load -------------------------------------------------------------------------
+
+def test_mol_keeps_total_work_and_spills_forward():
+    x = np.array([0, 0, 10, 0, 0, 0.0])
+    mol = erlang.modified_offered_load(x, 600, 3600)
+    assert mol.sum() == pytest.approx(10)
+    # By hand, r = 3600/600 = 6: w0 = 1 - (1 - e^-6)/6, w1 = (1 - e^-6)^2 / 6
+    r = 6.0
+    assert mol[2] == pytest.approx(10 * (1 - (1 - np.exp(-r)) / r))
+    assert mol[3] == pytest.approx(10 * (1 - np.exp(-r)) ** 2 / r)
+    assert mol[:2].sum() == 0
+
+
+def test_mol_of_constant_demand_is_unchanged():
+    c = np.full(168, 7.0)
+    assert np.allclose(erlang.modified_offered_load(c, 5400, 3600, circular=True), 7.0)
+
+
+def test_mol_smooths_a_peak_when_calls_are_long():
+    x = np.array([5, 5, 20, 5, 5, 5.0])
+    short, long_ = erlang.modified_offered_load(x, 60, 3600), erlang.modified_offered_load(x, 7200, 3600)
+    assert long_[2] < short[2] and long_[3] > short[3]

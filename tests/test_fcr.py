@@ -67,3 +67,14 @@ def test_quarter_hour_intervals_need_at_least_the_hourly_staff(setup, default_pa
     # Staffing each hour to its busiest quarter never needs fewer agents than the hourly average, less
     # the small economy of scale lost by splitting: allow one agent.
     assert (fine["agents"] >= hourly["agents"] - 1).all()
+
+
+def test_modified_offered_load_option(setup, default_params):
+    loaded, counts = setup
+    aht = {r: demand.aht_by_hour(loaded, default_params, r) for r in default_params.fcr.routes}
+    mol = default_params.model_copy(update={"fcr": default_params.fcr.model_copy(update={"modified_offered_load": True})})
+    plain = fcr.weekly_requirement(demand.period_rows(counts, default_params), aht, default_params)
+    shifted = fcr.weekly_requirement(demand.period_rows(counts, default_params), aht, mol)
+    assert len(shifted) == 168 and not (shifted["agents"] == plain["agents"]).all()
+    # the same work, moved later: total need changes little
+    assert shifted["agents"].sum() == pytest.approx(plain["agents"].sum(), rel=0.05)
