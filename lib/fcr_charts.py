@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .present import PALETTE
+from .present import PALETTE, week_cover_chart
 
 
 def demand_heatmaps(profiles: dict[str, pd.DataFrame]):
@@ -23,16 +23,7 @@ def demand_heatmaps(profiles: dict[str, pd.DataFrame]):
 
 def cover_against_requirement(requirement: pd.DataFrame, covers: dict[str, np.ndarray]):
     """Rostered staff needed by hour of the week, and each roster's cover."""
-    fig, ax = plt.subplots(figsize=(9, 3.4))
-    x = requirement["how"].to_numpy()
-    ax.fill_between(x, requirement["rostered"], step="mid", color="#DDDDDD", label="needed (rostered)")
-    for (label, cover), colour in zip(covers.items(), [PALETTE[0], PALETTE[3], PALETTE[2]]):
-        ax.step(x, cover, where="mid", color=colour, lw=1.3, label=label)
-    ax.set_xticks(np.arange(0, 168, 24), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
-    ax.set_ylabel("call handlers")
-    ax.legend(fontsize=8, ncols=3, loc="upper left", frameon=False)
-    fig.tight_layout()
-    return fig
+    return week_cover_chart(requirement["rostered"], covers, "needed (rostered)", "call handlers")
 
 
 def service_level_by_hour(sl: pd.DataFrame, routes: list[str], targets: dict[str, float]):

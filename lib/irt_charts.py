@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .present import PALETTE
+from .present import PALETTE, week_cover_chart
 
 
 def demand_heatmap(table: pd.DataFrame):
@@ -20,16 +20,7 @@ def demand_heatmap(table: pd.DataFrame):
 
 def cover(req: pd.DataFrame, covers: dict[str, np.ndarray]):
     """Officers needed on duty by hour of the week against each pattern's cover."""
-    fig, ax = plt.subplots(figsize=(9, 3.4))
-    x = req["how"].to_numpy()
-    ax.fill_between(x, req["officers needed"], step="mid", color="#DDDDDD", label="needed")
-    for (name, c), colour in zip(covers.items(), [PALETTE[3], PALETTE[0], PALETTE[2]]):
-        ax.step(x, c, where="mid", lw=1.2, color=colour, label=name)
-    ax.set_xticks(np.arange(0, 168, 24), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
-    ax.set_ylabel("officers on duty")
-    ax.legend(fontsize=8, ncols=2, loc="upper left", frameon=False)
-    fig.tight_layout()
-    return fig
+    return week_cover_chart(req["officers needed"], covers, "needed", "officers on duty")
 
 
 def waterfall(est: pd.DataFrame, current: int | None):

@@ -103,3 +103,19 @@ def glue_texts(texts: dict[str, str]) -> None:
 
     for key, text in texts.items():
         glue(key, Markdown(text), display=False)
+
+
+def week_cover_chart(needed, covers: dict, needed_label: str, ylabel: str):
+    """Step chart over the 168 hours of a week: what is needed (grey) and each roster's cover."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 3.4))
+    x = np.arange(168)
+    ax.fill_between(x, np.asarray(needed, dtype=float), step="mid", color="#DDDDDD", label=needed_label)
+    for (label, cover), colour in zip(covers.items(), [PALETTE[0], PALETTE[3], PALETTE[2], PALETTE[5]]):
+        ax.step(x, cover, where="mid", color=colour, lw=1.3, label=label)
+    ax.set_xticks(np.arange(0, 168, 24), ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, ncols=3, loc="upper left", frameon=False)
+    fig.tight_layout()
+    return fig
