@@ -3,6 +3,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 .DEFAULT_GOAL := help
 
+# One BLAS thread per process: notebooks run one kernel per core, and every command (build, nbval,
+# refreshing the committed outputs) computes with the same thread count.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python

@@ -44,8 +44,9 @@ def refresh(say: Callable[[str], None] = print) -> list[Path]:
     import nbformat
     from nbclient import NotebookClient
 
-    from .build import chapter_notebooks
+    from .build import chapter_notebooks, single_thread_blas
 
+    single_thread_blas()
     done = []
     names = chapter_notebooks()
     for i, name in enumerate(names, 1):

@@ -200,7 +200,7 @@ def test_drill_build_killed_midway_then_recovers(built):
     proc = subprocess.Popen([sys.executable, "-m", "lib", "build", "--params", "params/2019-11.yml", "--no-pdf"],
                             cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
     for line in proc.stderr:
-        if "executing notebooks/" in line:
+        if "executing" in line and "notebooks" in line:
             break
     os.killpg(proc.pid, signal.SIGKILL)  # the whole run, kernel included, dies mid-execution
     proc.wait()
