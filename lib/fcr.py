@@ -213,3 +213,23 @@ def requirement_table(m: Model, params: Params) -> pd.DataFrame:
 def gap_table(m: Model) -> pd.DataFrame:
     """Under- and over-cover of the current pattern and the best fit."""
     return pd.DataFrame([{"roster": "current pattern", **m.gaps_current}, {"roster": "best fit", **m.gaps_best}])
+
+
+def assumption_scenarios(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """The best-fit roster re-fitted under other shrinkage and 999 targets: paid hours and annual cost."""
+    counts = demand.period_rows(demand.hourly_counts(loaded, params), params)
+    aht = {r: demand.aht_by_hour(loaded, params, r) for r in params.fcr.routes}
+    rows = []
+    options = [("shrinkage", v, {"shrinkage": v}) for v in params.fcr.scenarios_shrinkage]
+    options += [("999 service level", v, {"service_level_999": v}) for v in params.fcr.scenarios_service_level_999]
+    for what, value, change in options:
+        variant = params.model_copy(update={"fcr": params.fcr.model_copy(update=change)})
+        plan = fit(weekly_requirement(counts, aht, variant, 60), variant)
+        rows.append({"assumption": what, "value": f"{100 * value:g}%", "paid hours a week": int(plan.paid_hours),
+                     "annual cost £": int(round(plan.paid_hours * WEEKS_PER_YEAR * params.fcr.cost_per_hour_gbp, -3))})
+    return pd.DataFrame(rows)
+
+
+def aht_table(m: Model) -> pd.DataFrame:
+    """Mean handling time (talk + wrap, seconds) by hour of day and route."""
+    return pd.DataFrame({f"AHT {r} (s)": m.aht[r].round(0).astype(int) for r in m.aht}).rename_axis("hour").reset_index()

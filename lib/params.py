@@ -158,6 +158,8 @@ class Fcr(_Strict):
     current_pattern: list[ShiftSpec] = []
     cost_per_hour_gbp: float = Field(19.5, gt=0)
     scenarios_staff_pct: list[float] = [80, 90, 100, 110, 120, 130]
+    scenarios_shrinkage: list[float] = [0.25, 0.30, 0.35]
+    scenarios_service_level_999: list[float] = [0.85, 0.90, 0.95]
 
 
 class PatternShift(_Strict):

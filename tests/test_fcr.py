@@ -78,3 +78,11 @@ def test_modified_offered_load_option(setup, default_params):
     assert len(shifted) == 168 and not (shifted["agents"] == plain["agents"]).all()
     # the same work, moved later: total need changes little
     assert shifted["agents"].sum() == pytest.approx(plain["agents"].sum(), rel=0.05)
+
+
+def test_assumption_scenarios_rise_with_shrinkage_and_target(setup, default_params):
+    loaded, _ = setup
+    t = fcr.assumption_scenarios(loaded, default_params)
+    for what in ("shrinkage", "999 service level"):
+        hours = t.loc[t["assumption"] == what, "paid hours a week"]
+        assert hours.is_monotonic_increasing and hours.iloc[-1] > hours.iloc[0]
