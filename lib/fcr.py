@@ -88,6 +88,15 @@ def weighted_sl(requirement: pd.DataFrame, sl: pd.DataFrame, route: str) -> floa
     return float(np.sum(calls * sl[f"SL {route}"].to_numpy()) / np.sum(calls))
 
 
+def annual_cost(handler_hours_per_week: float, params: Params) -> dict[str, int]:
+    """Annual cost by grade (each grade rostered in its ratio to call handlers) and in total, £ to the 1,000."""
+    out = {}
+    for g in params.fcr.grades:
+        out[f"{g.name} £"] = int(round(handler_hours_per_week * g.per_call_handler * WEEKS_PER_YEAR * g.cost_per_hour_gbp, -3))
+    out["annual cost £"] = sum(out.values())
+    return out
+
+
 def current_cover(params: Params) -> np.ndarray:
     """Cover per hour of the week of the force's current pattern (params ``fcr.current_pattern``)."""
     return rostering.pattern_cover([(s.start_hour, s.length_hours, s.staff) for s in params.fcr.current_pattern])
@@ -112,7 +121,7 @@ def scenarios(requirement: pd.DataFrame, plan: rostering.Plan, aht: dict[str, pd
         row = {"scenario": label, "paid hours a week": int(cover.sum())}
         for route in params.fcr.routes:
             row[f"SL {route} %"] = round(100 * weighted_sl(requirement, sl, route), 1)
-        row["annual cost £"] = int(round(cover.sum() * WEEKS_PER_YEAR * params.fcr.cost_per_hour_gbp, -3))
+        row.update(annual_cost(cover.sum(), params))
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -226,7 +235,7 @@ def assumption_scenarios(loaded: dict[str, Loaded], params: Params) -> pd.DataFr
         variant = params.model_copy(update={"fcr": params.fcr.model_copy(update=change)})
         plan = fit(weekly_requirement(counts, aht, variant, 60), variant)
         rows.append({"assumption": what, "value": f"{100 * value:g}%", "paid hours a week": int(plan.paid_hours),
-                     "annual cost £": int(round(plan.paid_hours * WEEKS_PER_YEAR * params.fcr.cost_per_hour_gbp, -3))})
+                     **annual_cost(plan.paid_hours, params)})
     return pd.DataFrame(rows)
 
 

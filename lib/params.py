@@ -140,6 +140,14 @@ class ShiftSpec(_Strict):
     staff: int = Field(ge=0)
 
 
+class Grade(_Strict):
+    """A control-room grade: its cost per paid hour and how many are rostered per call handler."""
+
+    name: str = Field(min_length=1)
+    cost_per_hour_gbp: float = Field(gt=0)
+    per_call_handler: float = Field(gt=0)
+
+
 class Fcr(_Strict):
     """Control-room staffing model."""
 
@@ -156,7 +164,7 @@ class Fcr(_Strict):
     fit_time_limit_seconds: float = Field(20, gt=0)
     fit_mip_gap: float = Field(0.01, ge=0, lt=1)
     current_pattern: list[ShiftSpec] = []
-    cost_per_hour_gbp: float = Field(19.5, gt=0)
+    grades: list[Grade] = [Grade(name="call handler", cost_per_hour_gbp=19.5, per_call_handler=1.0)]
     scenarios_staff_pct: list[float] = [80, 90, 100, 110, 120, 130]
     scenarios_shrinkage: list[float] = [0.25, 0.30, 0.35]
     scenarios_service_level_999: list[float] = [0.85, 0.90, 0.95]

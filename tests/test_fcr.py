@@ -86,3 +86,12 @@ def test_assumption_scenarios_rise_with_shrinkage_and_target(setup, default_para
     for what in ("shrinkage", "999 service level"):
         hours = t.loc[t["assumption"] == what, "paid hours a week"]
         assert hours.is_monotonic_increasing and hours.iloc[-1] > hours.iloc[0]
+
+
+def test_annual_cost_by_grade_by_hand(default_params):
+    # 1,000 handler hours a week: handlers 1,000 x 52.18 x 19.5; supervisors 125 x 52.18 x 26
+    cost = fcr.annual_cost(1000, default_params)
+    weeks = 365.25 / 7
+    assert cost["call handler £"] == round(1000 * weeks * 19.5, -3)
+    assert cost["supervisor £"] == round(125 * weeks * 26.0, -3)
+    assert cost["annual cost £"] == cost["call handler £"] + cost["supervisor £"]
