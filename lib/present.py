@@ -58,10 +58,24 @@ def _cell(value) -> str:
 class Table:
     """A table for the book: MyST markdown for the page, plain text for nbval and the console."""
 
-    def __init__(self, frame: pd.DataFrame, caption: str = "", name: str = ""):
+    def __init__(self, frame: pd.DataFrame, caption: str = "", name: str = "", csv: bool = True):
         self.frame = frame
         self.caption = caption
         self.name = name
+        self.csv = csv and bool(caption)
+        if self.csv:
+            # Written beside the executing notebook; the book build copies it into _downloads.
+            from pathlib import Path
+
+            Path("tables").mkdir(exist_ok=True)
+            frame.to_csv(Path("tables") / self.csv_name(), index=False)
+
+    def csv_name(self) -> str:
+        """File name of the table's CSV download, from its name or caption."""
+        import re
+
+        stem = self.name or re.sub(r"[^a-z0-9]+", "-", self.caption.lower()).strip("-")[:60]
+        return f"{stem or 'table'}.csv"
 
     def to_markdown(self) -> str:
         """The table as MyST markdown (a ``{table}`` directive when there is a caption)."""
@@ -74,7 +88,8 @@ class Table:
         if not self.caption:
             return body
         label = f":name: {self.name}\n" if self.name else ""
-        return f"```{{table}} {self.caption}\n{label}{body}\n```"
+        download = f"\n\n{{download}}`Download this table (CSV) <tables/{self.csv_name()}>`" if self.csv else ""
+        return f"```{{table}} {self.caption}\n{label}{body}\n```{download}"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         text = self.frame.to_string(index=False) if len(self.frame) else "(no rows)"

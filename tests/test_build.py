@@ -45,6 +45,7 @@ def test_data_chapter_has_real_tables_and_glued_numbers(built):
     _, folder, _ = built
     page = (folder / "html" / "notebooks" / "data.html").read_text()
     assert "<table" in page and "<th" in page
+    assert "reference download internal" in page and list((folder / "html" / "_downloads").rglob("*.csv"))
     params = load_params(ROOT / "params" / "2019-11.yml")
     assert "November 2019" in (folder / "html" / "book" / "intro.html").read_text()
     assert f"{params.period_end:%-d %B %Y}" in page  # glued from the notebook, not typed
@@ -123,6 +124,8 @@ def _published_texts(folder):
     from pypdf import PdfReader
     texts = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
              for p in (folder / "html").rglob("*.html")}
+    for table in (folder / "html" / "_downloads").rglob("*.csv"):
+        texts[table.name] = table.read_text(encoding="utf-8")
     for pdf in folder.glob("*.pdf"):
         texts[pdf.name] = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
     return texts
