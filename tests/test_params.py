@@ -129,3 +129,9 @@ def test_cli_refuses_without_traceback_and_leaves_build_untouched(params_in, tmp
 def test_cli_help():
     result = subprocess.run([sys.executable, "-m", "lib", "build", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "--params" in result.stdout and "--no-pdf" in result.stdout
+
+
+def test_cli_demo_data_help():
+    result = subprocess.run([sys.executable, "-m", "lib", "demo-data", "--help"], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.returncode == 0 and "--seed" in result.stdout
