@@ -88,7 +88,9 @@ class Table:
         if not self.caption:
             return body
         label = f":name: {self.name}\n" if self.name else ""
-        download = f"\n\n{{download}}`Download this table (CSV) <tables/{self.csv_name()}>`" if self.csv else ""
+        # The link is for the web book only: in the PDF it would be dead text.
+        download = (f"\n\n```{{only}} html\n{{download}}`Download this table (CSV) <tables/{self.csv_name()}>`\n```"
+                    if self.csv else "")
         return f"```{{table}} {self.caption}\n{label}{body}\n```{download}"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
