@@ -41,48 +41,47 @@ def monthly_proportion(month: pd.Series, flag: pd.Series, all_months: list[str],
     return out[COLUMNS]
 
 
+def per_month(params: Params, month: pd.Series, flag: pd.Series) -> pd.DataFrame:
+    """:func:`monthly_proportion` over the params' months, with the params' interval method."""
+    return monthly_proportion(month, flag, months(params), params.compliance.interval_method)
+
+
 def ppn_submitted_in_time(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """PPNs submitted within the time limit, of all PPNs submitted in the month."""
     ppn = loaded["ppn"].frame
-    return monthly_proportion(month_of(ppn["submitted_at"]), ppn["submitted_in_time"], months(params),
-                              params.compliance.interval_method)
+    return per_month(params, month_of(ppn["submitted_at"]), ppn["submitted_in_time"])
 
 
 def ppn_all_children(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """PPNs with every child added, of PPNs where children were present."""
     ppn = loaded["ppn"].frame
     ppn = ppn[ppn["children_present"].fillna(False).astype(bool)]
-    return monthly_proportion(month_of(ppn["submitted_at"]), ppn["all_children_added"].fillna(False), months(params),
-                              params.compliance.interval_method)
+    return per_month(params, month_of(ppn["submitted_at"]), ppn["all_children_added"].fillna(False))
 
 
 def stop_search_grounds(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """Stop and search records whose grounds were recorded, of all searches."""
     s = loaded["stop_search"].frame
-    return monthly_proportion(month_of(s["Date"]), s["grounds_recorded"], months(params),
-                              params.compliance.interval_method)
+    return per_month(params, month_of(s["Date"]), s["grounds_recorded"])
 
 
 def stop_search_supervised(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """Stop and search records reviewed by a supervisor, of all searches."""
     s = loaded["stop_search"].frame
-    return monthly_proportion(month_of(s["Date"]), s["supervisor_reviewed"], months(params),
-                              params.compliance.interval_method)
+    return per_month(params, month_of(s["Date"]), s["supervisor_reviewed"])
 
 
 def stop_search_linked_outcome(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """Searches whose outcome was linked to the object of search, of all searches."""
     s = loaded["stop_search"].frame
-    return monthly_proportion(month_of(s["Date"]), s["Outcome linked to object of search"].fillna(False), months(params),
-                              params.compliance.interval_method)
+    return per_month(params, month_of(s["Date"]), s["Outcome linked to object of search"].fillna(False))
 
 
 def da_arrest_rate(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """Domestic-abuse crimes with an arrest, of domestic-abuse crimes reported in the month."""
     c = loaded["crimes"].frame
     c = c[c["domestic_abuse"].astype(bool)]
-    return monthly_proportion(c["Month"], c["arrest_made"], months(params),
-                              params.compliance.interval_method)
+    return per_month(params, c["Month"], c["arrest_made"])
 
 
 def audits(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
@@ -91,8 +90,7 @@ def audits(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     frames = []
     for name in sorted(a["audit"].unique()):
         sub = a[a["audit"] == name]
-        series = monthly_proportion(sub["month"], sub["passed"], months(params),
-                              params.compliance.interval_method)
+        series = per_month(params, sub["month"], sub["passed"])
         series.insert(0, "audit", name)
         frames.append(series)
     return pd.concat(frames, ignore_index=True)
@@ -117,8 +115,7 @@ def _answered_within(loaded: dict[str, Loaded], params: Params, route: str, seco
     c = loaded["contacts"].frame
     c = c[(c["route"] == route) & ~c["abandoned"].astype(bool)]
     wait = (c["answered_at"] - c["presented_at"]).dt.total_seconds()
-    return monthly_proportion(month_of(c["presented_at"]), wait <= seconds, months(params),
-                              params.compliance.interval_method)
+    return per_month(params, month_of(c["presented_at"]), wait <= seconds)
 
 
 def _abandoned(loaded: dict[str, Loaded], params: Params, route: str) -> pd.DataFrame:
@@ -127,8 +124,7 @@ def _abandoned(loaded: dict[str, Loaded], params: Params, route: str) -> pd.Data
     if params.calls.abandon_rate_denominator == "queued":
         waited = (c["answered_at"] - c["presented_at"]).dt.total_seconds() > 0
         c = c[c["abandoned"].astype(bool) | waited.fillna(False)]
-    return monthly_proportion(month_of(c["presented_at"]), c["abandoned"], months(params),
-                              params.compliance.interval_method)
+    return per_month(params, month_of(c["presented_at"]), c["abandoned"])
 
 
 def attended_within(loaded: dict[str, Loaded], params: Params, grade: str, minutes: float,
@@ -139,8 +135,7 @@ def attended_within(loaded: dict[str, Loaded], params: Params, grade: str, minut
     if vulnerable_only:
         i = i[i["vulnerable_person"].astype(bool)]
     mins = (i["first_arrived_at"] - i["created_at"]).dt.total_seconds() / 60
-    return monthly_proportion(month_of(i["created_at"]), (mins <= minutes).fillna(False), months(params),
-                              params.compliance.interval_method)
+    return per_month(params, month_of(i["created_at"]), (mins <= minutes).fillna(False))
 
 
 def _count(month: pd.Series, all_months: list[str]) -> pd.DataFrame:
@@ -156,13 +151,12 @@ def _as_percent(series: pd.DataFrame) -> pd.DataFrame:
 def _crimes_recorded_24h(loaded, params):
     c = loaded["crimes"].frame
     hours = (c["recorded_at"] - c["reported_at"]).dt.total_seconds() / 3600
-    return monthly_proportion(c["Month"], hours <= 24, months(params), params.compliance.interval_method)
+    return per_month(params, c["Month"], hours <= 24)
 
 
 def _crimes_solved(loaded, params):
     c = loaded["crimes"].frame
-    return monthly_proportion(c["Month"], c["Last outcome category"].isin(params.scorecard.positive_outcomes),
-                              months(params), params.compliance.interval_method)
+    return per_month(params, c["Month"], c["Last outcome category"].isin(params.scorecard.positive_outcomes))
 
 
 def _neighbourhood_crime_rate(loaded, params):
