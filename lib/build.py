@@ -26,17 +26,19 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import nbformat
 import yaml
 
 from . import ROOT
-from .contracts import contracts_markdown
+from .contracts import contracts_page
 from .errors import BuildError
 from .loading import load_all
 from .params import Params, display_path, load_params
-from .provenance import collect, markdown
+from .present.pages import write_page
+from .present.tables import TABLES_ENV
+from .provenance import collect, page as provenance_page
 from .publish import BUILD_DIR, STAGING, clean_stale, swap_in, write_index
 
-GENERATED_MARK = "<!-- generated at build time -->"
 
 
 def chapter_notebooks(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
@@ -70,18 +72,32 @@ def pdf_name(params: Params) -> str:
     return f"forcebook-{params.period}.pdf"
 
 
+def latex_text(text: str) -> str:
+    """``text`` escaped for LaTeX (Sphinx's own escaping, for xelatex): typeset as typed, never run."""
+    from sphinx.util import texescape
+
+    texescape.init()
+    return texescape.escape(text, "xelatex")
+
+
 def stage_source(params: Params, src: Path) -> None:
-    """Copy the book source into ``src`` with the period's title and substitutions."""
+    """Copy the book source into ``src`` with the period's title.
+
+    The title and the force's name are params text: the HTML theme gets them as they are (the
+    extension :mod:`lib.present.sphinx_ext` escapes them on every page) and the PDF gets them
+    LaTeX-escaped, since Sphinx reads a LaTeX document's title and author as LaTeX.
+    """
     src.mkdir(parents=True)
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     label = period_label(params.period)
     config["title"] = f"{params.title}: {label}"
     config["author"] = params.force_name
-    config.setdefault("latex", {}).setdefault("latex_documents", {})["targetname"] = "book.tex"
+    config.setdefault("latex", {}).setdefault("latex_documents", {}).update(
+        targetname="book.tex", title=latex_text(config["title"]), author=latex_text(params.force_name))
     # The PDF title page shows `today`: make it the period, never the build date.
     config.setdefault("sphinx", {}).setdefault("config", {})["today"] = label
     subs = config.setdefault("parse", {}).setdefault("myst_substitutions", {})
-    subs.update({"period": params.period, "period_label": label, "force_name": params.force_name})
+    subs.update({"period": params.period, "period_label": label})
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     shutil.copy2(ROOT / "_toc.yml", src / "_toc.yml")
     shutil.copytree(ROOT / "book", src / "book")
@@ -89,12 +105,14 @@ def stage_source(params: Params, src: Path) -> None:
     (src / "notebooks").mkdir()
 
 
-def fill_generated(page: Path, body: str) -> None:
-    """Replace the generated-content mark in a staged page with ``body``."""
-    text = page.read_text(encoding="utf-8")
-    if GENERATED_MARK not in text:
-        raise BuildError(f"{display_path(page)}: missing the mark {GENERATED_MARK!r} where generated content goes")
-    page.write_text(text.replace(GENERATED_MARK, body), encoding="utf-8")
+def strip_private_metadata(path: Path) -> None:
+    """Drop papermill's metadata (machine paths, run times) from an executed notebook."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, path)
 
 
 def execute_notebook(name: str, src: Path, params: Params, source_root: Path = ROOT) -> None:
@@ -122,11 +140,17 @@ def execute_notebook(name: str, src: Path, params: Params, source_root: Path = R
             f"{name}.ipynb failed in cell {exc.cell_index} of the executed notebook (In [{exc.exec_count}]): "
             f"{exc.ename}: {exc.evalue}"
         ) from None
+    strip_private_metadata(target)
 
 
 def _run_one(name: str, src: Path, params: Params) -> None:
     """Worker entry point: looks ``execute_notebook`` up at call time (so tests can replace it)."""
     execute_notebook(name, src, params)
+
+
+def _worker_init(env: dict[str, str]) -> None:
+    """Set up a notebook worker: its environment (inherited by its kernels)."""
+    os.environ.update(env)
 
 
 def _execute_all(notebooks: list[str], src: Path, params: Params, workers: int,
@@ -139,7 +163,9 @@ def _execute_all(notebooks: list[str], src: Path, params: Params, workers: int,
 
     started = time.perf_counter()
     single_thread_blas()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Tables write their CSV downloads here (and only during a build): see lib.present.tables.
+    env = {TABLES_ENV: str(src / "notebooks" / "tables")}
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(env,)) as pool:
         futures = {pool.submit(_run_one, name, src, params): name for name in notebooks}
         pending = set(futures)
         done_count = 0
@@ -241,8 +267,8 @@ def build(params_path: str | Path, *, pdf: bool = True, say: Callable[[str], Non
         _execute_all(notebooks, src, params, workers, say)
         timings["notebooks"] = time.perf_counter() - t
         info = collect(params, started_wall)
-        fill_generated(src / "book" / "contracts.md", contracts_markdown())
-        fill_generated(src / "book" / "provenance.md", markdown(info, timings))
+        write_page(src / "book" / "contracts.ipynb", contracts_page())
+        write_page(src / "book" / "provenance.ipynb", provenance_page(info, timings))
 
         t = stage("building the HTML book (Sphinx -n -W --keep-going)")
         _jupyter_book(src, out, "html", work / "html.log")

@@ -1,7 +1,7 @@
 """Input contracts: the columns, types, allowed values and units of every input source, defined once.
 
 The loaders (:mod:`lib.loading`) check files against these, the demo generator (:mod:`lib.demo`)
-writes files that satisfy them, and :func:`contracts_markdown` renders them as the book's appendix
+writes files that satisfy them, and :func:`contracts_page` renders them as the book's appendix
 so a force can prepare its own exports.
 
 Times are instants stored with their UTC offset (Europe/London: +00:00 in winter, +01:00 in
@@ -11,6 +11,8 @@ timezone-aware timestamp column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import pandas as pd
 
 TIMEZONE = "Europe/London"
 
@@ -224,28 +226,44 @@ _KIND_TEXT = {
     "category": "one of a list",
 }
 
+CONTRACTS_INTRO = """# Input contracts
 
-def contracts_markdown() -> str:
-    """The contracts as MyST markdown, one section and table per source (the book's appendix)."""
-    out = []
+Every input is a Parquet or CSV file named in the period's params file (`inputs:`); swapping in a
+force's own exports means editing that file only. Each file is checked against its contract below
+before anything runs: a missing or unknown column stops the run; rows that break a rule are set
+aside (and listed in {doc}`../notebooks/data`) or stop the run, as `validation.on_row_error` says.
+
+Times are instants with their UTC offset in the Europe/London time zone (`+00:00` in winter,
+`+01:00` in summer), e.g. `2019-12-01T08:15:00+00:00`. Booleans are `True`/`False`; a blank cell
+is empty."""
+
+
+def contract_table(contract: Contract) -> pd.DataFrame:
+    """One row per column of a contract: type, blanks, allowed values or unit, description."""
+    rows = []
+    for col in contract.columns:
+        allowed = ", ".join(col.allowed) or col.unit
+        if col.minimum is not None:
+            allowed = f"{allowed} (≥ {col.minimum:g})".strip()
+        if col.unique:
+            allowed = f"{allowed} unique".strip()
+        rows.append({"column": col.name, "type": _KIND_TEXT[col.kind], "blank allowed": "yes" if col.nullable else "no",
+                     "allowed values / unit": allowed, "description": col.description})
+    return pd.DataFrame(rows)
+
+
+def contracts_page() -> list:
+    """The book's appendix: our prose and one table per contract (see :func:`lib.present.pages.write_page`)."""
+    from .present import table
+
+    blocks: list = [CONTRACTS_INTRO]
     for contract in CONTRACTS.values():
-        out.append(f"## {contract.title} (`{contract.name}`)\n\n{contract.description}")
+        text = f"## {contract.title}\n\nSource name in the params: `{contract.name}`. {contract.description}"
         if contract.ordered:
-            out.append("\nColumns must appear in exactly this order.")
-        out.append("\n\n| Column | Type | Blank allowed | Allowed values / unit | Description |")
-        out.append("\n|---|---|---|---|---|")
-        for col in contract.columns:
-            allowed = ", ".join(f"`{a}`" for a in col.allowed) or col.unit
-            if col.minimum is not None:
-                allowed = f"{allowed} (≥ {col.minimum:g})".strip()
-            if col.unique:
-                allowed = f"{allowed} unique".strip()
-            out.append(
-                f"\n| `{col.name}` | {_KIND_TEXT[col.kind]} | {'yes' if col.nullable else 'no'} "
-                f"| {allowed} | {col.description} |"
-            )
+            text += " Columns must appear in exactly this order."
         rules = [f"`{a}` is not before `{b}`" for a, b in contract.order_rules] + list(contract.extra_rules)
         if rules:
-            out.append("\n\nRow rules: " + "; ".join(rules) + ".")
-        out.append("\n\n")
-    return "".join(out)
+            text += "\n\nRow rules: " + "; ".join(rules) + "."
+        blocks += [text, table(contract_table(contract), caption=f"Columns of the {contract.name} input",
+                               name=f"contract-{contract.name}")]
+    return blocks

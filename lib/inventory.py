@@ -64,3 +64,19 @@ def monthly_rows(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
         month = values if kind == "month" else values.dt.strftime("%Y-%m")
         out[name] = month.value_counts().reindex(months, fill_value=0).astype(int)
     return pd.DataFrame(out).T.rename_axis("source")
+
+
+def narrative(summary_table: pd.DataFrame, params: Params) -> dict[str, str]:
+    """Texts glued into the data chapter's prose."""
+    from .present import fmt_int
+
+    return {
+        "sources": fmt_int(len(summary_table)),
+        "rows_read": fmt_int(summary_table["rows read"].sum()),
+        "rows_used": fmt_int(summary_table["rows used"].sum()),
+        "rows_aside": fmt_int(summary_table["set aside (defects)"].sum()),
+        "rows_outside": fmt_int(summary_table["outside window"].sum()),
+        "history_start": params.history_start.strftime("%B %Y"),
+        "period_end": params.period_end.strftime("%-d %B %Y"),
+        "on_row_error": params.validation.on_row_error,
+    }

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .present import PALETTE, week_cover_chart
+from .present import PALETTE, label, week_cover_chart
 
 
 def demand_heatmap(table: pd.DataFrame):
@@ -37,7 +37,7 @@ def waterfall(est: pd.DataFrame, current: int | None):
     if current:
         ax.axvline(current, color="black", ls="--", lw=1)
         ax.text(current, len(est) - 0.45, f" current establishment {current}", fontsize=8)
-    ax.set_yticks(y, est["pattern"], fontsize=8)
+    ax.set_yticks(y, [label(p, 40) for p in est["pattern"]], fontsize=8)
     ax.set_xlabel("officers (establishment)")
     ax.legend(fontsize=8, ncols=3, loc="lower right", frameon=False)
     fig.tight_layout()

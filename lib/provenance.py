@@ -12,6 +12,8 @@ import platform
 import subprocess
 from pathlib import Path
 
+import pandas as pd
+
 from . import ROOT
 from .params import Params, display_path
 
@@ -71,24 +73,36 @@ def collect(params: Params, started: dt.datetime) -> dict:
     }
 
 
-def markdown(info: dict, stage_seconds: dict[str, float]) -> str:
-    """The provenance page body (MyST markdown)."""
-    dirty = {True: "yes — built from uncommitted changes", False: "no", None: "unknown"}[info["git_dirty"]]
-    lines = [
-        f"- **Period:** {info['period']}",
-        f"- **Params file:** `{info['params_file']}`",
-        f"- **Git commit:** `{info['git_commit']}` (uncommitted changes: {dirty})",
-        f"- **Build started:** {info['build_started']}",
-        "- **Time taken before the book was assembled:** "
-        + ", ".join(f"{k} {v:.1f} s" for k, v in stage_seconds.items()),
-        "",
+PROVENANCE_INTRO = """# Provenance
+
+What this book was built from. This page is the only one that depends on when and where the book
+was built; every other page depends only on the parameters and the input files below."""
+
+
+def page(info: dict, stage_seconds: dict[str, float]) -> list:
+    """The provenance page: our prose, and every value as a table or a literal block."""
+    from .present import table
+    from .present.pages import Literal
+
+    dirty = {True: "yes: built from uncommitted changes", False: "no", None: "unknown"}[info["git_dirty"]]
+    build = pd.DataFrame([
+        ("period", info["period"]),
+        ("params file", info["params_file"]),
+        ("git commit", info["git_commit"]),
+        ("uncommitted changes", dirty),
+        ("build started", info["build_started"]),
+        ("time before the book was assembled", ", ".join(f"{k} {v:.1f} s" for k, v in stage_seconds.items())),
+    ], columns=["item", "value"])
+    inputs = pd.DataFrame([{"source": k, "file": v["file"], "bytes": v["bytes"], "SHA-256": v["sha256"]}
+                           for k, v in info["inputs"].items()], columns=["source", "file", "bytes", "SHA-256"])
+    software = pd.DataFrame(list(info["versions"].items()), columns=["package", "version"])
+    return [
+        PROVENANCE_INTRO,
+        table(build, caption="This build", name="provenance-build"),
         "## Input files",
-        "",
-        "| Source | File | Bytes | SHA-256 |",
-        "|---|---|---|---|",
+        table(inputs, caption="Input files and their SHA-256 fingerprints", name="provenance-inputs"),
+        "## Software",
+        table(software, caption="Software versions", name="provenance-software"),
+        "## Parameters as used",
+        Literal(info["params"]),
     ]
-    lines += [f"| {k} | `{v['file']}` | {v['bytes']:,} | `{v['sha256']}` |" for k, v in info["inputs"].items()]
-    lines += ["", "## Software", "", "| Package | Version |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in info["versions"].items()]
-    lines += ["", "## Parameters as used", "", "```yaml", info["params"].rstrip(), "```", ""]
-    return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""Tables for the book, rendered from data: no cell is ever parsed as markup.
+
+A :class:`Table` shows in a notebook as a bundle of two forms:
+
+- ``application/vnd.forcebook.table+json``: the caption, column names and cell texts as JSON. The
+  book's renderer (:mod:`lib.present.mime`) turns it into docutils table nodes whose cells are
+  plain text, so Sphinx escapes them for HTML and LaTeX itself: a cell holding ``<script>``,
+  ``{download}`...``` or ``\\input{...}`` prints as those characters, never runs;
+- ``text/plain``: the same table as monospaced text, for nbval and the console.
+
+Captioned tables are also offered as CSV downloads in the web book. The CSV is written only during
+a build (the build names the folder in ``FORCEBOOK_TABLES_DIR``), so running a notebook by hand
+leaves nothing behind. CSV cells that a spreadsheet would run as a formula are neutralised
+(OWASP, "CSV Injection"): text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return gets a leading apostrophe; numbers stay numbers.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .display import missing, plain
+
+MIME = "application/vnd.forcebook.table+json"
+TABLES_ENV = "FORCEBOOK_TABLES_DIR"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(value) -> str:
+    """The text a table cell shows: counts with thousands separators, blank for a missing value."""
+    if missing(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:,.2f}" if math.isfinite(value) else ("∞" if value > 0 else "−∞")
+    return plain(value)
+
+
+def spreadsheet_safe(value):
+    """A CSV value a spreadsheet will show, never evaluate: text that could start a formula is prefixed '."""
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or value.lstrip().startswith(FORMULA_START)):
+        return "'" + value
+    return value
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` as a spreadsheet-safe CSV (UTF-8 with a byte-order mark, so Excel reads £ and é)."""
+    safe = frame.copy()
+    safe.columns = [spreadsheet_safe(str(c)) for c in safe.columns]
+    for col in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[col]) or pd.api.types.is_bool_dtype(safe[col]):
+            safe[col] = safe[col].map(spreadsheet_safe)
+    tmp = path.with_name(f".{path.name}.tmp")
+    safe.to_csv(tmp, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
+    os.replace(tmp, path)
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """A file-name stem from a caption: lower case, letters and digits joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:limit].strip("-") or "table"
+
+
+class Table:
+    """A table for the book (see the module docstring).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        What the page shows, one column per column; values are shown by :func:`cell_text`.
+    caption : str
+        The numbered caption; a captioned table is also a CSV download.
+    name : str
+        Stem of the CSV file name (default: from the caption).
+    data : DataFrame, optional
+        What the CSV holds when it should differ from the page: raw numbers rather than the
+        formatted texts (a signed change as a number, an interval as two columns).
+    """
+
+    def __init__(self, frame: pd.DataFrame, caption: str = "", name: str = "", data: pd.DataFrame | None = None):
+        self.frame = frame.reset_index(drop=True)
+        self.caption = caption
+        self.name = name or (slug(caption) if caption else "")
+        self.csv = f"tables/{self.name}.csv" if caption else None
+        folder = os.environ.get(TABLES_ENV)
+        if self.csv and folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            write_csv(self.frame if data is None else data.reset_index(drop=True), Path(folder) / f"{self.name}.csv")
+
+    def payload(self) -> dict:
+        """The JSON the book's renderer reads."""
+        numeric = [bool(pd.api.types.is_numeric_dtype(self.frame[c]) and not pd.api.types.is_bool_dtype(self.frame[c]))
+                   for c in self.frame.columns]
+        return {
+            "version": 1,
+            "caption": self.caption,
+            "name": self.name,
+            "csv": self.csv,
+            "columns": [cell_text(c) for c in self.frame.columns],
+            "numeric": numeric,
+            "rows": [[cell_text(v) for v in row] for row in self.frame.itertuples(index=False)],
+        }
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        text = self.frame.to_string(index=False) if len(self.frame) else "(no rows)"
+        if self.caption:
+            text = f"{self.caption}\n{text}"
+        return {MIME: json.loads(json.dumps(self.payload())), "text/plain": text}
+
+
+def table(frame: pd.DataFrame, caption: str = "", name: str = "", data: pd.DataFrame | None = None) -> Table:
+    """Wrap a DataFrame for display as a real table (see :class:`Table`)."""
+    return Table(frame, caption, name, data)
