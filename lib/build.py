@@ -37,7 +37,10 @@ from .params import Params, display_path, load_params
 from .present.pages import write_page
 from .present.tables import TABLES_ENV
 from .provenance import collect, page as provenance_page
-from .publish import BUILD_DIR, STAGING, clean_stale, swap_in, write_index
+from .provenance import changes
+from .scan import describe as describe_scan, scan
+from .scorecard import load_catalogue
+from .publish import BUILD_DIR, LATEST, STAGING, period_lock, publish, read_info, recover, version_for, versions
 
 
 
@@ -148,13 +151,32 @@ def _run_one(name: str, src: Path, params: Params) -> None:
     execute_notebook(name, src, params)
 
 
-def _worker_init(env: dict[str, str]) -> None:
-    """Set up a notebook worker: its environment (inherited by its kernels)."""
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this process when its parent dies, even by ``kill -9`` (a notebook
+    worker must not outlive its build; its kernel, in turn, exits when the worker is gone)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent died before the line above: nothing to serve
+            os._exit(1)
+
+
+def _worker_init(env: dict[str, str], log: str) -> None:
+    """Set up a notebook worker: die with the build, its environment, and its kernels' chatter
+    (ipykernel's start-up and shutdown warnings) sent to a log file instead of the console."""
+    _die_with_parent()
     os.environ.update(env)
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
 
 
 def _execute_all(notebooks: list[str], src: Path, params: Params, workers: int,
-                 say: Callable[[str], None]) -> None:
+                 say: Callable[[str], None], log: Path) -> None:
     """Execute the chapter notebooks in parallel processes (one kernel each), reporting each as it ends.
 
     The first failure cancels the notebooks not yet started and is raised.
@@ -165,7 +187,7 @@ def _execute_all(notebooks: list[str], src: Path, params: Params, workers: int,
     single_thread_blas()
     # Tables write their CSV downloads here (and only during a build): see lib.present.tables.
     env = {TABLES_ENV: str(src / "notebooks" / "tables")}
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(env,)) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(env, str(log))) as pool:
         futures = {pool.submit(_run_one, name, src, params): name for name in notebooks}
         pending = set(futures)
         done_count = 0
@@ -186,7 +208,7 @@ def _jupyter_book(src: Path, out: Path, builder: str, log: Path) -> None:
     cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(src),
            "--path-output", str(out), "--builder", builder, "-n", "-W", "--keep-going"]
     with open(log, "w", encoding="utf-8") as handle:
-        result = subprocess.run(cmd, stdout=handle, stderr=subprocess.STDOUT, cwd=src)
+        result = subprocess.run(cmd, stdout=handle, stderr=subprocess.STDOUT, cwd=src, preexec_fn=_die_with_parent)
     if result.returncode != 0:
         lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
         warnings = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
@@ -200,13 +222,19 @@ def _failed_dir(src: Path) -> Path:
     return BUILD_DIR / ".failed" / src.parent.name.rsplit("-", 1)[0]
 
 
-def _keep_failure(work: Path) -> Path:
+def _keep_failure(work: Path, error: BuildError) -> Path | None:
+    """Keep a failed run's logs and executed notebooks; None (and a note on the error) when that fails too,
+    so a full disk or a read-only folder never hides the real cause."""
     failed = _failed_dir(work / "src")
-    shutil.rmtree(failed, ignore_errors=True)
-    failed.mkdir(parents=True)
-    for path in list(work.glob("*.log")) + list((work / "src" / "notebooks").glob("*.ipynb")):
-        shutil.copy2(path, failed / path.name)
-    return failed
+    try:
+        shutil.rmtree(failed, ignore_errors=True)
+        failed.mkdir(parents=True)
+        for path in list(work.glob("*.log")) + list((work / "src" / "notebooks").glob("*.ipynb")):
+            shutil.copy2(path, failed / path.name)
+        return failed
+    except OSError as exc:
+        error.args = (f"{error}\n(its logs could not be kept: {exc.strerror or exc})",)
+        return None
 
 
 def single_thread_blas() -> None:
@@ -223,14 +251,16 @@ def tex_available() -> bool:
 
 
 def build(params_path: str | Path, *, pdf: bool = True, say: Callable[[str], None] = print) -> Path:
-    """Build one period; return its folder in ``_build``.
+    """Build one period and publish it as a version; return the version's folder (``_build/<period>/vN``).
 
     Raises
     ------
     ParamsError, DataError
         Before anything is written.
     BuildError
-        A notebook or the book build failed; the previous build of the period is untouched.
+        A notebook or the book build failed, the publication scan found personal data or a machine
+        path in the result, or another build of the period is running; every published version is
+        untouched.
     """
     started_wall = dt.datetime.now(dt.timezone.utc).astimezone()
     t0 = time.perf_counter()
@@ -249,59 +279,76 @@ def build(params_path: str | Path, *, pdf: bool = True, say: Callable[[str], Non
 
     t = stage("checking params and input files")
     params = load_params(params_path)
-    loaded = load_all(params)
-    aside = sum(x.rows_defective for x in loaded.values())
-    say(f"      {len(loaded)} input files valid; {aside:,} row(s) set aside with defects "
-        f"(listed in the data chapter)")
-    timings["checks"] = time.perf_counter() - t
-
-    BUILD_DIR.mkdir(exist_ok=True)
-    clean_stale(BUILD_DIR)
-    work = BUILD_DIR / STAGING / f"{params.period}-{os.getpid()}"
-    src, out = work / "src", work / "out"
-    try:
-        t = stage(f"staging the book source for {params.period}")
-        stage_source(params, src)
-        timings["staging"] = time.perf_counter() - t
-        t = stage(f"executing {len(notebooks)} notebooks, {workers} at a time")
-        _execute_all(notebooks, src, params, workers, say)
-        timings["notebooks"] = time.perf_counter() - t
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    with period_lock(params.period, BUILD_DIR):
+        recover(BUILD_DIR)
+        load_catalogue(params.catalogue_path())
+        loaded = load_all(params)
+        aside = sum(x.rows_defective for x in loaded.values())
+        say(f"      {len(loaded)} input files valid; {aside:,} row(s) set aside with defects "
+            f"(listed in the data chapter)")
         info = collect(params, started_wall)
-        write_page(src / "book" / "contracts.ipynb", contracts_page())
-        write_page(src / "book" / "provenance.ipynb", provenance_page(info, timings))
-
-        t = stage("building the HTML book (Sphinx -n -W --keep-going)")
-        _jupyter_book(src, out, "html", work / "html.log")
-        timings["html"] = time.perf_counter() - t
-        final = work / "final"
-        final.mkdir()
-        shutil.copytree(out / "_build" / "html", final / "html")
-        info["pdf"] = None
-        if do_pdf:
-            t = stage("building the PDF (xelatex)")
-            _jupyter_book(src, out, "pdflatex", work / "pdf.log")
-            shutil.copy2(out / "_build" / "latex" / "book.pdf", final / pdf_name(params))
-            info["pdf"] = pdf_name(params)
-            timings["pdf"] = time.perf_counter() - t
-        elif pdf:
-            say("      PDF skipped: xelatex/latexmk not found (run `make tex` to install them)")
-
-        stage(f"publishing _build/{params.period}/ and _build/index.html")
-        info["build_finished"] = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
-        info["seconds"] = {k: round(v, 2) for k, v in timings.items()}
-        info["seconds"]["total"] = round(time.perf_counter() - t0, 2)
-        (final / "provenance.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
-        target = BUILD_DIR / params.period
-        swap_in(final, target)
-        write_index(BUILD_DIR)
-    except BuildError:
-        failed = _keep_failure(work)
-        say(f"      nothing was published; _build/{params.period}/ is as it was. "
-            f"Logs and executed notebooks: {display_path(failed)}/")
-        raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        period_dir = BUILD_DIR / params.period
+        number = version_for(period_dir, info["fingerprint"]["total"])
+        found = versions(period_dir)
+        previous = max((n for n in found if n != number), default=None)
+        info["version"] = number
+        info["changes"] = changes(read_info(found[previous]) if previous else None, info)
+        timings["checks"] = time.perf_counter() - t
+        work = BUILD_DIR / STAGING / f"{params.period}-{os.getpid()}"
+        try:
+            final = _make_book(params, info, notebooks, work, workers, do_pdf, pdf, timings, stage, say)
+            t = stage(f"scanning for personal data and machine paths, then publishing {params.period} "
+                      f"version {number} ({info['changes']})")
+            hits = scan(final, params, loaded, extra_paths=[work])
+            if hits:
+                raise BuildError(describe_scan(hits))
+            timings["scan"] = time.perf_counter() - t
+            info["build_finished"] = dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+            info["seconds"] = {k: round(v, 2) for k, v in timings.items()}
+            info["seconds"]["total"] = round(time.perf_counter() - t0, 2)
+            (final / "provenance.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
+            target = publish(final, params.period, number, BUILD_DIR)
+        except BuildError as exc:
+            failed = _keep_failure(work, exc)
+            say(f"      nothing was published; every published version of {params.period} is as it was."
+                + (f" Logs and executed notebooks: {display_path(failed)}/" if failed else ""))
+            raise
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     say(f"built {display_path(target)}/ in {time.perf_counter() - t0:.1f} s "
         f"(HTML: {display_path(target)}/html/index.html"
-        + (f", PDF: {display_path(target)}/{pdf_name(params)}" if do_pdf else "") + ")")
+        + (f", PDF: {display_path(target)}/{pdf_name(params)}" if do_pdf else "")
+        + f"; {display_path(period_dir / LATEST)}/ leads to it)")
     return target
+
+
+def _make_book(params: Params, info: dict, notebooks: list[str], work: Path, workers: int, do_pdf: bool,
+               pdf: bool, timings: dict, stage, say) -> Path:
+    """Stage, execute and build the book in ``work``; return the finished folder (html/, PDF)."""
+    src, out = work / "src", work / "out"
+    t = stage(f"staging the book source for {params.period}")
+    stage_source(params, src)
+    timings["staging"] = time.perf_counter() - t
+    t = stage(f"executing {len(notebooks)} notebooks, {workers} at a time")
+    _execute_all(notebooks, src, params, workers, say, work / "kernels.log")
+    timings["notebooks"] = time.perf_counter() - t
+    write_page(src / "book" / "contracts.ipynb", contracts_page())
+    write_page(src / "book" / "provenance.ipynb", provenance_page(info, timings))
+
+    t = stage("building the HTML book (Sphinx -n -W --keep-going)")
+    _jupyter_book(src, out, "html", work / "html.log")
+    timings["html"] = time.perf_counter() - t
+    final = work / "final"
+    final.mkdir()
+    shutil.copytree(out / "_build" / "html", final / "html")
+    info["pdf"] = None
+    if do_pdf:
+        t = stage("building the PDF (xelatex)")
+        _jupyter_book(src, out, "pdflatex", work / "pdf.log")
+        shutil.copy2(out / "_build" / "latex" / "book.pdf", final / pdf_name(params))
+        info["pdf"] = pdf_name(params)
+        timings["pdf"] = time.perf_counter() - t
+    elif pdf:
+        say("      PDF skipped: xelatex/latexmk not found (run `make tex` to install them)")
+    return final

@@ -1,7 +1,9 @@
 """``python -m lib``: build a period's book, check a params file, make demo data, refresh notebooks.
 
-Errors a user can fix (:class:`~lib.errors.ReportError`) are printed as one message with no
-traceback, and the exit code says which kind: 2 params, 3 data, 4 build, 1 anything else.
+Errors a user can fix (:class:`~lib.errors.ReportError`) and errors of the machine (permissions,
+a full disk, memory) are printed as one message with no traceback, and the exit code says which
+kind: 2 params, 3 data, 4 build (a notebook, the book, the publication scan, a build already
+running), 5 the machine, 1 anything else.
 """
 from __future__ import annotations
 
@@ -28,7 +30,10 @@ def _check(args) -> int:
     from .loading import load_all
     from .params import load_params
 
+    from .scorecard import load_catalogue
+
     params = load_params(args.params)
+    load_catalogue(params.catalogue_path())
     loaded = load_all(params)
     for name, item in loaded.items():
         _say(f"{name}: {item.rows_read:,} rows read, {len(item.frame):,} used, "
@@ -91,6 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     except ReportError as exc:
         _say(f"error: {exc}")
         return next((code for kind, code in EXIT_CODES.items() if isinstance(exc, kind)), 1)
+    except OSError as exc:  # the machine, not the inputs: permissions, a full disk, a vanished folder
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say(f"error: {where}{exc.strerror or exc} (nothing was published by this run)")
+        return 5
+    except MemoryError:
+        _say("error: out of memory (nothing was published by this run); close other programs or use a "
+             "machine with more memory")
+        return 5
     except KeyboardInterrupt:
         _say("interrupted: nothing was published for this run")
         return 130

@@ -12,6 +12,7 @@ import warnings
 import pandas as pd
 
 from . import measures, spc, spcchart
+from .disclosure import rule_text
 from .compliance import audit_sample_size, compare_proportions, margin_of_error, proportion_ci
 from .params import Params
 from .present import NO_DATA, fmt_pct, round_half_up
@@ -178,4 +179,5 @@ def narrative(series_by_id: dict[str, pd.DataFrame], stop_search: dict, params: 
         "supervised_now": rate("stop_search_supervised", params.period),
         "audit_margin": f"{round_half_up(100 * margin_of_error(10)):.0f}",
         "audit_n_for_10": f"{audit_sample_size(0.10)}",
+        "disclosure_rule": rule_text(params.disclosure.min_count),
     }

@@ -14,22 +14,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-TIMEZONE = "Europe/London"
+from .vocabulary import AGE_RANGES, CRIME_TYPES, GRADES, ROUTES, SEARCH_TYPES, TIMEZONE, TRACKER_STATUSES, TRACKER_TYPES
 
-ROUTES = ("999", "101", "switchboard", "online")
-GRADES = ("immediate", "priority", "scheduled", "resolved without deployment")
-CRIME_TYPES = (
-    "Anti-social behaviour", "Bicycle theft", "Burglary", "Criminal damage and arson", "Drugs",
-    "Other crime", "Other theft", "Possession of weapons", "Public order", "Robbery", "Shoplifting",
-    "Theft from the person", "Vehicle crime", "Violence and sexual offences",
-)
-SEARCH_TYPES = ("Person search", "Vehicle search", "Person and Vehicle search")
-AGE_RANGES = ("under 10", "10-17", "18-24", "25-34", "over 34")
-TRACKER_TYPES = (
-    "cause of concern", "recommendation", "area for improvement", "national recommendation",
-    "NCPI recommendation", "crime data integrity",
-)
-TRACKER_STATUSES = ("not started", "in progress", "complete")
+__all__ = ["AGE_RANGES", "CRIME_TYPES", "GRADES", "ROUTES", "SEARCH_TYPES", "TIMEZONE", "TRACKER_STATUSES",
+           "TRACKER_TYPES", "Column", "Contract", "CONTRACTS", "contract_table", "contracts_page"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +31,7 @@ class Column:
     allowed: tuple[str, ...] = ()
     unit: str = ""
     minimum: float | None = None
+    maximum: float | None = None  # beyond this a value is absurd, not extreme (a call of over a day)
     unique: bool = False
 
 
@@ -79,8 +68,9 @@ CONTACTS = Contract(
         _c("presented_at", "datetime", "When the contact was presented to the queue."),
         _c("answered_at", "datetime", "When a call handler answered; blank when abandoned.", nullable=True),
         _c("abandoned", "bool", "True when the caller hung up before being answered."),
-        _c("talk_seconds", "float", "Talk time; 0 when abandoned.", unit="seconds", minimum=0),
-        _c("wrap_seconds", "float", "After-call work (wrap) time; 0 when abandoned.", unit="seconds", minimum=0),
+        _c("talk_seconds", "float", "Talk time; 0 when abandoned.", unit="seconds", minimum=0, maximum=86_400),
+        _c("wrap_seconds", "float", "After-call work (wrap) time; 0 when abandoned.", unit="seconds", minimum=0,
+           maximum=86_400),
     ),
     time_column="presented_at",
     order_rules=(("answered_at", "presented_at"),),
@@ -99,7 +89,7 @@ INCIDENTS = Contract(
         _c("district", "string", "Policing district."),
         _c("vulnerable_person", "bool", "A vulnerable person is involved."),
         _c("category", "string", "Incident category (opening code)."),
-        _c("officers_assigned", "int", "Officers deployed.", unit="officers", minimum=0),
+        _c("officers_assigned", "int", "Officers deployed.", unit="officers", minimum=0, maximum=1_000),
     ),
     time_column="created_at",
     order_rules=(("first_arrived_at", "created_at"), ("cleared_at", "created_at"),
@@ -115,8 +105,9 @@ STOP_SEARCH = Contract(
         _c("Date", "datetime", "When the search took place."),
         _c("Part of a policing operation", "bool", _FLAG, nullable=True),
         _c("Policing operation", "string", "Operation name, if any.", nullable=True),
-        _c("Latitude", "float", "Approximate location (data.police.uk anonymised point).", nullable=True, unit="degrees"),
-        _c("Longitude", "float", "Approximate location.", nullable=True, unit="degrees"),
+        _c("Latitude", "float", "Approximate location (data.police.uk anonymised point).", nullable=True, unit="degrees",
+           minimum=-90, maximum=90),
+        _c("Longitude", "float", "Approximate location.", nullable=True, unit="degrees", minimum=-180, maximum=180),
         _c("Gender", "string", "Male, Female or Other.", nullable=True),
         _c("Age range", "category", "Age band of the person searched.", nullable=True, allowed=AGE_RANGES),
         _c("Self-defined ethnicity", "string", "As given by the person.", nullable=True),
@@ -141,8 +132,8 @@ CRIMES = Contract(
         _c("Month", "month", "Month of the crime, YYYY-MM."),
         _c("Reported by", "string", "Force that provided the data."),
         _c("Falls within", "string", "Force area."),
-        _c("Longitude", "float", "Anonymised map point.", nullable=True, unit="degrees"),
-        _c("Latitude", "float", "Anonymised map point.", nullable=True, unit="degrees"),
+        _c("Longitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-180, maximum=180),
+        _c("Latitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-90, maximum=90),
         _c("Location", "string", "Anonymised location description.", nullable=True),
         _c("LSOA code", "string", "Lower-layer super output area code.", nullable=True),
         _c("LSOA name", "string", "Lower-layer super output area name.", nullable=True),
@@ -245,6 +236,8 @@ def contract_table(contract: Contract) -> pd.DataFrame:
         allowed = ", ".join(col.allowed) or col.unit
         if col.minimum is not None:
             allowed = f"{allowed} (≥ {col.minimum:g})".strip()
+        if col.maximum is not None:
+            allowed = f"{allowed} (≤ {col.maximum:,g})".strip()
         if col.unique:
             allowed = f"{allowed} unique".strip()
         rows.append({"column": col.name, "type": _KIND_TEXT[col.kind], "blank allowed": "yes" if col.nullable else "no",

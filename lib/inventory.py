@@ -5,7 +5,7 @@ import pandas as pd
 
 from .contracts import CONTRACTS
 from .loading import Loaded, time_range
-from .params import Params, display_path
+from .params import Params, public_path
 
 
 def _contract(loaded: Loaded):
@@ -19,7 +19,7 @@ def summary(loaded: dict[str, Loaded]) -> pd.DataFrame:
         first, last = time_range(item)
         rows.append({
             "source": name,
-            "file": display_path(item.path),
+            "file": public_path(item.path),
             "rows read": item.rows_read,
             "rows used": len(item.frame),
             "outside window": item.rows_outside_window,

@@ -24,10 +24,10 @@ import pandas as pd
 
 from .contracts import CONTRACTS, TIMEZONE, Column, Contract
 from .errors import DataError
-from .params import Params, display_path
+from .params import Params, display_path, public_path
 
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
-_MONTH_RE = r"^\d{4}-(0[1-9]|1[0-2])$"
+_MONTH_RE = r"\d{4}-(0[1-9]|1[0-2])"
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 MAX_EXAMPLES = 5
@@ -98,15 +98,19 @@ def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, list[tuple[str, 
         problems.append(("unparseable date (YYYY-MM-DD)", ~blank & out.isna()))
     elif col.kind == "month":
         out = series.astype("string").str.strip()
-        problems.append(("not a month YYYY-MM", ~blank & ~out.str.match(_MONTH_RE, na=False)))
+        problems.append(("not a month YYYY-MM", ~blank & ~out.str.fullmatch(_MONTH_RE, na=False)))
     elif col.kind in {"int", "float"}:
         out = pd.to_numeric(series, errors="coerce")
         problems.append(("not a number", ~blank & out.isna()))
         if col.kind == "int":
             problems.append(("not a whole number", out.notna() & (out != np.floor(out.fillna(0)))))
             out = out.astype("Int64", errors="ignore") if (out.dropna() % 1 == 0).all() else out
+        problems.append(("not a finite number", out.notna() & ~np.isfinite(out.astype(float))))
         if col.minimum is not None:
             problems.append((f"below the minimum {col.minimum:g}", out.notna() & (out < col.minimum)))
+        if col.maximum is not None:
+            problems.append((f"above the maximum {col.maximum:,g}", out.notna() & np.isfinite(out.astype(float))
+                             & (out > col.maximum)))
     elif col.kind == "bool":
         if pd.api.types.is_bool_dtype(series):
             out = series.astype("boolean")
@@ -181,7 +185,7 @@ def validate(frame: pd.DataFrame, contract: Contract, path: Path) -> tuple[pd.Da
         if count:
             any_bad |= mask
             examples = ", ".join(str(i + 1) for i in np.flatnonzero(mask.to_numpy())[:MAX_EXAMPLES])
-            rows.append({"file": display_path(path), "column": column, "rule": rule,
+            rows.append({"file": public_path(path), "column": column, "rule": rule,
                          "rows": count, "example_rows": examples})
     defects = pd.DataFrame(rows, columns=["file", "column", "rule", "rows", "example_rows"])
     defects.attrs["mask"] = any_bad
@@ -235,9 +239,43 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
 
 
 def load_all(params: Params) -> dict[str, Loaded]:
-    """Load every input named in the params, in contract order."""
+    """Load every input named in the params, in contract order, and check each dated source has rows
+    in the period.
+
+    Raises
+    ------
+    DataError
+        A file breaks its contract, or a source has no usable row dated in the period (every chapter
+        that reads it would be empty): the message names each such source and what it does cover.
+    """
     names = [n for n in type(params.inputs).model_fields if params.input_path(n) is not None]
-    return {n: load_source(params, n) for n in names}
+    loaded = {n: load_source(params, n) for n in names}
+    empty = [_no_period_rows(item, params) for item in loaded.values()]
+    empty = [e for e in empty if e]
+    if empty:
+        raise DataError("\n".join(empty))
+    return loaded
+
+
+def period_months(loaded: Loaded) -> pd.Series:
+    """Month (YYYY-MM) of each used row of a dated source."""
+    contract = CONTRACTS["tracker" if loaded.name.startswith("tracker") else loaded.name]
+    col = next(c for c in contract.columns if c.name == contract.time_column)
+    values = loaded.frame[col.name]
+    return values if col.kind == "month" else values.dt.strftime("%Y-%m")
+
+
+def _no_period_rows(loaded: Loaded, params: Params) -> str:
+    """'' when a dated source has rows in the period, else the message naming it."""
+    contract = CONTRACTS["tracker" if loaded.name.startswith("tracker") else loaded.name]
+    if contract.time_column is None or (period_months(loaded) == params.period).any():
+        return ""
+    first, last = time_range(loaded)
+    covers = f"its usable rows run from {first} to {last}" if first else "it has no usable rows"
+    aside = f"; {loaded.rows_defective:,} of its {loaded.rows_read:,} rows were set aside as defects" \
+        if loaded.rows_defective else ""
+    return (f"{public_path(loaded.path)}: inputs.{loaded.name} has no rows dated in the period {params.period} "
+            f"({covers}{aside}); give a file that covers the period")
 
 
 def time_range(loaded: Loaded) -> tuple[str, str]:

@@ -14,21 +14,38 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import ROOT
 from .errors import ParamsError
+from .vocabulary import COMPLIANCE_MEASURES, CRIME_TYPES, ROUTES, TIMEZONE, TRACKER_TYPES
 
 SCHEMA_VERSION = 1
-PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\Z")
 SOURCES = ("contacts", "incidents", "stop_search", "crimes", "ppn", "audits", "measure_values")
+
+# Value types, each range-checked where it is read. Every number must be finite.
+Hour = Annotated[int, Field(ge=0, le=23)]
+ShiftHours = Annotated[int, Field(ge=1, le=24)]
+Share = Annotated[float, Field(ge=0, lt=1)]  # a share of time lost, e.g. shrinkage
+Probability = Annotated[float, Field(gt=0, lt=1)]  # a service level or attendance probability
+Percent = Annotated[float, Field(ge=0, lt=100)]
+
+
+def _month(value: str) -> str:
+    if not PERIOD_RE.match(value):
+        raise ValueError("must be a month written YYYY-MM, e.g. 2019-03")
+    return value
+
+
+Month = Annotated[str, AfterValidator(_month)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Inputs(_Strict):
@@ -48,56 +65,49 @@ class Inputs(_Strict):
 class Validation(_Strict):
     """What to do with rows that break their contract."""
 
-    on_row_error: Literal["exclude", "fail"] = "exclude"
+    on_row_error: Literal["exclude", "fail"]
 
 
 class Disclosure(_Strict):
     """Statistical disclosure control for published tables about people."""
 
-    min_count: int = Field(5, ge=1, le=100)
+    # At least 2: with 1 nothing is suppressed. (A force that publishes unsuppressed counts must say so
+    # outside this tool; the report does not offer it.)
+    min_count: int = Field(ge=2, le=100)
     # Coordinates may be published with at most this many decimal places (2 ≈ 1 km).
-    coordinate_decimals: int = Field(2, ge=0, le=6)
+    coordinate_decimals: int = Field(ge=0, le=6)
 
 
 class ComplianceTargets(_Strict):
     """Targets for the compliance rates, in percent (blank: no target, so no assurance icon)."""
 
-    ppn_submitted_in_time: float | None = Field(None, gt=0, le=100)
-    ppn_all_children: float | None = Field(None, gt=0, le=100)
-    stop_search_grounds: float | None = Field(None, gt=0, le=100)
-    stop_search_supervised: float | None = Field(None, gt=0, le=100)
-    da_arrest_rate: float | None = Field(None, gt=0, le=100)
+    ppn_submitted_in_time: float | None = Field(gt=0, le=100)
+    ppn_all_children: float | None = Field(gt=0, le=100)
+    stop_search_grounds: float | None = Field(gt=0, le=100)
+    stop_search_supervised: float | None = Field(gt=0, le=100)
+    da_arrest_rate: float | None = Field(gt=0, le=100)
 
 
 class Compliance(_Strict):
     """Compliance chapter settings."""
 
-    baseline_month: str = "2019-03"
-    interval_method: Literal["wilson", "clopper_pearson", "jeffreys"] = "wilson"
-    targets_pct: ComplianceTargets = ComplianceTargets()
+    baseline_month: Month
+    interval_method: Literal["wilson", "clopper_pearson", "jeffreys"]
+    targets_pct: ComplianceTargets
     # measure id -> first month of new control limits (after a deliberate change in the process)
-    rebase_at: dict[Literal["ppn_submitted_in_time", "ppn_all_children", "stop_search_grounds",
-                            "stop_search_supervised", "da_arrest_rate"], str] = {}
-
-    @field_validator("baseline_month")
-    @classmethod
-    def _month(cls, value: str) -> str:
-        if not PERIOD_RE.match(value):
-            raise ValueError("must be a month written YYYY-MM, e.g. 2019-03")
-        return value
+    rebase_at: dict[Literal[COMPLIANCE_MEASURES], Month] = {}
 
 
-TrackerType = Literal["cause of concern", "recommendation", "area for improvement", "national recommendation",
-                      "NCPI recommendation", "crime data integrity"]
+TrackerType = Literal[TRACKER_TYPES]
 
 
 class Programme(_Strict):
     """Programme tracking settings."""
 
-    due_soon_months: int = Field(6, ge=1, le=24)
-    rag_red_overdue_pct: float = Field(20, gt=0, le=100)
-    rag_amber_overdue_pct: float = Field(1, gt=0, le=100)
-    expected_counts: dict[TrackerType, int] = {}
+    due_soon_months: int = Field(ge=1, le=24)
+    rag_red_overdue_pct: float = Field(gt=0, le=100)
+    rag_amber_overdue_pct: float = Field(gt=0, le=100)
+    expected_counts: dict[TrackerType, Annotated[int, Field(ge=0)]] = {}
 
     @model_validator(mode="after")
     def _thresholds(self) -> "Programme":
@@ -110,120 +120,135 @@ class Programme(_Strict):
 class Calls(_Strict):
     """Call-answering standards used by the scorecard and the control-room chapter."""
 
-    answer_999_target_seconds: float = Field(10, gt=0)
-    answer_101_target_seconds: float = Field(120, gt=0)
+    answer_999_target_seconds: float = Field(gt=0, le=3600)
+    answer_101_target_seconds: float = Field(gt=0, le=3600)
     # Abandon rate = abandoned ÷ offered (all presented) or ÷ queued (abandoned + answered after a wait).
-    abandon_rate_denominator: Literal["offered", "queued"] = "offered"
+    abandon_rate_denominator: Literal["offered", "queued"]
 
 
 class Response(_Strict):
     """Attendance targets by grade, minutes from incident creation to first arrival."""
 
-    immediate_target_minutes: float = Field(15, gt=0)
-    priority_target_minutes: float = Field(60, gt=0)
+    immediate_target_minutes: float = Field(gt=0, le=24 * 60)
+    priority_target_minutes: float = Field(gt=0, le=7 * 24 * 60)
 
 
 class Scorecard(_Strict):
     """IMPACT scorecard settings."""
 
-    catalogue: Path = Path("measures.yml")
-    population: int = Field(570_000, gt=0)
-    positive_outcomes: list[str] = ["Offender given a caution", "Local resolution", "Awaiting court outcome"]
-    neighbourhood_crime_types: list[str] = ["Burglary", "Robbery", "Theft from the person", "Vehicle crime"]
+    catalogue: Path
+    population: int = Field(gt=0)
+    positive_outcomes: list[str] = Field(min_length=1)
+    neighbourhood_crime_types: list[Literal[CRIME_TYPES]] = Field(min_length=1)
 
 
 class ShiftSpec(_Strict):
     """One shift of a daily pattern: start hour, length and staff starting it every day."""
 
-    start_hour: int = Field(ge=0, le=23)
-    length_hours: int = Field(ge=1, le=24)
-    staff: int = Field(ge=0)
+    start_hour: Hour
+    length_hours: ShiftHours
+    staff: int = Field(ge=0, le=10_000)
 
 
 class Grade(_Strict):
     """A control-room grade: its cost per paid hour and how many are rostered per call handler."""
 
-    name: str = Field(min_length=1)
-    cost_per_hour_gbp: float = Field(gt=0)
-    per_call_handler: float = Field(gt=0)
+    name: str = Field(min_length=1, max_length=60)
+    cost_per_hour_gbp: float = Field(gt=0, le=10_000)
+    per_call_handler: float = Field(gt=0, le=10)
 
 
 class Fcr(_Strict):
     """Control-room staffing model."""
 
-    routes: list[Literal["999", "101", "switchboard", "online"]] = ["999", "101"]
-    interval_minutes: Literal[15, 30, 60] = 60
-    modified_offered_load: bool = False
-    service_level_999: float = Field(0.90, gt=0, lt=1)
-    service_level_101: float = Field(0.80, gt=0, lt=1)
-    shrinkage: float = Field(0.30, ge=0, lt=1)
-    max_occupancy: float = Field(0.85, gt=0, le=1)
-    patience_seconds: float | None = Field(None, gt=0)
-    shift_start_hours: list[int] = [6, 7, 8, 10, 12, 14, 16, 18, 20, 22]
-    shift_lengths_hours: list[int] = [8, 10, 12]
-    fit_time_limit_seconds: float = Field(20, gt=0)
-    fit_mip_gap: float = Field(0.01, ge=0, lt=1)
-    current_pattern: list[ShiftSpec] = []
-    grades: list[Grade] = [Grade(name="call handler", cost_per_hour_gbp=19.5, per_call_handler=1.0)]
-    scenarios_staff_pct: list[float] = [80, 90, 100, 110, 120, 130]
-    scenarios_shrinkage: list[float] = [0.25, 0.30, 0.35]
-    scenarios_service_level_999: list[float] = [0.85, 0.90, 0.95]
+    routes: list[Literal[ROUTES]] = Field(min_length=1)
+    interval_minutes: Literal[15, 30, 60]
+    modified_offered_load: bool
+    service_level_999: Probability
+    service_level_101: Probability
+    shrinkage: Share
+    max_occupancy: float = Field(gt=0, le=1)
+    patience_seconds: float | None = Field(gt=0, le=24 * 3600)
+    shift_start_hours: list[Hour] = Field(min_length=1)
+    shift_lengths_hours: list[ShiftHours] = Field(min_length=1)
+    fit_time_limit_seconds: float = Field(gt=0, le=3600)
+    fit_mip_gap: float = Field(ge=0, lt=1)
+    current_pattern: list[ShiftSpec]
+    grades: list[Grade] = Field(min_length=1)
+    scenarios_staff_pct: list[Annotated[float, Field(gt=0, le=1000)]] = Field(min_length=1)
+    scenarios_shrinkage: list[Share] = Field(min_length=1)
+    scenarios_service_level_999: list[Probability] = Field(min_length=1)
+
+    @field_validator("routes")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("each route at most once")
+        return value
 
 
 class PatternShift(_Strict):
     """A daily shift of an IRT pattern and its relative staffing weight."""
 
-    start_hour: int = Field(ge=0, le=23)
-    length_hours: int = Field(ge=1, le=24)
-    weight: float = Field(gt=0)
+    start_hour: Hour
+    length_hours: ShiftHours
+    weight: float = Field(gt=0, le=1000)
 
 
 class Pattern(_Strict):
     """A named IRT shift pattern (e.g. 4 on 4 off: 07-19 and 19-07, equally staffed)."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=80)
     shifts: list[PatternShift] = Field(min_length=1)
 
 
 class Irt(_Strict):
     """Incident-response establishment model (each assumption with its source in defaults.yml)."""
 
-    travel_minutes: float = Field(10, ge=0)
-    demand_weeks: int = Field(13, ge=1, le=104)
-    attend_probability: float = Field(0.9, gt=0, lt=1)
-    cover_share: float = Field(0.95, gt=0, le=1)
-    current_establishment: int | None = Field(None, ge=0)
-    patterns: list[Pattern] = []
-    fit_start_hours: list[int] = [6, 7, 8, 10, 12, 14, 16, 17, 18, 20, 22]
-    fit_lengths_hours: list[int] = [8, 10]
-    contracted_hours_per_week: float = Field(40, gt=0)
-    annual_leave_pct: float = Field(12, ge=0, lt=100)
-    training_pct: float = Field(5, ge=0, lt=100)
-    sickness_pct: float = Field(5, ge=0, lt=100)
-    proactive_pct: float = Field(20, ge=0, lt=100)
+    travel_minutes: float = Field(ge=0, le=600)
+    demand_weeks: int = Field(ge=1, le=104)
+    attend_probability: Probability
+    cover_share: float = Field(gt=0, le=1)
+    current_establishment: int | None = Field(ge=0, le=100_000)
+    patterns: list[Pattern]
+    fit_start_hours: list[Hour] = Field(min_length=1)
+    fit_lengths_hours: list[ShiftHours] = Field(min_length=1)
+    contracted_hours_per_week: float = Field(gt=0, le=168)
+    annual_leave_pct: Percent
+    training_pct: Percent
+    sickness_pct: Percent
+    proactive_pct: Percent
+
+    @model_validator(mode="after")
+    def _abstractions(self) -> "Irt":
+        total = self.annual_leave_pct + self.training_pct + self.sickness_pct
+        if total >= 100:
+            raise ValueError(f"annual_leave_pct + training_pct + sickness_pct = {total:g}: must be below 100 "
+                             "(officers must have some time available)")
+        return self
 
 
 class Params(_Strict):
     """The validated parameters of one reporting period."""
 
     schema_version: Literal[1]
-    title: str = Field(min_length=1)
-    force_name: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=200)
+    force_name: str = Field(min_length=1, max_length=200)
     period: str
     period_start: dt.date
     period_end: dt.date
     history_start: dt.date
-    timezone: Literal["Europe/London"] = "Europe/London"
+    timezone: Literal[TIMEZONE]
     inputs: Inputs
-    validation: Validation = Validation()
-    disclosure: Disclosure = Disclosure()
-    compliance: Compliance = Compliance()
-    programme: Programme = Programme()
-    calls: Calls = Calls()
-    response: Response = Response()
-    scorecard: Scorecard = Scorecard()
-    fcr: Fcr = Fcr()
-    irt: Irt = Irt()
+    validation: Validation
+    disclosure: Disclosure
+    compliance: Compliance
+    programme: Programme
+    calls: Calls
+    response: Response
+    scorecard: Scorecard
+    fcr: Fcr
+    irt: Irt
     # Set by the loader, not by the file.
     source_file: Path = Field(default=Path("."), exclude=True)
 
@@ -267,11 +292,11 @@ class Params(_Strict):
         return path if path is None or path.is_absolute() else (self.source_file.parent / path).resolve()
 
     def as_yaml(self) -> str:
-        """The parameters as used, input paths shown relative to the repository root."""
+        """The parameters as used, files named as on a published page (:func:`public_path`)."""
         data = self.model_dump(mode="json", exclude={"source_file"})
-        data["scorecard"]["catalogue"] = display_path(self.catalogue_path())
+        data["scorecard"]["catalogue"] = public_path(self.catalogue_path())
         data["inputs"] = {
-            k: None if self.input_path(k) is None else display_path(self.input_path(k)) for k in data["inputs"]
+            k: None if self.input_path(k) is None else public_path(self.input_path(k)) for k in data["inputs"]
         }
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
@@ -284,7 +309,18 @@ class Params(_Strict):
 
 
 class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, for the validator to parse."""
+    """SafeLoader that leaves dates as text, for the validator to parse, and refuses aliases.
+
+    Params need no aliases (``*name``), and a few nested ones can expand to gigabytes (the
+    "billion laughs"), so any alias is an error at the point it appears.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"an alias (*{event.anchor}) is not allowed in params; "
+                                              "write the value out", event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
@@ -293,24 +329,49 @@ _TextDatesLoader.yaml_implicit_resolvers = {
 }
 
 
+def public_path(path: Path) -> str:
+    """How a file is named on a published page: relative to the repository, or by its name alone
+    (an input outside the project is identified by its name and SHA-256, never by a machine's path)."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
 def display_path(path: Path) -> str:
-    """A path relative to the repository root where possible (never a machine's absolute path)."""
+    """A path for a message to the person running the report: relative to the repository where possible."""
     try:
         return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
 
 
+MAX_PARAMS_BYTES = 1_000_000
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ParamsError(f"{display_path(path)}: params file not found")
+    if path.stat().st_size > MAX_PARAMS_BYTES:
+        raise ParamsError(f"{display_path(path)}: {path.stat().st_size:,} bytes; a params file is at most "
+                          f"{MAX_PARAMS_BYTES:,} bytes")
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextDatesLoader)
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ParamsError(f"{display_path(path)}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line}); "
+                          "save the file as UTF-8") from None
+    except OSError as exc:
+        raise ParamsError(f"{display_path(path)}: cannot be read: {exc.strerror or exc}") from None
+    try:
+        data = yaml.load(text, Loader=_TextDatesLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ParamsError(f"{display_path(path)}: not valid YAML{where}: {problem}") from None
+    except RecursionError:
+        raise ParamsError(f"{display_path(path)}: nested too deeply to be a params file") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

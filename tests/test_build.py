@@ -20,13 +20,14 @@ pytestmark = pytest.mark.build
 
 def test_period_is_published_with_html_pdf_and_index(built):
     build_dir, folder, _ = built
-    assert folder == build_dir / "2019-11"
+    assert folder == build_dir / "2019-11" / "v1"
     assert (folder / "html" / "index.html").is_file()
+    assert (build_dir / "2019-11" / "latest" / "html" / "index.html").is_file()
     if build_mod.tex_available():
         pdf = folder / "forcebook-2019-11.pdf"
         assert pdf.read_bytes()[:5] == b"%PDF-"
     index = (build_dir / "index.html").read_text()
-    assert 'href="2019-11/html/index.html"' in index
+    assert 'href="2019-11/v1/html/index.html"' in index and "first version" in index
     assert not list((build_dir / ".staging").glob("*"))
 
 
@@ -51,20 +52,18 @@ def test_data_chapter_has_real_tables_and_glued_numbers(built):
     assert f"{params.period_end:%-d %B %Y}" in page  # glued from the notebook, not typed
 
 
-def test_no_machine_paths_in_published_pages(built):
+def test_no_machine_paths_or_notebook_copies_published(built):
     _, folder, _ = built
-    for page in (folder / "html").rglob("*.html"):
-        assert str(ROOT) not in page.read_text(encoding="utf-8"), page.name
+    assert not (folder / "html" / "_sources").exists()
+    for page in (folder / "html").rglob("*"):
+        if page.is_file() and page.suffix in {".html", ".js", ".csv", ".json", ".ipynb", ".txt"}:
+            text = page.read_text(encoding="utf-8", errors="replace")
+            assert str(ROOT) not in text and "/tmp/" not in text, page.name
 
 
 def test_failed_rebuild_leaves_previous_build_untouched(built, monkeypatch):
     build_dir, folder, _ = built
-    # Internal folders (.staging, .failed) may change; every published file must not.
-    def published():
-        return {p.relative_to(build_dir): (p.stat().st_mtime_ns, p.stat().st_size) for p in build_dir.rglob("*")
-                if not p.relative_to(build_dir).parts[0].startswith(".")}
-
-    before = published()
+    before = _published(build_dir)
 
     def boom(name, src, params, source_root=ROOT):
         raise BuildError(f"{name}.ipynb failed in cell 3 of the executed notebook (In [2]): ZeroDivisionError")
@@ -73,7 +72,7 @@ def test_failed_rebuild_leaves_previous_build_untouched(built, monkeypatch):
     monkeypatch.setattr(build_mod, "BUILD_DIR", build_dir)
     with pytest.raises(BuildError, match="ZeroDivisionError"):
         build_mod.build(ROOT / "params" / "2019-11.yml", say=lambda m: None)
-    assert published() == before
+    assert _published(build_dir) == before
     assert not list((build_dir / ".staging").glob("*"))
     assert (build_dir / ".failed" / "2019-11").is_dir()
 
@@ -120,35 +119,13 @@ def test_nbval_fails_when_a_stored_number_changes(tmp_path):
 
 # --- No personal data in what is published ---------------------------------------------------------
 
-def _published_texts(folder):
-    from pypdf import PdfReader
-    texts = {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
-             for p in (folder / "html").rglob("*.html")}
-    for table in (folder / "html" / "_downloads").rglob("*.csv"):
-        texts[table.name] = table.read_text(encoding="utf-8")
-    for pdf in folder.glob("*.pdf"):
-        texts[pdf.name] = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
-    return texts
-
-
-def test_no_record_ids_locations_or_fine_coordinates_published(built):
+def test_published_book_passes_the_publication_scan(built):
+    """The build scanned it before publishing; scanning the published copy again finds nothing either."""
+    from lib.loading import load_all
+    from lib.scan import scan
     _, folder, _ = built
-    import pandas as pd
     params = load_params(ROOT / "params" / "2019-11.yml")
-    ids = set()
-    for source, column in (("contacts", "contact_id"), ("incidents", "incident_id"), ("ppn", "ppn_id"),
-                           ("audits", "record_id"), ("crimes", "Crime ID")):
-        ids |= set(pd.read_parquet(params.input_path(source), columns=[column])[column].dropna())
-    locations = set(pd.read_parquet(params.input_path("crimes"), columns=["Location"])["Location"].dropna())
-    token = re.compile(r"\b(?:C\d{8}|INC\d{7}|PPN\d{6}|REC-\d{7}|[0-9a-f]{64})\b")
-    decimals = params.disclosure.coordinate_decimals
-    coordinate = re.compile(r"(?<![\d.])(?:5[0-9]|-[01])\.\d{%d,}(?!\d)" % (decimals + 1))
-    for name, text in _published_texts(folder).items():
-        found = set(token.findall(text)) & ids
-        assert not found, f"{name} shows record ids: {sorted(found)[:3]}"
-        assert not any(loc in text for loc in locations), f"{name} shows a crime location"
-        if not name.endswith("provenance.html"):
-            assert not coordinate.findall(text), f"{name} shows coordinates finer than {decimals} decimals"
+    assert scan(folder, params, load_all(params)) == []
 
 
 def test_people_tables_are_suppressed(built):
@@ -167,8 +144,20 @@ def _cli(args, build_dir, **kw):
 
 
 def _published(build_dir):
-    return {p.relative_to(build_dir): (p.stat().st_mtime_ns, p.stat().st_size) for p in build_dir.rglob("*")
-            if not p.relative_to(build_dir).parts[0].startswith(".")}
+    """Every published file and link (versions live in <period>/.store; internal folders may change)."""
+    import os
+    out = {}
+    for top, dirs, files in os.walk(build_dir):
+        rel = os.path.relpath(top, build_dir)
+        if rel.split(os.sep)[0] in {".staging", ".failed", ".locks"}:
+            continue
+        for name in dirs + files:
+            if rel == "." and name in {".staging", ".failed", ".locks"}:
+                continue
+            path = os.path.join(top, name)
+            key = os.path.relpath(path, build_dir)
+            out[key] = os.readlink(path) if os.path.islink(path) else (os.stat(path).st_mtime_ns, os.stat(path).st_size)
+    return out
 
 
 def test_drill_malformed_yaml(built, tmp_path):
@@ -194,26 +183,62 @@ def test_drill_corrupt_parquet(built, params_in, tmp_path):
     assert _published(build_dir) == before
 
 
-def test_drill_build_killed_midway_then_recovers(built):
+def _processes_with(tag: str) -> list[int]:
+    """Processes whose environment carries ``tag`` (every process a drilled build started)."""
+    import os
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as handle:
+                    if tag.encode() in handle.read():
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def test_drill_build_killed_midway_stops_its_workers_and_next_run_recovers(built):
     import os
     import signal
+    import time
+    import uuid
     build_dir = built[0]
     before = _published(build_dir)
-    env = {**os.environ, "FORCEBOOK_BUILD_DIR": str(build_dir)}
+    tag = f"FORCEBOOK_DRILL={uuid.uuid4().hex}"
+    env = {**os.environ, "FORCEBOOK_BUILD_DIR": str(build_dir), tag.split("=")[0]: tag.split("=")[1]}
     proc = subprocess.Popen([sys.executable, "-m", "lib", "build", "--params", "params/2019-11.yml", "--no-pdf"],
                             cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
     for line in proc.stderr:
         if "executing" in line and "notebooks" in line:
             break
-    os.killpg(proc.pid, signal.SIGKILL)  # the whole run, kernel included, dies mid-execution
+    time.sleep(3)  # workers and kernels are running
+    assert len(_processes_with(tag)) >= 3
+    os.kill(proc.pid, signal.SIGKILL)  # the build's own process only: its workers must follow it
     proc.wait()
-    assert _published(build_dir) == before  # nothing published, nothing half-written in 2019-11/
+    deadline = time.monotonic() + 30
+    while _processes_with(tag) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = _processes_with(tag)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} process(es) of the killed build still running"
+    assert _published(build_dir) == before  # nothing published, nothing half-written
     assert list((build_dir / ".staging").glob("2019-11-*"))  # the dead run's scratch is left behind...
     result = _cli(["build", "--params", "params/2019-10.yml", "--no-pdf"], build_dir)
     assert result.returncode == 0, result.stderr[-2000:]
     assert not list((build_dir / ".staging").glob("*"))  # ...and the next run clears it
     index = (build_dir / "index.html").read_text()
     assert index.index("2019-11") < index.index("2019-10")
-    for path, stamp in before.items():
-        if path.parts[0] == "2019-11":
-            assert _published(build_dir)[path] == stamp
+    after = _published(build_dir)
+    assert all(after[path] == stamp for path, stamp in before.items() if path.startswith("2019-11"))
+
+
+def test_drill_second_build_of_a_period_is_refused_while_one_runs(built):
+    from lib.publish import period_lock
+    build_dir = built[0]
+    before = _published(build_dir)
+    with period_lock("2019-11", build_dir):
+        result = _cli(["build", "--params", "params/2019-11.yml", "--no-pdf"], build_dir)
+    assert result.returncode == 4 and "a build of 2019-11 is already running (process" in result.stderr
+    assert "Traceback" not in result.stderr and _published(build_dir) == before

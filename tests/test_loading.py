@@ -168,3 +168,27 @@ def test_unsupported_extension(tmp_path):
     bad.write_bytes(b"")
     with pytest.raises(DataError, match=r"unsupported file type '.xlsx'; allowed: .parquet, .csv"):
         read_table(bad)
+
+
+def test_infinite_and_absurd_numbers_are_defects(tmp_path, params_in, contacts):
+    contacts.loc[1, "talk_seconds"] = "inf"
+    loaded = load_csv(tmp_path, params_in, "contacts", contacts)
+    only_defect(loaded, "talk_seconds", "not a finite number", 1, "2")
+    contacts.loc[1, "talk_seconds"] = "90000"  # over a day on one call
+    loaded = load_csv(tmp_path, params_in, "contacts", contacts)
+    only_defect(loaded, "talk_seconds", "above the maximum 86,400", 1, "2")
+
+
+def test_source_with_no_rows_in_the_period_fails_check_naming_it(params_in, default_params, tmp_path):
+    from lib.loading import load_all
+
+    ppn = pd.read_parquet(default_params.input_path("ppn"))
+    ppn["submitted_in_time"] = ppn["submitted_in_time"].astype(object)
+    in_period = ppn["submitted_at"] >= pd.Timestamp("2019-12-01", tz="Europe/London")
+    ppn.loc[in_period, "submitted_in_time"] = "maybe"  # every row of the period set aside
+    path = tmp_path / "ppn.csv"
+    ppn.astype(str).replace({"NaT": "", "<NA>": "", "None": "", "nan": ""}).to_csv(path, index=False)
+    with pytest.raises(DataError) as info:
+        load_all(load_params(params_in(inputs__ppn=str(path))))
+    msg = str(info.value)
+    assert "inputs.ppn has no rows dated in the period 2019-12" in msg and "were set aside as defects" in msg

@@ -52,7 +52,7 @@ def test_wrong_type(params_in):
 
 def test_out_of_range(params_in):
     msg = refusal(params_in(disclosure__min_count=0))
-    assert "disclosure.min_count = 0" in msg and "greater than or equal to 1" in msg
+    assert "disclosure.min_count = 0" in msg and "greater than or equal to 2" in msg
 
 
 def test_value_not_in_allowed_list(params_in):
@@ -135,3 +135,93 @@ def test_cli_demo_data_help():
     result = subprocess.run([sys.executable, "-m", "lib", "demo-data", "--help"], capture_output=True, text=True,
                             cwd=ROOT)
     assert result.returncode == 0 and "--seed" in result.stdout
+
+
+# --- Check catches what build would: every value range-checked where it is read --------------------
+
+@pytest.mark.parametrize("change, expected", [
+    ({"period": "2019-12\n"}, "period = '2019-12\\n': must be a month written YYYY-MM"),
+    ({"fcr__routes": []}, "fcr.routes = []: List should have at least 1 item"),
+    ({"fcr__routes": ["999", "999"]}, "each route at most once"),
+    ({"fcr__shift_start_hours": [6, 25]}, "fcr.shift_start_hours.1 = 25: Input should be less than or equal to 23"),
+    ({"fcr__shift_lengths_hours": [0]}, "fcr.shift_lengths_hours.0 = 0"),
+    ({"fcr__scenarios_shrinkage": [0.3, 1.5]}, "fcr.scenarios_shrinkage.1 = 1.5: Input should be less than 1"),
+    ({"fcr__scenarios_staff_pct": [-100]}, "fcr.scenarios_staff_pct.0 = -100"),
+    ({"fcr__shrinkage": 1.0}, "fcr.shrinkage = 1.0: Input should be less than 1"),
+    ({"fcr__patience_seconds": float("inf")}, "fcr.patience_seconds = inf: Input should be a finite number"),
+    ({"fcr__max_occupancy": float("nan")}, "fcr.max_occupancy = nan: Input should be a finite number"),
+    ({"fcr__service_level_999": 1}, "fcr.service_level_999 = 1: Input should be less than 1"),
+    ({"irt__annual_leave_pct": 60, "irt__training_pct": 30, "irt__sickness_pct": 15},
+     "annual_leave_pct + training_pct + sickness_pct = 105: must be below 100"),
+    ({"irt__proactive_pct": 100}, "irt.proactive_pct = 100: Input should be less than 100"),
+    ({"programme__expected_counts": {"recommendation": -3}}, "programme.expected_counts.recommendation = -3"),
+    ({"disclosure__min_count": 1}, "disclosure.min_count = 1: Input should be greater than or equal to 2"),
+    ({"scorecard__neighbourhood_crime_types": ["Burglery"]}, "'Burglery'"),
+    ({"scorecard__positive_outcomes": []}, "scorecard.positive_outcomes = []"),
+    ({"compliance__rebase_at": {"ppn_submitted_in_time": "2019-13"}}, "must be a month written YYYY-MM"),
+])
+def test_values_are_range_checked(params_in, change, expected):
+    assert expected in refusal(params_in(**change))
+
+
+def test_yaml_alias_refused_before_it_expands(tmp_path):
+    import time
+    bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}] " for i in range(8)]
+    path = tmp_path / "2019-12.yml"
+    path.write_text("extends: defaults.yml\nfcr:\n  routes: [*i]\n" + "\n".join(bomb) + "\n")
+    started = time.perf_counter()
+    msg = refusal(path)
+    assert time.perf_counter() - started < 2
+    assert "an alias (*" in msg and "not allowed in params" in msg and "line" in msg
+
+
+def test_latin1_params_file_refused_with_line(tmp_path):
+    path = tmp_path / "2019-12.yml"
+    path.write_bytes("extends: defaults.yml\ntitle: Caf\xe9 report\n".encode("latin-1"))
+    msg = refusal(path)
+    assert "not UTF-8 text (byte 0xe9 on line 2)" in msg and "save the file as UTF-8" in msg
+
+
+def test_deeply_nested_yaml_refused(tmp_path):
+    path = tmp_path / "2019-12.yml"
+    path.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "nested too deeply" in refusal(path) or "not valid YAML" in refusal(path)
+
+
+def test_models_repeat_no_defaults():
+    """defaults.yml is the one place a default lives: a params file that extends nothing must give every key."""
+    import yaml
+    from lib.params import Params
+
+    def required_everywhere(model, data, path=""):
+        for name, field in model.model_fields.items():
+            if name == "source_file":
+                continue
+            if not field.is_required() and field.default not in (None, {}, []):
+                pytest.fail(f"{path}{name} has a default in code ({field.default!r}); it belongs in defaults.yml")
+            sub = getattr(field.annotation, "model_fields", None)
+            if sub is not None and isinstance(data.get(name), dict):
+                required_everywhere(field.annotation, data[name], f"{path}{name}.")
+
+    required_everywhere(Params, yaml.safe_load((ROOT / "params" / "defaults.yml").read_text()))
+
+
+def test_cli_machine_errors_are_one_message(monkeypatch, capsys, tmp_path):
+    """A full disk (or a read-only folder) mid-build: one line naming the file and the cause, exit 5,
+    and the real cause is kept even though saving the failure's logs fails too."""
+    import errno
+    import shutil
+
+    from lib import build as build_mod, cli
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "_build" / ".staging" / "x"))
+
+    monkeypatch.setattr(build_mod, "BUILD_DIR", tmp_path / "_build")
+    monkeypatch.setattr(build_mod, "stage_source", full)
+    monkeypatch.setattr(shutil, "copy2", full)
+    code = cli.main(["build", "--params", "params/2019-12.yml", "--no-pdf"])
+    err = capsys.readouterr().err
+    assert code == 5, err
+    assert "error: " in err and "No space left on device" in err and "Traceback" not in err
+    assert not (tmp_path / "_build" / "2019-12").exists()

@@ -34,7 +34,8 @@ def write_page(path: Path, blocks: list) -> Path:
         if isinstance(block, str):
             nb.cells.append(nbformat.v4.new_markdown_cell(block))
         else:
-            cell = nbformat.v4.new_code_cell("", outputs=_outputs(block))
+            # (myst-nb drops a code cell with no source, outputs and all; the source is hidden in the book)
+            cell = nbformat.v4.new_code_cell("# written by the build", outputs=_outputs(block))
             nb.cells.append(cell)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"
