@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from lib import build as build_mod
+from lib.pipeline import build as build_mod
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Benchmark: required call handlers for a year of hourly intervals × 4 routes.
 
-lib.erlang.required_agents (one vectorised call) against pyworkforce's
+lib.staffing.erlang.required_agents (one vectorised call) against pyworkforce's
 ErlangC(...).required_positions looped over the same intervals; the answers are compared and the
 speed ratio printed. Usage: python bench/bench_erlang.py [--hours 8760] [--repeat 3]
 (pyworkforce is a bench-only dependency: pip install -e '.[bench]').
@@ -17,7 +17,8 @@ import time
 
 import numpy as np
 
-from lib import demo, erlang
+from lib.inputs import demo
+from lib.staffing import erlang
 
 AHT = {"999": 240.0, "101": 380.0, "switchboard": 60.0, "online": 600.0}
 
@@ -46,7 +47,7 @@ def main() -> None:
     same = mine == ref
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"intervals: {len(calls):,} ({args.hours} hours × {len(AHT)} routes)")
-    print(f"lib.erlang.required_agents: {min(ours):.3f} s (best of {args.repeat})")
+    print(f"lib.staffing.erlang.required_agents: {min(ours):.3f} s (best of {args.repeat})")
     print(f"pyworkforce ErlangC loop:    {theirs[0]:.3f} s")
     print(f"speed ratio: {theirs[0] / min(ours):.0f}×")
     print(f"identical answers: {same.sum():,} of {len(same):,}")

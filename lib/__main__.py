@@ -1,6 +1,6 @@
 """Command line: ``python -m lib {build,check,demo-data,refresh-notebooks} --help``."""
 import sys
 
-from .cli import main
+from lib.pipeline.cli import main
 
 sys.exit(main())

@@ -12,8 +12,8 @@ settings.register_profile("forcebook", derandomize=True, print_blob=True)
 settings.load_profile("forcebook")
 
 from lib import ROOT
-from lib.demo import OUT as DEMO
-from lib.params import load_params
+from lib.inputs.demo import OUT as DEMO
+from lib.config.params import load_params
 
 DEFAULT = ROOT / "params" / "2019-12.yml"
 
@@ -63,7 +63,7 @@ def default_params():
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """One end-to-end build of 2019-11 (HTML, and PDF when TeX is installed) in a temporary _build."""
-    from lib import build as build_mod
+    from lib.pipeline import build as build_mod
 
     build_dir = tmp_path_factory.mktemp("build")
     mp = pytest.MonkeyPatch()

@@ -10,10 +10,11 @@ import sys
 import nbformat
 import pytest
 
-from lib import ROOT, build as build_mod
+from lib import ROOT
+from lib.pipeline import build as build_mod
 from lib.errors import BuildError
-from lib.params import load_params
-from lib.provenance import sha256
+from lib.config.params import load_params
+from lib.pipeline.provenance import sha256
 
 pytestmark = pytest.mark.build
 
@@ -121,8 +122,8 @@ def test_nbval_fails_when_a_stored_number_changes(tmp_path):
 
 def test_published_book_passes_the_publication_scan(built):
     """The build scanned it before publishing; scanning the published copy again finds nothing either."""
-    from lib.loading import load_all
-    from lib.scan import scan
+    from lib.inputs.loading import load_all
+    from lib.pipeline.scan import scan
     _, folder, _ = built
     params = load_params(ROOT / "params" / "2019-11.yml")
     assert scan(folder, params, load_all(params)) == []
@@ -235,7 +236,7 @@ def test_drill_build_killed_midway_stops_its_workers_and_next_run_recovers(built
 
 
 def test_drill_second_build_of_a_period_is_refused_while_one_runs(built):
-    from lib.publish import period_lock
+    from lib.pipeline.publish import period_lock
     build_dir = built[0]
     before = _published(build_dir)
     with period_lock("2019-11", build_dir):

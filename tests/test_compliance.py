@@ -1,109 +1,47 @@
-"""Compliance statistics against published tables.
-
-[N98a] Newcombe, R. G. (1998). Two-sided confidence intervals for the single proportion: comparison of
-       seven methods. Statistics in Medicine 17, 857-872, Table I (Wilson score = method 3, exact
-       Clopper-Pearson = method 5), examples 81/263, 15/148, 0/20, 1/29.
-[N98b] Newcombe, R. G. (1998). Interval estimation for the difference between independent proportions:
-       comparison of eleven methods. Statistics in Medicine 17, 873-890, Table II, method 10 (hybrid score).
-[BCD]  Brown, Cai & DasGupta (2001), Statistical Science 16(2): the Jeffreys interval is the equal-tailed
-       Beta(x + 1/2, n - x + 1/2) interval, with lower = 0 at x = 0 and upper = 1 at x = n.
-"""
+"""The compliance chapter's logic: sentences, disjoint comparisons, audit pooling."""
 from __future__ import annotations
 
-import math
-
+import pandas as pd
 import pytest
-from scipy import stats
 
-from lib.compliance import audit_sample_size, compare_proportions, margin_of_error, proportion_ci
-from lib.errors import ModelError
-
-TOL = 0.00005  # the tables give 4 decimals
+from lib.compliance import report as cr
+from lib.inputs.loading import load_all
 
 
-@pytest.mark.parametrize("x,n,wilson,exact", [
-    (81, 263, (0.2553, 0.3662), (0.2527, 0.3676)),
-    (15, 148, (0.0624, 0.1605), (0.0578, 0.1617)),
-    (0, 20, (0.0, 0.1611), (0.0, 0.1684)),
-    (1, 29, (0.0061, 0.1718), (0.0009, 0.1776)),
-])
-def test_single_proportion_newcombe_table(x, n, wilson, exact):
-    assert proportion_ci(x, n) == pytest.approx(wilson, abs=TOL)
-    assert proportion_ci(x, n, method="clopper_pearson") == pytest.approx(exact, abs=TOL)
+def test_significance_sentences():
+    assert cr.significance(56, 70, 48, 80) == (
+        "is up 20.0 points (95% CI 5.2 to 33.4), a statistically significant change (p = 0.008)")
+    assert "not statistically significant" in cr.significance(6, 10, 5, 10)
+    assert cr.significance(0, 0, 5, 10).startswith("cannot be tested")
+    assert cr.fmt_p(0.0001) == "p < 0.001"
 
 
-@pytest.mark.parametrize("x,n", [(0, 10), (3, 10), (10, 10), (81, 263)])
-def test_jeffreys_is_beta_quantiles_with_boundary_fix(x, n):
-    lower, upper = proportion_ci(x, n, method="jeffreys")
-    assert lower == (0.0 if x == 0 else pytest.approx(stats.beta.ppf(0.025, x + 0.5, n - x + 0.5)))
-    assert upper == (1.0 if x == n else pytest.approx(stats.beta.ppf(0.975, x + 0.5, n - x + 0.5)))
+@pytest.fixture(scope="module")
+def report(default_params):
+    loaded = load_all(default_params)
+    return loaded, cr.series(loaded, default_params)
 
 
-def test_no_data_is_nan_not_zero():
-    for method in ("wilson", "clopper_pearson", "jeffreys"):
-        lower, upper = proportion_ci(0, 0, method=method)
-        assert math.isnan(lower) and math.isnan(upper)
+def test_month_against_previous_is_disjoint(report, default_params):
+    _, series = report
+    r = cr.month_against_previous(series["stop_search_grounds"], default_params)
+    assert (r["first"], r["last"]) == ("2019-01", "2019-11")
+    s = series["stop_search_grounds"].set_index("month")
+    assert r["n2"] == s.loc["2019-01":"2019-11", "n"].sum() and r["n1"] == s.loc["2019-12", "n"]
 
 
-def test_interval_contains_estimate_and_ten_record_audits_are_wide():
-    lower, upper = proportion_ci(8, 10)
-    assert lower < 0.8 < upper and upper - lower > 0.35
+def test_summary_has_n_interval_and_signal(report, default_params):
+    _, series = report
+    table = cr.summary(series, default_params)
+    assert list(table["measure"]) == [title for title, _ in cr.MEASURES.values()]
+    assert (table["n"] > 0).all() and table["95% CI"].str.contains(" to ").all()
+    assert table.loc[0, "real change?"].startswith("yes")
 
 
-@pytest.mark.parametrize("bad,match", [
-    (dict(method="Wilson"), "method = 'Wilson': must be one of 'wilson', 'clopper_pearson', 'jeffreys'"),
-    (dict(method="wil"), "method = 'wil'"),
-    (dict(alpha=1.5), r"alpha = 1.5: must be in \(0, 1\)"),
-])
-def test_bad_arguments(bad, match):
-    with pytest.raises(ModelError, match=match):
-        proportion_ci(5, 10, **bad)
-
-
-def test_bad_counts():
-    with pytest.raises(ModelError, match="successes = 11 is more than n = 10"):
-        proportion_ci(11, 10)
-    with pytest.raises(ModelError, match="n = -1"):
-        proportion_ci(0, -1)
-    with pytest.raises(ModelError, match="successes = 2.5"):
-        proportion_ci(2.5, 10)
-
-
-@pytest.mark.parametrize("x1,n1,x2,n2,lower,upper", [
-    (56, 70, 48, 80, 0.0524, 0.3339),
-    (9, 10, 3, 10, 0.1705, 0.8090),
-    (5, 56, 0, 29, -0.0381, 0.1926),
-    (0, 10, 0, 20, -0.1611, 0.2775),
-    (0, 10, 0, 10, -0.2775, 0.2775),
-    (10, 10, 0, 20, 0.6791, 1.0000),
-    (10, 10, 0, 10, 0.6075, 1.0000),
-])
-def test_difference_newcombe_table(x1, n1, x2, n2, lower, upper):
-    r = compare_proportions(x1, n1, x2, n2)
-    assert r.difference == pytest.approx(x1 / n1 - x2 / n2)
-    assert (r.lower, r.upper) == pytest.approx((lower, upper), abs=TOL)
-
-
-def test_p_value_uses_fisher_for_small_counts():
-    small = compare_proportions(9, 10, 3, 10)
-    assert small.test == "fisher"
-    assert small.p_value == pytest.approx(stats.fisher_exact([[9, 1], [3, 7]]).pvalue)
-    large = compare_proportions(56, 70, 48, 80)
-    assert large.test == "chi-square"
-    assert large.p_value == pytest.approx(stats.chi2_contingency([[56, 14], [48, 32]], correction=False).pvalue)
-    assert compare_proportions(0, 10, 0, 10).p_value == 1.0
-
-
-def test_comparison_no_data():
-    r = compare_proportions(0, 0, 5, 10)
-    assert math.isnan(r.difference) and math.isnan(r.lower) and math.isnan(r.p_value) and r.p2 == 0.5
-
-
-def test_audit_sample_size():
-    # z = 1.959964: 1.959964^2 * 0.25 / 0.1^2 = 96.04 -> 97; / 0.05^2 = 384.1 -> 385 (the textbook figures)
-    assert audit_sample_size(0.10) == 97
-    assert audit_sample_size(0.05) == 385
-    assert audit_sample_size(0.05, expected=0.9) == 139  # 1.96^2 * 0.09 / 0.0025 = 138.3
-    assert margin_of_error(10) == pytest.approx(0.3099, abs=1e-4)
-    with pytest.raises(ModelError, match="margin = 0"):
-        audit_sample_size(0)
+def test_audit_table_pools_the_quarter(report, default_params):
+    loaded, _ = report
+    from lib.measures import derived as measures
+    table = cr.audit_table(measures.audits(loaded, default_params), default_params)
+    assert len(table) == 10
+    assert (table["passed"].str.endswith("of 10")).all()
+    assert (table["2019/20 Q3 to date"].str.endswith("of 30")).all()  # October to December

@@ -11,8 +11,8 @@ import hashlib
 import pandas as pd
 import pytest
 
-from lib import demo
-from lib.loading import load_source
+from lib.inputs import demo
+from lib.inputs.loading import load_source
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.disclosure import RULE_TEXT, SUPPRESSED, attack, is_safe, rule_text, suppress
+from lib.stats.disclosure import RULE_TEXT, SUPPRESSED, attack, is_safe, rule_text, suppress
 from lib.errors import ModelError
 
 AGES = ["10-17", "18-24", "25-34", "over 34"]

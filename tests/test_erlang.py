@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from lib import erlang
+from lib.staffing import erlang
 from lib.errors import ModelError
 
 

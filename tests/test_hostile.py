@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import build as build_mod
-from lib.demo import OUT as DEMO
+from lib.pipeline import build as build_mod
+from lib.inputs.demo import OUT as DEMO
 
 from conftest import write_params
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from lib.errors import ModelError
-from lib.impact import impact_score, priority_summary, status
+from lib.measures.impact import impact_score, priority_summary, status
 
 
 @pytest.mark.parametrize("current,desired,direction,expected", [

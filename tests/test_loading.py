@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib.contracts import CONTRACTS
+from lib.inputs.contracts import CONTRACTS
 from lib.errors import DataError
-from lib.loading import load_source, read_table
-from lib.params import load_params
+from lib.inputs.loading import load_source, read_table
+from lib.config.params import load_params
 
 
 def demo_rows(params, source: str, n: int = 8) -> pd.DataFrame:
@@ -180,7 +180,7 @@ def test_infinite_and_absurd_numbers_are_defects(tmp_path, params_in, contacts):
 
 
 def test_source_with_no_rows_in_the_period_fails_check_naming_it(params_in, default_params, tmp_path):
-    from lib.loading import load_all
+    from lib.inputs.loading import load_all
 
     ppn = pd.read_parquet(default_params.input_path("ppn"))
     ppn["submitted_in_time"] = ppn["submitted_in_time"].astype(object)

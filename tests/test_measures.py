@@ -6,8 +6,8 @@ import math
 import pandas as pd
 import pytest
 
-from lib import measures
-from lib.loading import load_all
+from lib.measures import derived as measures
+from lib.inputs.loading import load_all
 
 
 def test_monthly_proportion_by_hand():

@@ -8,7 +8,7 @@ import pytest
 
 from lib import ROOT
 from lib.errors import ParamsError
-from lib.params import load_params
+from lib.config.params import load_params
 
 
 def test_demo_periods_load():
@@ -191,7 +191,7 @@ def test_deeply_nested_yaml_refused(tmp_path):
 def test_models_repeat_no_defaults():
     """defaults.yml is the one place a default lives: a params file that extends nothing must give every key."""
     import yaml
-    from lib.params import Params
+    from lib.config.params import Params
 
     def required_everywhere(model, data, path=""):
         for name, field in model.model_fields.items():
@@ -212,7 +212,8 @@ def test_cli_machine_errors_are_one_message(monkeypatch, capsys, tmp_path):
     import errno
     import shutil
 
-    from lib import build as build_mod, cli
+    from lib.pipeline import build as build_mod
+    from lib.pipeline import cli
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "_build" / ".staging" / "x"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib import programme
+from lib.programme import tracker as programme
 
 
 def tracker(rows):
@@ -80,6 +80,6 @@ def test_counts_against_inspection(default_params):
 
 def test_rag_thresholds_must_be_ordered(params_in):
     from lib.errors import ParamsError
-    from lib.params import load_params
+    from lib.config.params import load_params
     with pytest.raises(ParamsError, match="rag_amber_overdue_pct = 30 must not exceed rag_red_overdue_pct = 20"):
         load_params(params_in(programme__rag_amber_overdue_pct=30))

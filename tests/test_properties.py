@@ -8,7 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib import compliance, erlang, impact, spc
+from lib.stats import proportions as compliance
+from lib.staffing import erlang
+from lib.measures import impact
+from lib.stats import spc
 
 calls = st.floats(0.01, 3000, allow_nan=False)
 aht = st.floats(5, 3600, allow_nan=False)

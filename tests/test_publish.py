@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from lib import publish as pub
+from lib.pipeline import publish as pub
 from lib.errors import BuildError
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib import rostering
+from lib.staffing import rostering
 from lib.errors import ModelError
 
 

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from lib import ROOT
-from lib import build as build_mod
+from lib.pipeline import build as build_mod
 from lib.errors import BuildError
-from lib.loading import Loaded
-from lib.scan import scan
+from lib.inputs.loading import Loaded
+from lib.pipeline.scan import scan
 
 
 def _loaded(name: str, frame: pd.DataFrame) -> Loaded:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib import measures, scorecard
+from lib.measures import derived as measures
+from lib.scorecard import scorecard
 from lib.errors import ParamsError
-from lib.loading import load_all
+from lib.inputs.loading import load_all
 
 PLAN = {
     "Protect People": [

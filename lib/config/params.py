@@ -1,0 +1,495 @@
+"""Period parameters: one YAML file per reporting period, validated strictly before anything runs.
+
+A period file (``params/2019-12.yml``) may name a shared defaults file with ``extends:``; its keys
+override the defaults key by key. Paths to input files are relative to the params file that
+names them. Validation uses pydantic with ``extra="forbid"``: an unknown key, a wrong type, an
+impossible date or a missing input file is one :class:`~lib.errors.ParamsError` whose message
+names the file, the key, the value and what is allowed.
+
+YAML dates are read as text (the timestamp resolver is removed) so that an impossible date such as
+``2019-02-30`` reaches the validator and gets a clear message instead of a YAML traceback.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from lib import ROOT
+from lib.errors import ParamsError
+from lib.vocabulary import COMPLIANCE_MEASURES, CRIME_TYPES, ROUTES, TIMEZONE, TRACKER_TYPES
+
+SCHEMA_VERSION = 1
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\Z")
+SOURCES = ("contacts", "incidents", "stop_search", "crimes", "ppn", "audits", "measure_values")
+
+# Value types, each range-checked where it is read. Every number must be finite.
+Hour = Annotated[int, Field(ge=0, le=23)]
+ShiftHours = Annotated[int, Field(ge=1, le=24)]
+Share = Annotated[float, Field(ge=0, lt=1)]  # a share of time lost, e.g. shrinkage
+Probability = Annotated[float, Field(gt=0, lt=1)]  # a service level or attendance probability
+Percent = Annotated[float, Field(ge=0, lt=100)]
+
+
+def _month(value: str) -> str:
+    if not PERIOD_RE.match(value):
+        raise ValueError("must be a month written YYYY-MM, e.g. 2019-03")
+    return value
+
+
+Month = Annotated[str, AfterValidator(_month)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Inputs(_Strict):
+    """Input files, one per source (Parquet or CSV); ``tracker_previous`` may be absent."""
+
+    contacts: Path
+    incidents: Path
+    stop_search: Path
+    crimes: Path
+    ppn: Path
+    audits: Path
+    measure_values: Path
+    tracker: Path
+    tracker_previous: Path | None = None
+
+
+class Validation(_Strict):
+    """What to do with rows that break their contract."""
+
+    on_row_error: Literal["exclude", "fail"]
+
+
+class Disclosure(_Strict):
+    """Statistical disclosure control for published tables about people."""
+
+    # At least 2: with 1 nothing is suppressed. (A force that publishes unsuppressed counts must say so
+    # outside this tool; the report does not offer it.)
+    min_count: int = Field(ge=2, le=100)
+    # Coordinates may be published with at most this many decimal places (2 ≈ 1 km).
+    coordinate_decimals: int = Field(ge=0, le=6)
+
+
+class ComplianceTargets(_Strict):
+    """Targets for the compliance rates, in percent (blank: no target, so no assurance icon)."""
+
+    ppn_submitted_in_time: float | None = Field(gt=0, le=100)
+    ppn_all_children: float | None = Field(gt=0, le=100)
+    stop_search_grounds: float | None = Field(gt=0, le=100)
+    stop_search_supervised: float | None = Field(gt=0, le=100)
+    da_arrest_rate: float | None = Field(gt=0, le=100)
+
+
+class Compliance(_Strict):
+    """Compliance chapter settings."""
+
+    baseline_month: Month
+    interval_method: Literal["wilson", "clopper_pearson", "jeffreys"]
+    targets_pct: ComplianceTargets
+    # measure id -> first month of new control limits (after a deliberate change in the process)
+    rebase_at: dict[Literal[COMPLIANCE_MEASURES], Month] = {}
+
+
+TrackerType = Literal[TRACKER_TYPES]
+
+
+class Programme(_Strict):
+    """Programme tracking settings."""
+
+    due_soon_months: int = Field(ge=1, le=24)
+    rag_red_overdue_pct: float = Field(gt=0, le=100)
+    rag_amber_overdue_pct: float = Field(gt=0, le=100)
+    expected_counts: dict[TrackerType, Annotated[int, Field(ge=0)]] = {}
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> "Programme":
+        if self.rag_amber_overdue_pct > self.rag_red_overdue_pct:
+            raise ValueError(f"rag_amber_overdue_pct = {self.rag_amber_overdue_pct:g} must not exceed "
+                             f"rag_red_overdue_pct = {self.rag_red_overdue_pct:g}")
+        return self
+
+
+class Calls(_Strict):
+    """Call-answering standards used by the scorecard and the control-room chapter."""
+
+    answer_999_target_seconds: float = Field(gt=0, le=3600)
+    answer_101_target_seconds: float = Field(gt=0, le=3600)
+    # Abandon rate = abandoned ÷ offered (all presented) or ÷ queued (abandoned + answered after a wait).
+    abandon_rate_denominator: Literal["offered", "queued"]
+
+
+class Response(_Strict):
+    """Attendance targets by grade, minutes from incident creation to first arrival."""
+
+    immediate_target_minutes: float = Field(gt=0, le=24 * 60)
+    priority_target_minutes: float = Field(gt=0, le=7 * 24 * 60)
+
+
+class Scorecard(_Strict):
+    """IMPACT scorecard settings."""
+
+    catalogue: Path
+    population: int = Field(gt=0)
+    positive_outcomes: list[str] = Field(min_length=1)
+    neighbourhood_crime_types: list[Literal[CRIME_TYPES]] = Field(min_length=1)
+
+
+class ShiftSpec(_Strict):
+    """One shift of a daily pattern: start hour, length and staff starting it every day."""
+
+    start_hour: Hour
+    length_hours: ShiftHours
+    staff: int = Field(ge=0, le=10_000)
+
+
+class Grade(_Strict):
+    """A control-room grade: its cost per paid hour and how many are rostered per call handler."""
+
+    name: str = Field(min_length=1, max_length=60)
+    cost_per_hour_gbp: float = Field(gt=0, le=10_000)
+    per_call_handler: float = Field(gt=0, le=10)
+
+
+class Fcr(_Strict):
+    """Control-room staffing model."""
+
+    routes: list[Literal[ROUTES]] = Field(min_length=1)
+    interval_minutes: Literal[15, 30, 60]
+    modified_offered_load: bool
+    service_level_999: Probability
+    service_level_101: Probability
+    shrinkage: Share
+    max_occupancy: float = Field(gt=0, le=1)
+    patience_seconds: float | None = Field(gt=0, le=24 * 3600)
+    shift_start_hours: list[Hour] = Field(min_length=1)
+    shift_lengths_hours: list[ShiftHours] = Field(min_length=1)
+    fit_time_limit_seconds: float = Field(gt=0, le=3600)
+    fit_mip_gap: float = Field(ge=0, lt=1)
+    current_pattern: list[ShiftSpec]
+    grades: list[Grade] = Field(min_length=1)
+    scenarios_staff_pct: list[Annotated[float, Field(gt=0, le=1000)]] = Field(min_length=1)
+    scenarios_shrinkage: list[Share] = Field(min_length=1)
+    scenarios_service_level_999: list[Probability] = Field(min_length=1)
+
+    @field_validator("routes")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("each route at most once")
+        return value
+
+
+class PatternShift(_Strict):
+    """A daily shift of an IRT pattern and its relative staffing weight."""
+
+    start_hour: Hour
+    length_hours: ShiftHours
+    weight: float = Field(gt=0, le=1000)
+
+
+class Pattern(_Strict):
+    """A named IRT shift pattern (e.g. 4 on 4 off: 07-19 and 19-07, equally staffed)."""
+
+    name: str = Field(min_length=1, max_length=80)
+    shifts: list[PatternShift] = Field(min_length=1)
+
+
+class Irt(_Strict):
+    """Incident-response establishment model (each assumption with its source in defaults.yml)."""
+
+    travel_minutes: float = Field(ge=0, le=600)
+    demand_weeks: int = Field(ge=1, le=104)
+    attend_probability: Probability
+    cover_share: float = Field(gt=0, le=1)
+    current_establishment: int | None = Field(ge=0, le=100_000)
+    patterns: list[Pattern]
+    fit_start_hours: list[Hour] = Field(min_length=1)
+    fit_lengths_hours: list[ShiftHours] = Field(min_length=1)
+    contracted_hours_per_week: float = Field(gt=0, le=168)
+    annual_leave_pct: Percent
+    training_pct: Percent
+    sickness_pct: Percent
+    proactive_pct: Percent
+
+    @model_validator(mode="after")
+    def _abstractions(self) -> "Irt":
+        total = self.annual_leave_pct + self.training_pct + self.sickness_pct
+        if total >= 100:
+            raise ValueError(f"annual_leave_pct + training_pct + sickness_pct = {total:g}: must be below 100 "
+                             "(officers must have some time available)")
+        return self
+
+
+class Params(_Strict):
+    """The validated parameters of one reporting period."""
+
+    schema_version: Literal[1]
+    title: str = Field(min_length=1, max_length=200)
+    force_name: str = Field(min_length=1, max_length=200)
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    history_start: dt.date
+    timezone: Literal[TIMEZONE]
+    inputs: Inputs
+    validation: Validation
+    disclosure: Disclosure
+    compliance: Compliance
+    programme: Programme
+    calls: Calls
+    response: Response
+    scorecard: Scorecard
+    fcr: Fcr
+    irt: Irt
+    # Set by the loader, not by the file.
+    source_file: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("period")
+    @classmethod
+    def _period_format(cls, value: str) -> str:
+        if not PERIOD_RE.match(value):
+            raise ValueError("must be a month written YYYY-MM, e.g. 2019-12")
+        return value
+
+    @model_validator(mode="after")
+    def _dates_agree(self) -> "Params":
+        if self.period_end < self.period_start:
+            raise ValueError(
+                f"period_end = {self.period_end} is before period_start = {self.period_start}"
+            )
+        first = dt.date(int(self.period[:4]), int(self.period[5:]), 1)
+        if self.period_start != first:
+            raise ValueError(
+                f"period_start = {self.period_start} must be the first day of period {self.period} ({first})"
+            )
+        if self.history_start > self.period_start:
+            raise ValueError(
+                f"history_start = {self.history_start} must be on or before period_start = {self.period_start}"
+            )
+        if not self.history_start.strftime("%Y-%m") <= self.compliance.baseline_month <= self.period:
+            raise ValueError(
+                f"compliance.baseline_month = {self.compliance.baseline_month!r} must be between "
+                f"history_start ({self.history_start:%Y-%m}) and the period ({self.period})"
+            )
+        return self
+
+    def catalogue_path(self) -> Path:
+        """Absolute path of the measure catalogue (relative paths: from the params folder)."""
+        path = self.scorecard.catalogue
+        return path if path.is_absolute() else (self.source_file.parent / path).resolve()
+
+    def input_path(self, source: str) -> Path:
+        """Absolute path of an input file (``source`` as in :class:`Inputs`)."""
+        path = getattr(self.inputs, source)
+        return path if path is None or path.is_absolute() else (self.source_file.parent / path).resolve()
+
+    def as_yaml(self) -> str:
+        """The parameters as used, files named as on a published page (:func:`public_path`)."""
+        data = self.model_dump(mode="json", exclude={"source_file"})
+        data["scorecard"]["catalogue"] = public_path(self.catalogue_path())
+        data["inputs"] = {
+            k: None if self.input_path(k) is None else public_path(self.input_path(k)) for k in data["inputs"]
+        }
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+    @property
+    def previous_period(self) -> str:
+        """The month before this period, as YYYY-MM."""
+        year, month = int(self.period[:4]), int(self.period[5:])
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        return f"{year:04d}-{month:02d}"
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, for the validator to parse, and refuses aliases.
+
+    Params need no aliases (``*name``), and a few nested ones can expand to gigabytes (the
+    "billion laughs"), so any alias is an error at the point it appears.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"an alias (*{event.anchor}) is not allowed in params; "
+                                              "write the value out", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def public_path(path: Path) -> str:
+    """How a file is named on a published page: relative to the repository, or by its name alone
+    (an input outside the project is identified by its name and SHA-256, never by a machine's path)."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def display_path(path: Path) -> str:
+    """A path for a message to the person running the report: relative to the repository where possible."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+MAX_PARAMS_BYTES = 1_000_000
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ParamsError(f"{display_path(path)}: params file not found")
+    if path.stat().st_size > MAX_PARAMS_BYTES:
+        raise ParamsError(f"{display_path(path)}: {path.stat().st_size:,} bytes; a params file is at most "
+                          f"{MAX_PARAMS_BYTES:,} bytes")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ParamsError(f"{display_path(path)}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} on line {line}); "
+                          "save the file as UTF-8") from None
+    except OSError as exc:
+        raise ParamsError(f"{display_path(path)}: cannot be read: {exc.strerror or exc}") from None
+    try:
+        data = yaml.load(text, Loader=_TextDatesLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ParamsError(f"{display_path(path)}: not valid YAML{where}: {problem}") from None
+    except RecursionError:
+        raise ParamsError(f"{display_path(path)}: nested too deeply to be a params file") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ParamsError(f"{display_path(path)}: must be a mapping of keys to values, got {type(data).__name__}")
+    return data
+
+
+def _merge(base: dict, override: dict) -> dict:
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _has_key(data: dict, loc: tuple) -> bool:
+    node: Any = data
+    for part in loc:
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    model: Any = Params
+    for part in loc:
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        model = field.annotation
+    return sorted(k for k in getattr(model, "model_fields", {}) if k != "source_file")
+
+
+def _describe(error: dict, files: list[tuple[Path, dict]]) -> str:
+    loc = tuple(str(p) for p in error["loc"])
+    key = ".".join(loc)
+    origin = next((p for p, data in files if _has_key(data, loc)), files[0][0])
+    where = display_path(origin)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = ", ".join(_allowed_keys(loc[:-1]))
+        return f"{where}: {key}: unknown key; allowed keys here: {allowed}"
+    if kind == "missing":
+        return f"{where}: {key}: required key is missing"
+    msg = error["msg"].removeprefix("Value error, ")
+    if "input" in error and loc:
+        return f"{where}: {key} = {error['input']!r}: {msg}"
+    return f"{where}: {msg}"
+
+
+def load_params(path: str | Path) -> Params:
+    """Read, merge and validate a period's params file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The period file, e.g. ``params/2019-12.yml``; relative paths are taken from the current
+        directory, then from the repository root.
+
+    Returns
+    -------
+    Params
+
+    Raises
+    ------
+    ParamsError
+        The file is missing or malformed, a key is unknown or missing, a value has the wrong type
+        or range, the dates disagree, or an input file does not exist.
+    """
+    path = Path(path)
+    if not path.is_absolute() and not path.exists() and (ROOT / path).exists():
+        path = ROOT / path
+    path = path.resolve()
+    period_data = _read_yaml(path)
+    files = [(path, period_data)]
+    merged = dict(period_data)
+    parent = merged.pop("extends", None)
+    if parent is not None:
+        if not isinstance(parent, str):
+            raise ParamsError(f"{display_path(path)}: extends = {parent!r}: must be the name of a params file")
+        base_path = (path.parent / parent).resolve()
+        base = _read_yaml(base_path)
+        if "extends" in base:
+            raise ParamsError(f"{display_path(base_path)}: extends: a defaults file cannot extend another")
+        files.append((base_path, base))
+        merged = _merge(base, merged)
+        # Input paths are relative to the file that names them.
+        for source, value in list(merged.get("inputs", {}).items()):
+            if isinstance(value, str) and not _has_key(period_data, ("inputs", source)):
+                merged["inputs"][source] = str((base_path.parent / value).resolve())
+        catalogue = merged.get("scorecard", {}).get("catalogue") if isinstance(merged.get("scorecard"), dict) else None
+        if isinstance(catalogue, str) and not _has_key(period_data, ("scorecard", "catalogue")):
+            merged["scorecard"]["catalogue"] = str((base_path.parent / catalogue).resolve())
+    try:
+        params = Params(**merged, source_file=path)
+    except ValidationError as exc:
+        raise ParamsError("\n".join(_describe(e, files) for e in exc.errors())) from None
+    except TypeError as exc:
+        raise ParamsError(f"{display_path(path)}: {exc}") from None
+    stem = path.stem
+    if PERIOD_RE.match(stem) and stem != params.period:
+        raise ParamsError(f"{display_path(path)}: period = {params.period!r}: must match the file name ({stem!r})")
+    missing = []
+    for source in Inputs.model_fields:
+        resolved = params.input_path(source)
+        if resolved is not None and not resolved.is_file():
+            origin = path if _has_key(period_data, ("inputs", source)) else files[-1][0]
+            missing.append(
+                f"{display_path(origin)}: inputs.{source} = {display_path(resolved)!r}: file not found "
+                f"(paths are relative to the params file; run `make demo-data` for the demo inputs)"
+            )
+    if not params.catalogue_path().is_file():
+        origin = path if _has_key(period_data, ("scorecard", "catalogue")) else files[-1][0]
+        missing.append(f"{display_path(origin)}: scorecard.catalogue = {display_path(params.catalogue_path())!r}: "
+                       f"file not found (the IMPACT measure catalogue, e.g. params/measures.yml)")
+    if missing:
+        raise ParamsError("\n".join(missing))
+    return params

@@ -1,0 +1,262 @@
+"""Input contracts: the columns, types, allowed values and units of every input source, defined once.
+
+The loaders (:mod:`lib.inputs.loading`) check files against these, the demo generator (:mod:`lib.inputs.demo`)
+writes files that satisfy them, and :func:`contracts_page` renders them as the book's appendix
+so a force can prepare its own exports.
+
+Times are instants stored with their UTC offset (Europe/London: +00:00 in winter, +01:00 in
+summer). In CSV they are ISO 8601 text such as ``2019-12-01T08:15:00+00:00``; in Parquet a
+timezone-aware timestamp column.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lib.vocabulary import AGE_RANGES, CRIME_TYPES, GRADES, ROUTES, SEARCH_TYPES, TIMEZONE, TRACKER_STATUSES, TRACKER_TYPES
+
+__all__ = ["AGE_RANGES", "CRIME_TYPES", "GRADES", "ROUTES", "SEARCH_TYPES", "TIMEZONE", "TRACKER_STATUSES",
+           "TRACKER_TYPES", "Column", "Contract", "CONTRACTS", "contract_table", "contracts_page"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input file."""
+
+    name: str
+    kind: str  # string | int | float | bool | datetime | date | month | category
+    description: str
+    nullable: bool = False
+    allowed: tuple[str, ...] = ()
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None  # beyond this a value is absurd, not extreme (a call of over a day)
+    unique: bool = False
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The contract of one input source."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    time_column: str | None = None  # rows outside the reporting window are set aside on this column
+    ordered: bool = False  # columns must appear in exactly this order
+    # (later column, earlier column): the later time may not be before the earlier one
+    order_rules: tuple[tuple[str, str], ...] = ()
+    extra_rules: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        """Column names in contract order."""
+        return [c.name for c in self.columns]
+
+
+def _c(name, kind, description, **kw) -> Column:
+    return Column(name, kind, description, **kw)
+
+
+CONTACTS = Contract(
+    "contacts", "Force Control Room contacts",
+    "One row per contact presented to the control room (a contact-centre call-detail export).",
+    (
+        _c("contact_id", "string", "Unique contact reference.", unique=True),
+        _c("route", "category", "How the contact arrived.", allowed=ROUTES),
+        _c("presented_at", "datetime", "When the contact was presented to the queue."),
+        _c("answered_at", "datetime", "When a call handler answered; blank when abandoned.", nullable=True),
+        _c("abandoned", "bool", "True when the caller hung up before being answered."),
+        _c("talk_seconds", "float", "Talk time; 0 when abandoned.", unit="seconds", minimum=0, maximum=86_400),
+        _c("wrap_seconds", "float", "After-call work (wrap) time; 0 when abandoned.", unit="seconds", minimum=0,
+           maximum=86_400),
+    ),
+    time_column="presented_at",
+    order_rules=(("answered_at", "presented_at"),),
+    extra_rules=("abandoned is True exactly when answered_at is blank",),
+)
+
+INCIDENTS = Contract(
+    "incidents", "Incidents (command and control)",
+    "One row per incident created in the command-and-control system.",
+    (
+        _c("incident_id", "string", "Unique incident reference.", unique=True),
+        _c("created_at", "datetime", "When the incident was created."),
+        _c("grade", "category", "Response grade.", allowed=GRADES),
+        _c("first_arrived_at", "datetime", "First officer on scene; blank when not attended.", nullable=True),
+        _c("cleared_at", "datetime", "When the last officer cleared; blank when not attended.", nullable=True),
+        _c("district", "string", "Policing district."),
+        _c("vulnerable_person", "bool", "A vulnerable person is involved."),
+        _c("category", "string", "Incident category (opening code)."),
+        _c("officers_assigned", "int", "Officers deployed.", unit="officers", minimum=0, maximum=1_000),
+    ),
+    time_column="created_at",
+    order_rules=(("first_arrived_at", "created_at"), ("cleared_at", "created_at"),
+                 ("cleared_at", "first_arrived_at")),
+)
+
+_FLAG = "True, False or blank."
+STOP_SEARCH = Contract(
+    "stop_search", "Stop and search",
+    "The data.police.uk stop-and-search CSV, columns in its order, plus two compliance flags.",
+    (
+        _c("Type", "category", "What was searched.", allowed=SEARCH_TYPES),
+        _c("Date", "datetime", "When the search took place."),
+        _c("Part of a policing operation", "bool", _FLAG, nullable=True),
+        _c("Policing operation", "string", "Operation name, if any.", nullable=True),
+        _c("Latitude", "float", "Approximate location (data.police.uk anonymised point).", nullable=True, unit="degrees",
+           minimum=-90, maximum=90),
+        _c("Longitude", "float", "Approximate location.", nullable=True, unit="degrees", minimum=-180, maximum=180),
+        _c("Gender", "string", "Male, Female or Other.", nullable=True),
+        _c("Age range", "category", "Age band of the person searched.", nullable=True, allowed=AGE_RANGES),
+        _c("Self-defined ethnicity", "string", "As given by the person.", nullable=True),
+        _c("Officer-defined ethnicity", "string", "As recorded by the officer.", nullable=True),
+        _c("Legislation", "string", "Power used.", nullable=True),
+        _c("Object of search", "string", "What the officer was looking for.", nullable=True),
+        _c("Outcome", "string", "Outcome of the search.", nullable=True),
+        _c("Outcome linked to object of search", "bool", _FLAG, nullable=True),
+        _c("Removal of more than just outer clothing", "bool", _FLAG, nullable=True),
+        _c("grounds_recorded", "bool", "The record states lawful grounds (compliance audit)."),
+        _c("supervisor_reviewed", "bool", "A supervisor reviewed the record."),
+    ),
+    time_column="Date",
+    ordered=True,
+)
+
+CRIMES = Contract(
+    "crimes", "Recorded crime",
+    "The data.police.uk street-level crime CSV, plus recording and outcome fields.",
+    (
+        _c("Crime ID", "string", "Unique crime reference (blank for anti-social behaviour).", nullable=True, unique=True),
+        _c("Month", "month", "Month of the crime, YYYY-MM."),
+        _c("Reported by", "string", "Force that provided the data."),
+        _c("Falls within", "string", "Force area."),
+        _c("Longitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-180, maximum=180),
+        _c("Latitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-90, maximum=90),
+        _c("Location", "string", "Anonymised location description.", nullable=True),
+        _c("LSOA code", "string", "Lower-layer super output area code.", nullable=True),
+        _c("LSOA name", "string", "Lower-layer super output area name.", nullable=True),
+        _c("Crime type", "category", "One of the 14 data.police.uk crime types.", allowed=CRIME_TYPES),
+        _c("Last outcome category", "string", "Latest outcome.", nullable=True),
+        _c("Context", "string", "Free text (not published).", nullable=True),
+        _c("reported_at", "datetime", "When the crime was reported."),
+        _c("recorded_at", "datetime", "When it was recorded as a crime."),
+        _c("domestic_abuse", "bool", "Flagged as domestic abuse."),
+        _c("arrest_made", "bool", "An arrest was made."),
+        _c("outcome_at", "datetime", "When the outcome was assigned; blank if none yet.", nullable=True),
+    ),
+    time_column="reported_at",
+    order_rules=(("recorded_at", "reported_at"), ("outcome_at", "reported_at")),
+)
+
+PPN = Contract(
+    "ppn", "Public Protection Notices",
+    "One row per PPN (a risk-assessment referral raised at an incident).",
+    (
+        _c("ppn_id", "string", "Unique PPN reference.", unique=True),
+        _c("incident_id", "string", "The incident that raised it."),
+        _c("submitted_at", "datetime", "When the PPN was submitted."),
+        _c("submitted_in_time", "bool", "Submitted within the force's time limit."),
+        _c("children_present", "bool", "Children live in or were present at the household."),
+        _c("all_children_added", "bool", "Every child was added to the PPN; blank when no children.", nullable=True),
+    ),
+    time_column="submitted_at",
+    extra_rules=("all_children_added is blank exactly when children_present is False",),
+)
+
+AUDITS = Contract(
+    "audits", "Audit samples (Chief's Top 10)",
+    "One row per record checked in a monthly audit sample.",
+    (
+        _c("month", "month", "Audit month, YYYY-MM."),
+        _c("audit", "string", "Name of the audit."),
+        _c("record_id", "string", "The record audited (never published)."),
+        _c("passed", "bool", "The record met the standard."),
+    ),
+    time_column="month",
+)
+
+MEASURE_VALUES = Contract(
+    "measure_values", "Monthly scorecard values",
+    "Monthly values of scorecard measures that cannot be derived from the other sources.",
+    (
+        _c("measure_id", "string", "Measure id from the measure catalogue."),
+        _c("month", "month", "Month, YYYY-MM."),
+        _c("numerator", "float", "Numerator, for proportions.", nullable=True),
+        _c("denominator", "float", "Denominator, for proportions.", nullable=True, minimum=0),
+        _c("value", "float", "The measure's value in its unit (a % for proportions)."),
+    ),
+    time_column="month",
+)
+
+TRACKER = Contract(
+    "tracker", "Programme tracker export",
+    "One row per item of the improvement programme, exported at the end of each period.",
+    (
+        _c("item_id", "string", "Unique item reference.", unique=True),
+        _c("type", "category", "Kind of item.", allowed=TRACKER_TYPES),
+        _c("parent_id", "string", "The cause of concern a recommendation belongs to.", nullable=True),
+        _c("workstream", "string", "Workstream that owns it."),
+        _c("owner_role", "string", "Owner's role (never a personal name)."),
+        _c("due_date", "date", "Due date, YYYY-MM-DD."),
+        _c("status", "category", "Delivery status.", allowed=TRACKER_STATUSES),
+        _c("completed_date", "date", "Date completed; blank unless complete.", nullable=True),
+        _c("milestone", "bool", "A key milestone of the programme."),
+        _c("description", "string", "What is to be done."),
+    ),
+)
+
+CONTRACTS: dict[str, Contract] = {
+    c.name: c for c in (CONTACTS, INCIDENTS, STOP_SEARCH, CRIMES, PPN, AUDITS, MEASURE_VALUES, TRACKER)
+}
+
+_KIND_TEXT = {
+    "string": "text", "int": "whole number", "float": "number", "bool": "True / False",
+    "datetime": "date-time with UTC offset", "date": "date YYYY-MM-DD", "month": "month YYYY-MM",
+    "category": "one of a list",
+}
+
+CONTRACTS_INTRO = """# Input contracts
+
+Every input is a Parquet or CSV file named in the period's params file (`inputs:`); swapping in a
+force's own exports means editing that file only. Each file is checked against its contract below
+before anything runs: a missing or unknown column stops the run; rows that break a rule are set
+aside (and listed in {doc}`../notebooks/data`) or stop the run, as `validation.on_row_error` says.
+
+Times are instants with their UTC offset in the Europe/London time zone (`+00:00` in winter,
+`+01:00` in summer), e.g. `2019-12-01T08:15:00+00:00`. Booleans are `True`/`False`; a blank cell
+is empty."""
+
+
+def contract_table(contract: Contract) -> pd.DataFrame:
+    """One row per column of a contract: type, blanks, allowed values or unit, description."""
+    rows = []
+    for col in contract.columns:
+        allowed = ", ".join(col.allowed) or col.unit
+        if col.minimum is not None:
+            allowed = f"{allowed} (≥ {col.minimum:g})".strip()
+        if col.maximum is not None:
+            allowed = f"{allowed} (≤ {col.maximum:,g})".strip()
+        if col.unique:
+            allowed = f"{allowed} unique".strip()
+        rows.append({"column": col.name, "type": _KIND_TEXT[col.kind], "blank allowed": "yes" if col.nullable else "no",
+                     "allowed values / unit": allowed, "description": col.description})
+    return pd.DataFrame(rows)
+
+
+def contracts_page() -> list:
+    """The book's appendix: our prose and one table per contract (see :func:`lib.present.pages.write_page`)."""
+    from lib.present import table
+
+    blocks: list = [CONTRACTS_INTRO]
+    for contract in CONTRACTS.values():
+        text = f"## {contract.title}\n\nSource name in the params: `{contract.name}`. {contract.description}"
+        if contract.ordered:
+            text += " Columns must appear in exactly this order."
+        rules = [f"`{a}` is not before `{b}`" for a, b in contract.order_rules] + list(contract.extra_rules)
+        if rules:
+            text += "\n\nRow rules: " + "; ".join(rules) + "."
+        blocks += [text, table(contract_table(contract), caption=f"Columns of the {contract.name} input",
+                               name=f"contract-{contract.name}")]
+    return blocks

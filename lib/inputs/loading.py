@@ -1,0 +1,291 @@
+"""Loading input files and checking them against their contracts (:mod:`lib.inputs.contracts`).
+
+A missing or unknown column (or, for stop and search, a column out of order) fails the load.
+Row-level defects — values of the wrong type, unparseable dates, values outside the allowed list,
+negative durations, times out of order, duplicate ids — are collected per (column, rule) with a
+count and up to five example row numbers (1 = the first data row). Then, per
+``validation.on_row_error`` in the params, the load either fails with that table as its message
+or sets those rows aside and reports them in the book's data chapter. Rows dated outside the
+reporting window (``history_start`` to ``period_end``) are set aside too and counted, never
+dropped silently.
+
+Why not pandera: the rules here are few, several are cross-column (answered after presented,
+abandoned exactly when unanswered), and the report must be one aggregated table per file with
+example row numbers and an exclude-or-fail policy; pandera's failure-case frames would have to be
+reshaped into that anyway, for an extra dependency and its import time on every notebook.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lib.inputs.contracts import CONTRACTS, TIMEZONE, Column, Contract
+from lib.errors import DataError
+from lib.config.params import Params, display_path, public_path
+
+_OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
+_MONTH_RE = r"\d{4}-(0[1-9]|1[0-2])"
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+MAX_EXAMPLES = 5
+
+
+@dataclass
+class Loaded:
+    """One loaded source: the clean rows and what was set aside, and why."""
+
+    name: str
+    path: Path
+    frame: pd.DataFrame
+    rows_read: int
+    defects: pd.DataFrame  # file, column, rule, rows, example_rows
+    rows_defective: int
+    rows_outside_window: int
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a Parquet or CSV file as it is (CSV cells as text).
+
+    Raises
+    ------
+    DataError
+        The file is missing, has another extension, or cannot be read.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in {".parquet", ".csv"}:
+        raise DataError(f"{display_path(path)}: unsupported file type {suffix!r}; allowed: .parquet, .csv")
+    try:
+        if suffix == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except FileNotFoundError:
+        raise DataError(f"{display_path(path)}: file not found") from None
+    except Exception as exc:  # pyarrow and the csv parser raise many kinds; all mean "unreadable"
+        raise DataError(f"{display_path(path)}: cannot be read as {suffix[1:]}: {type(exc).__name__}: {exc}") from None
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    if series.dtype == object or pd.api.types.is_string_dtype(series):
+        return series.isna() | (series.astype("string").str.strip() == "")
+    return series.isna()
+
+
+def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
+    """Convert one column to its contract type; return it with (rule, bad-row mask) pairs."""
+    blank = _blank(series)
+    problems: list[tuple[str, pd.Series]] = []
+    if col.kind == "datetime":
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            out = series.dt.tz_convert(TIMEZONE)
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            problems.append(("datetime without UTC offset", ~blank))
+            out = pd.Series(pd.NaT, index=series.index, dtype=f"datetime64[ns, {TIMEZONE}]")
+        else:
+            text = series.astype("string").str.strip()
+            no_offset = ~blank & ~text.str.contains(_OFFSET_RE, regex=True, na=False)
+            parsed = pd.to_datetime(text.where(~no_offset), utc=True, errors="coerce", format="ISO8601")
+            out = parsed.dt.tz_convert(TIMEZONE)
+            problems.append(("datetime without UTC offset", no_offset))
+            problems.append(("unparseable datetime", ~blank & ~no_offset & out.isna()))
+    elif col.kind == "date":
+        out = pd.to_datetime(series.astype("string").str.strip(), format="%Y-%m-%d", errors="coerce")
+        if pd.api.types.is_datetime64_any_dtype(series):
+            out = pd.to_datetime(series).dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
+        problems.append(("unparseable date (YYYY-MM-DD)", ~blank & out.isna()))
+    elif col.kind == "month":
+        out = series.astype("string").str.strip()
+        problems.append(("not a month YYYY-MM", ~blank & ~out.str.fullmatch(_MONTH_RE, na=False)))
+    elif col.kind in {"int", "float"}:
+        out = pd.to_numeric(series, errors="coerce")
+        problems.append(("not a number", ~blank & out.isna()))
+        if col.kind == "int":
+            problems.append(("not a whole number", out.notna() & (out != np.floor(out.fillna(0)))))
+            out = out.astype("Int64", errors="ignore") if (out.dropna() % 1 == 0).all() else out
+        problems.append(("not a finite number", out.notna() & ~np.isfinite(out.astype(float))))
+        if col.minimum is not None:
+            problems.append((f"below the minimum {col.minimum:g}", out.notna() & (out < col.minimum)))
+        if col.maximum is not None:
+            problems.append((f"above the maximum {col.maximum:,g}", out.notna() & np.isfinite(out.astype(float))
+                             & (out > col.maximum)))
+    elif col.kind == "bool":
+        if pd.api.types.is_bool_dtype(series):
+            out = series.astype("boolean")
+        else:
+            text = series.astype("string").str.strip().str.lower()
+            out = pd.Series(pd.NA, index=series.index, dtype="boolean")
+            out[text.isin(_TRUE).fillna(False).to_numpy(bool)] = True
+            out[text.isin(_FALSE).fillna(False).to_numpy(bool)] = False
+            problems.append(("not True/False", ~blank & out.isna()))
+    else:  # string, category
+        out = series.astype("string").str.strip()
+        if col.allowed:
+            bad = ~blank & ~out.isin(col.allowed).fillna(False)
+            problems.append((f"not an allowed value ({', '.join(col.allowed)})", bad))
+    if not col.nullable:
+        problems.append(("blank", blank))
+    out = out.where(~blank) if col.kind not in {"bool"} else out.mask(blank)
+    if col.unique:
+        problems.append(("duplicate id", out.notna() & out.duplicated(keep="first")))
+    return out, problems
+
+
+def check_columns(frame: pd.DataFrame, contract: Contract, path: Path) -> None:
+    """Fail on missing, unknown or (for ordered contracts) misordered columns."""
+    where = display_path(path)
+    expected = contract.column_names
+    missing = [c for c in expected if c not in frame.columns]
+    unknown = [c for c in frame.columns if c not in expected]
+    if missing:
+        raise DataError(f"{where}: missing required column(s) {', '.join(map(repr, missing))}; "
+                        f"the {contract.name} contract needs: {', '.join(expected)}")
+    if unknown:
+        raise DataError(f"{where}: unknown column(s) {', '.join(map(repr, unknown))}; "
+                        f"allowed for {contract.name}: {', '.join(expected)}")
+    if contract.ordered and list(frame.columns) != expected:
+        raise DataError(f"{where}: columns out of order; {contract.name} needs exactly: {', '.join(expected)}")
+
+
+def validate(frame: pd.DataFrame, contract: Contract, path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check a raw frame against its contract.
+
+    Returns
+    -------
+    typed : DataFrame
+        The frame with every column converted to its contract type (bad cells blank).
+    defects : DataFrame
+        One row per (column, rule) that failed: ``file, column, rule, rows, example_rows``;
+        plus a boolean Series of defective rows in ``defects.attrs["mask"]``.
+    """
+    check_columns(frame, contract, path)
+    frame = frame.reset_index(drop=True)
+    typed = {}
+    found: list[tuple[str, str, pd.Series]] = []
+    for col in contract.columns:
+        typed[col.name], problems = _coerce(frame[col.name], col)
+        found += [(col.name, rule, mask) for rule, mask in problems]
+    typed = pd.DataFrame(typed, index=frame.index)
+    for later, earlier in contract.order_rules:
+        bad = (typed[later] < typed[earlier]).fillna(False).astype(bool)
+        found.append((later, f"before {earlier}", bad))
+    if contract.name == "contacts":
+        found.append(("abandoned", "abandoned must be True exactly when answered_at is blank",
+                      (typed["abandoned"] != typed["answered_at"].isna()).fillna(False).astype(bool)))
+    if contract.name == "ppn":
+        found.append(("all_children_added", "must be blank exactly when children_present is False",
+                      (typed["all_children_added"].isna() != ~typed["children_present"]).fillna(False).astype(bool)))
+    rows = []
+    any_bad = pd.Series(False, index=frame.index)
+    for column, rule, mask in found:
+        mask = mask.fillna(False).astype(bool)
+        count = int(mask.sum())
+        if count:
+            any_bad |= mask
+            examples = ", ".join(str(i + 1) for i in np.flatnonzero(mask.to_numpy())[:MAX_EXAMPLES])
+            rows.append({"file": public_path(path), "column": column, "rule": rule,
+                         "rows": count, "example_rows": examples})
+    defects = pd.DataFrame(rows, columns=["file", "column", "rule", "rows", "example_rows"])
+    defects.attrs["mask"] = any_bad
+    return typed, defects
+
+
+def describe_defects(defects: pd.DataFrame) -> str:
+    """The defects table as lines of text, for an error message."""
+    return "\n".join(
+        f"  {r.file}: column {r.column!r}: {r.rule}: {r.rows} row(s), e.g. row {r.example_rows}"
+        for r in defects.itertuples()
+    )
+
+
+def _window_mask(frame: pd.DataFrame, contract: Contract, params: Params) -> pd.Series:
+    if contract.time_column is None:
+        return pd.Series(True, index=frame.index)
+    values = frame[contract.time_column]
+    col = next(c for c in contract.columns if c.name == contract.time_column)
+    if col.kind == "month":
+        start, end = params.history_start.strftime("%Y-%m"), params.period
+        return values.between(start, end).fillna(False).astype(bool)
+    start = pd.Timestamp(params.history_start).tz_localize(TIMEZONE)
+    end = (pd.Timestamp(params.period_end) + pd.Timedelta(days=1)).tz_localize(TIMEZONE)
+    return ((values >= start) & (values < end)).fillna(False).astype(bool)
+
+
+def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
+    """Load one source named in the params, validated and cut to the reporting window.
+
+    Raises
+    ------
+    DataError
+        Unreadable file or bad columns; or row defects when ``on_row_error`` is ``fail``.
+    """
+    contract = CONTRACTS["tracker" if name.startswith("tracker") else name]
+    path = path or params.input_path(name)
+    raw = read_table(path)
+    typed, defects = validate(raw, contract, path)
+    bad = defects.attrs["mask"]
+    if len(defects) and params.validation.on_row_error == "fail":
+        raise DataError(
+            f"{display_path(path)}: {int(bad.sum())} row(s) break the {contract.name} contract "
+            f"(validation.on_row_error = 'fail'; set it to 'exclude' to set them aside):\n"
+            + describe_defects(defects)
+        )
+    inside = _window_mask(typed, contract, params)
+    keep = ~bad & inside
+    frame = typed[keep].reset_index(drop=True)
+    return Loaded(name, path, frame, len(raw), defects, int(bad.sum()), int((~bad & ~inside).sum()))
+
+
+def load_all(params: Params) -> dict[str, Loaded]:
+    """Load every input named in the params, in contract order, and check each dated source has rows
+    in the period.
+
+    Raises
+    ------
+    DataError
+        A file breaks its contract, or a source has no usable row dated in the period (every chapter
+        that reads it would be empty): the message names each such source and what it does cover.
+    """
+    names = [n for n in type(params.inputs).model_fields if params.input_path(n) is not None]
+    loaded = {n: load_source(params, n) for n in names}
+    empty = [_no_period_rows(item, params) for item in loaded.values()]
+    empty = [e for e in empty if e]
+    if empty:
+        raise DataError("\n".join(empty))
+    return loaded
+
+
+def period_months(loaded: Loaded) -> pd.Series:
+    """Month (YYYY-MM) of each used row of a dated source."""
+    contract = CONTRACTS["tracker" if loaded.name.startswith("tracker") else loaded.name]
+    col = next(c for c in contract.columns if c.name == contract.time_column)
+    values = loaded.frame[col.name]
+    return values if col.kind == "month" else values.dt.strftime("%Y-%m")
+
+
+def _no_period_rows(loaded: Loaded, params: Params) -> str:
+    """'' when a dated source has rows in the period, else the message naming it."""
+    contract = CONTRACTS["tracker" if loaded.name.startswith("tracker") else loaded.name]
+    if contract.time_column is None or (period_months(loaded) == params.period).any():
+        return ""
+    first, last = time_range(loaded)
+    covers = f"its usable rows run from {first} to {last}" if first else "it has no usable rows"
+    aside = f"; {loaded.rows_defective:,} of its {loaded.rows_read:,} rows were set aside as defects" \
+        if loaded.rows_defective else ""
+    return (f"{public_path(loaded.path)}: inputs.{loaded.name} has no rows dated in the period {params.period} "
+            f"({covers}{aside}); give a file that covers the period")
+
+
+def time_range(loaded: Loaded) -> tuple[str, str]:
+    """First and last date of a loaded source's time column, as text ('' when empty)."""
+    contract = CONTRACTS["tracker" if loaded.name.startswith("tracker") else loaded.name]
+    col = contract.time_column or ("due_date" if contract.name == "tracker" else None)
+    values = loaded.frame[col].dropna() if col else pd.Series([], dtype=object)
+    if values.empty:
+        return "", ""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.min().strftime("%Y-%m-%d"), values.max().strftime("%Y-%m-%d")
+    return str(values.min()), str(values.max())
+

@@ -1,0 +1,1 @@
+"""Monthly performance measures: each measure's series from the inputs, and its IMPACT score."""

@@ -1,0 +1,214 @@
+"""Measures derived from the raw inputs, month by month, so every chapter and the scorecard agree.
+
+Each function returns one row per month from ``history_start`` to the period, with the count
+meeting the standard (``x``), the records counted (``n``), the proportion ``p`` (NaN when n = 0:
+"no data") and its Wilson interval. Months are calendar months in Europe/London time.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lib.stats.proportions import proportion_ci
+from lib.inputs.loading import Loaded
+from lib.config.params import Params
+
+COLUMNS = ["month", "x", "n", "p", "lower", "upper"]
+
+
+def months(params: Params) -> list[str]:
+    """Every month from history_start to the period, as YYYY-MM."""
+    return list(pd.period_range(params.history_start, params.period_end, freq="M").astype(str))
+
+
+def month_of(times: pd.Series) -> pd.Series:
+    """Calendar month (YYYY-MM) of timezone-aware times, in their own (Europe/London) time."""
+    return times.dt.strftime("%Y-%m")
+
+
+def monthly_proportion(month: pd.Series, flag: pd.Series, all_months: list[str], method: str = "wilson") -> pd.DataFrame:
+    """Per month: x = flagged records, n = records, p and its interval (NaN where n = 0)."""
+    frame = pd.DataFrame({"month": month.to_numpy(), "flag": flag.astype(bool).to_numpy()})
+    grouped = frame.groupby("month", sort=True)["flag"].agg(["sum", "size"])
+    grouped = grouped.reindex(all_months, fill_value=0)
+    out = pd.DataFrame({"month": all_months, "x": grouped["sum"].astype(int).to_numpy(),
+                        "n": grouped["size"].astype(int).to_numpy()})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["p"] = np.where(out["n"] > 0, out["x"] / out["n"].where(out["n"] > 0, 1), np.nan)
+    bounds = [proportion_ci(x, n, method=method) for x, n in zip(out["x"], out["n"])]
+    out["lower"] = [b[0] for b in bounds]
+    out["upper"] = [b[1] for b in bounds]
+    return out[COLUMNS]
+
+
+def per_month(params: Params, month: pd.Series, flag: pd.Series) -> pd.DataFrame:
+    """:func:`monthly_proportion` over the params' months, with the params' interval method."""
+    return monthly_proportion(month, flag, months(params), params.compliance.interval_method)
+
+
+def ppn_submitted_in_time(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """PPNs submitted within the time limit, of all PPNs submitted in the month."""
+    ppn = loaded["ppn"].frame
+    return per_month(params, month_of(ppn["submitted_at"]), ppn["submitted_in_time"])
+
+
+def ppn_all_children(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """PPNs with every child added, of PPNs where children were present."""
+    ppn = loaded["ppn"].frame
+    ppn = ppn[ppn["children_present"].fillna(False).astype(bool)]
+    return per_month(params, month_of(ppn["submitted_at"]), ppn["all_children_added"].fillna(False))
+
+
+def stop_search_grounds(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Stop and search records whose grounds were recorded, of all searches."""
+    s = loaded["stop_search"].frame
+    return per_month(params, month_of(s["Date"]), s["grounds_recorded"])
+
+
+def stop_search_supervised(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Stop and search records reviewed by a supervisor, of all searches."""
+    s = loaded["stop_search"].frame
+    return per_month(params, month_of(s["Date"]), s["supervisor_reviewed"])
+
+
+def stop_search_linked_outcome(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Searches whose outcome was linked to the object of search, of all searches."""
+    s = loaded["stop_search"].frame
+    return per_month(params, month_of(s["Date"]), s["Outcome linked to object of search"].fillna(False))
+
+
+def da_arrest_rate(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Domestic-abuse crimes with an arrest, of domestic-abuse crimes reported in the month."""
+    c = loaded["crimes"].frame
+    c = c[c["domestic_abuse"].astype(bool)]
+    return per_month(params, c["Month"], c["arrest_made"])
+
+
+def audits(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Audit results per audit and month: x passed of n checked, with the interval."""
+    a = loaded["audits"].frame
+    frames = []
+    for name in sorted(a["audit"].unique()):
+        sub = a[a["audit"] == name]
+        series = per_month(params, sub["month"], sub["passed"])
+        series.insert(0, "audit", name)
+        frames.append(series)
+    return pd.concat(frames, ignore_index=True)
+
+
+def pooled(series: pd.DataFrame, first: str, last: str) -> tuple[int, int]:
+    """(x, n) summed over the months first..last inclusive."""
+    window = series[(series["month"] >= first) & (series["month"] <= last)]
+    return int(window["x"].sum()), int(window["n"].sum())
+
+
+def quarter(month: str) -> str:
+    """Financial quarter label of a month, e.g. '2019-12' -> '2019/20 Q3'."""
+    year, m = int(month[:4]), int(month[5:])
+    fy = year if m >= 4 else year - 1
+    return f"{fy}/{(fy + 1) % 100:02d} Q{((m - 4) % 12) // 3 + 1}"
+
+
+# --- Scorecard measures derived from the raw inputs ------------------------------------------
+
+def _answered_within(loaded: dict[str, Loaded], params: Params, route: str, seconds: float) -> pd.DataFrame:
+    c = loaded["contacts"].frame
+    c = c[(c["route"] == route) & ~c["abandoned"].astype(bool)]
+    wait = (c["answered_at"] - c["presented_at"]).dt.total_seconds()
+    return per_month(params, month_of(c["presented_at"]), wait <= seconds)
+
+
+def _abandoned(loaded: dict[str, Loaded], params: Params, route: str) -> pd.DataFrame:
+    c = loaded["contacts"].frame
+    c = c[c["route"] == route]
+    if params.calls.abandon_rate_denominator == "queued":
+        waited = (c["answered_at"] - c["presented_at"]).dt.total_seconds() > 0
+        c = c[c["abandoned"].astype(bool) | waited.fillna(False)]
+    return per_month(params, month_of(c["presented_at"]), c["abandoned"])
+
+
+def attended_within(loaded: dict[str, Loaded], params: Params, grade: str, minutes: float,
+                    vulnerable_only: bool = False) -> pd.DataFrame:
+    """Incidents of a grade attended within ``minutes`` of creation, of all incidents of that grade."""
+    i = loaded["incidents"].frame
+    i = i[i["grade"] == grade]
+    if vulnerable_only:
+        i = i[i["vulnerable_person"].astype(bool)]
+    mins = (i["first_arrived_at"] - i["created_at"]).dt.total_seconds() / 60
+    return per_month(params, month_of(i["created_at"]), (mins <= minutes).fillna(False))
+
+
+def _count(month: pd.Series, all_months: list[str]) -> pd.DataFrame:
+    counts = month.value_counts().reindex(all_months, fill_value=0)
+    return pd.DataFrame({"month": all_months, "value": counts.astype(float).to_numpy(), "x": np.nan, "n": np.nan})
+
+
+def _as_percent(series: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"month": series["month"], "value": 100 * series["p"], "x": series["x"].astype(float),
+                         "n": series["n"].astype(float)})
+
+
+def _crimes_recorded_24h(loaded, params):
+    c = loaded["crimes"].frame
+    hours = (c["recorded_at"] - c["reported_at"]).dt.total_seconds() / 3600
+    return per_month(params, c["Month"], hours <= 24)
+
+
+def _crimes_solved(loaded, params):
+    c = loaded["crimes"].frame
+    return per_month(params, c["Month"], c["Last outcome category"].isin(params.scorecard.positive_outcomes))
+
+
+def _neighbourhood_crime_rate(loaded, params):
+    c = loaded["crimes"].frame
+    out = _count(c.loc[c["Crime type"].isin(params.scorecard.neighbourhood_crime_types), "Month"], months(params))
+    out["x"] = out["value"]
+    out["value"] = out["value"] / params.scorecard.population * 1000
+    return out
+
+
+def _concern_for_safety_attended(loaded, params):
+    i = loaded["incidents"].frame
+    i = i[(i["category"] == "Concern for safety") & i["first_arrived_at"].notna()]
+    return _count(month_of(i["created_at"]), months(params))
+
+
+DERIVED = {
+    "crimes_recorded_24h": lambda ld, p: _as_percent(_crimes_recorded_24h(ld, p)),
+    "vulnerable_immediate_in_target": lambda ld, p: _as_percent(
+        attended_within(ld, p, "immediate", p.response.immediate_target_minutes, vulnerable_only=True)),
+    "da_arrest_rate": lambda ld, p: _as_percent(da_arrest_rate(ld, p)),
+    "calls_999_in_10s": lambda ld, p: _as_percent(_answered_within(ld, p, "999", p.calls.answer_999_target_seconds)),
+    "calls_999_abandoned": lambda ld, p: _as_percent(_abandoned(ld, p, "999")),
+    "calls_101_in_2min": lambda ld, p: _as_percent(_answered_within(ld, p, "101", p.calls.answer_101_target_seconds)),
+    "calls_101_abandoned": lambda ld, p: _as_percent(_abandoned(ld, p, "101")),
+    "immediate_in_target": lambda ld, p: _as_percent(attended_within(ld, p, "immediate", p.response.immediate_target_minutes)),
+    "priority_in_target": lambda ld, p: _as_percent(attended_within(ld, p, "priority", p.response.priority_target_minutes)),
+    "crimes_solved": lambda ld, p: _as_percent(_crimes_solved(ld, p)),
+    "neighbourhood_crime_rate": _neighbourhood_crime_rate,
+    "stop_search_linked_outcome": lambda ld, p: _as_percent(stop_search_linked_outcome(ld, p)),
+    "concern_for_safety_attended": _concern_for_safety_attended,
+}
+
+
+def from_values_file(loaded: dict[str, Loaded], params: Params, measure_id: str) -> pd.DataFrame:
+    """A measure's monthly values from the measure-values file (NaN where a month is missing)."""
+    v = loaded["measure_values"].frame
+    v = v[v["measure_id"] == measure_id].drop_duplicates("month", keep="last").set_index("month")
+    all_months = months(params)
+    out = pd.DataFrame({"month": all_months})
+    out["value"] = v["value"].reindex(all_months).to_numpy(dtype=float)
+    out["x"] = v["numerator"].reindex(all_months).to_numpy(dtype=float)
+    out["n"] = v["denominator"].reindex(all_months).to_numpy(dtype=float)
+    return out
+
+
+def stop_search_people(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Searches in the period by age range (rows) and officer-defined ethnicity (columns): counts of people."""
+    s = loaded["stop_search"].frame
+    s = s[month_of(s["Date"]) == params.period]
+    age = s["Age range"].fillna("not recorded")
+    ethnicity = s["Officer-defined ethnicity"].fillna("not recorded")
+    table = pd.crosstab(age, ethnicity)
+    order = [a for a in ("under 10", "10-17", "18-24", "25-34", "over 34", "not recorded") if a in table.index]
+    return table.reindex(order).rename_axis(index="age range", columns=None)

@@ -1,0 +1,95 @@
+"""The IMPACT score: current performance against desired performance, so that >= 1 means "met".
+
+The force's strategic plan defines the IMPACT score as current ÷ desired, where a score of one or
+above means the desired level is met. For a measure where lower is better (abandoned calls,
+repeat victims, days to charge) that ratio runs the wrong way, so the score is desired ÷ current.
+
+Edge cases, defined here once:
+
+- NaN current or desired → NaN (no data: the measure is shown as "no data", never scored);
+- desired = 0 → error: "met" would mean nothing for a higher-is-better measure, and a
+  lower-is-better target of zero cannot be expressed as a ratio (use a count of zero as "met");
+- current = 0 where lower is better → +inf: the measure is met by any margin (shown as "met",
+  and summaries use medians and counts, which +inf does not distort);
+- current = 0 where higher is better → 0;
+- negative values → error: every IMPACT measure is a count, rate or percentage.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lib.errors import ModelError
+
+DIRECTIONS = ("higher", "lower")
+
+
+def impact_score(current, desired, direction):
+    """IMPACT score, vectorised over arrays or Series (scalars give a float).
+
+    Parameters
+    ----------
+    current : float or array
+        Current performance in the measure's unit (>= 0; NaN for no data).
+    desired : float or array
+        Desired performance in the same unit (> 0; NaN for none set).
+    direction : {"higher", "lower"} or array of them
+        Which way is better, matched exactly.
+
+    Returns
+    -------
+    float or ndarray
+        current / desired where higher is better; desired / current where lower is better;
+        >= 1 means the desired level is met. See the module docstring for NaN, 0 and inf.
+
+    Raises
+    ------
+    ModelError
+        Unknown direction, desired = 0, or a negative value.
+    """
+    cur = np.asarray(current, dtype=float)
+    des = np.asarray(desired, dtype=float)
+    dirs = np.asarray(direction, dtype=object)
+    bad = ~np.isin(dirs, DIRECTIONS)
+    if bad.any():
+        raise ModelError(f"direction = {dirs[bad].flat[0]!r}: must be 'higher' or 'lower'")
+    if (des == 0).any():
+        raise ModelError("desired = 0: an IMPACT score needs a desired level above zero")
+    if (cur < 0).any() or (des < 0).any():
+        raise ModelError("current and desired must be >= 0 (counts, rates or percentages)")
+    cur, des, dirs = np.broadcast_arrays(cur, des, dirs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(dirs == "higher", cur / des, des / cur)
+    score = np.where(np.isnan(cur) | np.isnan(des), np.nan, score)
+    scalar = all(np.ndim(x) == 0 for x in (current, desired, direction))
+    return float(score) if scalar else score
+
+
+def status(score) -> str:
+    """'met' (score >= 1), 'not met', or 'no data' for NaN."""
+    if score is None or pd.isna(score):
+        return "no data"
+    return "met" if score >= 1 else "not met"
+
+
+def priority_summary(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """Per priority: measures, scored, met, share met and median score.
+
+    Scores are ratios on different scales, so they are not averaged: a mean would let one extreme
+    measure (or a +inf) dominate. The board's question is how many measures meet their desired
+    level; the median score says how far the typical measure is from it.
+    """
+    rows = []
+    for priority, sub in scorecard.groupby("priority", sort=False):
+        scored = sub[sub["score"].notna()]
+        met = int((scored["score"] >= 1).sum())
+        rows.append({
+            "priority": priority,
+            "measures": len(sub),
+            "to be developed": int(sub["to_be_developed"].sum()),
+            "scored": len(scored),
+            "met": met,
+            "share met": f"{round(100 * met / len(scored)):d}%" if len(scored) else "no data",
+            "median score": round(float(np.median(scored["score"])), 2) if len(scored) else np.nan,
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,109 @@
+"""``python -m lib``: build a period's book, check a params file, make demo data, refresh notebooks.
+
+Errors a user can fix (:class:`~lib.errors.ReportError`) and errors of the machine (permissions,
+a full disk, memory) are printed as one message with no traceback, and the exit code says which
+kind: 2 params, 3 data, 4 build (a notebook, the book, the publication scan, a build already
+running), 5 the machine, 1 anything else.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from lib.errors import BuildError, DataError, ParamsError, ReportError
+
+EXIT_CODES = {ParamsError: 2, DataError: 3, BuildError: 4}
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _build(args) -> int:
+    from lib.pipeline.build import build
+
+    build(args.params, pdf=not args.no_pdf, say=_say)
+    return 0
+
+
+def _check(args) -> int:
+    from lib.inputs.loading import load_all
+    from lib.config.params import load_params
+
+    from lib.scorecard.scorecard import load_catalogue
+
+    params = load_params(args.params)
+    load_catalogue(params.catalogue_path())
+    loaded = load_all(params)
+    for name, item in loaded.items():
+        _say(f"{name}: {item.rows_read:,} rows read, {len(item.frame):,} used, "
+             f"{item.rows_outside_window:,} outside the window, {item.rows_defective:,} set aside")
+    _say(f"{args.params}: OK")
+    return 0
+
+
+def _demo(args) -> int:
+    from lib.inputs.demo import main
+
+    return main(args.rest)
+
+
+def _refresh(args) -> int:
+    from lib.pipeline.notebooks import refresh
+
+    refresh(say=_say)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line parser."""
+    p = argparse.ArgumentParser(
+        prog="python -m lib",
+        description="forcebook: build a police force's performance and progress report for one period.",
+        epilog="Example: python -m lib build --params params/2019-12.yml",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = sub.add_parser("build", help="build a period's book (HTML and PDF) into _build/<period>/",
+                       description="Validate the params, execute every chapter notebook with papermill, "
+                                   "and build the HTML book and the PDF into _build/<period>/. A failed run "
+                                   "leaves the previous build of the period untouched.")
+    b.add_argument("--params", required=True, help="the period's params file, e.g. params/2019-12.yml")
+    b.add_argument("--no-pdf", action="store_true", help="build the HTML only")
+    b.set_defaults(run=_build)
+    c = sub.add_parser("check", help="validate a params file and its input files without building",
+                       description="Validate a params file and check every input against its contract.")
+    c.add_argument("--params", required=True, help="the period's params file")
+    c.set_defaults(run=_check)
+    d = sub.add_parser("demo-data", help="write the seeded demo data to data/demo/", add_help=False)
+    d.add_argument("rest", nargs=argparse.REMAINDER)
+    d.set_defaults(run=_demo)
+    r = sub.add_parser("refresh-notebooks",
+                       help="re-execute notebooks/ for the default period and store their outputs (for nbval)")
+    r.set_defaults(run=_refresh)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["demo-data"]:  # its own options and --help belong to lib.inputs.demo's parser
+        from lib.inputs.demo import main as demo_main
+
+        return demo_main(argv[1:])
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ReportError as exc:
+        _say(f"error: {exc}")
+        return next((code for kind, code in EXIT_CODES.items() if isinstance(exc, kind)), 1)
+    except OSError as exc:  # the machine, not the inputs: permissions, a full disk, a vanished folder
+        where = f"{exc.filename}: " if exc.filename else ""
+        _say(f"error: {where}{exc.strerror or exc} (nothing was published by this run)")
+        return 5
+    except MemoryError:
+        _say("error: out of memory (nothing was published by this run); close other programs or use a "
+             "machine with more memory")
+        return 5
+    except KeyboardInterrupt:
+        _say("interrupted: nothing was published for this run")
+        return 130

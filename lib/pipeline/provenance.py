@@ -1,0 +1,172 @@
+"""Provenance: exactly what a period's book was built from.
+
+The provenance page is the only place in the book with anything time- or machine-dependent
+(build date, duration, package versions); every other page depends on the inputs alone.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+import platform
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from lib import ROOT
+from lib.config.params import Params, public_path
+
+KEY_PACKAGES = ("jupyter-book", "myst-nb", "sphinx", "papermill", "pandas", "numpy", "scipy",
+                "statsmodels", "matplotlib", "seaborn", "pyarrow", "pydantic")
+
+
+def sha256(path: Path, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def git_state(root: Path = ROOT) -> tuple[str, bool | None]:
+    """(commit, dirty) of the working tree; ('unknown', None) outside git."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                                capture_output=True, text=True, check=True).stdout
+        return commit, bool(status.strip())
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown", None
+
+
+def versions() -> dict[str, str]:
+    """Python and key package versions."""
+    out = {"python": platform.python_version()}
+    for name in KEY_PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+# What a book is built by: every file here counts as code for a version's fingerprint.
+CODE_GLOBS = ("lib/**/*.py", "notebooks/*.ipynb", "book/*", "_static/*", "_config.yml", "_toc.yml")
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def code_fingerprint(root: Path = ROOT) -> str:
+    """SHA-256 over the code that builds the book (notebooks by their cell sources, not their outputs)
+    and the key packages' versions: the same code gives the same fingerprint, committed or not."""
+    import nbformat
+
+    parts = []
+    for path in sorted({p for pattern in CODE_GLOBS for p in root.glob(pattern) if p.is_file()}):
+        if path.suffix == ".ipynb":
+            content = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+        else:
+            content = path.read_bytes().hex()
+        parts.append(f"{path.relative_to(root).as_posix()}:{_digest(content)}")
+    parts += [f"{k}={v}" for k, v in versions().items()]
+    return _digest(*parts)
+
+
+def fingerprint(inputs: dict, params_yaml: str) -> dict[str, str]:
+    """A build's identity: the inputs' SHA-256, the params as used and the code (each, and all three)."""
+    out = {"inputs": _digest(*(f"{k}:{v['sha256']}" for k, v in sorted(inputs.items()))),
+           "params": _digest(params_yaml), "code": code_fingerprint()}
+    out["total"] = _digest(out["inputs"], out["params"], out["code"])
+    return out
+
+
+def collect(params: Params, started: dt.datetime) -> dict:
+    """Everything the provenance page shows, as a JSON-ready dict."""
+    inputs = {}
+    for source in type(params.inputs).model_fields:
+        path = params.input_path(source)
+        if path is not None:
+            inputs[source] = {"file": public_path(path), "sha256": sha256(path), "bytes": path.stat().st_size}
+    commit, dirty = git_state()
+    used = params.as_yaml()
+    return {
+        "period": params.period,
+        "params_file": public_path(params.source_file),
+        "params": used,
+        "inputs": inputs,
+        "fingerprint": fingerprint(inputs, used),
+        "git_commit": commit,
+        "git_dirty": dirty,
+        "versions": versions(),
+        "build_started": started.isoformat(timespec="seconds"),
+    }
+
+
+def _flat(data, prefix: str = "") -> dict[str, object]:
+    if isinstance(data, dict):
+        out = {}
+        for key, value in data.items():
+            out.update(_flat(value, f"{prefix}{key}."))
+        return out
+    return {prefix.rstrip("."): data}
+
+
+def changes(previous: dict | None, info: dict) -> str:
+    """One line on what differs from the previous version: which inputs, which params, the code."""
+    if previous is None:
+        return "first version"
+    parts = []
+    before, after = previous.get("inputs", {}), info["inputs"]
+    sources = sorted(k for k in set(before) | set(after) if before.get(k, {}).get("sha256") != after.get(k, {}).get("sha256"))
+    if sources:
+        parts.append("inputs changed: " + ", ".join(sources))
+    old, new = _flat(yaml.safe_load(previous.get("params", "") or "{}")), _flat(yaml.safe_load(info["params"]))
+    keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k) and not k.startswith("inputs."))
+    if keys:
+        parts.append("params changed: " + ", ".join(keys[:6]) + (f" and {len(keys) - 6} more" if len(keys) > 6 else ""))
+    if previous.get("fingerprint", {}).get("code") != info["fingerprint"]["code"]:
+        parts.append("code changed")
+    return "; ".join(parts) or "rebuilt from the same inputs, params and code"
+
+
+PROVENANCE_INTRO = """# Provenance
+
+What this book was built from. This page is the only one that depends on when and where the book
+was built; every other page depends only on the parameters and the input files below."""
+
+
+def page(info: dict, stage_seconds: dict[str, float]) -> list:
+    """The provenance page: our prose, and every value as a table or a literal block."""
+    from lib.present import table
+    from lib.present.pages import Literal
+
+    dirty = {True: "yes: built from uncommitted changes", False: "no", None: "unknown"}[info["git_dirty"]]
+    build = pd.DataFrame([
+        ("period", info["period"]),
+        ("version", f"{info['period']} version {info['version']}"),
+        ("what changed since the previous version", info["changes"]),
+        ("params file", info["params_file"]),
+        ("git commit", info["git_commit"]),
+        ("uncommitted changes", dirty),
+        ("build started", info["build_started"]),
+        ("time before the book was assembled", ", ".join(f"{k} {v:.1f} s" for k, v in stage_seconds.items())),
+    ], columns=["item", "value"])
+    inputs = pd.DataFrame([{"source": k, "file": v["file"], "bytes": v["bytes"], "SHA-256": v["sha256"]}
+                           for k, v in info["inputs"].items()], columns=["source", "file", "bytes", "SHA-256"])
+    software = pd.DataFrame(list(info["versions"].items()), columns=["package", "version"])
+    return [
+        PROVENANCE_INTRO,
+        table(build, caption="This build", name="provenance-build"),
+        "## Input files",
+        table(inputs, caption="Input files and their SHA-256 fingerprints", name="provenance-inputs"),
+        "## Software",
+        table(software, caption="Software versions", name="provenance-software"),
+        "## Parameters as used",
+        Literal(info["params"]),
+    ]

@@ -1,0 +1,101 @@
+"""The SPC chart used throughout the book, in the Making Data Count style.
+
+Grey line and dots for common cause; blue for improvement, orange for concern, purple for neutral
+special causes (the NHS MDC colours, which stay distinguishable with colour-blindness because the
+icons also carry a letter); mean solid, process limits dashed, target dotted red; the variation
+and assurance icons drawn top right with a letter (H/L for high/low, P/F/? for pass/fail/either)
+so they read in greyscale and in the PDF.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Circle
+
+from lib.present import NO_DATA, round_half_up
+
+COLOURS = {
+    "common_cause": "#7B7D7D",
+    "special_cause_improvement": "#289DE0",
+    "special_cause_concern": "#FAB428",
+    "special_cause_neutral_high": "#361475",
+    "special_cause_neutral_low": "#361475",
+}
+VARIATION_TEXT = {
+    "common_cause": ("common cause variation", "#7B7D7D", "~"),
+    "improvement_high": ("special cause: improvement (high)", "#289DE0", "H"),
+    "improvement_low": ("special cause: improvement (low)", "#289DE0", "L"),
+    "concern_high": ("special cause: concern (high)", "#FAB428", "H"),
+    "concern_low": ("special cause: concern (low)", "#FAB428", "L"),
+    "neutral_high": ("special cause: neutral (high)", "#361475", "H"),
+    "neutral_low": ("special cause: neutral (low)", "#361475", "L"),
+}
+ASSURANCE_TEXT = {
+    "consistent_pass": ("will consistently meet the target", "#289DE0", "P"),
+    "consistent_fail": ("will consistently miss the target", "#FAB428", "F"),
+    "inconsistent": ("will hit and miss the target at random", "#7B7D7D", "?"),
+    None: ("no target", "#BBBBBB", "–"),
+}
+
+
+def describe(variation: str, assurance: str | None) -> str:
+    """One sentence for the two icons, e.g. for a summary table or the narrative."""
+    return f"{VARIATION_TEXT[variation][0]}; {ASSURANCE_TEXT[assurance][0]}"
+
+
+def _icon(ax, x: float, letter: str, colour: str) -> None:
+    ax.add_patch(Circle((x, 0.5), 0.42, transform=ax.transAxes, facecolor="white", edgecolor=colour, lw=3,
+                        clip_on=False))
+    ax.text(x, 0.5, letter, transform=ax.transAxes, ha="center", va="center", fontsize=12, fontweight="bold",
+            color=colour)
+
+
+def plot(frame: pd.DataFrame, title: str, ylabel: str, variation: str, assurance: str | None,
+         percent: bool = True, ax=None):
+    """Draw an SPC frame from :mod:`lib.stats.spc`; returns the figure."""
+    scale = 100.0 if percent else 1.0
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8.5, 3.4))
+    else:
+        fig = ax.figure
+    x = np.arange(len(frame))
+    y = frame["value"].to_numpy() * scale
+    ax.plot(x, y, color=COLOURS["common_cause"], lw=1.2, zorder=2)
+    ax.scatter(x, y, c=[COLOURS[t] for t in frame["point_type"]], s=28, zorder=3, edgecolors="white", linewidths=0.5)
+    for col, style in (("mean", "-"), ("lpl", "--"), ("upl", "--")):
+        ax.step(x, frame[col].to_numpy() * scale, where="mid", color="#231F20", lw=1, ls=style, zorder=1)
+    target = frame["target"].iloc[-1]
+    if not np.isnan(target):
+        ax.axhline(target * scale, color="#DE1B1B", lw=1.2, ls=":", zorder=1)
+    labels = [str(v) for v in frame["x"]]
+    step = max(1, len(labels) // 12)
+    ax.set_xticks(x[::step], labels[::step], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, loc="left")
+    for i, (colour, letter) in enumerate((VARIATION_TEXT[variation][1:], ASSURANCE_TEXT[assurance][1:])):
+        inset = ax.inset_axes([1.01 + 0.07 * i, 0.86, 0.06, 0.14])
+        inset.axis("off")
+        _icon(inset, 0.5, letter, colour)
+    fig.tight_layout()
+    return fig
+
+
+def numbers(frame: pd.DataFrame, percent: bool = True, digits: int = 1) -> pd.DataFrame:
+    """The chart's numbers as a table (nbval skips images; the table carries the checked numbers)."""
+    scale = 100.0 if percent else 1.0
+
+    def r(v):
+        return NO_DATA if pd.isna(v) else round_half_up(v * scale, digits)
+
+    out = pd.DataFrame({
+        "month": frame["x"].astype(str),
+        "value": [r(v) for v in frame["value"]],
+        "mean": [r(v) for v in frame["mean"]],
+        "lower limit": [r(v) for v in frame["lpl"]],
+        "upper limit": [r(v) for v in frame["upl"]],
+        "signal": frame["point_type"].str.replace("special_cause_", "").str.replace("_", " "),
+    })
+    if "n" in frame:
+        out.insert(1, "n", frame["n"].astype(int))
+    return out

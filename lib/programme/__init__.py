@@ -1,0 +1,1 @@
+"""Programme tracking: the inspection's findings, their status, milestones and what changed."""

@@ -1,0 +1,169 @@
+"""Programme tracking: status of the inspection's findings, milestones, and what changed.
+
+Status of an item at the period end (rules in this order):
+
+- **complete**: the tracker says complete;
+- **overdue**: not complete and its due date is before the period end;
+- **not started**: the tracker says not started (and it is not yet due);
+- **on track**: in progress and not yet due.
+
+A group (cause of concern, workstream) is rated **red** when the share of its open items that are
+overdue reaches ``programme.rag_red_overdue_pct``, **amber** from ``rag_amber_overdue_pct``, else
+**green**; a group whose items are all complete is **complete**. Changes are computed against the
+previous period's tracker export: items completed, added, removed, re-dated, and newly overdue.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.config.params import Params
+
+STATUSES = ["complete", "on track", "not started", "overdue"]
+
+
+def item_status(tracker: pd.DataFrame, period_end) -> pd.Series:
+    """Status of each item at ``period_end`` (see the module docstring for the rules)."""
+    end = pd.Timestamp(period_end)
+    due = pd.to_datetime(tracker["due_date"])
+    done = tracker["status"] == "complete"
+    overdue = ~done & (due < end)
+    out = pd.Series("on track", index=tracker.index)
+    out[tracker["status"] == "not started"] = "not started"
+    out[overdue] = "overdue"
+    out[done] = "complete"
+    return out
+
+
+def with_status(tracker: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """The tracker with ``status_at_end`` and ``group`` (the cause of concern, or the item's type)."""
+    out = tracker.copy()
+    for col in ("due_date", "completed_date"):
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    out["status_at_end"] = item_status(out, params.period_end)
+    causes = out.set_index("item_id")["description"]
+    out["group"] = out["parent_id"].map(causes).fillna(
+        out["description"].where(out["type"].isin(["cause of concern", "crime data integrity"]), out["type"]))
+    return out
+
+
+def rag(counts: pd.Series, params: Params) -> str:
+    """RAG rating of a group from its status counts."""
+    open_items = counts.drop(labels="complete", errors="ignore").sum()
+    if open_items == 0:
+        return "complete"
+    share = 100 * counts.get("overdue", 0) / open_items
+    if share >= params.programme.rag_red_overdue_pct:
+        return "red"
+    return "amber" if share >= params.programme.rag_amber_overdue_pct else "green"
+
+
+def status_table(items: pd.DataFrame, by: str, params: Params) -> pd.DataFrame:
+    """Counts of items per status for each value of ``by`` (e.g. 'workstream', 'group'), with RAG."""
+    table = pd.crosstab(items[by], items["status_at_end"]).reindex(columns=STATUSES, fill_value=0)
+    table["total"] = table.sum(axis=1)
+    table["RAG"] = [rag(row[STATUSES], params) for _, row in table.iterrows()]
+    return table.reset_index().rename(columns={by: by.replace("_", " ")}).sort_values(by.replace("_", " "))
+
+
+def against_inspection(items: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Items of each type in the tracker against the number the inspection set, and how many are complete."""
+    rows = []
+    for kind, expected in params.programme.expected_counts.items():
+        sub = items[items["type"] == kind]
+        rows.append({"type": kind, "set by the inspection": expected, "in the tracker": len(sub),
+                     "complete": int((sub["status_at_end"] == "complete").sum()),
+                     "matches": "yes" if len(sub) == expected else "no: check the tracker"})
+    return pd.DataFrame(rows)
+
+
+def milestones(items: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Milestones in the update's three columns: complete, due in the next N months, due later."""
+    m = items[items["milestone"].astype(bool)].copy()
+    end = pd.Timestamp(params.period_end)
+    soon = end + pd.DateOffset(months=params.programme.due_soon_months)
+    due = pd.to_datetime(m["due_date"])
+    m["column"] = "due later"
+    m.loc[due <= soon, "column"] = f"due in the next {params.programme.due_soon_months} months"
+    m.loc[m["status_at_end"] == "overdue", "column"] = "overdue"
+    m.loc[m["status_at_end"] == "complete", "column"] = "complete"
+    m["milestone"] = m["description"].str.replace(" (milestone)", "", regex=False)
+    cols = ["milestone", "workstream", "owner_role", "due_date", "column"]
+    return m[cols].sort_values(["due_date", "milestone"]).reset_index(drop=True)
+
+
+def overdue(items: pd.DataFrame) -> pd.DataFrame:
+    """Overdue items, oldest due date first, with the owner's role (never a name)."""
+    o = items[items["status_at_end"] == "overdue"]
+    cols = ["item_id", "type", "workstream", "owner_role", "due_date", "description"]
+    return o[cols].sort_values(["due_date", "item_id"]).reset_index(drop=True)
+
+
+def changes(current: pd.DataFrame, previous: pd.DataFrame | None, params: Params) -> pd.DataFrame:
+    """What changed since the previous period's export: one row per item and kind of change.
+
+    ``current`` comes from :func:`with_status`; ``previous`` is the previous raw export (None in
+    the first period: no changes can be computed).
+    """
+    cols = ["change", "item_id", "type", "workstream", "owner_role", "detail"]
+    if previous is None:
+        return pd.DataFrame(columns=cols)
+    cur = current.set_index("item_id")
+    prev = with_status(previous, params).set_index("item_id")
+    prev_end = pd.Timestamp(params.period_start) - pd.Timedelta(days=1)
+    prev_status = item_status(prev.reset_index(), prev_end).set_axis(prev.index)
+    rows = []
+
+    def add(kind: str, item: str, frame: pd.DataFrame, detail: str) -> None:
+        r = frame.loc[item]
+        rows.append({"change": kind, "item_id": item, "type": r["type"], "workstream": r["workstream"],
+                     "owner_role": r["owner_role"], "detail": detail})
+
+    for item in sorted(cur.index.difference(prev.index)):
+        add("added", item, cur, f"due {cur.loc[item, 'due_date']}")
+    for item in sorted(prev.index.difference(cur.index)):
+        add("removed", item, prev, f"was due {prev.loc[item, 'due_date']}")
+    both = sorted(cur.index.intersection(prev.index))
+    for item in both:
+        if cur.loc[item, "status"] == "complete" and prev.loc[item, "status"] != "complete":
+            add("completed", item, cur, f"completed {cur.loc[item, 'completed_date']}")
+    for item in both:
+        if cur.loc[item, "due_date"] != prev.loc[item, "due_date"]:
+            add("re-dated", item, cur, f"due {prev.loc[item, 'due_date']} → {cur.loc[item, 'due_date']}")
+    now_status = current.set_index("item_id")["status_at_end"]
+    for item in both:
+        if now_status[item] == "overdue" and prev_status[item] != "overdue":
+            add("newly overdue", item, cur, f"due {cur.loc[item, 'due_date']}")
+    order = {"completed": 0, "added": 1, "re-dated": 2, "newly overdue": 3, "removed": 4}
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["change", "item_id"], key=lambda s: s.map(order) if s.name == "change" else s,
+                           kind="stable").reset_index(drop=True)
+
+
+def change_counts(log: pd.DataFrame) -> dict[str, int]:
+    """How many items of each kind of change, zeros included."""
+    kinds = ["completed", "added", "re-dated", "newly overdue", "removed"]
+    return {k: int((log["change"] == k).sum()) for k in kinds}
+
+
+def narrative(items: pd.DataFrame, log: pd.DataFrame, board: pd.DataFrame, has_previous: bool,
+              params: Params) -> dict[str, str]:
+    """The texts glued into the chapter's prose, by key."""
+    counts = items["status_at_end"].value_counts()
+    if not has_previous:
+        change = "This is the first period, so no changes since a previous export can be shown."
+    else:
+        c = change_counts(log)
+        change = (f"Since the previous export, {c['completed']} item(s) were completed, {c['added']} added, "
+                  f"{c['re-dated']} re-dated and {c['newly overdue']} became overdue.")
+    return {
+        "period_label": params.period_end.strftime("%B %Y"),
+        "items_total": f"{len(items)}",
+        "items_complete": f"{int(counts.get('complete', 0))}",
+        "items_overdue": f"{int(counts.get('overdue', 0))}",
+        "change_sentence": change,
+        "rag_red": f"{params.programme.rag_red_overdue_pct:g}%",
+        "rag_amber": f"{params.programme.rag_amber_overdue_pct:g}%",
+        "milestones_complete": f"{int((board['column'] == 'complete').sum())}",
+        "milestones_total": f"{len(board)}",
+    }

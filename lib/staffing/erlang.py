@@ -1,0 +1,349 @@
+"""Erlang C queueing: service level, speed of answer, occupancy and agents required.
+
+Vectorised over numpy arrays and pandas Series (scalars work too); times are in seconds.
+
+Erlang C models calls that overlap (several callers at once), wait in one queue in arrival order,
+and never hang up (M/M/N). Offered load in Erlangs is ``A = calls * aht_seconds / interval_seconds``.
+The probability of waiting is computed from the Erlang B recursion
+
+    B(0) = 1,  B(n) = A B(n-1) / (n + A B(n-1)),    C(N, A) = N B(N) / (N - A (1 - B(N)))
+
+which involves no factorials or powers, so it is exact and stable from 0.01 to thousands of
+Erlangs (Cooper 1981, section 3.4). We write it ourselves because the libraries that offer it
+(pyworkforce, erlang) loop in Python per interval and use ``math.factorial`` or powers of A that
+overflow above ~170 agents; this module computes a year of hourly intervals in one array pass.
+
+Erlang A (M/M/N+M) adds callers who hang up after an exponentially distributed patience. It is
+computed from the exact birth-death distribution of calls in the system (births λ; deaths
+min(k, N) μ + max(k − N, 0) θ, θ = 1/patience), summed in log space until the tail is below 1e-14,
+and from the tagged caller's journey through the queue: at queue position i the front moves at
+rate N μ + (i − 1) θ and the caller leaves at rate θ, so the chance of reaching an agent within t is
+one matrix exponential of that small absorbing chain (scipy.linalg.expm) for every position at once.
+
+References
+----------
+Garnett, O., Mandelbaum, A. & Reiman, M. (2002). Designing a call center with impatient customers.
+*Manufacturing & Service Operations Management* 4(3), 208-227.
+Cooper, R. B. (1981). *Introduction to Queueing Theory*, 2nd ed., North Holland, ch. 3.
+Gans, N., Koole, G. & Mandelbaum, A. (2003). Telephone call centers: tutorial, review, and research
+prospects. *Manufacturing & Service Operations Management* 5(2), 79-141.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import expm
+
+from lib.errors import ModelError
+
+# A value within this relative distance of a whole number is taken to be that whole number before a
+# ceiling, so that 21 / (1 - 0.3) = 30.000000000000004 gives 30, not 31.
+_WHOLE_TOLERANCE = 1e-9
+
+
+def _array(value, name: str, *, positive: bool = False, nonnegative: bool = False) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if np.isnan(arr).any():
+        raise ModelError(f"{name} contains NaN; give a number")
+    if positive and (arr <= 0).any():
+        raise ModelError(f"{name} = {arr[arr <= 0].flat[0]:g}: must be > 0")
+    if nonnegative and (arr < 0).any():
+        raise ModelError(f"{name} = {arr[arr < 0].flat[0]:g}: must be >= 0")
+    return arr
+
+
+def _shape(result: np.ndarray, *inputs):
+    """Return a scalar for scalar inputs, else the array."""
+    return float(result) if all(np.ndim(x) == 0 for x in inputs) else result
+
+
+def offered_load(calls, aht_seconds, interval_seconds=3600):
+    """Offered load in Erlangs: calls × AHT / interval length."""
+    calls = _array(calls, "calls", nonnegative=True)
+    aht = _array(aht_seconds, "aht_seconds", positive=True)
+    interval = _array(interval_seconds, "interval_seconds", positive=True)
+    return calls * aht / interval
+
+
+def erlang_b(agents, load):
+    """Erlang B blocking probability for ``agents`` servers (whole numbers) and ``load`` Erlangs."""
+    agents = _array(agents, "agents", nonnegative=True)
+    load = _array(load, "load", nonnegative=True)
+    agents, load = np.broadcast_arrays(np.floor(agents + _WHOLE_TOLERANCE), load)
+    b = np.ones(agents.shape)
+    top = int(agents.max()) if agents.size else 0
+    for n in range(1, top + 1):
+        step = n <= agents
+        ab = load * b
+        b = np.where(step, ab / (n + ab), b)
+    return b
+
+
+def erlang_c(agents, load):
+    """Erlang C probability that a call waits (1 when ``agents <= load``: the queue never empties)."""
+    agents = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
+    load = _array(load, "load", nonnegative=True)
+    b = erlang_b(agents, load)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = agents * b / (agents - load * (1 - b))
+    c = np.where(agents > load, c, 1.0)
+    return np.where(load == 0, 0.0, np.clip(c, 0.0, 1.0))
+
+
+def service_level(agents, calls, aht_seconds, target_answer_seconds, interval_seconds=3600):
+    """Probability a call is answered within ``target_answer_seconds`` (Erlang C).
+
+    Parameters
+    ----------
+    agents : int or array
+        Agents on the phones in the interval.
+    calls : float or array
+        Calls offered in the interval (>= 0).
+    aht_seconds : float or array
+        Average handling time, talk + wrap, seconds (> 0).
+    target_answer_seconds : float or array
+        Answer-time target, seconds (>= 0).
+    interval_seconds : float, default 3600
+        Interval length, seconds.
+
+    Returns
+    -------
+    float or ndarray
+        SL = 1 - C(N, A) exp(-(N - A) t / AHT); 0 when N <= A; 1 when there are no calls.
+
+    Raises
+    ------
+    ModelError
+        Negative calls or agents, AHT <= 0, negative target.
+    """
+    a = offered_load(calls, aht_seconds, interval_seconds)
+    n = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
+    t = _array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
+    aht = _array(aht_seconds, "aht_seconds", positive=True)
+    c = erlang_c(n, a)
+    with np.errstate(over="ignore", invalid="ignore"):
+        sl = 1.0 - c * np.exp(-(n - a) * t / aht)
+    sl = np.where(n > a, sl, 0.0)
+    sl = np.where(a == 0, 1.0, sl)
+    return _shape(np.clip(sl, 0.0, 1.0), agents, calls, aht_seconds, target_answer_seconds, interval_seconds)
+
+
+def average_speed_of_answer(agents, calls, aht_seconds, interval_seconds=3600):
+    """Average wait before answer over all calls, seconds: C(N, A) × AHT / (N − A); inf when N <= A."""
+    a = offered_load(calls, aht_seconds, interval_seconds)
+    n = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
+    aht = _array(aht_seconds, "aht_seconds", positive=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        asa = erlang_c(n, a) * aht / (n - a)
+    asa = np.where(n > a, asa, np.inf)
+    asa = np.where(a == 0, 0.0, asa)
+    return _shape(asa, agents, calls, aht_seconds, interval_seconds)
+
+
+def occupancy(agents, calls, aht_seconds, interval_seconds=3600):
+    """Share of agents' time spent handling calls: A / N, at most 1 (NaN with no agents)."""
+    a = offered_load(calls, aht_seconds, interval_seconds)
+    n = _array(agents, "agents", nonnegative=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        occ = np.where(n > 0, np.minimum(a / n, 1.0), np.nan)
+    return _shape(occ, agents, calls, aht_seconds, interval_seconds)
+
+
+def whole_ceil(value):
+    """Ceiling that treats values within 1e-9 (relative) of a whole number as that number."""
+    value = np.asarray(value, dtype=float)
+    nearest = np.round(value)
+    close = np.abs(value - nearest) <= _WHOLE_TOLERANCE * np.maximum(1.0, np.abs(nearest))
+    return np.where(close, nearest, np.ceil(value))
+
+
+def required_agents(calls, aht_seconds, target_answer_seconds, service_level, interval_seconds=3600,
+                    max_occupancy=1.0, patience_seconds=None):
+    """Fewest agents on the phones meeting the service level and the occupancy cap (Erlang C).
+
+    Parameters
+    ----------
+    calls, aht_seconds, target_answer_seconds, interval_seconds
+        As in :func:`service_level`.
+    service_level : float
+        Required probability of answer within target, in (0, 1).
+    max_occupancy : float, default 1.0
+        Occupancy cap in (0, 1]: at least ``ceil(A / max_occupancy)`` agents.
+    patience_seconds : float, optional
+        Mean caller patience, seconds: when given, the service level is Erlang A's (answered
+        within target over all offered calls; callers who hang up count as not answered).
+
+    Returns
+    -------
+    int or ndarray of int
+        0 where there are no calls.
+
+    Notes
+    -----
+    The search starts at ``max(floor(A) + 1, ceil(A / max_occupancy))``, which no stable queue can
+    beat, and adds one agent at a time only where the target is not yet met, so it never starts
+    above the true minimum.
+    """
+    sl_target = float(service_level)
+    if not 0 < sl_target < 1:
+        raise ModelError(f"service_level = {service_level!r}: must be in (0, 1)")
+    if not 0 < float(max_occupancy) <= 1:
+        raise ModelError(f"max_occupancy = {max_occupancy!r}: must be in (0, 1]")
+    a0 = offered_load(calls, aht_seconds, interval_seconds)
+    aht0 = _array(aht_seconds, "aht_seconds", positive=True)
+    t0 = _array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
+    shape = np.broadcast(a0, aht0, t0).shape
+    a, aht, t = (np.array(x, dtype=float).ravel() for x in np.broadcast_arrays(a0, aht0, t0))
+    n = np.maximum(np.floor(a + _WHOLE_TOLERANCE) + 1, whole_ceil(a / max_occupancy))
+    todo = a > 0
+    n = np.where(todo, n, 0.0)
+    if patience_seconds is not None:
+        patience = float(patience_seconds)
+        if not patience > 0:
+            raise ModelError(f"patience_seconds = {patience_seconds!r}: must be > 0")
+        interval = float(np.asarray(interval_seconds, dtype=float))
+        # With abandonment a queue is stable at any staffing, so start from the occupancy cap alone
+        # (and one agent): never above the true minimum.
+        n = np.where(a > 0, np.maximum(1.0, whole_ceil(a / max_occupancy)), 0.0)
+    while todo.any():
+        if patience_seconds is None:
+            sl = 1.0 - erlang_c(n[todo], a[todo]) * np.exp(-(n[todo] - a[todo]) * t[todo] / aht[todo])
+        else:
+            sl = np.array([_erlang_a(int(k), ai * interval / h, h, patience, tt, interval)[0]
+                           for k, ai, h, tt in zip(n[todo], a[todo], aht[todo], t[todo])])
+        idx = np.flatnonzero(todo)[sl < sl_target]
+        n[idx] += 1
+        todo = np.zeros_like(todo)
+        todo[idx] = True
+    n = n.reshape(shape)
+    out = n.astype(int)
+    return int(out) if all(np.ndim(x) == 0 for x in (calls, aht_seconds, target_answer_seconds)) else out
+
+
+def modified_offered_load(calls, aht_seconds, interval_seconds=3600, circular=False):
+    """Calls per interval adjusted for time-varying load: the modified offered load (MOL).
+
+    When handling times are long against the interval, the calls arriving in one interval are still
+    being handled in the next ones, so a busy interval's load spills over. The MOL is the mean number
+    of calls in service in an infinite-server queue fed by the interval rates: with exponential
+    handling, interval i carries ``sum_k calls[i-k] * w_k`` where ``w_k`` is the share of a call's
+    work done k intervals after the one it arrived in, w_0 = 1 - (1 - e^(-r)) / r and
+    w_k = (1 - e^(-r))^2 e^(-(k-1) r) / r for k >= 1, with r = interval / AHT (the weights sum to 1,
+    so total work is kept). The result is in calls per interval, ready for the Erlang functions.
+
+    Parameters
+    ----------
+    calls : array
+        Calls offered per interval, in time order.
+    aht_seconds : float
+        Mean handling time.
+    circular : bool, default False
+        Treat the series as a repeating cycle (e.g. a typical week), so the first intervals receive
+        the spill-over from the last ones.
+
+    References
+    ----------
+    Jennings, O. B., Mandelbaum, A., Massey, W. A. & Whitt, W. (1996). Server staffing to meet
+    time-varying demand. *Management Science* 42(10), 1383-1394.
+    """
+    lam = _array(calls, "calls", nonnegative=True).ravel()
+    aht = float(_array(aht_seconds, "aht_seconds", positive=True))
+    r = float(_array(interval_seconds, "interval_seconds", positive=True)) / aht
+    lags = max(1, int(np.ceil(40 / r)))  # until e^(-k r) < e^-40
+    w = np.empty(lags + 1)
+    w[0] = 1 - (1 - np.exp(-r)) / r
+    w[1:] = (1 - np.exp(-r)) ** 2 * np.exp(-(np.arange(1, lags + 1) - 1) * r) / r
+    out = np.zeros_like(lam)
+    for k, wk in enumerate(w):
+        if circular:
+            out += wk * np.roll(lam, k)
+        elif k < len(lam):
+            out[k:] += wk * lam[: len(lam) - k]
+    return out
+
+
+def rostered_staff(agents, shrinkage):
+    """Staff to roster so that ``agents`` remain after shrinkage: ceil(agents / (1 − shrinkage)).
+
+    Raises
+    ------
+    ModelError
+        Shrinkage outside [0, 1) or negative agents.
+    """
+    s = np.asarray(shrinkage, dtype=float)
+    if np.isnan(s).any() or (s < 0).any() or (s >= 1).any():
+        raise ModelError(f"shrinkage = {shrinkage!r}: must be in [0, 1)")
+    agents_arr = _array(agents, "agents", nonnegative=True)
+    out = whole_ceil(agents_arr / (1.0 - s)).astype(int)
+    return int(out) if np.ndim(agents) == 0 and np.ndim(shrinkage) == 0 else out
+
+
+def _erlang_a(agents: int, calls: float, aht: float, patience: float, target: float, interval: float):
+    """(service level over offered, abandon probability) of one interval, Erlang A."""
+    if calls == 0:
+        return 1.0, 0.0
+    lam, mu, theta = calls / interval, 1.0 / aht, 1.0 / patience
+    if agents == 0:
+        return 0.0, 1.0
+    # Stationary distribution of calls in the system, in log space, until the tail is negligible.
+    logp = [0.0]
+    k = 0
+    while True:
+        k += 1
+        death = min(k, agents) * mu + max(k - agents, 0) * theta
+        logp.append(logp[-1] + np.log(lam / death))
+        if k > agents and logp[-1] < max(logp) - 32 and lam < death:
+            break
+    p = np.exp(np.array(logp) - max(logp))
+    p /= p.sum()
+    states = np.arange(len(p))
+    queue = np.maximum(states - agents, 0)
+    abandon = theta * float((queue * p).sum()) / lam
+    # An arriving caller (PASTA) who finds k >= N calls joins the queue at position j = k - N + 1.
+    positions = len(p) - agents
+    q = np.zeros((positions + 1, positions + 1))
+    for i in range(1, positions + 1):
+        front = agents * mu + (i - 1) * theta
+        q[i - 1, i - 1] = -(front + theta)
+        if i > 1:
+            q[i - 1, i - 2] = front
+        else:
+            q[0, positions] = front  # reaches an agent
+    reach = expm(q * target)[:positions, positions] if target > 0 else np.zeros(positions)
+    sl = float(p[:agents].sum() + (p[agents:] * reach).sum())
+    return min(max(sl, 0.0), 1.0), min(max(abandon, 0.0), 1.0)
+
+
+def _erlang_a_vector(index: int, agents, calls, aht_seconds, patience_seconds, target_answer_seconds,
+                     interval_seconds):
+    n = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
+    c = _array(calls, "calls", nonnegative=True)
+    h = _array(aht_seconds, "aht_seconds", positive=True)
+    pt = _array(patience_seconds, "patience_seconds", positive=True)
+    t = _array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
+    iv = _array(interval_seconds, "interval_seconds", positive=True)
+    arrays = np.broadcast_arrays(n, c, h, pt, t, iv)
+    out = np.array([_erlang_a(int(a), b, d, e, f, g)[index] for a, b, d, e, f, g in zip(*(x.ravel() for x in arrays))])
+    out = out.reshape(arrays[0].shape)
+    scalar = all(np.ndim(x) == 0 for x in (agents, calls, aht_seconds, patience_seconds, target_answer_seconds))
+    return float(out) if scalar else out
+
+
+def erlang_a_service_level(agents, calls, aht_seconds, patience_seconds, target_answer_seconds,
+                           interval_seconds=3600):
+    """Erlang A: probability an offered call is answered within ``target_answer_seconds``.
+
+    Callers who hang up before being answered count as not answered (the denominator is every
+    offered call). As ``patience_seconds`` grows this tends to Erlang C's :func:`service_level`.
+
+    Raises
+    ------
+    ModelError
+        Negative calls or agents; AHT, patience or interval <= 0; negative target.
+    """
+    return _erlang_a_vector(0, agents, calls, aht_seconds, patience_seconds, target_answer_seconds,
+                            interval_seconds)
+
+
+def erlang_a_abandon_probability(agents, calls, aht_seconds, patience_seconds, interval_seconds=3600):
+    """Erlang A: probability an offered call is abandoned, θ E[queue] / λ."""
+    return _erlang_a_vector(1, agents, calls, aht_seconds, patience_seconds, 0.0, interval_seconds)

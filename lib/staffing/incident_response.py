@@ -1,0 +1,186 @@
+"""Incident response: demand, officers needed on duty, shift patterns, establishment, attendance.
+
+Model (assumptions stated in the chapter, each a param):
+
+1. officer time per incident = officers assigned × (travel + time on scene); time on scene and
+   officers come from the data (first arrival to clear), travel is ``irt.travel_minutes`` because
+   command-and-control data has no dispatch time;
+2. officers needed on duty per hour of the week: an Erlang C queue of *officer jobs* (an incident
+   needing two officers is two jobs) from the mean arrivals of attended incidents over the
+   ``irt.demand_weeks`` weeks to the period end (one month alone is too noisy per hour), staffed
+   so that a job waits no longer than (immediate target − travel) with probability
+   ``irt.attend_probability`` (:func:`lib.staffing.erlang.required_agents`, the same maths as the control
+   room: written once);
+3. a shift pattern's cover is its daily shifts' weights, scaled until it fully covers
+   ``irt.cover_share`` of the week's hours (the best fit, a free roster, covers them all), so a flat
+   pattern staffs nearly every hour for the peak;
+4. establishment = on-duty officer-hours a week ÷ (1 − protected proactive share) ÷ (contracted
+   hours a week × (1 − abstractions)).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lib.staffing import erlang
+from lib.staffing import rostering
+from lib.stats.proportions import proportion_ci
+from lib.errors import ModelError
+from lib.inputs.contracts import TIMEZONE
+from lib.staffing.demand import DAYS
+from lib.inputs.loading import Loaded
+from lib.config.params import Params
+from lib.present import fmt_pct
+
+ATTENDED = ("immediate", "priority", "scheduled")
+
+
+def period_incidents(loaded: dict[str, Loaded], params: Params, weeks: float | None = None) -> pd.DataFrame:
+    """Incidents created in the period (or in the ``weeks`` up to its end), with response and on-scene minutes."""
+    i = loaded["incidents"].frame
+    end = (pd.Timestamp(params.period_end) + pd.Timedelta(days=1)).tz_localize(TIMEZONE)
+    start = pd.Timestamp(params.period_start).tz_localize(TIMEZONE) if weeks is None else end - pd.Timedelta(weeks=weeks)
+    i = i[(i["created_at"] >= start) & (i["created_at"] < end)].copy()
+    i["response_minutes"] = (i["first_arrived_at"] - i["created_at"]).dt.total_seconds() / 60
+    i["scene_minutes"] = (i["cleared_at"] - i["first_arrived_at"]).dt.total_seconds() / 60
+    return i
+
+
+def demand_by_grade(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Incidents per grade in the period, with mean officers and time on scene."""
+    g = incidents.groupby("grade").agg(incidents=("incident_id", "size"), officers=("officers_assigned", "mean"),
+                                       on_scene_minutes=("scene_minutes", "mean"))
+    return g.reset_index().round(2)
+
+
+def hour_day(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Incidents per hour (mean over the period's weeks) by hour of day and day of week."""
+    weeks = (incidents["created_at"].max() - incidents["created_at"].min()).days / 7
+    t = pd.crosstab(incidents["created_at"].dt.hour, incidents["created_at"].dt.day_of_week) / max(weeks, 1)
+    return t.reindex(index=range(24), columns=range(7), fill_value=0).set_axis(DAYS, axis=1)
+
+
+def requirement(incidents: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Officers needed on duty per hour of the week (168 rows)."""
+    att = incidents[incidents["grade"].isin(ATTENDED) & incidents["first_arrived_at"].notna()]
+    weeks = (incidents["created_at"].max() - incidents["created_at"].min()).total_seconds() / (7 * 86400)
+    how = att["created_at"].dt.day_of_week * 24 + att["created_at"].dt.hour
+    jobs = att["officers_assigned"].groupby(how).sum().reindex(range(168), fill_value=0) / weeks
+    minutes = params.irt.travel_minutes + att["scene_minutes"].clip(lower=0)
+    aht = float((minutes * att["officers_assigned"]).sum() / att["officers_assigned"].sum()) * 60
+    wait = max(params.response.immediate_target_minutes - params.irt.travel_minutes, 0) * 60
+    need = erlang.required_agents(jobs.to_numpy(), aht, wait, params.irt.attend_probability)
+    out = pd.DataFrame({"how": range(168), "day": [DAYS[h // 24] for h in range(168)], "hour": np.arange(168) % 24,
+                        "officer jobs per hour": jobs.round(2).to_numpy(), "officers needed": need})
+    out.attrs["job_minutes"] = aht / 60
+    return out
+
+
+def pattern_cover(shifts: list, needed: np.ndarray, cover_share: float = 1.0) -> np.ndarray:
+    """On-duty officers per hour when a pattern's team is scaled to fully cover ``cover_share`` of the week's hours.
+
+    The pattern repeats every day, so its cover is its shifts' weights scaled by one factor: the
+    ``cover_share`` quantile (nearest rank, upwards) of need ÷ weight over the hours it covers.
+    """
+    unit = rostering.pattern_cover([(s.start_hour, s.length_hours, s.weight) for s in shifts])
+    if (needed[unit == 0] > 0).any():
+        raise ModelError("a pattern leaves hours with no shift while officers are needed: add a shift")
+    ratio = np.sort(np.divide(needed, unit, out=np.zeros(168), where=unit > 0, dtype=float))
+    k = int(np.ceil(cover_share * len(ratio) - 1e-9)) - 1
+    return np.ceil(unit * ratio[max(k, 0)] - 1e-9)
+
+
+def patterns(req: pd.DataFrame, params: Params) -> dict[str, np.ndarray]:
+    """Cover by hour of the week for each pattern in params, plus the best fit to demand."""
+    needed = req["officers needed"].to_numpy()
+    covers = {p.name: pattern_cover(p.shifts, needed, params.irt.cover_share) for p in params.irt.patterns}
+    plan = rostering.best_fit(needed, params.irt.fit_start_hours, params.irt.fit_lengths_hours,
+                              params.fcr.fit_time_limit_seconds, params.fcr.fit_mip_gap)
+    covers["best fit to demand"] = plan.cover
+    return covers
+
+
+def establishment(req: pd.DataFrame, covers: dict[str, np.ndarray], params: Params) -> pd.DataFrame:
+    """Waterfall per pattern: reactive need, pattern fit, proactive time, abstractions → establishment."""
+    p = params.irt
+    available = p.contracted_hours_per_week * (1 - (p.annual_leave_pct + p.training_pct + p.sickness_pct) / 100)
+    reactive = req["officers needed"].sum()
+    rows = []
+    for name, cover in covers.items():
+        steps = {
+            "reactive demand": reactive / available,
+            "pattern over-cover": (cover.sum() - reactive) / available,
+        }
+        on_duty = cover.sum() / available
+        steps["protected proactive time"] = on_duty / (1 - p.proactive_pct / 100) - on_duty
+        total = sum(steps.values())
+        rows.append({"pattern": name, **{k: round(v, 1) for k, v in steps.items()},
+                     "establishment": int(np.ceil(total - 1e-9)),
+                     "reactive only": int(np.ceil(on_duty - 1e-9))})
+    out = pd.DataFrame(rows)
+    out.attrs["available_hours"] = available
+    return out
+
+
+def attendance(incidents: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """% attended within target by grade (and the vulnerable subset), with n and Wilson interval."""
+    targets = {"immediate": params.response.immediate_target_minutes, "priority": params.response.priority_target_minutes}
+    rows = []
+    for label, grade, vulnerable in (("immediate", "immediate", False), ("priority", "priority", False),
+                                     ("immediate, vulnerable person", "immediate", True)):
+        sub = incidents[incidents["grade"] == grade]
+        if vulnerable:
+            sub = sub[sub["vulnerable_person"].astype(bool)]
+        x = int((sub["response_minutes"] <= targets[grade]).sum())
+        n = len(sub)
+        lo, hi = proportion_ci(x, n, params.compliance.interval_method)
+        rows.append({"incidents": label, "target (min)": f"{targets[grade]:g}", "n": n,
+                     "in target": fmt_pct(x / n if n else np.nan),
+                     "95% CI": f"{fmt_pct(lo)} to {fmt_pct(hi)}" if n else "no data",
+                     "median response (min)": round(float(sub["response_minutes"].median()), 1) if n else np.nan,
+                     "90th percentile (min)": round(float(sub["response_minutes"].quantile(0.9)), 1) if n else np.nan})
+    return pd.DataFrame(rows)
+
+
+def cover_table(req: pd.DataFrame, covers: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Needed against each pattern's cover by hour of the week, with under/over totals."""
+    out = req[["day", "hour", "officers needed"]].copy()
+    for name, cover in covers.items():
+        out[name] = cover.astype(int)
+    return out
+
+
+def narrative(req: pd.DataFrame, est: pd.DataFrame, att: pd.DataFrame, params: Params) -> dict[str, str]:
+    """Texts glued into the chapter."""
+    by = est.set_index("pattern")
+    current = params.irt.patterns[0].name if params.irt.patterns else "best fit to demand"
+    return {
+        "period_label": params.period_end.strftime("%B %Y"),
+        "peak_needed": f"{int(req['officers needed'].max())}",
+        "low_needed": f"{int(req['officers needed'].min())}",
+        "job_minutes": f"{req.attrs['job_minutes']:.0f}",
+        "current_name": current,
+        "current_reactive": f"{by.loc[current, 'reactive only']}",
+        "current_est": f"{by.loc[current, 'establishment']}",
+        "fit_est": f"{by.loc['best fit to demand', 'establishment']}",
+        "fit_reactive": f"{by.loc['best fit to demand', 'reactive only']}",
+        "proactive": f"{params.irt.proactive_pct:g}%",
+        "immediate_in_target": att.loc[0, "in target"],
+        "available_hours": f"{est.attrs['available_hours']:.1f}",
+    }
+
+
+def gaps(req: pd.DataFrame, covers: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Hours under- and over-covered for each pattern."""
+    needed = req["officers needed"].to_numpy()
+    return pd.DataFrame([{"pattern": name, **rostering.cover_gaps(c, needed)} for name, c in covers.items()])
+
+
+def by_month_grade(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Incidents per month (rows, history to the period) and grade (columns)."""
+    i = loaded["incidents"].frame
+    month = i["created_at"].dt.strftime("%Y-%m")
+    table = pd.crosstab(month, i["grade"]).reindex(columns=["immediate", "priority", "scheduled",
+                                                            "resolved without deployment"], fill_value=0)
+    table["total"] = table.sum(axis=1)
+    return table.reset_index(names="month")
