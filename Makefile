@@ -16,7 +16,7 @@ PERIOD ?= 2019-12
 PARAMS := params/$(PERIOD).yml
 TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex latexmk fonts-freefont-otf
 
-.PHONY: help setup tex browser demo-data report report-all test test-fast notebooks bench clean
+.PHONY: help setup tex browser demo-data report report-all lint test test-fast notebooks bench clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,6 +63,10 @@ report: setup ## build the book for PERIOD (default 2019-12) into _build/<PERIOD
 
 report-all: setup ## build every period in params/
 	@for p in params/[0-9][0-9][0-9][0-9]-[0-9][0-9].yml; do $(PY) -m lib build --params $$p; done
+
+lint: $(VENV)/.installed ## check the code with ruff and the spelling with codespell
+	$(VENV)/bin/ruff check lib tests bench
+	$(VENV)/bin/codespell lib tests bench README.md params book _config.yml _toc.yml
 
 test: setup browser ## run every test: unit, data, failure drills, nbval and an end-to-end build
 	$(PY) -m pytest tests

@@ -12,8 +12,8 @@ settings.register_profile("forcebook", derandomize=True, print_blob=True)
 settings.load_profile("forcebook")
 
 from lib import ROOT
-from lib.inputs.demo import OUT as DEMO
 from lib.config.params import load_params
+from lib.inputs.demo import OUT as DEMO
 
 DEFAULT = ROOT / "params" / "2019-12.yml"
 
@@ -71,3 +71,19 @@ def built(tmp_path_factory):
     folder = build_mod.build(ROOT / "params" / "2019-11.yml", say=lambda m: None)
     mp.undo()
     return build_dir, folder, None
+
+
+@pytest.fixture(scope="session")
+def loaded(default_params):
+    """The demo inputs of 2019-12, validated once for the session."""
+    from lib.inputs.loading import load_all
+
+    return load_all(default_params)
+
+
+@pytest.fixture(scope="session")
+def facts(default_params, loaded):
+    """The facts of 2019-12 on the demo data, computed once for the session."""
+    from lib.pipeline.facts import compute
+
+    return compute(default_params, loaded)

@@ -11,9 +11,9 @@ import nbformat
 import pytest
 
 from lib import ROOT
-from lib.pipeline import build as build_mod
-from lib.errors import BuildError
 from lib.config.params import load_params
+from lib.errors import BuildError
+from lib.pipeline import build as build_mod
 from lib.pipeline.provenance import sha256
 
 pytestmark = pytest.mark.build
@@ -40,7 +40,13 @@ def test_provenance_page_names_inputs_params_and_code(built):
     assert "params/2019-11.yml" in page and "period_end" in page
     info = json.loads((folder / "provenance.json").read_text())
     assert info["period"] == "2019-11" and re.fullmatch(r"[0-9a-f]{40}|unknown", info["git_commit"])
-    assert set(info["seconds"]) >= {"checks", "notebooks", "html", "total"}
+    assert set(info["seconds"]) >= {"checks", "facts", "notebooks", "book", "publish", "total"}
+    # The facts are published with the book, and their fingerprints are on the page.
+    manifest = json.loads((folder / "facts" / "manifest.json").read_text())
+    assert manifest == info["facts"] and len(manifest) > 40
+    for name in ("measure_period", "fcr_requirement", "programme_items"):
+        assert manifest[name]["parquet_sha256"] == sha256(folder / "facts" / f"{name}.parquet")
+        assert manifest[name]["parquet_sha256"] in page
 
 
 def test_data_chapter_has_real_tables_and_glued_numbers(built):
@@ -66,10 +72,12 @@ def test_failed_rebuild_leaves_previous_build_untouched(built, monkeypatch):
     build_dir, folder, _ = built
     before = _published(build_dir)
 
-    def boom(name, src, params, source_root=ROOT):
-        raise BuildError(f"{name}.ipynb failed in cell 3 of the executed notebook (In [2]): ZeroDivisionError")
+    from lib.pipeline import execute
 
-    monkeypatch.setattr(build_mod, "execute_notebook", boom)
+    def boom(name, src, parameters, source_root, reuse_kernel=False):
+        raise BuildError(f"{name}.ipynb failed in cell 3 of the executed notebook: ZeroDivisionError")
+
+    monkeypatch.setattr(execute, "execute_notebook", boom)
     monkeypatch.setattr(build_mod, "BUILD_DIR", build_dir)
     with pytest.raises(BuildError, match="ZeroDivisionError"):
         build_mod.build(ROOT / "params" / "2019-11.yml", say=lambda m: None)
@@ -87,8 +95,10 @@ def test_failing_notebook_is_named_with_cell_and_error(tmp_path, default_params)
     nbformat.write(nb, tmp_path / "notebooks" / "broken.ipynb")
     out = tmp_path / "stage"
     (out / "notebooks").mkdir(parents=True)
+    from lib.pipeline import execute
+
     with pytest.raises(BuildError) as info:
-        build_mod.execute_notebook("notebooks/broken", out, default_params, source_root=tmp_path)
+        execute.execute_notebook("notebooks/broken", out, {"period": "2019-12", "params_path": "x"}, tmp_path)
     msg = str(info.value)
     assert "notebooks/broken.ipynb failed in cell 3" in msg and "ZeroDivisionError" in msg
 

@@ -1,47 +1,63 @@
-"""The compliance chapter's logic: sentences, disjoint comparisons, audit pooling."""
+"""The compliance chapter: disjoint comparisons that name their reference, audit pooling, and its sentences."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
-import pytest
 
 from lib.compliance import report as cr
-from lib.inputs.loading import load_all
+from lib.stats.proportions import compare_proportions
+from lib.vocabulary import COMPLIANCE_MEASURES
 
 
-def test_significance_sentences():
-    assert cr.significance(56, 70, 48, 80) == (
-        "is up 20.0 points (95% CI 5.2 to 33.4), a statistically significant change (p = 0.008)")
-    assert "not statistically significant" in cr.significance(6, 10, 5, 10)
-    assert cr.significance(0, 0, 5, 10).startswith("cannot be tested")
-    assert cr.fmt_p(0.0001) == "p < 0.001"
+def test_significance_sentence_names_its_reference():
+    # Newcombe's hybrid score interval and the chi-square test for 56/70 v 48/80, as in
+    # tests/test_proportions.py (Newcombe 1998, table II, example (b) scaled): +20.0 points (5.2 to 33.4).
+    r = compare_proportions(56, 70, 48, 80)
+    row = pd.Series({"difference": 100 * r.difference, "lower": 100 * r.lower, "upper": 100 * r.upper,
+                     "p_value": r.p_value, "significant": r.p_value < 0.05, "reference": "March 2019 (baseline)"})
+    assert cr.significance(row) == ("is up 20.0 points on March 2019 (baseline) (95% CI +5.2 to +33.4), "
+                                    "a real change, not chance (p = 0.008)")
+    row2 = row.copy()
+    row2["significant"], row2["p_value"] = False, 0.5
+    assert "could be chance (p = 0.500)" in cr.significance(row2)
+    empty = row.copy()
+    empty["difference"] = math.nan
+    assert "cannot be tested" in cr.significance(empty)
 
 
-@pytest.fixture(scope="module")
-def report(default_params):
-    loaded = load_all(default_params)
-    return loaded, cr.series(loaded, default_params)
+def test_comparisons_are_disjoint_and_named(facts, default_params):
+    c = facts["comparisons"]
+    assert set(c["measure_id"]) == set(COMPLIANCE_MEASURES)
+    before = c[(c["measure_id"] == "stop_search_grounds") & (c["comparison"] == "months before")].iloc[0]
+    assert (before["first"], before["last"], before["reference"]) == ("2019-01", "2019-11", "Jan–Nov 2019")
+    months = facts["measure_months"]
+    s = months[months["measure_id"] == "stop_search_grounds"].set_index("month")
+    assert before["n2"] == s.loc["2019-01":"2019-11", "n"].sum() and before["n1"] == s.loc["2019-12", "n"]
+    base = c[(c["measure_id"] == "ppn_submitted_in_time") & (c["comparison"] == "baseline")].iloc[0]
+    assert base["reference"] == "March 2019 (baseline)" and base["first"] == base["last"] == "2019-03"
 
 
-def test_month_against_previous_is_disjoint(report, default_params):
-    _, series = report
-    r = cr.month_against_previous(series["stop_search_grounds"], default_params)
-    assert (r["first"], r["last"]) == ("2019-01", "2019-11")
-    s = series["stop_search_grounds"].set_index("month")
-    assert r["n2"] == s.loc["2019-01":"2019-11", "n"].sum() and r["n1"] == s.loc["2019-12", "n"]
+def test_summary_reads_targets_from_the_catalogue(facts, default_params):
+    shown, data = cr.summary_table(facts, default_params)
+    cat = facts["catalogue"].set_index("measure_id")
+    assert list(data["measure_id"]) == list(COMPLIANCE_MEASURES)
+    assert (data["target"].to_numpy() == cat.loc[list(COMPLIANCE_MEASURES), "target"].to_numpy()).all()
+    assert shown["95% CI"].str.contains(" to ").all() and shown.loc[0, "real change?"].startswith("yes")
+    assert "March 2019 (baseline)" in shown.columns  # the comparison names its reference
+    da = shown.set_index("measure").loc[cat.at["da_arrest_rate", "short_name"]]
+    assert da["target"] == "45%"  # one target for the arrest rate, the catalogue's, in both chapters
 
 
-def test_summary_has_n_interval_and_signal(report, default_params):
-    _, series = report
-    table = cr.summary(series, default_params)
-    assert list(table["measure"]) == [title for title, _ in cr.MEASURES.values()]
-    assert (table["n"] > 0).all() and table["95% CI"].str.contains(" to ").all()
-    assert table.loc[0, "real change?"].startswith("yes")
+def test_audits_pool_the_quarter(facts):
+    a = facts["audit_period"]
+    assert len(a) == 10 and (a["n"] == 10).all()
+    assert (a["quarter"] == "2019/20 Q3").all() and (a["n_quarter"] == 30).all()  # October to December
+    shown, _ = cr.audit_display(facts)
+    assert shown["passed"].str.endswith("of 10").all() and shown["2019/20 Q3 to date"].str.endswith("of 30").all()
 
 
-def test_audit_table_pools_the_quarter(report, default_params):
-    loaded, _ = report
-    from lib.measures import derived as measures
-    table = cr.audit_table(measures.audits(loaded, default_params), default_params)
-    assert len(table) == 10
-    assert (table["passed"].str.endswith("of 10")).all()
-    assert (table["2019/20 Q3 to date"].str.endswith("of 30")).all()  # October to December
+def test_people_table_is_published_suppressed(facts):
+    people = facts["stop_search_people"]
+    assert "[c]" in set(people.to_numpy().ravel())
+    assert all(isinstance(v, str) for v in people.to_numpy().ravel())  # no raw counts kept in the facts

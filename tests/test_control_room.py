@@ -5,10 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.staffing import demand
-from lib.staffing import erlang
-from lib.staffing import control_room as fcr
 from lib.inputs.loading import load_all
+from lib.staffing import control_room as fcr
+from lib.staffing import demand, erlang
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +47,17 @@ def test_requirement_invariants(setup, default_params):
     assert (sl >= 0.9).all()
 
 
-def test_scenarios_cost_and_service_rise_with_staff(setup, default_params):
-    loaded, _ = setup
-    m = fcr.model(loaded, default_params)
-    best = m.scenarios[m.scenarios["scenario"].str.startswith("best fit")]
-    assert best["annual cost £"].is_monotonic_increasing
-    assert best["SL 999 %"].is_monotonic_increasing and best["SL 101 %"].is_monotonic_increasing
-    assert (m.plan.cover >= m.requirement["rostered"]).all()
-    assert set(m.backtest["route"]) == {"999", "101"} and (m.backtest["MAE model"] > 0).all()
-    assert len(m.forecast) == 31 * 24  # January 2020
+def test_scenarios_cost_and_service_rise_with_staff(facts):
+    s = facts["fcr_scenarios"]
+    best = s[s["scenario"].str.startswith("best fit")]
+    assert best["annual_cost"].is_monotonic_increasing
+    assert best["sl_999"].is_monotonic_increasing and best["sl_101"].is_monotonic_increasing
+    r = facts["fcr_requirement"]
+    assert (r["best_fit_cover"] >= r["rostered"]).all()
+    b = facts["fcr_backtest"]
+    assert set(b["route"]) == {"999", "101"} and (b["mae_model"] > 0).all()
+    daily = facts["fcr_daily"]
+    assert len(daily[(daily["kind"] == "forecast") & (daily["route"] == "999")]) == 31  # January 2020
 
 
 def test_quarter_hour_intervals_need_at_least_the_hourly_staff(setup, default_params):
@@ -82,11 +83,10 @@ def test_modified_offered_load_option(setup, default_params):
     assert shifted["agents"].sum() == pytest.approx(plain["agents"].sum(), rel=0.05)
 
 
-def test_assumption_scenarios_rise_with_shrinkage_and_target(setup, default_params):
-    loaded, _ = setup
-    t = fcr.assumption_scenarios(loaded, default_params)
+def test_assumption_scenarios_rise_with_shrinkage_and_target(facts):
+    t = facts["fcr_assumptions"]
     for what in ("shrinkage", "999 service level"):
-        hours = t.loc[t["assumption"] == what, "paid hours a week"]
+        hours = t.loc[t["assumption"] == what, "paid_hours"]
         assert hours.is_monotonic_increasing and hours.iloc[-1] > hours.iloc[0]
 
 
@@ -94,6 +94,6 @@ def test_annual_cost_by_grade_by_hand(default_params):
     # 1,000 handler hours a week: handlers 1,000 x 52.18 x 19.5; supervisors 125 x 52.18 x 26
     cost = fcr.annual_cost(1000, default_params)
     weeks = 365.25 / 7
-    assert cost["call handler £"] == round(1000 * weeks * 19.5, -3)
-    assert cost["supervisor £"] == round(125 * weeks * 26.0, -3)
-    assert cost["annual cost £"] == cost["call handler £"] + cost["supervisor £"]
+    assert cost["cost call handler"] == round(1000 * weeks * 19.5, -3)
+    assert cost["cost supervisor"] == round(125 * weeks * 26.0, -3)
+    assert cost["annual_cost"] == cost["cost call handler"] + cost["cost supervisor"]

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.stats.disclosure import RULE_TEXT, SUPPRESSED, attack, is_safe, rule_text, suppress
 from lib.errors import ModelError
+from lib.stats.disclosure import RULE_TEXT, SUPPRESSED, attack, is_safe, rule_text, suppress
 
 AGES = ["10-17", "18-24", "25-34", "over 34"]
 ETHNICITY = ["Asian", "Black", "Mixed", "Other", "White"]

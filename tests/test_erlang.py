@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from lib.staffing import erlang
 from lib.errors import ModelError
+from lib.staffing import erlang
 
 
 def test_worked_example_cch():

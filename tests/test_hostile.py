@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from lib.pipeline import build as build_mod
-from lib.inputs.demo import OUT as DEMO
-
 from conftest import write_params
+
+from lib.inputs.demo import OUT as DEMO
+from lib.pipeline import build as build_mod
 
 pytestmark = pytest.mark.build
 

@@ -5,11 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.staffing import erlang
-from lib.staffing import incident_response as irt
+from lib.config.params import PatternShift
 from lib.errors import ModelError
 from lib.inputs.loading import load_all
-from lib.config.params import PatternShift
+from lib.staffing import erlang
+from lib.staffing import incident_response as irt
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +54,34 @@ def test_establishment_by_hand(default_params):
     assert est.attrs["available_hours"] == pytest.approx(available)
     assert est.loc["exact", "reactive only"] == int(np.ceil(1680 / available))          # 58
     assert est.loc["exact", "establishment"] == int(np.ceil(1680 / available / 0.8))    # 72
-    assert est.loc["flat", "pattern over-cover"] == pytest.approx(round(336 / available, 1))
+    assert est.loc["flat", "pattern over-cover"] == pytest.approx(336 / available)
 
 
 def test_attendance_by_hand(default_params):
+    """Attended within target, by hand: an unattended incident counts as missed; the chapter's table
+    reads these same scorecard measures (one fact), with the minutes from the incidents."""
+    from lib.inputs.loading import Loaded
+    from lib.measures import derived
+
     t0 = pd.Timestamp("2019-12-05 10:00", tz="Europe/London")
+    minutes = [10, 14.9, 20, np.nan, 30, 90]
     inc = pd.DataFrame({
         "grade": ["immediate"] * 4 + ["priority"] * 2,
         "vulnerable_person": [True, False, True, False, False, False],
         "created_at": [t0] * 6,
-        "response_minutes": [10, 14.9, 20, np.nan, 30, 90],
+        "first_arrived_at": [t0 + pd.Timedelta(minutes=m) if m == m else pd.NaT for m in minutes],
     })
-    att = irt.attendance(inc, default_params).set_index("incidents")
-    assert att.loc["immediate", "n"] == 4 and att.loc["immediate", "in target"] == "50.0%"  # unattended counts as missed
-    assert att.loc["priority", "in target"] == "50.0%"
-    assert att.loc["immediate, vulnerable person", "n"] == 2
+    loaded = {"incidents": Loaded("incidents", None, inc, 6, pd.DataFrame(), 0, 0)}
+    dec = {g: derived.attended_within(loaded, default_params, g, t, v).set_index("month").loc["2019-12"]
+           for g, t, v in (("immediate", 15, False), ("priority", 60, False))}
+    vulnerable = derived.attended_within(loaded, default_params, "immediate", 15, True).set_index("month").loc["2019-12"]
+    assert (dec["immediate"]["x"], dec["immediate"]["n"]) == (2, 4) and dec["immediate"]["value"] == 50.0
+    assert (dec["priority"]["x"], dec["priority"]["n"]) == (1, 2)
+    assert (vulnerable["x"], vulnerable["n"]) == (1, 2)
+
+
+def test_attendance_table_reads_the_scorecard_measures(facts):
+    a = facts["irt_attendance"].set_index("measure_id")
+    p = facts["measure_period"].set_index("measure_id")
+    for mid in a.index:
+        assert a.at[mid, "value"] == p.at[mid, "value"] and a.at[mid, "n"] == p.at[mid, "n"]

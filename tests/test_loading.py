@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib.inputs.contracts import CONTRACTS
-from lib.errors import DataError
-from lib.inputs.loading import load_source, read_table
 from lib.config.params import load_params
+from lib.errors import DataError
+from lib.inputs.contracts import CONTRACTS
+from lib.inputs.loading import load_source, read_table
 
 
 def demo_rows(params, source: str, n: int = 8) -> pd.DataFrame:
@@ -70,9 +70,9 @@ def test_stop_search_columns_in_order(tmp_path, params_in, default_params):
         load_csv(tmp_path, params_in, "stop_search", frame[cols])
 
 
-def test_unparseable_datetime(tmp_path, params_in, contacts):
+def test_unparsable_datetime(tmp_path, params_in, contacts):
     contacts.loc[2, "presented_at"] = "2019-12-01T25:61:00+00:00"
-    only_defect(load_csv(tmp_path, params_in, "contacts", contacts), "presented_at", "unparseable datetime", 1, "3")
+    only_defect(load_csv(tmp_path, params_in, "contacts", contacts), "presented_at", "unparsable datetime", 1, "3")
 
 
 def test_datetime_without_offset(tmp_path, params_in, contacts):

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from lib.measures import derived as measures
-from lib.inputs.loading import load_all
 
 
 def test_monthly_proportion_by_hand():
@@ -15,9 +14,9 @@ def test_monthly_proportion_by_hand():
     flag = pd.Series([True, False, True, False])
     out = measures.monthly_proportion(month, flag, ["2019-01", "2019-02", "2019-03"])
     assert out["x"].tolist() == [2, 0, 0] and out["n"].tolist() == [3, 0, 1]
-    assert out["p"].iloc[0] == pytest.approx(2 / 3) and math.isnan(out["p"].iloc[1]) and out["p"].iloc[2] == 0
+    assert out["value"].iloc[0] == pytest.approx(200 / 3) and math.isnan(out["value"].iloc[1]) and out["value"].iloc[2] == 0
     assert math.isnan(out["lower"].iloc[1])  # no data -> no interval, never 0% or 100%
-    assert out["lower"].iloc[0] < 2 / 3 < out["upper"].iloc[0]
+    assert out["lower"].iloc[0] < 200 / 3 < out["upper"].iloc[0]
 
 
 def test_quarter_and_pooling():
@@ -26,11 +25,6 @@ def test_quarter_and_pooling():
     assert measures.quarter("2020-03") == "2019/20 Q4"
     s = pd.DataFrame({"month": ["2019-10", "2019-11", "2019-12"], "x": [1, 2, 3], "n": [10, 10, 10]})
     assert measures.pooled(s, "2019-11", "2019-12") == (5, 20)
-
-
-@pytest.fixture(scope="module")
-def loaded(default_params):
-    return load_all(default_params)
 
 
 def test_da_arrest_rate_matches_raw_file(loaded, default_params):

@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from lib import ROOT
-from lib.errors import ParamsError
 from lib.config.params import load_params
+from lib.errors import ParamsError
 
 
 def test_demo_periods_load():
@@ -191,6 +191,7 @@ def test_deeply_nested_yaml_refused(tmp_path):
 def test_models_repeat_no_defaults():
     """defaults.yml is the one place a default lives: a params file that extends nothing must give every key."""
     import yaml
+
     from lib.config.params import Params
 
     def required_everywhere(model, data, path=""):

@@ -79,7 +79,7 @@ def test_counts_against_inspection(default_params):
 
 
 def test_rag_thresholds_must_be_ordered(params_in):
-    from lib.errors import ParamsError
     from lib.config.params import load_params
+    from lib.errors import ParamsError
     with pytest.raises(ParamsError, match="rag_amber_overdue_pct = 30 must not exceed rag_red_overdue_pct = 20"):
         load_params(params_in(programme__rag_amber_overdue_pct=30))

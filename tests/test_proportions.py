@@ -15,8 +15,8 @@ import math
 import pytest
 from scipy import stats
 
-from lib.stats.proportions import audit_sample_size, compare_proportions, margin_of_error, proportion_ci
 from lib.errors import ModelError
+from lib.stats.proportions import audit_sample_size, compare_proportions, margin_of_error, proportion_ci
 
 TOL = 0.00005  # the tables give 4 decimals
 

@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from lib.pipeline import publish as pub
 from lib.errors import BuildError
+from lib.pipeline import publish as pub
 
 
 def finished(tmp_path, name: str, fingerprint: str, built: str = "2019-12-31T00:00:00+00:00") -> os.PathLike:

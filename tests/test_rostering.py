@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib.staffing import rostering
 from lib.errors import ModelError
+from lib.staffing import rostering
 
 
 def test_flat_requirement_is_covered_exactly_by_8_hour_shifts():

@@ -9,10 +9,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib.measures import derived as measures
-from lib.scorecard import scorecard
+from lib.config.catalogue import load_catalogue
 from lib.errors import ParamsError
-from lib.inputs.loading import load_all
+from lib.measures import derived as measures
+from lib.present import fmt_score
+from lib.scorecard import scorecard
+from lib.vocabulary import COMPLIANCE_MEASURES
 
 PLAN = {
     "Protect People": [
@@ -50,7 +52,7 @@ TO_BE_DEVELOPED = {"Visibility measure", "Neighbourhood policing abstraction rat
 
 @pytest.fixture(scope="module")
 def catalogue(default_params):
-    return scorecard.load_catalogue(default_params.catalogue_path())
+    return [m for m in load_catalogue(default_params.catalogue_path()) if m.in_scorecard]
 
 
 def test_every_plan_measure_once_under_its_priorities(catalogue):
@@ -75,42 +77,46 @@ def write(tmp_path, text):
     return path
 
 
-BASE = ('schema_version: 1\nmeasures:\n  - {id: a, name: A, priorities: [Protect People], unit: percent, '
-        'direction: higher, desired: 90, source: measure_values}\n')
+COMPLIANCE = "".join(f"  - {{id: {m}, name: {m}, short_name: {m}, unit: percent, direction: higher, desired: 90, "
+                     f"source: 'derived:{m}'}}\n" for m in COMPLIANCE_MEASURES)
+BASE = ('schema_version: 1\nmeasures:\n  - {id: a, name: A, short_name: A, priorities: [Protect People], unit: percent, '
+        'direction: higher, desired: 90, source: measure_values}\n' + COMPLIANCE)
 
 
 def test_catalogue_refusals(tmp_path):
-    assert len(scorecard.load_catalogue(write(tmp_path, BASE))) == 1
+    assert len(load_catalogue(write(tmp_path, BASE))) == 1 + len(COMPLIANCE_MEASURES)
     with pytest.raises(ParamsError, match=r"measures\[0\]\.direction.*'higher' or 'lower'"):
-        scorecard.load_catalogue(write(tmp_path, BASE.replace("direction: higher", "direction: up")))
+        load_catalogue(write(tmp_path, BASE.replace("direction: higher", "direction: up", 1)))
     with pytest.raises(ParamsError, match=r"measures\[0\]\.colour: Extra inputs"):
-        scorecard.load_catalogue(write(tmp_path, BASE.replace("source:", "colour: red, source:")))
+        load_catalogue(write(tmp_path, BASE.replace("source:", "colour: red, source:", 1)))
     with pytest.raises(ParamsError, match="duplicate id"):
-        scorecard.load_catalogue(write(tmp_path, BASE + BASE.split("measures:\n")[1]))
+        load_catalogue(write(tmp_path, BASE + BASE.split("measures:\n")[1]))
     with pytest.raises(ParamsError, match="no such derived measure"):
-        scorecard.load_catalogue(write(tmp_path, BASE.replace("measure_values", "'derived:nope'")))
+        load_catalogue(write(tmp_path, BASE.replace("measure_values", "'derived:nope'")))
     with pytest.raises(ParamsError, match="needs a desired level"):
-        scorecard.load_catalogue(write(tmp_path, BASE.replace("desired: 90, ", "")))
+        load_catalogue(write(tmp_path, BASE.replace("desired: 90, ", "", 1)))
+    with pytest.raises(ParamsError, match="compliance measure 'ppn_all_children' is missing"):
+        load_catalogue(write(tmp_path, "\n".join(ln for ln in BASE.splitlines() if "ppn_all_children" not in ln)))
+    with pytest.raises(ParamsError, match="a percentage is at most 100"):
+        load_catalogue(write(tmp_path, BASE.replace("desired: 90", "desired: 150", 1)))
 
 
-def test_scorecard_agrees_with_compliance_chapter(catalogue, default_params):
-    loaded = load_all(default_params)
-    table, series = scorecard.build(catalogue, loaded, default_params)
+def test_scorecard_agrees_with_compliance_chapter(facts, default_params, loaded):
+    shown, data = scorecard.display(facts, default_params)
     da = measures.da_arrest_rate(loaded, default_params).set_index("month").loc["2019-12"]
-    assert series["da_arrest_rate"].set_index("month").loc["2019-12", "value"] == pytest.approx(100 * da["p"])
-    tbd = table[table["to_be_developed"]]
-    assert set(tbd["measure"]) == TO_BE_DEVELOPED and tbd["score"].isna().all()
-    assert (tbd["status"] == "to be developed").all()
-    assert len(table) == 26  # 25 measures, one under two priorities
+    assert data.set_index("measure_id").loc["da_arrest_rate", "value"] == pytest.approx(da["value"])
+    tbd = data[data["status"] == "to be developed"]
+    assert set(tbd["name"]) == TO_BE_DEVELOPED and tbd["score"].isna().all()
+    assert len(shown) == 26  # 25 measures, one under two priorities
+    assert not set(COMPLIANCE_MEASURES[:4]) & set(data["measure_id"])  # compliance-only measures are not scored
 
 
 def test_fmt_score_rounds_down():
-    assert scorecard.fmt_score(0.9999) == "0.99" and scorecard.fmt_score(1.0) == "1.00"
-    assert scorecard.fmt_score(float("inf")) == "≥ 10" and scorecard.fmt_score(float("nan")) == "no data"
+    assert fmt_score(0.9999) == "0.99" and fmt_score(1.0) == "1.00"
+    assert fmt_score(float("inf")) == "≥ 10" and fmt_score(float("nan")) == "no data"
 
 
-def test_neighbourhood_rate_per_1000(default_params):
-    loaded = load_all(default_params)
+def test_neighbourhood_rate_per_1000(default_params, loaded):
     s = measures.DERIVED["neighbourhood_crime_rate"](loaded, default_params).set_index("month").loc["2019-12"]
     raw = pd.read_parquet(default_params.input_path("crimes"))
     count = raw[(raw["Month"] == "2019-12") & raw["Crime type"].isin(

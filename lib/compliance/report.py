@@ -1,185 +1,222 @@
-"""The compliance chapter: each rate with its n and interval, an SPC chart, and a tested change.
+"""The compliance chapter: each rate with its n and interval, a control chart, and tested changes.
 
-A change is tested between two *disjoint* periods (the reporting month against the baseline month,
-or the month against the 11 months before it), never "this month against a rolling 12 months that
-contains it", because overlapping samples are not independent.
+Facts (:func:`compute`), besides the measure tables of :mod:`lib.measures.facts`:
+
+- ``comparisons``: each compliance measure's period against two *disjoint* references — the
+  baseline month and the months before the period (up to 11) — as two independent proportions
+  (Newcombe interval, Fisher or chi-square test). Never "this month against a rolling 12 months
+  that contains it": overlapping samples are not independent. Each row names its reference;
+- ``audits`` and ``audit_period``: the ten-record audits by month, and the period's with the
+  quarter to date pooled;
+- ``stop_search_people``: searches by age range and ethnicity as published, after disclosure
+  control (only the suppressed table is kept, never the raw counts).
+
+The rest of the module presents those facts: tables, figures and sentences.
 """
 from __future__ import annotations
 
 import math
-import warnings
 
+import numpy as np
 import pandas as pd
 
-from lib.measures import derived as measures
-from lib.stats import spc
-from lib.present.charts import spc as spcchart
-from lib.stats.disclosure import rule_text
-from lib.stats.proportions import audit_sample_size, compare_proportions, margin_of_error, proportion_ci
 from lib.config.params import Params
-from lib.present import NO_DATA, fmt_pct, round_half_up
-from lib.present.charts.spc import describe
+from lib.inputs.loading import Loaded
+from lib.measures import derived
+from lib.present import NO_DATA, fmt_int, fmt_interval, fmt_p, fmt_percent, fmt_points, month_label, month_range_label
+from lib.present.charts import spc as spcchart
+from lib.stats.disclosure import rule_text, suppress
+from lib.stats.proportions import audit_sample_size, compare_proportions, margin_of_error, proportion_ci
+from lib.vocabulary import COMPLIANCE_MEASURES
 
-# id -> (title, function)
-MEASURES = {
-    "ppn_submitted_in_time": ("PPN submitted in time", measures.ppn_submitted_in_time),
-    "ppn_all_children": ("PPN with all children added", measures.ppn_all_children),
-    "stop_search_grounds": ("Stop and search: grounds recorded", measures.stop_search_grounds),
-    "stop_search_supervised": ("Stop and search: supervisor reviewed", measures.stop_search_supervised),
-    "da_arrest_rate": ("Domestic abuse crimes with an arrest", measures.da_arrest_rate),
-}
+PREVIOUS_MONTHS = 11
 
 
-def fmt_p(p: float) -> str:
-    """A p-value as text: 'p < 0.001' or 'p = 0.042'."""
-    if math.isnan(p):
-        return NO_DATA
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+def _references(params: Params, months: list[str]) -> list[tuple[str, str, str, str]]:
+    """(comparison, label, first, last) of each reference period."""
+    i = months.index(params.period)
+    first = months[max(0, i - PREVIOUS_MONTHS)]
+    out = [("baseline", f"{month_label(params.compliance.baseline_month)} (baseline)",
+            params.compliance.baseline_month, params.compliance.baseline_month)]
+    if i > 0:
+        out.append(("months before", month_range_label(first, months[i - 1]), first, months[i - 1]))
+    return out
 
 
-def significance(x1: int, n1: int, x2: int, n2: int) -> str:
-    """A sentence on whether x1/n1 differs from x2/n2 (Newcombe interval, Fisher or chi-square test)."""
-    r = compare_proportions(x1, n1, x2, n2)
-    if math.isnan(r.difference):
-        return "cannot be tested: one of the periods has no data"
-    direction = "up" if r.difference > 0 else "down"
-    change = f"{direction} {abs(r.difference) * 100:.1f} points (95% CI {r.lower * 100:.1f} to {r.upper * 100:.1f})"
-    if r.p_value < 0.05:
-        return f"is {change}, a statistically significant change ({fmt_p(r.p_value)})"
-    return f"is {change}, which is not statistically significant ({fmt_p(r.p_value)}): it could be chance"
-
-
-def _change_columns(x1: int, n1: int, x2: int, n2: int) -> dict[str, str]:
-    r = compare_proportions(x1, n1, x2, n2)
-    if math.isnan(r.difference):
-        return {"change (points, 95% CI)": NO_DATA, "real change?": NO_DATA}
-    return {"change (points, 95% CI)": f"{r.difference * 100:+.1f} ({r.lower * 100:.1f} to {r.upper * 100:.1f})",
-            "real change?": f"{'yes' if r.p_value < 0.05 else 'not shown'}, {fmt_p(r.p_value)}"}
-
-
-def chart(series: pd.DataFrame, target: float | None, rebase_at: str | None = None) -> pd.DataFrame:
-    """XmR frame of the monthly proportions (months with no data are left off the chart)."""
-    data = series.dropna(subset=["p"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", spc.ShortSeriesWarning)  # the numbers table shows short groups
-        frame = spc.xmr(pd.Series(data["p"].to_numpy(), index=data["month"]), improvement="increase", target=target,
-                        rebase_at=[rebase_at] if rebase_at else None)
-    frame["n"] = data["n"].to_numpy()
-    return frame
-
-
-def summary(series_by_id: dict[str, pd.DataFrame], params: Params) -> pd.DataFrame:
-    """One row per measure: the period's rate with n and interval, baseline, change and SPC icons."""
+def comparisons(measure_months: pd.DataFrame, params: Params, ids=COMPLIANCE_MEASURES) -> pd.DataFrame:
+    """The ``comparisons`` table (module docstring)."""
     rows = []
-    base = params.compliance.baseline_month
-    for mid, series in series_by_id.items():
-        now = series[series["month"] == params.period].iloc[0]
-        then = series[series["month"] == base].iloc[0]
-        frame = _chart_of(mid, series, params)
-        target = getattr(params.compliance.targets_pct, mid)
-        rows.append({
-            "measure": MEASURES[mid][0],
-            "n": int(now["n"]),
-            params.period: fmt_pct(now["p"]),
-            "95% CI": NO_DATA if now["n"] == 0 else f"{fmt_pct(now['lower'])} to {fmt_pct(now['upper'])}",
-            base: fmt_pct(then["p"]),
-            **_change_columns(int(now["x"]), int(now["n"]), int(then["x"]), int(then["n"])),
-            "target": "none" if target is None else f"{target:g}%",
-            "SPC": describe(spc.variation_icon(frame), spc.assurance_icon(frame)),
-        })
+    for mid in ids:
+        s = measure_months[measure_months["measure_id"] == mid]
+        months = list(s["month"])
+        now = s[s["month"] == params.period].iloc[0]
+        for kind, label, first, last in _references(params, months):
+            if first == params.period:
+                continue
+            x2, n2 = derived.pooled(s, first, last)
+            x1, n1 = int(now["x"]), int(now["n"])
+            r = compare_proportions(x1, n1, x2, n2)
+            rows.append({"measure_id": mid, "comparison": kind, "reference": label, "first": first, "last": last,
+                         "x1": x1, "n1": n1, "value1": 100 * r.p1, "x2": x2, "n2": n2, "value2": 100 * r.p2,
+                         "difference": 100 * r.difference, "lower": 100 * r.lower, "upper": 100 * r.upper,
+                         "p_value": r.p_value, "test": r.test,
+                         "significant": bool(r.p_value < 0.05) if not math.isnan(r.p_value) else False})
     return pd.DataFrame(rows)
 
 
-def series(loaded, params: Params) -> dict[str, pd.DataFrame]:
-    """Every compliance measure's monthly series, by id."""
-    return {mid: make(loaded, params) for mid, (_, make) in MEASURES.items()}
-
-
-def _chart_of(mid: str, series: pd.DataFrame, params: Params) -> pd.DataFrame:
-    target = getattr(params.compliance.targets_pct, mid)
-    return chart(series, None if target is None else target / 100, params.compliance.rebase_at.get(mid))
-
-
-def figure(mid: str, series_by_id: dict[str, pd.DataFrame], params: Params):
-    """The SPC chart of one measure, with its icons."""
-    frame = _chart_of(mid, series_by_id[mid], params)
-    return spcchart.plot(frame, MEASURES[mid][0], "% of records", spc.variation_icon(frame), spc.assurance_icon(frame))
-
-
-def figure_numbers(mid: str, series_by_id: dict[str, pd.DataFrame], params: Params) -> pd.DataFrame:
-    """The numbers behind one measure's chart."""
-    return spcchart.numbers(_chart_of(mid, series_by_id[mid], params))
-
-
-def month_against_previous(series: pd.DataFrame, params: Params, months_before: int = 11) -> dict:
-    """The period's month against the ``months_before`` months before it (disjoint), pooled."""
-    all_months = list(series["month"])
-    i = all_months.index(params.period)
-    first = all_months[max(0, i - months_before)]
-    last = all_months[i - 1]
-    x2, n2 = measures.pooled(series, first, last)
-    now = series.iloc[i]
-    lower, upper = proportion_ci(x2, n2)
-    return {"x1": int(now["x"]), "n1": int(now["n"]), "p1": now["p"], "x2": x2, "n2": n2,
-            "p2": x2 / n2 if n2 else math.nan, "lower2": lower, "upper2": upper, "first": first, "last": last,
-            "sentence": significance(int(now["x"]), int(now["n"]), x2, n2)}
-
-
-def audit_table(audit_series: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """The period's ten-record audits, and each audit pooled over the quarter to date."""
-    q = measures.quarter(params.period)
-    in_quarter = [m for m in audit_series["month"].unique() if measures.quarter(m) == q and m <= params.period]
+def audit_tables(audit_series: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(audits by month, the period's audits with the quarter to date pooled)."""
+    q = derived.quarter(params.period)
+    in_quarter = sorted(m for m in audit_series["month"].unique() if derived.quarter(m) == q and m <= params.period)
     rows = []
     for name, sub in audit_series.groupby("audit", sort=True):
         now = sub[sub["month"] == params.period].iloc[0]
-        xq, nq = measures.pooled(sub, min(in_quarter), params.period)
-        lq, uq = proportion_ci(xq, nq)
-        rows.append({
-            "audit": name,
-            "passed": f"{int(now['x'])} of {int(now['n'])}",
-            "rate": fmt_pct(now["p"], 0),
-            "95% CI": NO_DATA if now["n"] == 0 else f"{fmt_pct(now['lower'], 0)} to {fmt_pct(now['upper'], 0)}",
-            f"{q} to date": f"{xq} of {nq}",
-            "quarter rate": fmt_pct(xq / nq if nq else math.nan, 0),
-            "quarter 95% CI": NO_DATA if nq == 0 else f"{fmt_pct(lq, 0)} to {fmt_pct(uq, 0)}",
+        xq, nq = derived.pooled(sub, in_quarter[0], params.period)
+        lq, uq = proportion_ci(xq, nq, params.compliance.interval_method)
+        rows.append({"audit": name, "x": now["x"], "n": now["n"], "value": now["value"], "lower": now["lower"],
+                     "upper": now["upper"], "quarter": q, "quarter_first": in_quarter[0], "x_quarter": xq,
+                     "n_quarter": nq, "value_quarter": 100 * xq / nq if nq else np.nan,
+                     "lower_quarter": 100 * lq, "upper_quarter": 100 * uq})
+    return audit_series, pd.DataFrame(rows)
+
+
+def compute(measure_months: pd.DataFrame, loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
+    """The chapter's own facts (module docstring)."""
+    audits, audit_period = audit_tables(derived.audits(loaded, params), params)
+    people = suppress(derived.stop_search_people(loaded, params), params.disclosure.min_count)
+    return {"comparisons": comparisons(measure_months, params), "audits": audits, "audit_period": audit_period,
+            "stop_search_people": people.reset_index(names="age range").astype(str)}
+
+
+# --- Presenting the facts ------------------------------------------------------------------------------
+
+def _row(table: pd.DataFrame, **keys) -> pd.Series:
+    mask = np.ones(len(table), dtype=bool)
+    for k, v in keys.items():
+        mask &= (table[k] == v).to_numpy()
+    return table[mask].iloc[0]
+
+
+def change_text(c: pd.Series) -> str:
+    """A change as a table cell: '+46.4 points (42.9 to 49.9)'."""
+    if math.isnan(c["difference"]):
+        return NO_DATA
+    return f"{fmt_points(c['difference'])} points ({fmt_points(c['lower'])} to {fmt_points(c['upper'])})"
+
+
+def real_change(c: pd.Series) -> str:
+    """Whether a change is real, in words with the p-value: 'yes (p < 0.001)'."""
+    if math.isnan(c["p_value"]):
+        return NO_DATA
+    return f"{'yes' if c['significant'] else 'not shown: it could be chance'} ({fmt_p(c['p_value'])})"
+
+
+def significance(c: pd.Series) -> str:
+    """A sentence on a comparison: 'is up 46.4 points (95% CI 42.9 to 49.9) on March 2019 (baseline), ...'."""
+    if math.isnan(c["difference"]):
+        return f"against {c['reference']} cannot be tested: one of the periods has no data"
+    direction = "up" if c["difference"] > 0 else "down"
+    change = (f"is {direction} {fmt_points(abs(c['difference']))[1:]} points on {c['reference']} "
+              f"(95% CI {fmt_points(c['lower'])} to {fmt_points(c['upper'])})")
+    if c["significant"]:
+        return f"{change}, a real change, not chance ({fmt_p(c['p_value'])})"
+    return f"{change}, which could be chance ({fmt_p(c['p_value'])})"
+
+
+def summary_table(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the summary as shown, its numbers for the CSV): one row per compliance measure."""
+    period, cat, comp = facts["measure_period"], facts["catalogue"], facts["comparisons"]
+    shown, data = [], []
+    for mid in COMPLIANCE_MEASURES:
+        p, m = _row(period, measure_id=mid), _row(cat, measure_id=mid)
+        base = _row(comp, measure_id=mid, comparison="baseline")
+        shown.append({
+            "measure": m["short_name"], "n": fmt_int(p["n"]), month_label(params.period): fmt_percent(p["value"]),
+            "95% CI": fmt_interval(p["lower"], p["upper"]), base["reference"]: fmt_percent(base["value2"]),
+            "change v baseline (points, 95% CI)": change_text(base), "real change?": real_change(base),
+            "target": fmt_percent(m["target"], 0), "control chart": spcchart.describe(p["variation"], p["assurance"]),
         })
-    return pd.DataFrame(rows)
+        data.append({"measure_id": mid, "month": params.period, "n": p["n"], "value": p["value"], "lower": p["lower"],
+                     "upper": p["upper"], "baseline_month": base["first"], "baseline_value": base["value2"],
+                     "change_points": base["difference"], "change_lower": base["lower"], "change_upper": base["upper"],
+                     "p_value": base["p_value"], "target": m["target"], "variation": p["variation"],
+                     "assurance": p["assurance"]})
+    return pd.DataFrame(shown), pd.DataFrame(data)
 
 
-def _change(series: pd.DataFrame, month: str, base: str) -> str:
-    now = series[series["month"] == month].iloc[0]
-    then = series[series["month"] == base].iloc[0]
-    return significance(int(now["x"]), int(now["n"]), int(then["x"]), int(then["n"]))
+def chart_frame(facts, mid: str) -> pd.DataFrame:
+    """The control chart of a measure (from the facts), with its target."""
+    frame = facts["measure_spc"][facts["measure_spc"]["measure_id"] == mid].reset_index(drop=True)
+    n = facts["measure_months"].set_index(["measure_id", "month"]).loc[mid]["n"]
+    return frame.assign(n=frame["month"].map(n).to_numpy(),
+                        target=float(_row(facts["catalogue"], measure_id=mid)["target"]))
 
 
-def narrative(series_by_id: dict[str, pd.DataFrame], stop_search: dict, params: Params) -> dict[str, str]:
+def figure(facts, mid: str):
+    """The control chart of one measure, with its icons."""
+    p, m = _row(facts["measure_period"], measure_id=mid), _row(facts["catalogue"], measure_id=mid)
+    return spcchart.plot(chart_frame(facts, mid), m["short_name"], "% of records", p["variation"],
+                         p["assurance"] or None)
+
+
+def figure_numbers(facts, mid: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the numbers behind one measure's chart as shown, the same as numbers)."""
+    frame = chart_frame(facts, mid)
+    return spcchart.numbers(frame), frame[["month", "n", "value", "mean", "lpl", "upl", "point_type"]]
+
+
+def audit_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the period's audits and the quarter to date as shown, the same as numbers)."""
+    a = facts["audit_period"]
+    q = a["quarter"].iloc[0] if len(a) else ""
+    shown = pd.DataFrame({
+        "audit": a["audit"],
+        "passed": [f"{fmt_int(x)} of {fmt_int(n)}" for x, n in zip(a["x"], a["n"])],
+        "rate": [fmt_percent(v, 0) for v in a["value"]],
+        "95% CI": [fmt_interval(lo, hi) for lo, hi in zip(a["lower"], a["upper"])],
+        f"{q} to date": [f"{fmt_int(x)} of {fmt_int(n)}" for x, n in zip(a["x_quarter"], a["n_quarter"])],
+        "quarter rate": [fmt_percent(v, 0) for v in a["value_quarter"]],
+        "quarter 95% CI": [fmt_interval(lo, hi) for lo, hi in zip(a["lower_quarter"], a["upper_quarter"])],
+    })
+    return shown, a
+
+
+def narrative(facts, params: Params) -> dict[str, str]:
     """The texts glued into the chapter's prose, by key."""
-    base = params.compliance.baseline_month
+    period, comp = facts["measure_period"], facts["comparisons"]
 
-    def rate(mid: str, month: str) -> str:
-        s = series_by_id[mid]
-        return fmt_pct(s[s["month"] == month].iloc[0]["p"])
+    def now(mid: str) -> str:
+        return fmt_percent(_row(period, measure_id=mid)["value"])
 
-    return {
-        "period_label": params.period_end.strftime("%B %Y"),
-        "baseline_label": pd.Period(base, "M").strftime("%B %Y"),
-        "ppn_now": rate("ppn_submitted_in_time", params.period),
-        "ppn_base": rate("ppn_submitted_in_time", base),
-        "ppn_change": _change(series_by_id["ppn_submitted_in_time"], params.period, base),
-        "children_now": rate("ppn_all_children", params.period),
-        "children_base": rate("ppn_all_children", base),
-        "children_change": _change(series_by_id["ppn_all_children"], params.period, base),
-        "da_now": rate("da_arrest_rate", params.period),
-        "da_base": rate("da_arrest_rate", base),
-        "da_change": _change(series_by_id["da_arrest_rate"], params.period, base),
-        "ss_now": fmt_pct(stop_search["p1"]),
-        "ss_n": f"{stop_search['n1']:,}",
-        "ss_prev": fmt_pct(stop_search["p2"]),
-        "ss_prev_n": f"{stop_search['n2']:,}",
-        "ss_prev_range": f"{stop_search['first']} to {stop_search['last']}",
-        "ss_change": stop_search["sentence"],
-        "supervised_now": rate("stop_search_supervised", params.period),
-        "audit_margin": f"{round_half_up(100 * margin_of_error(10)):.0f}",
-        "audit_n_for_10": f"{audit_sample_size(0.10)}",
+    def base(mid: str) -> pd.Series:
+        return _row(comp, measure_id=mid, comparison="baseline")
+
+    before = _row(comp, measure_id="stop_search_grounds", comparison="months before") \
+        if ((comp["measure_id"] == "stop_search_grounds") & (comp["comparison"] == "months before")).any() else None
+    texts = {
+        "period_label": month_label(params.period),
+        "baseline_label": month_label(params.compliance.baseline_month),
+        "ppn_now": now("ppn_submitted_in_time"), "ppn_base": fmt_percent(base("ppn_submitted_in_time")["value2"]),
+        "ppn_change": significance(base("ppn_submitted_in_time")),
+        "children_now": now("ppn_all_children"), "children_base": fmt_percent(base("ppn_all_children")["value2"]),
+        "children_change": significance(base("ppn_all_children")),
+        "da_now": now("da_arrest_rate"), "da_base": fmt_percent(base("da_arrest_rate")["value2"]),
+        "da_change": significance(base("da_arrest_rate")),
+        "ss_now": now("stop_search_grounds"), "ss_n": fmt_int(_row(period, measure_id="stop_search_grounds")["n"]),
+        "supervised_now": now("stop_search_supervised"),
+        "audit_margin": fmt_int(100 * margin_of_error(10)),
+        "audit_n_for_10": fmt_int(audit_sample_size(0.10)),
         "disclosure_rule": rule_text(params.disclosure.min_count),
     }
+    if before is not None:
+        texts.update(ss_prev=fmt_percent(before["value2"]), ss_prev_n=fmt_int(before["n2"]),
+                     ss_prev_range=before["reference"], ss_change=significance(before))
+    else:
+        texts.update(ss_prev=NO_DATA, ss_prev_n="0", ss_prev_range="no earlier months",
+                     ss_change="cannot be compared with earlier months")
+    return texts
+
+
+def people(facts) -> pd.DataFrame:
+    """Searches this month by age range and ethnicity, as published (after disclosure control)."""
+    return facts["stop_search_people"]

@@ -12,6 +12,7 @@ YAML dates are read as text (the timestamp resolver is removed) so that an impos
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -78,22 +79,11 @@ class Disclosure(_Strict):
     coordinate_decimals: int = Field(ge=0, le=6)
 
 
-class ComplianceTargets(_Strict):
-    """Targets for the compliance rates, in percent (blank: no target, so no assurance icon)."""
-
-    ppn_submitted_in_time: float | None = Field(gt=0, le=100)
-    ppn_all_children: float | None = Field(gt=0, le=100)
-    stop_search_grounds: float | None = Field(gt=0, le=100)
-    stop_search_supervised: float | None = Field(gt=0, le=100)
-    da_arrest_rate: float | None = Field(gt=0, le=100)
-
-
 class Compliance(_Strict):
     """Compliance chapter settings."""
 
     baseline_month: Month
     interval_method: Literal["wilson", "clopper_pearson", "jeffreys"]
-    targets_pct: ComplianceTargets
     # measure id -> first month of new control limits (after a deliberate change in the process)
     rebase_at: dict[Literal[COMPLIANCE_MEASURES], Month] = {}
 
@@ -110,7 +100,7 @@ class Programme(_Strict):
     expected_counts: dict[TrackerType, Annotated[int, Field(ge=0)]] = {}
 
     @model_validator(mode="after")
-    def _thresholds(self) -> "Programme":
+    def _thresholds(self) -> Programme:
         if self.rag_amber_overdue_pct > self.rag_red_overdue_pct:
             raise ValueError(f"rag_amber_overdue_pct = {self.rag_amber_overdue_pct:g} must not exceed "
                              f"rag_red_overdue_pct = {self.rag_red_overdue_pct:g}")
@@ -220,7 +210,7 @@ class Irt(_Strict):
     proactive_pct: Percent
 
     @model_validator(mode="after")
-    def _abstractions(self) -> "Irt":
+    def _abstractions(self) -> Irt:
         total = self.annual_leave_pct + self.training_pct + self.sickness_pct
         if total >= 100:
             raise ValueError(f"annual_leave_pct + training_pct + sickness_pct = {total:g}: must be below 100 "
@@ -260,7 +250,7 @@ class Params(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _dates_agree(self) -> "Params":
+    def _dates_agree(self) -> Params:
         if self.period_end < self.period_start:
             raise ValueError(
                 f"period_end = {self.period_end} is before period_start = {self.period_start}"
@@ -333,7 +323,7 @@ def public_path(path: Path) -> str:
     """How a file is named on a published page: relative to the repository, or by its name alone
     (an input outside the project is identified by its name and SHA-256, never by a machine's path)."""
     try:
-        return Path(path).resolve().relative_to(ROOT).as_posix()
+        return Path(os.path.abspath(path)).relative_to(ROOT).as_posix()
     except ValueError:
         return Path(path).name
 
@@ -341,7 +331,7 @@ def public_path(path: Path) -> str:
 def display_path(path: Path) -> str:
     """A path for a message to the person running the report: relative to the repository where possible."""
     try:
-        return str(Path(path).resolve().relative_to(ROOT))
+        return str(Path(os.path.abspath(path)).relative_to(ROOT))
     except ValueError:
         return str(path)
 

@@ -14,7 +14,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lib.vocabulary import AGE_RANGES, CRIME_TYPES, GRADES, ROUTES, SEARCH_TYPES, TIMEZONE, TRACKER_STATUSES, TRACKER_TYPES
+from lib.vocabulary import (
+    AGE_RANGES,
+    CRIME_TYPES,
+    GRADES,
+    ROUTES,
+    SEARCH_TYPES,
+    TIMEZONE,
+    TRACKER_STATUSES,
+    TRACKER_TYPES,
+)
 
 __all__ = ["AGE_RANGES", "CRIME_TYPES", "GRADES", "ROUTES", "SEARCH_TYPES", "TIMEZONE", "TRACKER_STATUSES",
            "TRACKER_TYPES", "Column", "Contract", "CONTRACTS", "contract_table", "contracts_page"]

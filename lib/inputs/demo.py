@@ -125,7 +125,6 @@ def contacts(rng) -> pd.DataFrame:
         wrap = np.round(WRAP[route][0] * rng.lognormal(0, WRAP[route][1], n))
         aht = TALK[route][0] * np.exp(TALK[route][1] ** 2 / 2) + WRAP[route][0] * np.exp(WRAP[route][1] ** 2 / 2)
         # Staffing follows the expected load, so actual surges queue longer.
-        load_expected = lam * aht / 3600
         agents = required_agents(lam, aht, PLAN[route][1], PLAN[route][0])
         load_actual = counts * aht / 3600
         p_wait = erlang_c(agents, load_actual)

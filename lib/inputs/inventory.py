@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.inputs.contracts import CONTRACTS
-from lib.inputs.loading import Loaded, time_range
 from lib.config.params import Params, public_path
+from lib.inputs.contracts import CONTRACTS
+from lib.inputs.loading import Loaded, month_of, time_range
 
 
 def _contract(loaded: Loaded):
@@ -38,7 +38,7 @@ def completeness(loaded: dict[str, Loaded]) -> pd.DataFrame:
         for col in _contract(item).columns:
             filled = int(item.frame[col.name].notna().sum()) if n else 0
             if n and filled < n:
-                rows.append({"source": name, "column": col.name, "filled %": round(100 * filled / n, 1),
+                rows.append({"source": name, "column": col.name, "filled %": 100 * filled / n,
                              "blank allowed": col.nullable})
     return pd.DataFrame(rows, columns=["source", "column", "filled %", "blank allowed"])
 
@@ -61,22 +61,71 @@ def monthly_rows(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
             continue
         values = item.frame[col]
         kind = next(c.kind for c in _contract(item).columns if c.name == col)
-        month = values if kind == "month" else values.dt.strftime("%Y-%m")
+        month = values if kind == "month" else month_of(values)
         out[name] = month.value_counts().reindex(months, fill_value=0).astype(int)
     return pd.DataFrame(out).T.rename_axis("source")
 
 
-def narrative(summary_table: pd.DataFrame, params: Params) -> dict[str, str]:
-    """Texts glued into the data chapter's prose."""
-    from lib.present import fmt_int
+def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
+    """The data chapter's facts: each source's rows and dates, completeness, defects, rows per month."""
+    monthly = monthly_rows(loaded, params)
+    long = monthly.reset_index().melt(id_vars="source", var_name="month", value_name="rows")
+    return {"data_sources": summary(loaded), "data_completeness": completeness(loaded),
+            "data_defects": defects(loaded), "data_monthly_rows": long}
 
+
+def narrative(facts, params: Params) -> dict[str, str]:
+    """Texts glued into the data chapter's prose."""
+    from lib.present import fmt_int, month_label
+
+    s = facts["data_sources"]
     return {
-        "sources": fmt_int(len(summary_table)),
-        "rows_read": fmt_int(summary_table["rows read"].sum()),
-        "rows_used": fmt_int(summary_table["rows used"].sum()),
-        "rows_aside": fmt_int(summary_table["set aside (defects)"].sum()),
-        "rows_outside": fmt_int(summary_table["outside window"].sum()),
-        "history_start": params.history_start.strftime("%B %Y"),
+        "sources": fmt_int(len(s)),
+        "rows_read": fmt_int(s["rows read"].sum()),
+        "rows_used": fmt_int(s["rows used"].sum()),
+        "rows_aside": fmt_int(s["set aside (defects)"].sum()),
+        "rows_outside": fmt_int(s["outside window"].sum()),
+        "history_start": month_label(params.history_start.strftime("%Y-%m")),
         "period_end": params.period_end.strftime("%-d %B %Y"),
         "on_row_error": params.validation.on_row_error,
     }
+
+
+def sources_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each input: rows read, used, outside the window and set aside, and the dates it covers."""
+    from lib.present import fmt_int
+
+    s = facts["data_sources"]
+    shown = s.copy()
+    for col in ("rows read", "rows used", "outside window", "set aside (defects)"):
+        shown[col] = s[col].map(fmt_int)
+    return shown, s
+
+
+def monthly_display(facts, months: int = 13) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows used per month (rows, the last ``months``) and source (columns)."""
+    from lib.present import fmt_int
+
+    long = facts["data_monthly_rows"]
+    wide = long.pivot(index="month", columns="source", values="rows")[list(dict.fromkeys(long["source"]))]
+    return wide.tail(months).map(fmt_int).reset_index(), long
+
+
+def completeness_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Columns that have blanks in the rows used, with the share filled."""
+    from lib.present import fmt_percent
+
+    c = facts["data_completeness"]
+    shown = c.assign(**{"filled %": c["filled %"].map(fmt_percent),
+                        "blank allowed": c["blank allowed"].map(lambda v: "yes" if v else "no")})
+    return shown.rename(columns={"filled %": "filled"}), c
+
+
+def defects_output(facts):
+    """The rows that broke their contract: a table, or a sentence saying there were none."""
+    from lib.present import table, text
+
+    d = facts["data_defects"]
+    if len(d):
+        return table(d, caption="Rows that broke their input contract")
+    return text("No rows broke their input contract this period.")

@@ -1,19 +1,25 @@
-"""Measures derived from the raw inputs, month by month, so every chapter and the scorecard agree.
+"""Each measure's monthly series, from the inputs, so every chapter and the scorecard agree.
 
-Each function returns one row per month from ``history_start`` to the period, with the count
-meeting the standard (``x``), the records counted (``n``), the proportion ``p`` (NaN when n = 0:
-"no data") and its Wilson interval. Months are calendar months in Europe/London time.
+A series has one row per month from ``history_start`` to the period:
+
+- ``value``: the measure in its unit (a percentage 0–100, a count, a rate per 1,000, days);
+- ``x``, ``n``: for a proportion, the records meeting the standard and the records counted;
+- ``lower``, ``upper``: the interval of a proportion in percent (the params' method), NaN otherwise.
+
+``n = 0`` is "no data": ``value`` is NaN, never 0% or 100%. Months are calendar months in
+Europe/London time. :data:`DERIVED` maps each ``derived:<name>`` source of the measure catalogue to
+the function that computes it; measures the inputs cannot give come from the measure-values file.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from lib.stats.proportions import proportion_ci
-from lib.inputs.loading import Loaded
 from lib.config.params import Params
+from lib.inputs.loading import Loaded, month_of
+from lib.stats.proportions import proportion_ci
 
-COLUMNS = ["month", "x", "n", "p", "lower", "upper"]
+COLUMNS = ["month", "value", "x", "n", "lower", "upper"]
 
 
 def months(params: Params) -> list[str]:
@@ -21,30 +27,31 @@ def months(params: Params) -> list[str]:
     return list(pd.period_range(params.history_start, params.period_end, freq="M").astype(str))
 
 
-def month_of(times: pd.Series) -> pd.Series:
-    """Calendar month (YYYY-MM) of timezone-aware times, in their own (Europe/London) time."""
-    return times.dt.strftime("%Y-%m")
-
-
 def monthly_proportion(month: pd.Series, flag: pd.Series, all_months: list[str], method: str = "wilson") -> pd.DataFrame:
-    """Per month: x = flagged records, n = records, p and its interval (NaN where n = 0)."""
+    """Per month: x flagged of n records, value = 100 x / n (NaN where n = 0) and its interval in percent."""
     frame = pd.DataFrame({"month": month.to_numpy(), "flag": flag.astype(bool).to_numpy()})
-    grouped = frame.groupby("month", sort=True)["flag"].agg(["sum", "size"])
-    grouped = grouped.reindex(all_months, fill_value=0)
-    out = pd.DataFrame({"month": all_months, "x": grouped["sum"].astype(int).to_numpy(),
-                        "n": grouped["size"].astype(int).to_numpy()})
+    grouped = frame.groupby("month", sort=True)["flag"].agg(["sum", "size"]).reindex(all_months, fill_value=0)
+    x, n = grouped["sum"].astype(int).to_numpy(), grouped["size"].astype(int).to_numpy()
+    bounds = np.array([proportion_ci(a, b, method=method) for a, b in zip(x, n)]).reshape(-1, 2)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["p"] = np.where(out["n"] > 0, out["x"] / out["n"].where(out["n"] > 0, 1), np.nan)
-    bounds = [proportion_ci(x, n, method=method) for x, n in zip(out["x"], out["n"])]
-    out["lower"] = [b[0] for b in bounds]
-    out["upper"] = [b[1] for b in bounds]
-    return out[COLUMNS]
+        value = np.where(n > 0, 100 * x / np.where(n > 0, n, 1), np.nan)
+    return pd.DataFrame({"month": all_months, "value": value, "x": x.astype(float), "n": n.astype(float),
+                         "lower": 100 * bounds[:, 0], "upper": 100 * bounds[:, 1]})
 
 
 def per_month(params: Params, month: pd.Series, flag: pd.Series) -> pd.DataFrame:
     """:func:`monthly_proportion` over the params' months, with the params' interval method."""
     return monthly_proportion(month, flag, months(params), params.compliance.interval_method)
 
+
+def counts(month: pd.Series, all_months: list[str]) -> pd.DataFrame:
+    """Per month: the number of records (``value``; no x, n or interval)."""
+    found = month.value_counts().reindex(all_months, fill_value=0)
+    return pd.DataFrame({"month": all_months, "value": found.astype(float).to_numpy(), "x": np.nan, "n": np.nan,
+                         "lower": np.nan, "upper": np.nan})
+
+
+# --- Compliance --------------------------------------------------------------------------------------
 
 def ppn_submitted_in_time(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """PPNs submitted within the time limit, of all PPNs submitted in the month."""
@@ -85,7 +92,7 @@ def da_arrest_rate(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
 
 
 def audits(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
-    """Audit results per audit and month: x passed of n checked, with the interval."""
+    """Audit results per audit and month: x passed of n checked, value in percent, with the interval."""
     a = loaded["audits"].frame
     frames = []
     for name in sorted(a["audit"].unique()):
@@ -109,7 +116,7 @@ def quarter(month: str) -> str:
     return f"{fy}/{(fy + 1) % 100:02d} Q{((m - 4) % 12) // 3 + 1}"
 
 
-# --- Scorecard measures derived from the raw inputs ------------------------------------------
+# --- Scorecard measures derived from the raw inputs ------------------------------------------------
 
 def _answered_within(loaded: dict[str, Loaded], params: Params, route: str, seconds: float) -> pd.DataFrame:
     c = loaded["contacts"].frame
@@ -138,16 +145,6 @@ def attended_within(loaded: dict[str, Loaded], params: Params, grade: str, minut
     return per_month(params, month_of(i["created_at"]), (mins <= minutes).fillna(False))
 
 
-def _count(month: pd.Series, all_months: list[str]) -> pd.DataFrame:
-    counts = month.value_counts().reindex(all_months, fill_value=0)
-    return pd.DataFrame({"month": all_months, "value": counts.astype(float).to_numpy(), "x": np.nan, "n": np.nan})
-
-
-def _as_percent(series: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"month": series["month"], "value": 100 * series["p"], "x": series["x"].astype(float),
-                         "n": series["n"].astype(float)})
-
-
 def _crimes_recorded_24h(loaded, params):
     c = loaded["crimes"].frame
     hours = (c["recorded_at"] - c["reported_at"]).dt.total_seconds() / 3600
@@ -161,7 +158,7 @@ def _crimes_solved(loaded, params):
 
 def _neighbourhood_crime_rate(loaded, params):
     c = loaded["crimes"].frame
-    out = _count(c.loc[c["Crime type"].isin(params.scorecard.neighbourhood_crime_types), "Month"], months(params))
+    out = counts(c.loc[c["Crime type"].isin(params.scorecard.neighbourhood_crime_types), "Month"], months(params))
     out["x"] = out["value"]
     out["value"] = out["value"] / params.scorecard.population * 1000
     return out
@@ -170,29 +167,36 @@ def _neighbourhood_crime_rate(loaded, params):
 def _concern_for_safety_attended(loaded, params):
     i = loaded["incidents"].frame
     i = i[(i["category"] == "Concern for safety") & i["first_arrived_at"].notna()]
-    return _count(month_of(i["created_at"]), months(params))
+    return counts(month_of(i["created_at"]), months(params))
 
 
 DERIVED = {
-    "crimes_recorded_24h": lambda ld, p: _as_percent(_crimes_recorded_24h(ld, p)),
-    "vulnerable_immediate_in_target": lambda ld, p: _as_percent(
-        attended_within(ld, p, "immediate", p.response.immediate_target_minutes, vulnerable_only=True)),
-    "da_arrest_rate": lambda ld, p: _as_percent(da_arrest_rate(ld, p)),
-    "calls_999_in_10s": lambda ld, p: _as_percent(_answered_within(ld, p, "999", p.calls.answer_999_target_seconds)),
-    "calls_999_abandoned": lambda ld, p: _as_percent(_abandoned(ld, p, "999")),
-    "calls_101_in_2min": lambda ld, p: _as_percent(_answered_within(ld, p, "101", p.calls.answer_101_target_seconds)),
-    "calls_101_abandoned": lambda ld, p: _as_percent(_abandoned(ld, p, "101")),
-    "immediate_in_target": lambda ld, p: _as_percent(attended_within(ld, p, "immediate", p.response.immediate_target_minutes)),
-    "priority_in_target": lambda ld, p: _as_percent(attended_within(ld, p, "priority", p.response.priority_target_minutes)),
-    "crimes_solved": lambda ld, p: _as_percent(_crimes_solved(ld, p)),
+    "ppn_submitted_in_time": ppn_submitted_in_time,
+    "ppn_all_children": ppn_all_children,
+    "stop_search_grounds": stop_search_grounds,
+    "stop_search_supervised": stop_search_supervised,
+    "stop_search_linked_outcome": stop_search_linked_outcome,
+    "da_arrest_rate": da_arrest_rate,
+    "crimes_recorded_24h": _crimes_recorded_24h,
+    "vulnerable_immediate_in_target": lambda ld, p: attended_within(
+        ld, p, "immediate", p.response.immediate_target_minutes, vulnerable_only=True),
+    "calls_999_in_10s": lambda ld, p: _answered_within(ld, p, "999", p.calls.answer_999_target_seconds),
+    "calls_999_abandoned": lambda ld, p: _abandoned(ld, p, "999"),
+    "calls_101_in_2min": lambda ld, p: _answered_within(ld, p, "101", p.calls.answer_101_target_seconds),
+    "calls_101_abandoned": lambda ld, p: _abandoned(ld, p, "101"),
+    "immediate_in_target": lambda ld, p: attended_within(ld, p, "immediate", p.response.immediate_target_minutes),
+    "priority_in_target": lambda ld, p: attended_within(ld, p, "priority", p.response.priority_target_minutes),
+    "crimes_solved": _crimes_solved,
     "neighbourhood_crime_rate": _neighbourhood_crime_rate,
-    "stop_search_linked_outcome": lambda ld, p: _as_percent(stop_search_linked_outcome(ld, p)),
     "concern_for_safety_attended": _concern_for_safety_attended,
 }
 
 
-def from_values_file(loaded: dict[str, Loaded], params: Params, measure_id: str) -> pd.DataFrame:
-    """A measure's monthly values from the measure-values file (NaN where a month is missing)."""
+def from_values_file(loaded: dict[str, Loaded], params: Params, measure_id: str, unit: str) -> pd.DataFrame:
+    """A measure's monthly values from the measure-values file (NaN where a month is missing).
+
+    A percentage with a numerator and denominator gets the interval of the params' method.
+    """
     v = loaded["measure_values"].frame
     v = v[v["measure_id"] == measure_id].drop_duplicates("month", keep="last").set_index("month")
     all_months = months(params)
@@ -200,7 +204,23 @@ def from_values_file(loaded: dict[str, Loaded], params: Params, measure_id: str)
     out["value"] = v["value"].reindex(all_months).to_numpy(dtype=float)
     out["x"] = v["numerator"].reindex(all_months).to_numpy(dtype=float)
     out["n"] = v["denominator"].reindex(all_months).to_numpy(dtype=float)
+    out["lower"], out["upper"] = np.nan, np.nan
+    if unit == "percent":
+        whole = out["x"].notna() & out["n"].notna() & (out["n"] > 0) & (out["x"] <= out["n"]) \
+            & (out["x"] % 1 == 0) & (out["n"] % 1 == 0)
+        for i in np.flatnonzero(whole.to_numpy()):
+            lo, hi = proportion_ci(int(out.at[i, "x"]), int(out.at[i, "n"]), params.compliance.interval_method)
+            out.at[i, "lower"], out.at[i, "upper"] = 100 * lo, 100 * hi
     return out
+
+
+def series(measure, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """The monthly series of a catalogue measure (see the module docstring for the columns)."""
+    if measure.source.startswith("derived:"):
+        out = DERIVED[measure.source[8:]](loaded, params)
+    else:
+        out = from_values_file(loaded, params, measure.id, measure.unit)
+    return out[COLUMNS].reset_index(drop=True)
 
 
 def stop_search_people(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:

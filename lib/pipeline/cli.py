@@ -27,9 +27,8 @@ def _build(args) -> int:
 
 
 def _check(args) -> int:
-    from lib.inputs.loading import load_all
     from lib.config.params import load_params
-
+    from lib.inputs.loading import load_all
     from lib.scorecard.scorecard import load_catalogue
 
     params = load_params(args.params)
@@ -77,6 +76,7 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo-data", help="write the seeded demo data to data/demo/", add_help=False)
     d.add_argument("rest", nargs=argparse.REMAINDER)
     d.set_defaults(run=_demo)
+    sub.add_parser("diff", help="print the facts that differ between two builds (periods or versions)", add_help=False)
     r = sub.add_parser("refresh-notebooks",
                        help="re-execute notebooks/ for the default period and store their outputs (for nbval)")
     r.set_defaults(run=_refresh)
@@ -90,6 +90,14 @@ def main(argv: list[str] | None = None) -> int:
         from lib.inputs.demo import main as demo_main
 
         return demo_main(argv[1:])
+    if argv[:1] == ["diff"]:  # its own options and --help belong to lib.pipeline.diff's parser
+        from lib.pipeline.diff import main as diff_main
+
+        try:
+            return diff_main(argv[1:])
+        except ReportError as exc:
+            _say(f"error: {exc}")
+            return 4
     args = parser().parse_args(argv)
     try:
         return args.run(args)

@@ -7,22 +7,26 @@ that changes nothing leaves git clean.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
 from lib import ROOT
-from lib.errors import ParamsError
-from lib.inputs.loading import Loaded, load_all
 from lib.config.params import Params, load_params
+from lib.errors import ParamsError
+from lib.inputs.loading import load_all
+from lib.pipeline.facts import Facts, compute, read
 from lib.present import setup_figures
 
 DEFAULT_PARAMS = "params/2019-12.yml"
 
 
-def open_period(params_path: str, period: str) -> tuple[Params, dict[str, Loaded]]:
-    """Load and validate a period's params and inputs for a chapter notebook.
+def open_period(params_path: str, period: str, facts_dir: str = "") -> tuple[Params, Facts]:
+    """A chapter notebook's params and facts.
+
+    In a build, ``facts_dir`` names the facts the build computed once, and the notebook reads them.
+    Run on its own (papermill by hand, nbval), it computes them from the validated inputs.
 
     Raises
     ------
@@ -36,15 +40,53 @@ def open_period(params_path: str, period: str) -> tuple[Params, dict[str, Loaded
         raise ParamsError(f"{params_path}: period = {params.period!r} but the notebook was run for {period!r}")
     setup_figures()
     pd.set_option("display.width", 120)
-    return params, load_all(params)
+    facts = read(Path(facts_dir)) if facts_dir else _cached_facts(params)
+    return params, facts
+
+
+def _cached_facts(params: Params) -> Facts:
+    """The facts of a period for a notebook run on its own: computed once per inputs, params and code
+    (:mod:`lib.cache`), so running every chapter by hand, or nbval, computes them once."""
+    import tempfile
+
+    from lib import cache
+    from lib.pipeline.facts import write
+    from lib.pipeline.provenance import fingerprint_of
+
+    key = fingerprint_of(params)
+    hit = cache.entry("facts", key)
+    if not (hit / "manifest.json").is_file():
+        facts = compute(params, load_all(params))
+        try:
+            tmp = cache.scratch("facts", key)
+            write(facts, tmp)
+            cache.commit(tmp, hit)
+        except OSError:  # no cache: read them back from a temporary folder, as a build's notebooks do
+            with tempfile.TemporaryDirectory() as folder:
+                write(facts, Path(folder))
+                return read(Path(folder))
+    return read(hit)
+
+
+IMAGES = ("image/png", "image/jpeg", "image/svg+xml")
+
+
+def without_images(nb) -> None:
+    """Drop figures' images from stored outputs: nbval does not compare them (each figure has its numbers in
+    a table beside it), and committed images only bloat the history."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            for mime in IMAGES:
+                output.get("data", {}).pop(mime, None)
 
 
 def refresh(say: Callable[[str], None] = print) -> list[Path]:
-    """Re-execute every chapter notebook for the default period, storing outputs in place."""
+    """Re-execute every chapter notebook for the default period, storing outputs (without images) in place."""
     import nbformat
     from nbclient import NotebookClient
 
-    from lib.pipeline.build import chapter_notebooks, single_thread_blas
+    from lib.pipeline.book import chapter_notebooks
+    from lib.pipeline.build import single_thread_blas
 
     single_thread_blas()
     done = []
@@ -55,6 +97,7 @@ def refresh(say: Callable[[str], None] = print) -> list[Path]:
         nb = nbformat.read(path, as_version=4)
         NotebookClient(nb, kernel_name="python3", record_timing=False, timeout=600,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
+        without_images(nb)
         nbformat.write(nb, path)
         done.append(path)
     return done

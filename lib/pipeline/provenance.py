@@ -16,19 +16,16 @@ import pandas as pd
 import yaml
 
 from lib import ROOT
+from lib.cache import file_sha256
 from lib.config.params import Params, public_path
 
 KEY_PACKAGES = ("jupyter-book", "myst-nb", "sphinx", "papermill", "pandas", "numpy", "scipy",
                 "statsmodels", "matplotlib", "seaborn", "pyarrow", "pydantic")
 
 
-def sha256(path: Path, chunk: int = 1 << 20) -> str:
+def sha256(path: Path) -> str:
     """SHA-256 of a file, hex."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(path)
 
 
 def git_state(root: Path = ROOT) -> tuple[str, bool | None]:
@@ -86,13 +83,24 @@ def fingerprint(inputs: dict, params_yaml: str) -> dict[str, str]:
     return out
 
 
-def collect(params: Params, started: dt.datetime) -> dict:
-    """Everything the provenance page shows, as a JSON-ready dict."""
+def inputs_info(params: Params) -> dict[str, dict]:
+    """Each input file as published: its name, SHA-256 and size."""
     inputs = {}
     for source in type(params.inputs).model_fields:
         path = params.input_path(source)
         if path is not None:
             inputs[source] = {"file": public_path(path), "sha256": sha256(path), "bytes": path.stat().st_size}
+    return inputs
+
+
+def fingerprint_of(params: Params) -> str:
+    """The identity of a build of these params: inputs, params as used and code (:func:`fingerprint`)."""
+    return fingerprint(inputs_info(params), params.as_yaml())["total"]
+
+
+def collect(params: Params, started: dt.datetime) -> dict:
+    """Everything the provenance page shows, as a JSON-ready dict."""
+    inputs = inputs_info(params)
     commit, dirty = git_state()
     used = params.as_yaml()
     return {
@@ -145,6 +153,7 @@ def page(info: dict, stage_seconds: dict[str, float]) -> list:
     """The provenance page: our prose, and every value as a table or a literal block."""
     from lib.present import table
     from lib.present.pages import Literal
+    from lib.present.tables import Links
 
     dirty = {True: "yes: built from uncommitted changes", False: "no", None: "unknown"}[info["git_dirty"]]
     build = pd.DataFrame([
@@ -160,6 +169,11 @@ def page(info: dict, stage_seconds: dict[str, float]) -> list:
     inputs = pd.DataFrame([{"source": k, "file": v["file"], "bytes": v["bytes"], "SHA-256": v["sha256"]}
                            for k, v in info["inputs"].items()], columns=["source", "file", "bytes", "SHA-256"])
     software = pd.DataFrame(list(info["versions"].items()), columns=["package", "version"])
+    facts = pd.DataFrame([{"fact table": name, "rows": f["rows"], "Parquet SHA-256": f["parquet_sha256"]}
+                          for name, f in info.get("facts", {}).items()], columns=["fact table", "rows", "Parquet SHA-256"])
+    links = Links([(name, [("Parquet", f"../facts/{name}.parquet"), ("CSV", f"../facts/{name}.csv")])
+                   for name in info.get("facts", {})],
+                  "In the web edition, every fact table can be downloaded from this page as Parquet and as CSV.")
     return [
         PROVENANCE_INTRO,
         table(build, caption="This build", name="provenance-build"),
@@ -167,6 +181,11 @@ def page(info: dict, stage_seconds: dict[str, float]) -> list:
         table(inputs, caption="Input files and their SHA-256 fingerprints", name="provenance-inputs"),
         "## Software",
         table(software, caption="Software versions", name="provenance-software"),
+        "## Facts",
+        "Every figure in this book was computed once, into these tables, and every page reads them "
+        "(see {doc}`../notebooks/data`). Their fingerprints identify this version's numbers exactly.",
+        table(facts, caption="The period's fact tables and their SHA-256 fingerprints", name="provenance-facts"),
+        links,
         "## Parameters as used",
         Literal(info["params"]),
     ]

@@ -34,16 +34,17 @@ LOCATION = re.compile(r"On or near [^<>\n\"|,;]{2,80}")
 MAX_HITS = 10
 
 
-def published_texts(folder: Path) -> dict[str, str]:
-    """Every text a reader can get from a built version, by its path in the version folder."""
+def published_texts(folder: Path, pdf: bool = True) -> dict[str, str]:
+    """Every text a reader can get from a built version, by its path in the version folder (the PDF's too
+    unless ``pdf`` is False)."""
     out = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix in {".html", ".js", ".csv", ".json", ".txt", ".ipynb", ".md"}:
             if "_static" in path.parts and path.name != "searchindex.js":
                 continue  # the theme's own files
             out[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8", errors="replace")
-    for pdf in folder.glob("*.pdf"):
-        out[pdf.name] = pdf_text(pdf)
+    for path in folder.glob("*.pdf") if pdf else []:
+        out[path.name] = pdf_text(path)
     return out
 
 
@@ -88,9 +89,10 @@ def _coordinates(loaded: dict, decimals: int) -> set[tuple[int, int]]:
     return out
 
 
-def scan(folder: Path, params: Params, loaded: dict, extra_paths: list[Path] = ()) -> list[str]:
-    """Problems found in a built version folder; an empty list means it may be published."""
-    texts = published_texts(folder)
+def scan(folder: Path, params: Params, loaded: dict, extra_paths: list[Path] = (), texts: dict | None = None) -> list[str]:
+    """Problems found in a built version folder (or in ``texts``, name → text); an empty list means it may
+    be published."""
+    texts = published_texts(folder) if texts is None else texts
     paths = _machine_paths(params, list(extra_paths))
     tokens = {name: set(TOKEN.findall(text)) for name, text in texts.items()}
     ids = _ids_among(set().union(*tokens.values()), loaded)

@@ -2,11 +2,27 @@
 
 Nothing here builds markup from strings: tables and glued texts are data that the book's renderer
 (:mod:`lib.present.mime`) turns into text nodes, so a value from the inputs always reads as typed.
-"""
-from .display import NO_DATA, fmt_int, fmt_pct, missing, plain, round_half_up
-from .figures import DAYS, PALETTE, label, setup_figures, week_cover_chart
-from .tables import Table, table
-from .text import Text, glue_texts, text
 
-__all__ = ["NO_DATA", "fmt_int", "fmt_pct", "missing", "plain", "round_half_up", "DAYS", "PALETTE", "label", "setup_figures",
-           "week_cover_chart", "Table", "table", "Text", "glue_texts", "text"]
+The names below are loaded on first use, so the book's renderer (imported by every Sphinx run)
+does not pay for pandas and matplotlib.
+"""
+from importlib import import_module
+
+_EXPORTS = {
+    "display": ("NO_DATA", "fmt_int", "fmt_interval", "fmt_money", "fmt_number", "fmt_p", "fmt_pct", "fmt_percent",
+                "fmt_points", "fmt_score", "fmt_value", "missing", "month_label", "month_range_label", "plain",
+                "round_half_up"),
+    "figures": ("DAYS", "PALETTE", "label", "setup_figures", "week_cover_chart"),
+    "tables": ("Download", "Table", "download", "table"),
+    "texts": ("Text", "glue_texts", "text"),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'lib.present' has no attribute {name!r}")
+    value = getattr(import_module(f"lib.present.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value

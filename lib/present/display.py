@@ -1,7 +1,12 @@
-"""How numbers read on the page: one rule per kind of number, used by every chapter.
+"""How numbers read on the page: one rule per kind of number, used by every page.
 
-Rounding is half away from zero (2.5 → 3, as a reader expects), through :func:`round_half_up`, so
-the same number prints the same way wherever it appears. A missing value prints as "no data".
+- rounding is half away from zero (2.5 → 3), through :func:`round_half_up`, except IMPACT scores,
+  which are rounded *down* so that "1.00" always means the desired level is met;
+- a percentage has one decimal place; a count has thousands separators; money is whole pounds;
+- a missing value reads "no data"; an interval reads "97.8% to 99.3%"; a change names its sign.
+
+A figure that appears on two pages is formatted by the same function from the same fact, so it
+reads the same on both.
 """
 from __future__ import annotations
 
@@ -9,14 +14,17 @@ import decimal
 import math
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 NO_DATA = "no data"
+UNIT_SUFFIX = {"percent": "%", "count": "", "rate_per_1000": " per 1,000", "days": " days"}
+UNIT_DIGITS = {"percent": 1, "count": 0, "rate_per_1000": 2, "days": 1}
 
 
 def missing(value) -> bool:
     """True for None, NaN and pandas' NA."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return value is None or value is pd.NA or (isinstance(value, (float, np.floating)) and math.isnan(value))
 
 
 def plain(value) -> str:
@@ -30,6 +38,8 @@ def round_half_up(value: float, digits: int = 0) -> float:
     """Round half away from zero (2.5 → 3); NaN stays NaN."""
     if missing(value):
         return float("nan")
+    if not math.isfinite(value):
+        return float(value)
     q = decimal.Decimal(1).scaleb(-digits)
     return float(decimal.Decimal(repr(float(value))).quantize(q, rounding=decimal.ROUND_HALF_UP))
 
@@ -41,8 +51,82 @@ def fmt_int(value) -> str:
     return f"{int(round_half_up(value)):,}"
 
 
-def fmt_pct(value, digits: int = 1) -> str:
-    """A proportion in [0, 1] as a percentage; 'no data' for a missing value."""
+def fmt_number(value, digits: int = 1) -> str:
+    """A plain number with ``digits`` decimals and thousands separators."""
     if missing(value):
         return NO_DATA
-    return f"{round_half_up(100 * value, digits):.{digits}f}%"
+    return f"{round_half_up(value, digits):,.{digits}f}"
+
+
+def fmt_percent(value, digits: int = 1) -> str:
+    """A percentage given in percent (0–100): '98.8%'."""
+    if missing(value):
+        return NO_DATA
+    return f"{round_half_up(value, digits):.{digits}f}%"
+
+
+def fmt_pct(value, digits: int = 1) -> str:
+    """A proportion given as a fraction (0–1), as a percentage: the rule of :func:`fmt_percent`."""
+    return NO_DATA if missing(value) else fmt_percent(100 * value, digits)
+
+
+def fmt_value(value, unit: str) -> str:
+    """A measure's value in its unit: '98.8%', '1,234', '1.23 per 1,000', '35.0 days'."""
+    if missing(value):
+        return NO_DATA
+    digits = UNIT_DIGITS[unit]
+    return f"{round_half_up(value, digits):,.{digits}f}{UNIT_SUFFIX[unit]}"
+
+
+def fmt_interval(lower, upper, unit: str = "percent") -> str:
+    """An interval in a unit: '97.8% to 99.3%'; 'no data' when either end is missing."""
+    if missing(lower) or missing(upper):
+        return NO_DATA
+    return f"{fmt_value(lower, unit)} to {fmt_value(upper, unit)}"
+
+
+def fmt_points(value, digits: int = 1) -> str:
+    """A change in percentage points, signed: '+46.4' or '−3.7' (a true minus sign)."""
+    if missing(value):
+        return NO_DATA
+    rounded = round_half_up(value, digits)
+    sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
+    return f"{sign}{abs(rounded):.{digits}f}"
+
+
+def fmt_score(value) -> str:
+    """An IMPACT score to 2 decimals, rounded *down* so that '1.00' always means met; '≥ 10' above 10."""
+    if missing(value):
+        return NO_DATA
+    if value >= 10:
+        return "≥ 10"
+    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
+
+
+def fmt_money(value) -> str:
+    """Pounds, whole: '£1,234,000'."""
+    if missing(value):
+        return NO_DATA
+    return f"£{int(round_half_up(value)):,}"
+
+
+def fmt_p(p) -> str:
+    """A p-value: 'p < 0.001' or 'p = 0.042'."""
+    if missing(p):
+        return NO_DATA
+    return "p < 0.001" if p < 0.001 else f"p = {round_half_up(p, 3):.3f}"
+
+
+def month_label(month: str) -> str:
+    """'2019-03' → 'March 2019'."""
+    return pd.Period(month, "M").strftime("%B %Y")
+
+
+def month_range_label(first: str, last: str) -> str:
+    """'2019-01', '2019-11' → 'Jan–Nov 2019'; across years 'Dec 2018–Nov 2019'."""
+    a, b = pd.Period(first, "M"), pd.Period(last, "M")
+    if a == b:
+        return a.strftime("%b %Y")
+    if a.year == b.year:
+        return f"{a.strftime('%b')}–{b.strftime('%b %Y')}"
+    return f"{a.strftime('%b %Y')}–{b.strftime('%b %Y')}"

@@ -18,10 +18,12 @@ import os
 
 from docutils import nodes
 
-from .tables import MIME as TABLE_MIME
-from .text import MIME as TEXT_MIME
+from .mimetypes import DOWNLOAD as DOWNLOAD_MIME
+from .mimetypes import LINKS as LINKS_MIME
+from .mimetypes import TABLE as TABLE_MIME
+from .mimetypes import TEXT as TEXT_MIME
 
-LANDSCAPE_FROM = 10
+LANDSCAPE_FROM = 8
 MAX_WEIGHT = 40  # a long text column wraps rather than squeezing every other column
 
 
@@ -51,20 +53,41 @@ def _font(columns: int) -> str:
     return r"\small"
 
 
-def _download(csv: str, env) -> list[nodes.Node]:
-    """'Download this table (CSV)', in the web book only, when the build wrote the file."""
+def _reference(target: str, env, text: str):
+    """A download reference to a file of the book's source, or None when the build did not write it."""
     from sphinx import addnodes
 
     if env is None:
-        return []
-    _, path = env.relfn2path(csv, env.docname)
+        return None
+    _, path = env.relfn2path(target, env.docname)
     if not os.path.isfile(path):
+        return None
+    ref = addnodes.download_reference("", "", reftarget=target, refdoc=env.docname, refexplicit=True)
+    ref += nodes.inline("", text)
+    return ref
+
+
+def _download(csv: str, env, text: str = "Download this table (CSV)") -> list[nodes.Node]:
+    """A download link, in the web book only, when the build wrote the file."""
+    from sphinx import addnodes
+
+    ref = _reference(csv, env, text)
+    if ref is None:
         return []
-    ref = addnodes.download_reference("", "", reftarget=csv, refdoc=env.docname, refexplicit=True)
-    ref += nodes.inline("", "Download this table (CSV)")
     only = addnodes.only(expr="html")
     only += nodes.paragraph("", "", ref, classes=["table-download"])
     return [only]
+
+
+def download_nodes(payload: dict, env=None) -> list[nodes.Node]:
+    """A CSV-only table: a link in the web book, a sentence naming the file in the PDF."""
+    from sphinx import addnodes
+
+    link = _download(payload["csv"], env, f"{payload['label']} (CSV, {payload['rows']:,} rows)")
+    printed = addnodes.only(expr="latex")
+    printed += nodes.paragraph("", f"{payload['label']}: in the web edition, as the download {payload['file']} "
+                                   f"({payload['rows']:,} rows).")
+    return link + [printed]
 
 
 def table_nodes(payload: dict, env=None) -> list[nodes.Node]:
@@ -95,7 +118,9 @@ def table_nodes(payload: dict, env=None) -> list[nodes.Node]:
     group += head
     group += body
     landscape = len(columns) >= LANDSCAPE_FROM
-    before = (r"\begin{landscape}" if landscape else "") + r"\begingroup" + _font(len(columns))
+    # No hyphenation inside tables: a cell reads as typed ("December", not "De-cem-ber").
+    before = (r"\begin{landscape}" if landscape else "") + r"\begingroup" + _font(len(columns)) \
+        + r"\hyphenpenalty=10000\exhyphenpenalty=10000"
     after = r"\endgroup" + (r"\end{landscape}" if landscape else "")
     out: list[nodes.Node] = [_latex(before), table, _latex(after)]
     if payload.get("csv"):
@@ -103,10 +128,29 @@ def table_nodes(payload: dict, env=None) -> list[nodes.Node]:
     return out
 
 
-class BookMimeRenderer:
-    """myst-nb mime render plugin for :data:`TABLE_MIME` and :data:`TEXT_MIME`."""
+def links_nodes(payload: dict, env=None) -> list[nodes.Node]:
+    """A list of download links (web book), or the payload's sentence (PDF)."""
+    from sphinx import addnodes
 
-    mime_priority_overrides = [("*", TABLE_MIME, 1), ("*", TEXT_MIME, 2)]
+    items = nodes.bullet_list()
+    for item in payload["items"]:
+        para = nodes.paragraph("", item["label"] + ": ")
+        refs = [r for r in (_reference(link["path"], env, link["text"]) for link in item["links"]) if r is not None]
+        for i, ref in enumerate(refs):
+            para += nodes.Text(" · " if i else "")
+            para += ref
+        items += nodes.list_item("", para)
+    web = addnodes.only(expr="html")
+    web += items
+    printed = addnodes.only(expr="latex")
+    printed += nodes.paragraph("", payload["printed"])
+    return [web, printed]
+
+
+class BookMimeRenderer:
+    """myst-nb mime render plugin for forcebook's tables, downloads and texts."""
+
+    mime_priority_overrides = [("*", TABLE_MIME, 1), ("*", TEXT_MIME, 2), ("*", DOWNLOAD_MIME, 3), ("*", LINKS_MIME, 4)]
 
     @staticmethod
     def handle_mime(renderer, data, inline: bool):
@@ -114,8 +158,8 @@ class BookMimeRenderer:
         if data.mime_type == TEXT_MIME:
             text = _payload(data.content)["text"]
             return [nodes.inline("", text)] if inline else [nodes.paragraph("", text, classes=["output", "text"])]
-        if data.mime_type == TABLE_MIME and not inline:
-            document = renderer.renderer.document
-            env = getattr(document.settings, "env", None)
-            return [nodes.container("", *table_nodes(_payload(data.content), env), classes=["output", "table"])]
+        if data.mime_type in (TABLE_MIME, DOWNLOAD_MIME, LINKS_MIME) and not inline:
+            env = getattr(renderer.renderer.document.settings, "env", None)
+            build = {TABLE_MIME: table_nodes, DOWNLOAD_MIME: download_nodes, LINKS_MIME: links_nodes}[data.mime_type]
+            return [nodes.container("", *build(_payload(data.content), env), classes=["output", "table"])]
         return None

@@ -2,7 +2,7 @@
 
 The page's prose is ours (Markdown cells); every value that comes from the params or the inputs —
 a file name, a title, the parameters as used — is an output (a :class:`~lib.present.tables.Table`,
-a :class:`~lib.present.text.Text` or a literal block), so it is shown as text, never parsed.
+a :class:`~lib.present.texts.Text` or a literal block), so it is shown as text, never parsed.
 """
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
 """Sphinx extension for the book: text from the params reaches every HTML page as text.
 
+(It also turns off the theme's buttons for downloading a page's notebook: none is published.)
+
 The theme's templates print the book title and the author (the force's name) without escaping
 them. Each page's context gets them HTML-escaped, as ``Markup`` so that templates which do escape
 (``|e``) do not escape them twice. (The PDF's title and author are LaTeX-escaped by the build.)
@@ -18,8 +20,14 @@ def _escape_context(app, pagename, templatename, context, doctree) -> None:
             context[key] = Markup(escape(value))
 
 
+def _theme_options(app, config) -> None:
+    # No "download this page" buttons: the book publishes no copies of its notebooks (_sources/).
+    config.html_theme_options = {**(config.html_theme_options or {}), "use_download_button": False}
+
+
 def setup(app):
-    """Register the handler; the extension keeps no state, so builds may run in parallel."""
+    """Register the handlers; the extension keeps no state, so builds may run in parallel."""
+    app.connect("config-inited", _theme_options)
     # Last of the handlers: the theme sets `author` from the config in its own.
     app.connect("html-page-context", _escape_context, priority=999)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -27,8 +27,10 @@ import numpy as np
 import pandas as pd
 
 from .display import missing, plain
+from .mimetypes import DOWNLOAD as DOWNLOAD_MIME
+from .mimetypes import LINKS as LINKS_MIME
+from .mimetypes import TABLE as MIME
 
-MIME = "application/vnd.forcebook.table+json"
 TABLES_ENV = "FORCEBOOK_TABLES_DIR"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -117,6 +119,49 @@ class Table:
         return {MIME: json.loads(json.dumps(self.payload())), "text/plain": text}
 
 
-def table(frame: pd.DataFrame, caption: str = "", name: str = "", data: pd.DataFrame | None = None) -> Table:
-    """Wrap a DataFrame for display as a real table (see :class:`Table`)."""
+def table(frame, caption: str = "", name: str = "", data: pd.DataFrame | None = None) -> Table:
+    """Wrap a DataFrame for display as a real table (see :class:`Table`); ``frame`` may be a pair
+    (what the page shows, the numbers for the CSV), as the chapters' view functions return."""
+    if isinstance(frame, tuple):
+        frame, data = frame
     return Table(frame, caption, name, data)
+
+
+class Download:
+    """A table offered as a CSV download only (e.g. 168 hour-by-hour rows), with a line saying what it holds.
+
+    The web book shows a download link; the PDF says the numbers are in the web edition's download.
+    """
+
+    def __init__(self, frame: pd.DataFrame, name: str, label: str):
+        self.name, self.label = name, label
+        self.csv = f"tables/{name}.csv"
+        self.rows = len(frame)
+        folder = os.environ.get(TABLES_ENV)
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            write_csv(frame.reset_index(drop=True), Path(folder) / f"{name}.csv")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        payload = {"csv": self.csv, "label": self.label, "file": f"{self.name}.csv", "rows": self.rows}
+        return {DOWNLOAD_MIME: payload, "text/plain": f"{self.label}: {self.name}.csv ({self.rows} rows)"}
+
+
+def download(frame: pd.DataFrame, name: str, label: str) -> Download:
+    """Offer ``frame`` as a CSV download only (see :class:`Download`)."""
+    return Download(frame, name, label)
+
+
+class Links:
+    """Files in the book's source offered for download, a line each: (label, [(link text, path), ...]).
+
+    The web book shows the links; the PDF, one sentence saying where they are.
+    """
+
+    def __init__(self, items: list[tuple[str, list[tuple[str, str]]]], printed: str):
+        self.items, self.printed = items, printed
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        payload = {"items": [{"label": label, "links": [{"text": t, "path": p} for t, p in links]}
+                             for label, links in self.items], "printed": self.printed}
+        return {LINKS_MIME: payload, "text/plain": "\n".join(label for label, _ in self.items)}

@@ -146,24 +146,43 @@ def change_counts(log: pd.DataFrame) -> dict[str, int]:
     return {k: int((log["change"] == k).sum()) for k in kinds}
 
 
-def narrative(items: pd.DataFrame, log: pd.DataFrame, board: pd.DataFrame, has_previous: bool,
-              params: Params) -> dict[str, str]:
+def compute(loaded: dict, params: Params) -> dict[str, pd.DataFrame]:
+    """The programme's facts: items with their status, status by group and workstream, milestones,
+    overdue items, changes since the previous export, and the counts against the inspection."""
+    items = with_status(loaded["tracker"].frame, params)
+    previous = loaded["tracker_previous"].frame if "tracker_previous" in loaded else None
+    return {
+        "programme_items": items,
+        "programme_by_group": status_table(items, "group", params),
+        "programme_by_workstream": status_table(items, "workstream", params),
+        "programme_inspection": against_inspection(items, params),
+        "programme_milestones": milestones(items, params),
+        "programme_overdue": overdue(items),
+        "programme_changes": changes(items, previous, params),
+        "programme_previous": pd.DataFrame({"has_previous": [previous is not None]}),
+    }
+
+
+def narrative(facts, params: Params) -> dict[str, str]:
     """The texts glued into the chapter's prose, by key."""
+    from lib.present import fmt_int, fmt_number, month_label
+
+    items, log, board = facts["programme_items"], facts["programme_changes"], facts["programme_milestones"]
     counts = items["status_at_end"].value_counts()
-    if not has_previous:
+    if not bool(facts["programme_previous"]["has_previous"].iloc[0]):
         change = "This is the first period, so no changes since a previous export can be shown."
     else:
         c = change_counts(log)
         change = (f"Since the previous export, {c['completed']} item(s) were completed, {c['added']} added, "
                   f"{c['re-dated']} re-dated and {c['newly overdue']} became overdue.")
     return {
-        "period_label": params.period_end.strftime("%B %Y"),
-        "items_total": f"{len(items)}",
-        "items_complete": f"{int(counts.get('complete', 0))}",
-        "items_overdue": f"{int(counts.get('overdue', 0))}",
+        "period_label": month_label(params.period),
+        "items_total": fmt_int(len(items)),
+        "items_complete": fmt_int(counts.get("complete", 0)),
+        "items_overdue": fmt_int(counts.get("overdue", 0)),
         "change_sentence": change,
-        "rag_red": f"{params.programme.rag_red_overdue_pct:g}%",
-        "rag_amber": f"{params.programme.rag_amber_overdue_pct:g}%",
-        "milestones_complete": f"{int((board['column'] == 'complete').sum())}",
-        "milestones_total": f"{len(board)}",
+        "rag_red": f"{fmt_number(params.programme.rag_red_overdue_pct, 0)}%",
+        "rag_amber": f"{fmt_number(params.programme.rag_amber_overdue_pct, 0)}%",
+        "milestones_complete": fmt_int((board["column"] == "complete").sum()),
+        "milestones_total": fmt_int(len(board)),
     }

@@ -1,226 +1,164 @@
-"""The IMPACT scorecard: the measure catalogue, each measure's monthly series, and the period's scores.
+"""The IMPACT scorecard: every measure of the strategic plan, scored against its target.
 
-Measures come from the catalogue (``params/measures.yml``, validated strictly like the params).
-Each measure's values are derived from the raw inputs wherever possible (:data:`lib.measures.derived.DERIVED`)
-so the scorecard and the chapters can never disagree; the rest come from the monthly
-measure-values file. Measures "to be developed" are listed, never scored.
+The measures' values, scores, statuses and control-chart icons are facts computed once
+(:mod:`lib.measures.facts`); this module adds the scorecard's own facts — per priority, how many
+measures met their target, and the measures that moved most against the same month last year —
+and presents them. Measures "to be developed" are listed, never scored.
 """
 from __future__ import annotations
 
-import re
-import warnings
-from pathlib import Path
-from typing import Literal
-
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lib.measures import derived as measures
-from lib.stats import spc
-from lib.errors import ParamsError
-from lib.measures.impact import impact_score, status
-from lib.inputs.loading import Loaded
-from lib.config.params import Params, display_path
-from lib.present import NO_DATA, round_half_up
-
-PRIORITIES = ("Protect People", "Protect Communities", "Tackle Criminals", "Be the Best We Can Be")
-UNIT_TEXT = {"percent": "%", "count": "", "rate_per_1000": " per 1,000", "days": " days"}
+from lib.config.params import Params
+from lib.present import NO_DATA, fmt_int, fmt_score, fmt_value, month_label, round_half_up
+from lib.present.charts.spc import describe
+from lib.vocabulary import PRIORITIES
 
 
-class Measure(BaseModel):
-    """One scorecard measure."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    name: str = Field(min_length=1)
-    priorities: list[Literal["Protect People", "Protect Communities", "Tackle Criminals", "Be the Best We Can Be"]] = Field(min_length=1)
-    unit: Literal["percent", "count", "rate_per_1000", "days"]
-    direction: Literal["higher", "lower"]
-    desired: float | None = Field(None, gt=0)
-    desired_source: str = ""
-    source: str
-    to_be_developed: bool = False
-
-    @model_validator(mode="after")
-    def _consistent(self) -> "Measure":
-        if not re.fullmatch(r"none|measure_values|derived:[a-z0-9_]+", self.source):
-            raise ValueError(f"source = {self.source!r}: must be 'none', 'measure_values' or 'derived:<name>'")
-        if self.source.startswith("derived:") and self.source[8:] not in measures.DERIVED:
-            raise ValueError(f"source = {self.source!r}: no such derived measure; known: "
-                             + ", ".join(sorted(measures.DERIVED)))
-        if self.to_be_developed and self.source != "none":
-            raise ValueError("a measure to be developed has source 'none'")
-        if not self.to_be_developed and (self.desired is None or self.source == "none"):
-            raise ValueError("a scored measure needs a desired level and a source")
-        return self
+def _scored(facts) -> pd.DataFrame:
+    """The period's row of every IMPACT measure, with its catalogue entry, one row per measure and priority."""
+    cat = facts["catalogue"]
+    cat = cat[cat["priorities"] != ""]
+    rows = cat.merge(facts["measure_period"], on="measure_id", how="left", suffixes=("", "_period"))
+    rows = rows.assign(priority=rows["priorities"].str.split("; ")).explode("priority")
+    rows["priority"] = pd.Categorical(rows["priority"], PRIORITIES, ordered=True)
+    return rows.sort_values("priority", kind="stable").reset_index(drop=True)
 
 
-class Catalogue(BaseModel):
-    """The measure catalogue file."""
+def priority_summary(measure_period: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Per priority: measures, to be developed, with no data, scored, met, and the median score.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    schema_version: Literal[1]
-    measures: list[Measure]
-
-
-def load_catalogue(path: Path) -> list[Measure]:
-    """Read and validate the catalogue.
-
-    Raises
-    ------
-    ParamsError
-        Unreadable file, unknown keys, bad values, or a duplicate id.
+    Scores are ratios on different scales, so they are not averaged: a mean would let one extreme
+    measure (or a +inf) dominate. The board's question is how many measures meet their target; the
+    median score says how far the typical measure is from it.
     """
-    where = display_path(path)
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        catalogue = Catalogue(**(data or {}))
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{where}: not valid YAML: {exc}") from None
-    except ValidationError as exc:
-        lines = []
-        for e in exc.errors():
-            loc = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in e["loc"]).replace(".[", "[")
-            msg = e["msg"].removeprefix("Value error, ")
-            lines.append(f"{where}: {loc}: {msg}" + (f" (got {e['input']!r})" if e["type"] != "missing" and
-                                                     not isinstance(e.get("input"), dict) else ""))
-        raise ParamsError("\n".join(lines)) from None
-    except TypeError as exc:
-        raise ParamsError(f"{where}: {exc}") from None
-    ids = [m.id for m in catalogue.measures]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ParamsError(f"{where}: measures: duplicate id(s) {', '.join(dupes)}; each measure appears once")
-    return catalogue.measures
-
-
-def series(measure: Measure, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
-    """Monthly values of a scored measure: month, value (in its unit), x, n, score."""
-    if measure.source.startswith("derived:"):
-        out = measures.DERIVED[measure.source[8:]](loaded, params)
-    else:
-        out = measures.from_values_file(loaded, params, measure.id)
-    out = out.reset_index(drop=True)
-    out["score"] = impact_score(out["value"].to_numpy(), measure.desired, measure.direction)
-    return out
-
-
-def fmt_value(value: float, unit: str, n: float = np.nan) -> str:
-    """A measure's value in its unit, with n for proportions: '87.5% (n = 8,236)'."""
-    if pd.isna(value):
-        return NO_DATA
-    digits = 2 if unit == "rate_per_1000" else 1 if unit in {"percent", "days"} else 0
-    text = f"{round_half_up(value, digits):,.{digits}f}{UNIT_TEXT[unit]}"
-    return text + (f" (n = {int(n):,})" if unit == "percent" and not pd.isna(n) else "")
-
-
-def _at(frame: pd.DataFrame, month: str, col: str) -> float:
-    hit = frame.loc[frame["month"] == month, col]
-    return float(hit.iloc[0]) if len(hit) else np.nan
-
-
-def _signal(frame: pd.DataFrame, m: Measure, period: str) -> str:
-    data = frame[(frame["month"] <= period) & frame["value"].notna()]
-    if len(data) < 2:
-        return NO_DATA
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", spc.ShortSeriesWarning)
-        chart = spc.xmr(data["value"].to_numpy(), "increase" if m.direction == "higher" else "decrease",
-                        target=m.desired)
-    return f"{spc.variation_icon(chart).replace('_', ' ')} / {(spc.assurance_icon(chart) or 'no target').replace('_', ' ')}"
-
-
-def build(catalogue: list[Measure], loaded: dict[str, Loaded], params: Params) -> tuple[pd.DataFrame, dict]:
-    """The period's scorecard (one row per measure and priority) and every measure's series."""
-    period = params.period
-    prev = str(pd.Period(period, "M") - 1)
-    last_year = str(pd.Period(period, "M") - 12)
-    rows, all_series = [], {}
-    for m in catalogue:
-        if m.to_be_developed:
-            base = {"measure": m.name, "id": m.id, "current": "to be developed", "desired": "to be developed",
-                    "score": np.nan, "previous month": "", "same month last year": "", "SPC": "",
-                    "status": "to be developed", "to_be_developed": True, "direction": m.direction}
-        else:
-            s = series(m, loaded, params)
-            all_series[m.id] = s
-            score = _at(s, period, "score")
-            base = {"measure": m.name, "id": m.id,
-                    "current": fmt_value(_at(s, period, "value"), m.unit, _at(s, period, "n")),
-                    "desired": f"{fmt_value(m.desired, m.unit)} ({m.desired_source})",
-                    "score": score,
-                    "previous month": fmt_value(_at(s, prev, "value"), m.unit),
-                    "same month last year": fmt_value(_at(s, last_year, "value"), m.unit),
-                    "SPC": _signal(s, m, period), "status": status(score), "to_be_developed": False,
-                    "direction": m.direction}
-        rows += [{"priority": p, **base} for p in m.priorities]
-    table = pd.DataFrame(rows)
-    table["priority"] = pd.Categorical(table["priority"], PRIORITIES, ordered=True)
-    return table.sort_values("priority", kind="stable").reset_index(drop=True), all_series
-
-
-def fmt_score(value: float) -> str:
-    """A score to 2 decimals, rounded *down* so that '1.00' always means met; '≥ 10' for large or inf."""
-    if pd.isna(value):
-        return NO_DATA
-    if value >= 10:
-        return "≥ 10"
-    return f"{np.floor(value * 100 + 1e-9) / 100:.2f}"
-
-
-def display(table: pd.DataFrame) -> pd.DataFrame:
-    """The scorecard as published: score rounded, 'better' direction spelled out."""
-    out = table[["priority", "measure", "current", "desired", "score", "previous month", "same month last year",
-                 "SPC", "status"]].copy()
-    out["priority"] = out["priority"].astype(str)
-    out["score"] = [fmt_score(v) for v in table["score"]]
-    out.loc[table["to_be_developed"].to_numpy(), "score"] = ""
-    out["measure"] = [f"{n} ({'lower' if d == 'lower' else 'higher'} is better)"
-                      for n, d in zip(table["measure"], table["direction"])]
-    return out
-
-
-def score_matrix(all_series: dict[str, pd.DataFrame], catalogue: list[Measure], params: Params,
-                 months_back: int = 12) -> pd.DataFrame:
-    """IMPACT scores by measure (rows) and month (columns), the last ``months_back`` months."""
-    last = [str(pd.Period(params.period, "M") - k) for k in range(months_back - 1, -1, -1)]
-    names = {m.id: m.id for m in catalogue}
-    data = {names[mid]: s.set_index("month")["score"].reindex(last) for mid, s in all_series.items()}
-    return pd.DataFrame(data).T
-
-
-def movers(all_series: dict[str, pd.DataFrame], catalogue: list[Measure], params: Params, k: int = 3):
-    """Largest improvements and concerns: change in score against the same month last year."""
-    period, last_year = params.period, str(pd.Period(params.period, "M") - 12)
     rows = []
-    for m in catalogue:
-        if m.id in all_series:
-            s = all_series[m.id]
-            now, then = _at(s, period, "score"), _at(s, last_year, "score")
-            if not (np.isnan(now) or np.isnan(then) or np.isinf(now) or np.isinf(then)):
-                rows.append({"measure": m.name, "score now": round_half_up(now, 2),
-                             "score a year ago": round_half_up(then, 2), "change": round_half_up(now - then, 2)})
-    frame = pd.DataFrame(rows, columns=["measure", "score now", "score a year ago", "change"])
-    frame = frame.sort_values(["change", "measure"], ascending=[False, True], kind="stable")
-    return frame.head(k).reset_index(drop=True), frame.tail(k).iloc[::-1].reset_index(drop=True)
+    merged = catalogue.merge(measure_period, on="measure_id", how="left")
+    for priority in PRIORITIES:
+        sub = merged[merged["priorities"].str.split("; ").apply(lambda ps, p=priority: p in ps)]
+        scored = sub[sub["score"].notna()]
+        rows.append({"priority": priority, "measures": len(sub), "to_be_developed": int(sub["to_be_developed"].sum()),
+                     "no_data": int((sub["status"] == "no data").sum()), "scored": len(scored),
+                     "met": int((scored["score"] >= 1).sum()),
+                     "median_score": float(np.median(scored["score"])) if len(scored) else np.nan})
+    return pd.DataFrame(rows)
 
 
-def short_labels(catalogue: list[Measure], width: int = 48) -> dict[str, str]:
-    """Measure names cut to ``width`` characters, for figure labels."""
-    return {m.id: m.name if len(m.name) <= width else m.name[: width - 1] + "…" for m in catalogue}
+def movers(measure_months: pd.DataFrame, catalogue: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Every IMPACT measure's score now and in the same month last year, and the change, largest first."""
+    last_year = str(pd.Period(params.period, "M") - 12)
+    scores = measure_months.pivot(index="measure_id", columns="month", values="score")
+    rows = []
+    for mid in catalogue.loc[catalogue["priorities"] != "", "measure_id"]:
+        if mid in scores.index and params.period in scores and last_year in scores:
+            now, then = scores.at[mid, params.period], scores.at[mid, last_year]
+            if np.isfinite(now) and np.isfinite(then):
+                rows.append({"measure_id": mid, "score": now, "score_last_year": then, "change": now - then})
+    out = pd.DataFrame(rows, columns=["measure_id", "score", "score_last_year", "change"])
+    return out.sort_values(["change", "measure_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def narrative(table: pd.DataFrame, summary: pd.DataFrame, params: Params) -> dict[str, str]:
+def compute(facts: dict, params: Params) -> dict[str, pd.DataFrame]:
+    """The scorecard's own facts: ``priority_summary`` and ``movers``."""
+    return {"priority_summary": priority_summary(facts["measure_period"], facts["catalogue"]),
+            "movers": movers(facts["measure_months"], facts["catalogue"], params)}
+
+
+# --- Presenting the facts ------------------------------------------------------------------------------
+
+def current_text(value, n, unit: str) -> str:
+    """A measure's value with n for a proportion: '87.5% (n = 8,236)'."""
+    text = fmt_value(value, unit)
+    return text + (f" (n = {fmt_int(n)})" if unit == "percent" and not pd.isna(n) and text != NO_DATA else "")
+
+
+def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the scorecard as shown, one row per measure and priority; its numbers for the CSV)."""
+    rows = _scored(facts)
+    tbd = rows["to_be_developed"].to_numpy(bool)
+    prev, last = str(pd.Period(params.period, "M") - 1), str(pd.Period(params.period, "M") - 12)
+    shown = pd.DataFrame({
+        "priority": rows["priority"].astype(str),
+        "measure": [f"{n} ({d} is better)" for n, d in zip(rows["name"], rows["direction"])],
+        month_label(params.period): [current_text(v, n, u) for v, n, u in zip(rows["value"], rows["n"], rows["unit"])],
+        "target": [f"{fmt_value(t, u)} ({s})" for t, u, s in zip(rows["target"], rows["unit"], rows["target_source"])],
+        "score": [fmt_score(v) for v in rows["score"]],
+        month_label(prev): [fmt_value(v, u) for v, u in zip(rows["previous"], rows["unit"])],
+        month_label(last): [fmt_value(v, u) for v, u in zip(rows["last_year"], rows["unit"])],
+        "control chart": [describe(v, a) for v, a in zip(rows["variation"], rows["assurance"])],
+        "status": rows["status"],
+    })
+    for col in shown.columns[2:-1]:
+        shown.loc[tbd, col] = "to be developed" if col != "score" else ""
+    data = rows[["priority", "measure_id", "name", "unit", "direction", "value", "n", "lower", "upper", "target",
+                 "score", "previous", "last_year", "status", "variation", "assurance"]].copy()
+    data["priority"] = data["priority"].astype(str)
+    return shown, data
+
+
+def summary_display(facts) -> pd.DataFrame:
+    """The per-priority summary as shown."""
+    s = facts["priority_summary"]
+    return pd.DataFrame({
+        "priority": s["priority"], "measures": s["measures"], "to be developed": s["to_be_developed"],
+        "no data": s["no_data"], "scored": s["scored"], "met": s["met"],
+        "share met": [f"{round_half_up(100 * m / n):.0f}%" if n else NO_DATA for m, n in zip(s["met"], s["scored"])],
+        "median score": [fmt_score(v) for v in s["median_score"]],
+    })
+
+
+def score_matrix(facts, params: Params, months_back: int = 12) -> pd.DataFrame:
+    """IMPACT scores by measure (rows, the catalogue's short names) and month (columns), the last months."""
+    last = [str(pd.Period(params.period, "M") - k) for k in range(months_back - 1, -1, -1)]
+    cat = facts["catalogue"]
+    ids = cat.loc[(cat["priorities"] != "") & ~cat["to_be_developed"].astype(bool), "measure_id"]
+    scores = facts["measure_months"].pivot(index="measure_id", columns="month", values="score")
+    return scores.reindex(index=list(ids), columns=last)
+
+
+def score_matrix_display(facts, params: Params) -> pd.DataFrame:
+    """The score matrix as shown: scores by the one rule, measures by their short names."""
+    matrix = score_matrix(facts, params)
+    names = facts["catalogue"].set_index("measure_id")["short_name"]
+    shown = matrix.map(fmt_score)
+    shown.insert(0, "measure", [names[i] for i in matrix.index])
+    return shown.reset_index(drop=True)
+
+
+def movers_display(facts, k: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(largest improvements, largest concerns) as shown."""
+    m = facts["movers"]
+    names = facts["catalogue"].set_index("measure_id")["name"]
+
+    def show(frame):
+        return pd.DataFrame({"measure": [names[i] for i in frame["measure_id"]],
+                             "score now": [fmt_score(v) for v in frame["score"]],
+                             "score a year ago": [fmt_score(v) for v in frame["score_last_year"]],
+                             "change": [f"{'+' if v > 0 else '−' if v < 0 else '±'}{abs(round_half_up(v, 2)):.2f}"
+                                        for v in frame["change"]]})
+
+    return show(m.head(k)), show(m.tail(k).iloc[::-1])
+
+
+def counts(facts) -> dict[str, int]:
+    """How many IMPACT measures there are, are to be developed, have no data, are scored and met."""
+    cat = facts["catalogue"]
+    ids = set(cat.loc[cat["priorities"] != "", "measure_id"])
+    p = facts["measure_period"][facts["measure_period"]["measure_id"].isin(ids)]
+    return {"total": len(ids), "tbd": int((p["status"] == "to be developed").sum()),
+            "no_data": int((p["status"] == "no data").sum()), "scored": int(p["score"].notna().sum()),
+            "met": int((p["status"] == "met").sum())}
+
+
+def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the scorecard's prose."""
-    unique = table.drop_duplicates("id")
-    scored = unique[unique["score"].notna()]
-    return {
-        "period_label": params.period_end.strftime("%B %Y"),
-        "measures_total": f"{len(unique)}",
-        "measures_tbd": f"{int(unique['to_be_developed'].sum())}",
-        "measures_scored": f"{len(scored)}",
-        "measures_met": f"{int((scored['score'] >= 1).sum())}",
-        "no_data": f"{int((unique['status'] == 'no data').sum())}",
-    }
+    c = counts(facts)
+    return {"period_label": month_label(params.period), "measures_total": f"{c['total']}",
+            "measures_tbd": f"{c['tbd']}", "measures_scored": f"{c['scored']}", "measures_met": f"{c['met']}",
+            "no_data": f"{c['no_data']}"}
+
+
+def short_names(facts) -> dict[str, str]:
+    """Measure id → its short name, for figure labels."""
+    return dict(zip(facts["catalogue"]["measure_id"], facts["catalogue"]["short_name"]))

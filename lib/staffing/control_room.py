@@ -17,16 +17,12 @@ Method (assumptions stated in the chapter):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from lib.staffing import demand
-from lib.staffing import erlang
-from lib.staffing import rostering
-from lib.inputs.loading import Loaded
 from lib.config.params import Params
+from lib.inputs.loading import Loaded
+from lib.staffing import demand, erlang, rostering
 
 WEEKS_PER_YEAR = 365.25 / 7
 
@@ -94,8 +90,8 @@ def annual_cost(handler_hours_per_week: float, params: Params) -> dict[str, int]
     """Annual cost by grade (each grade rostered in its ratio to call handlers) and in total, £ to the 1,000."""
     out = {}
     for g in params.fcr.grades:
-        out[f"{g.name} £"] = int(round(handler_hours_per_week * g.per_call_handler * WEEKS_PER_YEAR * g.cost_per_hour_gbp, -3))
-    out["annual cost £"] = sum(out.values())
+        out[f"cost {g.name}"] = int(round(handler_hours_per_week * g.per_call_handler * WEEKS_PER_YEAR * g.cost_per_hour_gbp, -3))
+    out["annual_cost"] = sum(out.values())
     return out
 
 
@@ -137,110 +133,66 @@ def shift_table(plan: rostering.Plan) -> pd.DataFrame:
     return t[["day", "start", "end", "length_hours", "staff"]].rename(columns={"length_hours": "hours"})
 
 
-def narrative(m: "Model", params: Params) -> dict[str, str]:
-    """Texts glued into the chapter (and the executive summary's staffing gap)."""
-    requirement, plan, gaps_current, table, backtest = m.requirement, m.plan, m.gaps_current, m.scenarios, m.backtest
-    current = table[table["scenario"] == "current pattern"]
-    best = table[table["scenario"] == "best fit × 100%"].iloc[0]
-    sl999 = f"{current['SL 999 %'].iloc[0]:.1f}%" if len(current) and "SL 999 %" in current else "no data"
-    return {
-        "period_label": params.period_end.strftime("%B %Y"),
-        "peak_rostered": f"{int(requirement['rostered'].max())}",
-        "min_rostered": f"{int(requirement['rostered'].min())}",
-        "fit_paid_hours": f"{int(plan.paid_hours):,}",
-        "fit_optimal": "proved optimal" if plan.optimal else "the best found within the time limit",
-        "current_paid_hours": f"{int(current['paid hours a week'].iloc[0]):,}" if len(current) else "no data",
-        "current_hours_under": f"{gaps_current['hours under']}",
-        "current_short": f"{gaps_current['staff-hours short']:,.0f}",
-        "current_sl_999": sl999,
-        "best_sl_999": f"{best['SL 999 %']:.1f}%" if "SL 999 %" in best else "no data",
-        "forecast_ratio": ", ".join(f"{r.route} {r.ratio:.2f}" for r in backtest.itertuples()),
-        "shrinkage": f"{100 * params.fcr.shrinkage:g}%",
-        "occupancy": f"{100 * params.fcr.max_occupancy:g}%",
-        "model": "Erlang A" if params.fcr.patience_seconds else "Erlang C",
-    }
-
-
-@dataclass
-class Model:
-    """Everything the chapter shows, computed once."""
-
-    counts: pd.DataFrame
-    aht: dict
-    handling: pd.DataFrame
-    profiles: dict
-    requirement: pd.DataFrame
-    plan: rostering.Plan
-    current: np.ndarray
-    gaps_current: dict
-    gaps_best: dict
-    scenarios: pd.DataFrame
-    sl_current: pd.DataFrame
-    sl_best: pd.DataFrame
-    forecast: pd.DataFrame
-    forecast_requirement: pd.DataFrame
-    backtest: pd.DataFrame
-
-
-def model(loaded: dict[str, Loaded], params: Params) -> Model:
-    """Run the whole control-room model for the period."""
-    counts = demand.hourly_counts(loaded, params)
-    minutes = params.fcr.interval_minutes
-    fine = counts if minutes == 60 else demand.hourly_counts(loaded, params, minutes)
-    in_period = demand.period_rows(counts, params)
-    aht = {r: demand.aht_by_hour(loaded, params, r) for r in params.fcr.routes}
-    requirement = weekly_requirement(demand.period_rows(fine, params), aht, params, minutes)
-    plan = fit(requirement, params)
-    current = current_cover(params)
-    future = demand.forecast(counts, params, params.fcr.routes)
-    return Model(
-        counts=counts, aht=aht, handling=demand.handling(loaded, params),
-        profiles={r: demand.hour_day_profile(in_period[r]) for r in params.fcr.routes},
-        requirement=requirement, plan=plan, current=current,
-        gaps_current=rostering.cover_gaps(current, requirement["rostered"].to_numpy()),
-        gaps_best=rostering.cover_gaps(plan.cover, requirement["rostered"].to_numpy()),
-        scenarios=scenarios(requirement, plan, aht, params),
-        sl_current=achieved(requirement, current, aht, params),
-        sl_best=achieved(requirement, plan.cover, aht, params),
-        forecast=future, forecast_requirement=weekly_requirement(future, aht, params),
-        backtest=demand.backtest(counts, params, params.fcr.routes),
-    )
-
-
-def requirement_table(m: Model, params: Params) -> pd.DataFrame:
-    """Needed and rostered cover by hour of the week (the numbers behind the cover figure)."""
-    t = m.requirement[["day", "hour"] + [c for c in m.requirement if c.startswith(("calls", "agents"))] + ["rostered"]].copy()
-    for c in t.columns:
-        if c.startswith("calls"):
-            t[c] = t[c].round(1)
-    t["current cover"] = m.current.astype(int)
-    t["best-fit cover"] = m.plan.cover.astype(int)
-    t["forecast rostered"] = m.forecast_requirement["rostered"].to_numpy()
-    for route in params.fcr.routes:
-        t[f"SL {route} now %"] = (100 * m.sl_current[f"SL {route}"]).round(1)
-    return t
-
-
-def gap_table(m: Model) -> pd.DataFrame:
-    """Under- and over-cover of the current pattern and the best fit."""
-    return pd.DataFrame([{"roster": "current pattern", **m.gaps_current}, {"roster": "best fit", **m.gaps_best}])
-
-
-def assumption_scenarios(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+def assumption_scenarios(counts: pd.DataFrame, aht: dict[str, pd.Series], params: Params) -> pd.DataFrame:
     """The best-fit roster re-fitted under other shrinkage and 999 targets: paid hours and annual cost."""
-    counts = demand.period_rows(demand.hourly_counts(loaded, params), params)
-    aht = {r: demand.aht_by_hour(loaded, params, r) for r in params.fcr.routes}
     rows = []
     options = [("shrinkage", v, {"shrinkage": v}) for v in params.fcr.scenarios_shrinkage]
     options += [("999 service level", v, {"service_level_999": v}) for v in params.fcr.scenarios_service_level_999]
     for what, value, change in options:
         variant = params.model_copy(update={"fcr": params.fcr.model_copy(update=change)})
         plan = fit(weekly_requirement(counts, aht, variant, 60), variant)
-        rows.append({"assumption": what, "value": f"{100 * value:g}%", "paid hours a week": int(plan.paid_hours),
+        rows.append({"assumption": what, "value_pct": 100 * value, "paid_hours": int(plan.paid_hours),
                      **annual_cost(plan.paid_hours, params)})
     return pd.DataFrame(rows)
 
 
-def aht_table(m: Model) -> pd.DataFrame:
-    """Mean handling time (talk + wrap, seconds) by hour of day and route."""
-    return pd.DataFrame({f"AHT {r} (s)": m.aht[r].round(0).astype(int) for r in m.aht}).rename_axis("hour").reset_index()
+def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
+    """The control room's facts for the period: every table the chapter and the summary show."""
+    routes = params.fcr.routes
+    counts = demand.hourly_counts(loaded, params)
+    minutes = params.fcr.interval_minutes
+    fine = counts if minutes == 60 else demand.hourly_counts(loaded, params, minutes)
+    in_period = demand.period_rows(counts, params)
+    aht = {r: demand.aht_by_hour(loaded, params, r) for r in routes}
+    requirement = weekly_requirement(demand.period_rows(fine, params), aht, params, minutes)
+    plan = fit(requirement, params)
+    current = current_cover(params)
+    future = demand.forecast(counts, params, routes)
+    need = requirement["rostered"].to_numpy()
+    req = requirement.rename(columns=lambda c: c.replace(" ", "_"))
+    req["current_cover"] = current.astype(int)
+    req["best_fit_cover"] = plan.cover.astype(int)
+    req["forecast_rostered"] = weekly_requirement(future, aht, params)["rostered"].to_numpy()
+    sl_now, sl_best = achieved(requirement, current, aht, params), achieved(requirement, plan.cover, aht, params)
+    for r in routes:
+        req[f"sl_now_{r}"] = 100 * sl_now[f"SL {r}"].to_numpy()
+        req[f"sl_best_{r}"] = 100 * sl_best[f"SL {r}"].to_numpy()
+    profile = pd.concat([demand.hour_day_profile(in_period[r]).rename_axis("hour").reset_index()
+                         .melt(id_vars="hour", var_name="day", value_name="contacts_per_hour").assign(route=r)
+                         for r in routes], ignore_index=True)
+    by_month = demand.month_profile(counts).reset_index().melt(id_vars="month", var_name="route", value_name="contacts")
+    history = counts[routes].tail(8 * 7 * 24)
+    daily = pd.concat(
+        [frame[r].groupby(frame.index.date).sum().rename_axis("date").reset_index(name="contacts").assign(route=r, kind=kind)
+         for kind, frame in (("actual", history), ("forecast", future)) for r in routes], ignore_index=True)
+    daily["date"] = daily["date"].astype(str)
+    scen = scenarios(requirement, plan, aht, params).rename(
+        columns=lambda c: {"paid hours a week": "paid_hours"}.get(c, c.replace("SL ", "sl_").replace(" %", "")))
+    gaps = pd.DataFrame([{"roster": "current pattern", **rostering.cover_gaps(current, need)},
+                         {"roster": "best fit", **rostering.cover_gaps(plan.cover, need)}])
+    return {
+        "fcr_handling": demand.handling(loaded, params).rename(columns={"abandoned %": "abandoned_pct"}),
+        "fcr_aht": pd.concat([aht[r].rename_axis("hour").reset_index(name="aht_seconds").assign(route=r)
+                              for r in routes], ignore_index=True),
+        "fcr_contacts_by_month": by_month,
+        "fcr_profile": profile,
+        "fcr_requirement": req,
+        "fcr_gaps": gaps.rename(columns=lambda c: c.replace(" ", "_").replace("-", "_")),
+        "fcr_shifts": shift_table(plan),
+        "fcr_fit": pd.DataFrame([{"paid_hours": plan.paid_hours, "optimal": bool(plan.optimal),
+                                  "current_paid_hours": float(current.sum())}]),
+        "fcr_scenarios": scen,
+        "fcr_assumptions": assumption_scenarios(demand.period_rows(counts, params), aht, params),
+        "fcr_backtest": demand.backtest(counts, params, routes),
+        "fcr_daily": daily,
+    }

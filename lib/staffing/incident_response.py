@@ -22,17 +22,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lib.staffing import erlang
-from lib.staffing import rostering
-from lib.stats.proportions import proportion_ci
-from lib.errors import ModelError
-from lib.inputs.contracts import TIMEZONE
-from lib.staffing.demand import DAYS
-from lib.inputs.loading import Loaded
 from lib.config.params import Params
-from lib.present import fmt_pct
-
-ATTENDED = ("immediate", "priority", "scheduled")
+from lib.errors import ModelError
+from lib.inputs.loading import Loaded, month_of
+from lib.present.figures import DAYS
+from lib.staffing import erlang, rostering
+from lib.vocabulary import ATTENDED_GRADES as ATTENDED
+from lib.vocabulary import GRADES, TIMEZONE
 
 
 def period_incidents(loaded: dict[str, Loaded], params: Params, weeks: float | None = None) -> pd.DataFrame:
@@ -50,7 +46,7 @@ def demand_by_grade(incidents: pd.DataFrame) -> pd.DataFrame:
     """Incidents per grade in the period, with mean officers and time on scene."""
     g = incidents.groupby("grade").agg(incidents=("incident_id", "size"), officers=("officers_assigned", "mean"),
                                        on_scene_minutes=("scene_minutes", "mean"))
-    return g.reset_index().round(2)
+    return g.reindex([x for x in GRADES if x in g.index]).reset_index()
 
 
 def hour_day(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -71,7 +67,7 @@ def requirement(incidents: pd.DataFrame, params: Params) -> pd.DataFrame:
     wait = max(params.response.immediate_target_minutes - params.irt.travel_minutes, 0) * 60
     need = erlang.required_agents(jobs.to_numpy(), aht, wait, params.irt.attend_probability)
     out = pd.DataFrame({"how": range(168), "day": [DAYS[h // 24] for h in range(168)], "hour": np.arange(168) % 24,
-                        "officer jobs per hour": jobs.round(2).to_numpy(), "officers needed": need})
+                        "officer jobs per hour": jobs.to_numpy(), "officers needed": need})
     out.attrs["job_minutes"] = aht / 60
     return out
 
@@ -114,7 +110,7 @@ def establishment(req: pd.DataFrame, covers: dict[str, np.ndarray], params: Para
         on_duty = cover.sum() / available
         steps["protected proactive time"] = on_duty / (1 - p.proactive_pct / 100) - on_duty
         total = sum(steps.values())
-        rows.append({"pattern": name, **{k: round(v, 1) for k, v in steps.items()},
+        rows.append({"pattern": name, **steps,
                      "establishment": int(np.ceil(total - 1e-9)),
                      "reactive only": int(np.ceil(on_duty - 1e-9))})
     out = pd.DataFrame(rows)
@@ -122,65 +118,79 @@ def establishment(req: pd.DataFrame, covers: dict[str, np.ndarray], params: Para
     return out
 
 
-def attendance(incidents: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """% attended within target by grade (and the vulnerable subset), with n and Wilson interval."""
+ATTENDANCE_MEASURES = (("immediate", "immediate", False, "immediate_in_target"),
+                       ("priority", "priority", False, "priority_in_target"),
+                       ("immediate, vulnerable person", "immediate", True, "vulnerable_immediate_in_target"))
+
+
+def attendance(incidents: pd.DataFrame, measure_period: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Attended within target by grade (and the vulnerable subset): the scorecard measures' x of n, value
+    and interval (one fact, read from the measure facts), with the median and 90th percentile minutes."""
     targets = {"immediate": params.response.immediate_target_minutes, "priority": params.response.priority_target_minutes}
+    facts = measure_period.set_index("measure_id")
     rows = []
-    for label, grade, vulnerable in (("immediate", "immediate", False), ("priority", "priority", False),
-                                     ("immediate, vulnerable person", "immediate", True)):
+    for label, grade, vulnerable, measure_id in ATTENDANCE_MEASURES:
         sub = incidents[incidents["grade"] == grade]
         if vulnerable:
             sub = sub[sub["vulnerable_person"].astype(bool)]
-        x = int((sub["response_minutes"] <= targets[grade]).sum())
-        n = len(sub)
-        lo, hi = proportion_ci(x, n, params.compliance.interval_method)
-        rows.append({"incidents": label, "target (min)": f"{targets[grade]:g}", "n": n,
-                     "in target": fmt_pct(x / n if n else np.nan),
-                     "95% CI": f"{fmt_pct(lo)} to {fmt_pct(hi)}" if n else "no data",
-                     "median response (min)": round(float(sub["response_minutes"].median()), 1) if n else np.nan,
-                     "90th percentile (min)": round(float(sub["response_minutes"].quantile(0.9)), 1) if n else np.nan})
+        m = facts.loc[measure_id]
+        rows.append({"incidents": label, "measure_id": measure_id, "target_minutes": targets[grade], "x": m["x"],
+                     "n": m["n"], "value": m["value"], "lower": m["lower"], "upper": m["upper"],
+                     "median_minutes": float(sub["response_minutes"].median()) if len(sub) else np.nan,
+                     "p90_minutes": float(sub["response_minutes"].quantile(0.9)) if len(sub) else np.nan})
     return pd.DataFrame(rows)
-
-
-def cover_table(req: pd.DataFrame, covers: dict[str, np.ndarray]) -> pd.DataFrame:
-    """Needed against each pattern's cover by hour of the week, with under/over totals."""
-    out = req[["day", "hour", "officers needed"]].copy()
-    for name, cover in covers.items():
-        out[name] = cover.astype(int)
-    return out
-
-
-def narrative(req: pd.DataFrame, est: pd.DataFrame, att: pd.DataFrame, params: Params) -> dict[str, str]:
-    """Texts glued into the chapter."""
-    by = est.set_index("pattern")
-    current = params.irt.patterns[0].name if params.irt.patterns else "best fit to demand"
-    return {
-        "period_label": params.period_end.strftime("%B %Y"),
-        "peak_needed": f"{int(req['officers needed'].max())}",
-        "low_needed": f"{int(req['officers needed'].min())}",
-        "job_minutes": f"{req.attrs['job_minutes']:.0f}",
-        "current_name": current,
-        "current_reactive": f"{by.loc[current, 'reactive only']}",
-        "current_est": f"{by.loc[current, 'establishment']}",
-        "fit_est": f"{by.loc['best fit to demand', 'establishment']}",
-        "fit_reactive": f"{by.loc['best fit to demand', 'reactive only']}",
-        "proactive": f"{params.irt.proactive_pct:g}%",
-        "immediate_in_target": att.loc[0, "in target"],
-        "available_hours": f"{est.attrs['available_hours']:.1f}",
-    }
 
 
 def gaps(req: pd.DataFrame, covers: dict[str, np.ndarray]) -> pd.DataFrame:
     """Hours under- and over-covered for each pattern."""
     needed = req["officers needed"].to_numpy()
-    return pd.DataFrame([{"pattern": name, **rostering.cover_gaps(c, needed)} for name, c in covers.items()])
+    out = pd.DataFrame([{"pattern": name, **rostering.cover_gaps(c, needed)} for name, c in covers.items()])
+    return out.rename(columns=lambda c: c.replace(" ", "_").replace("-", "_"))
 
 
 def by_month_grade(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
-    """Incidents per month (rows, history to the period) and grade (columns)."""
+    """Incidents per month and grade, history to the period (long: month, grade, incidents)."""
     i = loaded["incidents"].frame
-    month = i["created_at"].dt.strftime("%Y-%m")
-    table = pd.crosstab(month, i["grade"]).reindex(columns=["immediate", "priority", "scheduled",
-                                                            "resolved without deployment"], fill_value=0)
-    table["total"] = table.sum(axis=1)
-    return table.reset_index(names="month")
+    table = pd.crosstab(month_of(i["created_at"]), i["grade"]).reindex(columns=list(GRADES), fill_value=0)
+    return table.rename_axis("month").reset_index().melt(id_vars="month", var_name="grade", value_name="incidents")
+
+
+def response_histogram(incidents: pd.DataFrame, params: Params, bins: int = 40) -> pd.DataFrame:
+    """Response times of the period's immediate and priority incidents, binned up to 4 × the target."""
+    rows = []
+    for grade, target in (("immediate", params.response.immediate_target_minutes),
+                          ("priority", params.response.priority_target_minutes)):
+        minutes = incidents.loc[incidents["grade"] == grade, "response_minutes"].dropna().clip(upper=4 * target)
+        counts, edges = np.histogram(minutes, bins=bins, range=(0, 4 * target))
+        rows += [{"grade": grade, "target_minutes": target, "from_minutes": a, "to_minutes": b, "incidents": int(c)}
+                 for a, b, c in zip(edges[:-1], edges[1:], counts)]
+    return pd.DataFrame(rows)
+
+
+def compute(loaded: dict[str, Loaded], params: Params, measure_period: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The incident-response facts for the period: every table the chapter and the summary show."""
+    month = period_incidents(loaded, params)
+    quarter = period_incidents(loaded, params, params.irt.demand_weeks)
+    req = requirement(quarter, params)
+    covers = patterns(req, params)
+    est = establishment(req, covers, params)
+    cover = pd.concat([pd.DataFrame({"how": range(168), "pattern": name, "officers": c.astype(int)})
+                       for name, c in covers.items()], ignore_index=True)
+    key = pd.DataFrame([{"job_minutes": req.attrs["job_minutes"], "available_hours": est.attrs["available_hours"],
+                         "current_pattern": params.irt.patterns[0].name if params.irt.patterns else "best fit to demand",
+                         "current_establishment": np.nan if params.irt.current_establishment is None
+                         else float(params.irt.current_establishment)}])
+    hd = hour_day(quarter).rename_axis("hour").reset_index().melt(id_vars="hour", var_name="day",
+                                                                 value_name="incidents_per_hour")
+    return {
+        "irt_requirement": req.rename(columns=lambda c: c.replace(" ", "_")),
+        "irt_cover": cover,
+        "irt_gaps": gaps(req, covers),
+        "irt_establishment": est.rename(columns=lambda c: c.replace(" ", "_").replace("-", "_")),
+        "irt_attendance": attendance(month, measure_period, params),
+        "irt_demand_by_grade": demand_by_grade(month),
+        "irt_by_month_grade": by_month_grade(loaded, params),
+        "irt_hour_day": hd,
+        "irt_response_hist": response_histogram(month, params),
+        "irt_key": key,
+    }

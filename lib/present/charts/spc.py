@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Circle
 
-from lib.present import NO_DATA, round_half_up
+from lib.present import NO_DATA, fmt_int, label, round_half_up
 
 COLOURS = {
     "common_cause": "#7B7D7D",
@@ -31,17 +31,20 @@ VARIATION_TEXT = {
     "neutral_high": ("special cause: neutral (high)", "#361475", "H"),
     "neutral_low": ("special cause: neutral (low)", "#361475", "L"),
 }
+POINT_TEXT = {
+    "common_cause": "common cause",
+    "special_cause_improvement": "unusual: improvement",
+    "special_cause_concern": "unusual: concern",
+    "special_cause_neutral_high": "unusual: high",
+    "special_cause_neutral_low": "unusual: low",
+}
 ASSURANCE_TEXT = {
     "consistent_pass": ("will consistently meet the target", "#289DE0", "P"),
     "consistent_fail": ("will consistently miss the target", "#FAB428", "F"),
     "inconsistent": ("will hit and miss the target at random", "#7B7D7D", "?"),
     None: ("no target", "#BBBBBB", "–"),
+    "no target": ("no target", "#BBBBBB", "–"),
 }
-
-
-def describe(variation: str, assurance: str | None) -> str:
-    """One sentence for the two icons, e.g. for a summary table or the narrative."""
-    return f"{VARIATION_TEXT[variation][0]}; {ASSURANCE_TEXT[assurance][0]}"
 
 
 def _icon(ax, x: float, letter: str, colour: str) -> None:
@@ -51,51 +54,55 @@ def _icon(ax, x: float, letter: str, colour: str) -> None:
             color=colour)
 
 
-def plot(frame: pd.DataFrame, title: str, ylabel: str, variation: str, assurance: str | None,
-         percent: bool = True, ax=None):
-    """Draw an SPC frame from :mod:`lib.stats.spc`; returns the figure."""
-    scale = 100.0 if percent else 1.0
+def describe(variation: str, assurance: str | None) -> str:
+    """One phrase for the two icons, for a table or the narrative ('no data' with too few months)."""
+    if variation not in VARIATION_TEXT:
+        return NO_DATA if variation in ("no data", "", None) else str(variation)
+    return f"{VARIATION_TEXT[variation][0]}; {ASSURANCE_TEXT[assurance or None][0]}"
+
+
+def plot(frame: pd.DataFrame, title: str, ylabel: str, variation: str, assurance: str | None, ax=None):
+    """Draw a control chart (columns month, value, mean, lpl, upl, point_type, target, in the measure's unit)."""
     if ax is None:
         fig, ax = plt.subplots(figsize=(8.5, 3.4))
     else:
         fig = ax.figure
     x = np.arange(len(frame))
-    y = frame["value"].to_numpy() * scale
+    y = frame["value"].to_numpy(dtype=float)
     ax.plot(x, y, color=COLOURS["common_cause"], lw=1.2, zorder=2)
     ax.scatter(x, y, c=[COLOURS[t] for t in frame["point_type"]], s=28, zorder=3, edgecolors="white", linewidths=0.5)
     for col, style in (("mean", "-"), ("lpl", "--"), ("upl", "--")):
-        ax.step(x, frame[col].to_numpy() * scale, where="mid", color="#231F20", lw=1, ls=style, zorder=1)
-    target = frame["target"].iloc[-1]
+        ax.step(x, frame[col].to_numpy(dtype=float), where="mid", color="#231F20", lw=1, ls=style, zorder=1)
+    target = float(frame["target"].iloc[-1]) if len(frame) else np.nan
     if not np.isnan(target):
-        ax.axhline(target * scale, color="#DE1B1B", lw=1.2, ls=":", zorder=1)
-    labels = [str(v) for v in frame["x"]]
+        ax.axhline(target, color="#DE1B1B", lw=1.2, ls=":", zorder=1)
+    labels = [str(v) for v in frame["month"]]
     step = max(1, len(labels) // 12)
     ax.set_xticks(x[::step], labels[::step], rotation=45, ha="right", fontsize=8)
     ax.set_ylabel(ylabel)
-    ax.set_title(title, loc="left")
-    for i, (colour, letter) in enumerate((VARIATION_TEXT[variation][1:], ASSURANCE_TEXT[assurance][1:])):
-        inset = ax.inset_axes([1.01 + 0.07 * i, 0.86, 0.06, 0.14])
-        inset.axis("off")
-        _icon(inset, 0.5, letter, colour)
+    ax.set_title(label(title, 70), loc="left")
+    if variation in VARIATION_TEXT:
+        for i, (colour, letter) in enumerate((VARIATION_TEXT[variation][1:], ASSURANCE_TEXT[assurance or None][1:])):
+            inset = ax.inset_axes([1.01 + 0.07 * i, 0.86, 0.06, 0.14])
+            inset.axis("off")
+            _icon(inset, 0.5, letter, colour)
     fig.tight_layout()
     return fig
 
 
-def numbers(frame: pd.DataFrame, percent: bool = True, digits: int = 1) -> pd.DataFrame:
+def numbers(frame: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     """The chart's numbers as a table (nbval skips images; the table carries the checked numbers)."""
-    scale = 100.0 if percent else 1.0
-
     def r(v):
-        return NO_DATA if pd.isna(v) else round_half_up(v * scale, digits)
+        return NO_DATA if pd.isna(v) else f"{round_half_up(v, digits):.{digits}f}"
 
     out = pd.DataFrame({
-        "month": frame["x"].astype(str),
+        "month": frame["month"].astype(str),
         "value": [r(v) for v in frame["value"]],
         "mean": [r(v) for v in frame["mean"]],
         "lower limit": [r(v) for v in frame["lpl"]],
         "upper limit": [r(v) for v in frame["upl"]],
-        "signal": frame["point_type"].str.replace("special_cause_", "").str.replace("_", " "),
+        "signal": frame["point_type"].map(POINT_TEXT),
     })
     if "n" in frame:
-        out.insert(1, "n", frame["n"].astype(int))
+        out.insert(1, "n", [fmt_int(v) for v in frame["n"]])
     return out

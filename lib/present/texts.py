@@ -8,8 +8,7 @@ book's renderer (:mod:`lib.present.mime`) turns into a plain text node: a force 
 from __future__ import annotations
 
 from .display import plain
-
-MIME = "application/vnd.forcebook.text+json"
+from .mimetypes import TEXT as MIME
 
 
 class Text:

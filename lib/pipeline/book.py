@@ -1,0 +1,158 @@
+"""The book's source and its two editions: stage the source, then build the HTML and the PDF at once.
+
+Jupyter Book builds each edition in its own process (Sphinx ``-n -W --keep-going``: a warning
+fails the build); the two run side by side, one per core. The PDF is typeset by xelatex with
+Sphinx's own LaTeX template; where TeX is not installed it is skipped, and the build says so.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from lib import ROOT
+from lib.config.params import Params, display_path
+from lib.errors import BuildError
+from lib.pipeline.execute import die_with_parent
+
+FACTS = "facts"
+
+
+def chapter_notebooks(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
+    """Notebook files (``notebooks/<name>``, no suffix) named in ``_toc.yml``, in book order."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                f = node.get(key)
+                if isinstance(f, str) and f.startswith("notebooks/"):
+                    found.append(f.removesuffix(".ipynb"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(toc)
+    return found
+
+
+def period_label(period: str) -> str:
+    """'2019-12' → 'December 2019'."""
+    return dt.date(int(period[:4]), int(period[5:]), 1).strftime("%B %Y")
+
+
+def pdf_name(params: Params) -> str:
+    """File name of the period's PDF."""
+    return f"forcebook-{params.period}.pdf"
+
+
+def tex_available() -> bool:
+    """True when xelatex and latexmk are on PATH."""
+    return bool(shutil.which("xelatex") and shutil.which("latexmk"))
+
+
+def latex_text(text: str) -> str:
+    """``text`` escaped for LaTeX (Sphinx's own escaping, for xelatex): typeset as typed, never run."""
+    from sphinx.util import texescape
+
+    texescape.init()
+    return texescape.escape(text, "xelatex")
+
+
+def stage_source(params: Params, src: Path) -> None:
+    """Copy the book source into ``src`` with the period's title.
+
+    The title and the force's name are params text: the HTML theme gets them as they are (the
+    extension :mod:`lib.present.sphinx_ext` escapes them on every page) and the PDF gets them
+    LaTeX-escaped, since Sphinx reads a LaTeX document's title and author as LaTeX.
+    """
+    src.mkdir(parents=True, exist_ok=True)
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    label = period_label(params.period)
+    config["title"] = f"{params.title}: {label}"
+    config["author"] = params.force_name
+    config.setdefault("latex", {}).setdefault("latex_documents", {}).update(
+        targetname="book.tex", title=latex_text(config["title"]), author=latex_text(params.force_name))
+    # The PDF title page shows `today`: make it the period, never the build date.
+    config.setdefault("sphinx", {}).setdefault("config", {})["today"] = label
+    subs = config.setdefault("parse", {}).setdefault("myst_substitutions", {})
+    subs.update({"period": params.period, "period_label": label})
+    (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    shutil.copy2(ROOT / "_toc.yml", src / "_toc.yml")
+    shutil.copytree(ROOT / "book", src / "book", dirs_exist_ok=True)
+    shutil.copytree(ROOT / "_static", src / "_static", dirs_exist_ok=True)
+    (src / "notebooks").mkdir(exist_ok=True)
+
+
+PDF_ROOT = "book/pdf-root"
+
+
+def stage_pdf_source(src: Path) -> Path:
+    """A copy of the staged source for the PDF, where the executive summary is a chapter of its own.
+
+    In the web book the summary is the landing page (the table of contents' root). LaTeX prints a
+    root page's content without its heading, before the first part, so for the PDF the root is an
+    empty page and the summary opens a part "Summary" of its own, headed as the summary.
+    """
+    pdf_src = src.with_name(src.name + "-pdf")
+    shutil.copytree(src, pdf_src, dirs_exist_ok=True)
+    toc = yaml.safe_load((src / "_toc.yml").read_text(encoding="utf-8"))
+    summary = toc["root"]
+    toc["root"] = PDF_ROOT
+    toc["parts"] = [{"caption": "Summary", "chapters": [{"file": summary}]}] + toc["parts"]
+    (pdf_src / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    (pdf_src / f"{PDF_ROOT}.md").write_text("# Performance and progress report\n", encoding="utf-8")
+    return pdf_src
+
+
+def _start(src: Path, out: Path, builder: str, log: Path) -> tuple[subprocess.Popen, object]:
+    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(src),
+           "--path-output", str(out), "--builder", builder, "-n", "-W", "--keep-going"]
+    handle = open(log, "w", encoding="utf-8")
+    return subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT, cwd=src, preexec_fn=die_with_parent), handle
+
+
+def _failure(builder: str, log: Path, kept: Path) -> BuildError:
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    warnings = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
+    shown = "\n".join((warnings or lines)[-15:])
+    return BuildError(f"Jupyter Book ({builder}) failed; the full log is kept as {display_path(kept / log.name)}:\n{shown}")
+
+
+def build_editions(src: Path, work: Path, final: Path, pdf_file: str | None, kept: Path, on_html=None) -> None:
+    """Build the HTML (into ``final/html``) and, when ``pdf_file`` is given, the PDF (``final/<pdf_file>``)
+    side by side. ``on_html(final)`` runs as soon as the HTML is in place (the PDF may still be typesetting).
+
+    Raises
+    ------
+    BuildError
+        Either edition failed: the message names it and shows the warnings; the other is stopped.
+    """
+    jobs = {"html": _start(src, work / "out-html", "html", work / "html.log")}
+    if pdf_file:
+        jobs["pdflatex"] = _start(stage_pdf_source(src), work / "out-pdf", "pdflatex", work / "pdf.log")
+    try:
+        proc, handle = jobs["html"]
+        if proc.wait() != 0:
+            raise _failure("html", work / "html.log", kept)
+        shutil.copytree(work / "out-html" / "_build" / "html", final / "html")
+        if on_html is not None:
+            on_html(final)
+        if pdf_file:
+            proc, handle = jobs["pdflatex"]
+            if proc.wait() != 0:
+                raise _failure("pdflatex", work / "pdf.log", kept)
+            shutil.copy2(work / "out-pdf" / "_build" / "latex" / "book.pdf", final / pdf_file)
+    finally:
+        for proc, handle in jobs.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            handle.close()

@@ -1,0 +1,137 @@
+"""The period's facts: every figure the book shows, computed once after validation.
+
+:func:`compute` runs each chapter's model on the validated inputs and returns tidy tables
+(:class:`Facts`); the build writes them as Parquet (and CSV) into the book's ``facts/`` folder with
+their SHA-256 (:func:`write`), and every chapter notebook reads them (:func:`read`) and presents
+them — no notebook loads the raw inputs or recomputes what another stage computed. The tables:
+
+==========================  =====================================================================
+measures                    ``catalogue``, ``measure_months``, ``measure_spc``, ``measure_period``
+scorecard                   ``priority_summary``, ``movers``
+compliance                  ``comparisons``, ``audits``, ``audit_period``, ``stop_search_people``
+control room                ``fcr_*`` (requirement by hour of the week, roster, scenarios, forecast)
+incident response           ``irt_*`` (requirement, pattern cover, establishment, attendance)
+programme                   ``programme_*`` (items, status, milestones, overdue, changes)
+the data                    ``data_*`` (sources, completeness, defects, rows per month)
+==========================  =====================================================================
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from lib.config.catalogue import load_catalogue
+from lib.config.params import Params
+from lib.errors import BuildError
+from lib.inputs.loading import Loaded
+
+MANIFEST = "manifest.json"
+
+
+class Facts(Mapping):
+    """The period's fact tables by name (a read-only mapping of DataFrames)."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame]):
+        self._tables = dict(tables)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        try:
+            return self._tables[name]
+        except KeyError:
+            raise KeyError(f"no fact table {name!r}; there are: {', '.join(sorted(self._tables))}") from None
+
+    def __iter__(self):
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+
+def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None] = lambda m: None) -> Facts:
+    """Every fact of the period (see the module docstring), stage by stage, saying how long each took."""
+    from lib.compliance import report
+    from lib.inputs import inventory
+    from lib.measures import facts as measure_facts
+    from lib.programme import tracker
+    from lib.scorecard import scorecard
+    from lib.staffing import control_room, incident_response
+
+    tables: dict[str, pd.DataFrame] = {}
+    catalogue = load_catalogue(params.catalogue_path())
+    stages = [
+        ("measures", lambda: measure_facts.compute(catalogue, loaded, params)),
+        ("scorecard", lambda: scorecard.compute(tables, params)),
+        ("compliance", lambda: report.compute(tables["measure_months"], loaded, params)),
+        ("control room", lambda: control_room.compute(loaded, params)),
+        ("incident response", lambda: incident_response.compute(loaded, params, tables["measure_period"])),
+        ("programme", lambda: tracker.compute(loaded, params)),
+        ("the data", lambda: inventory.compute(loaded, params)),
+    ]
+    for name, run in stages:
+        started = time.perf_counter()
+        tables.update(run())
+        say(f"      facts: {name} ({time.perf_counter() - started:.1f} s)")
+    # Outside a build the version is not known; the build replaces these (with_version_changes).
+    return with_version_changes(Facts(tables), None, None, "")
+
+
+def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table ready for Parquet: plain column names, text columns as strings, a fresh index."""
+    out = frame.reset_index(drop=True).copy()
+    out.columns = [str(c) for c in out.columns]
+    for col in out.columns:
+        if out[col].dtype == object or isinstance(out[col].dtype, pd.CategoricalDtype):
+            values = out[col]
+            out[col] = values.where(values.isna(), values.astype(str)).astype("string")
+    return out
+
+
+def write(facts: Facts, folder: Path) -> dict[str, dict]:
+    """Write every table as ``<name>.parquet`` and a spreadsheet-safe ``<name>.csv``; return the manifest
+    (rows and SHA-256 of each file), also written as ``manifest.json``."""
+    from lib.pipeline.provenance import sha256
+    from lib.present.tables import write_csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = {}
+    for name in sorted(facts):
+        frame = _clean(facts[name])
+        parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), parquet, compression="zstd")
+        write_csv(frame, csv)
+        manifest[name] = {"rows": len(frame), "parquet_sha256": sha256(parquet), "csv_sha256": sha256(csv)}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    return manifest
+
+
+def read(folder: Path) -> Facts:
+    """Read the facts a build wrote (raises BuildError naming the folder when there are none)."""
+    folder = Path(folder)
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        raise BuildError(f"{folder}: no facts here (no {MANIFEST}); build the period first")
+    names = json.loads(manifest.read_text(encoding="utf-8"))
+    return Facts({name: pd.read_parquet(folder / f"{name}.parquet") for name in names})
+
+
+def with_version_changes(facts: Facts, previous: Path | None, number: int | None, reason: str) -> Facts:
+    """The facts plus ``version_changes`` (what differs from the previous version of the period, read from
+    its published facts) and ``version_changes_meta`` (this version, the previous one, and why)."""
+    from lib.pipeline.diff import COLUMNS, diff
+
+    tables = dict(facts)
+    if previous is not None and (previous / "facts" / MANIFEST).is_file():
+        tables["version_changes"] = diff(read(previous / "facts"), facts)
+        prev_number = float(previous.name.lstrip("v"))
+    else:
+        tables["version_changes"] = pd.DataFrame(columns=COLUMNS)
+        prev_number = float("nan")
+    tables["version_changes_meta"] = pd.DataFrame([{"version": float("nan") if number is None else float(number),
+                                                    "previous_version": prev_number, "reason": reason}])
+    return Facts(tables)

@@ -1,0 +1,150 @@
+"""One fact, one place: the built book shows each figure the same on every page, and the PDF carries it all.
+
+These tests read the published book (the session's 2019-11 build): the HTML pages as a reader sees
+them and the PDF's text. They fail if a page rounds differently from another, if a target differs
+between the scorecard and the compliance chapter, or if the PDF loses a table row or a header.
+"""
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from lib.pipeline.facts import read
+from lib.pipeline.scan import pdf_text
+from lib.present import fmt_percent, fmt_score, fmt_value
+
+pytestmark = pytest.mark.build
+
+
+class _Tables(HTMLParser):
+    """Captioned tables of a page: caption and every cell's text."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._stack, self._cell, self._caption = [], [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self._stack.append({"caption": "", "cells": []})
+        elif tag == "caption" and self._stack:
+            self._caption = []
+        elif tag in ("td", "th") and self._stack:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self._stack:
+            table = self._stack.pop()
+            if table["caption"]:
+                self.tables.append(table)
+        elif tag == "caption" and self._caption is not None:
+            self._stack[-1]["caption"] = " ".join("".join(self._caption).split()).replace("#", "").strip()
+            self._caption = None
+        elif tag in ("td", "th") and self._cell is not None:
+            self._stack[-1]["cells"].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._caption is not None:
+            self._caption.append(data)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def book(built):
+    _, folder, _ = built
+    pages = {p.stem: html.unescape(re.sub(r"<[^>]+>", " ", p.read_text(encoding="utf-8")))
+             for p in (folder / "html" / "notebooks").glob("*.html")}
+    tables = {}
+    for p in (folder / "html").rglob("*.html"):
+        parser = _Tables()
+        parser.feed(p.read_text(encoding="utf-8"))
+        tables[p.relative_to(folder / "html").as_posix()] = parser.tables
+    pdf = next(folder.glob("*.pdf"), None)
+    return {"pages": pages, "tables": tables, "pdf": pdf_text(pdf) if pdf else None, "facts": read(folder / "facts")}
+
+
+def test_pdf_carries_every_row_and_header_of_every_captioned_table(book):
+    if book["pdf"] is None:
+        pytest.skip("xelatex is not installed: no PDF")
+    pdf = _squash(book["pdf"])
+    lost = []
+    for page, tables in book["tables"].items():
+        for table in tables:
+            missing = [c for c in table["cells"] if c and _squash(c) not in pdf]
+            if missing:
+                lost.append(f"{page}: {table['caption'][:60]}: {missing[:3]}")
+    assert not lost, "cells in the HTML but not in the PDF:\n" + "\n".join(lost)
+
+
+def test_pdf_has_no_blank_pages(built):
+    _, folder, _ = built
+    pdf = next(folder.glob("*.pdf"), None)
+    if pdf is None:
+        pytest.skip("xelatex is not installed: no PDF")
+    from pypdf import PdfReader
+
+    texts = [page.extract_text() or "" for page in PdfReader(pdf).pages]
+    blank = [i + 1 for i, t in enumerate(texts) if len(_squash(t)) < 15]
+    assert not blank, f"blank pages: {blank}"
+    assert any(t.lstrip().startswith("CHAPTER") and "EXECUTIVE SUMMARY" in t.upper() for t in texts) or \
+        any("Executive summary" in t for t in texts[:8])
+
+
+def test_every_measure_reads_the_same_wherever_it_is_shown(book):
+    facts, pages = book["facts"], book["pages"]
+    cat = facts["catalogue"].set_index("measure_id")
+    for row in facts["measure_period"].itertuples():
+        if row.status == "to be developed":
+            continue
+        value = fmt_value(row.value, cat.at[row.measure_id, "unit"])
+        score = fmt_score(row.score)
+        places = ["changes"] + (["scorecard"] if cat.at[row.measure_id, "priorities"] else ["compliance"])
+        for page in places:
+            assert value in pages[page], f"{row.measure_id}: {value} not on the {page} page"
+            assert score in pages[page] or page == "compliance", f"{row.measure_id}: score {score} not on {page}"
+        if book["pdf"] is not None:
+            assert _squash(value) in _squash(book["pdf"]), f"{row.measure_id}: {value} not in the PDF"
+
+
+def test_summary_quotes_the_chapters(book):
+    facts, pages = book["facts"], book["pages"]
+    p = facts["measure_period"].set_index("measure_id")
+    calls = fmt_percent(p.at["calls_999_in_10s", "value"])
+    assert calls in pages["summary"] and calls in pages["scorecard"]
+    ppn = fmt_percent(p.at["ppn_submitted_in_time", "value"])
+    assert ppn in pages["summary"] and ppn in pages["compliance"]
+    shortfall = facts["fcr_gaps"].set_index("roster").at["current pattern", "hours_under"]
+    assert f"leaves {shortfall} hours of the week under-covered" in " ".join(pages["summary"].split())
+    assert f"leaves {shortfall} hours of the week under-covered" in " ".join(pages["fcr"].split())
+    # The priority summary is one table, shown identically on the summary and the scorecard.
+    by_caption = {t["caption"]: t["cells"] for page, ts in book["tables"].items() for t in ts if "summary" in page}
+    on_summary = next(c for cap, c in by_caption.items() if "by priority" in cap)
+    on_scorecard = next(t["cells"] for t in book["tables"]["notebooks/scorecard.html"] if "by priority" in t["caption"])
+    assert on_summary == on_scorecard
+
+
+def test_one_target_per_measure(book):
+    """The domestic-abuse arrest rate's target is the catalogue's, in the scorecard and the compliance chapter."""
+    facts = book["facts"]
+    target = facts["catalogue"].set_index("measure_id").at["da_arrest_rate", "target"]
+    shown = fmt_value(target, "percent")
+    scorecard = next(t for t in book["tables"]["notebooks/scorecard.html"] if "every measure" in t["caption"])
+    compliance = next(t for t in book["tables"]["notebooks/compliance.html"] if "Compliance rates" in t["caption"])
+    assert any(c.startswith(shown) for c in scorecard["cells"])
+    assert fmt_percent(target, 0) in compliance["cells"]
+
+
+def test_every_comparison_names_its_reference(book):
+    compliance = " ".join(book["pages"]["compliance"].split())
+    references = set(book["facts"]["comparisons"]["reference"])
+    assert references == {"March 2019 (baseline)", "Dec 2018–Oct 2019"}  # 2019-11: the 11 months before
+    for reference in references:
+        assert f"on {reference}" in compliance
