@@ -1,10 +1,17 @@
-"""Benchmark: time a full period build (params -> HTML + PDF) and each of its stages.
+"""Benchmark: a full period build (params → HTML + PDF), each stage, and its peak memory.
 
-Usage: python bench/bench_build.py [--params params/2019-12.yml] [--repeat 3] [--no-pdf]
+Usage: python bench/bench_build.py [--params params/2019-12.yml] [--repeat 2] [--no-pdf]
+                                   [--contacts-scale 10] [--cold]
 
-Builds into a temporary folder (the published _build/ is not touched) and prints one row per
-stage with the median over the repeats. Target (issue 2): a full period in under a minute on a
-2-core machine, excluding installation.
+Each run is ``python -m lib build`` in a child process, into a temporary folder (the published
+``_build/`` is not touched), with a cold input cache unless the cache is kept between runs. The
+stage times come from the build's provenance record; peak memory is the largest resident set of
+any process of the build (``getrusage(RUSAGE_CHILDREN).ru_maxrss``: the main process, a notebook
+worker or a Sphinx run). ``--contacts-scale N`` builds on N copies of the demo contacts (ids made
+unique), e.g. 10 for about 8 million rows.
+
+Targets (issue "One fact, one place"): a full period in at most 20 s on the 2-core development
+machine; at most 2 GB peak with ten times the demo's contacts.
 """
 from __future__ import annotations
 
@@ -12,35 +19,76 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from lib.pipeline import build as build_mod
+import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def scaled_params(params: Path, scale: int, folder: Path) -> Path:
+    """A params file whose contacts are ``scale`` copies of the demo's (same times, unique ids)."""
+    from lib.config.params import load_params
+
+    p = load_params(params)
+    contacts = pd.read_parquet(p.input_path("contacts"))
+    copies = [contacts.assign(contact_id=contacts["contact_id"] + f"-{k}") for k in range(scale)]
+    pd.concat(copies, ignore_index=True).to_parquet(folder / "contacts.parquet", index=False)
+    data = yaml.safe_load(p.as_yaml())
+    data["inputs"] = {k: None if v is None else str(ROOT / v) for k, v in data["inputs"].items()}
+    data["inputs"]["contacts"] = str(folder / "contacts.parquet")
+    data["scorecard"]["catalogue"] = str(ROOT / data["scorecard"]["catalogue"])
+    out = folder / f"{p.period}.yml"
+    out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def run(params: Path, pdf: bool, cache: Path) -> dict:
+    """One build in a child process: stage seconds, wall time and peak memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "FORCEBOOK_BUILD_DIR": tmp, "FORCEBOOK_CACHE": str(cache)}
+        cmd = [sys.executable, "-m", "lib", "build", "--params", str(params)] + ([] if pdf else ["--no-pdf"])
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        t0 = time.perf_counter()
+        result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if result.returncode != 0:
+            sys.exit(f"build failed:\n{result.stderr[-3000:]}")
+        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        info = json.loads(next(Path(tmp).glob("*/latest/provenance.json")).read_text())
+    seconds = info["seconds"]
+    seconds["wall"] = wall
+    seconds["peak MB"] = max(peak_kb, before) / 1024
+    return seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--params", default="params/2019-12.yml")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--contacts-scale", type=int, default=1)
+    parser.add_argument("--cold", action="store_true", help="empty input cache before every run (default: only the first)")
     args = parser.parse_args()
-    runs = []
-    for i in range(args.repeat):
-        with tempfile.TemporaryDirectory() as tmp:
-            build_mod.BUILD_DIR = Path(tmp)
-            t0 = time.perf_counter()
-            folder = build_mod.build(args.params, pdf=not args.no_pdf, say=lambda m: None)
-            wall = time.perf_counter() - t0
-            seconds = json.loads((folder / "provenance.json").read_text())["seconds"]
-            seconds["wall"] = wall
-            runs.append(seconds)
-            print(f"run {i + 1}/{args.repeat}: {wall:.1f} s", flush=True)
-    stages = [k for k in runs[0] if k not in {"total", "wall"}] + ["total", "wall"]
-    print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{'stage':<12}{'median s':>10}{'min s':>10}{'max s':>10}")
-    for stage in stages:
+    with tempfile.TemporaryDirectory() as work:
+        params = Path(args.params) if args.contacts_scale == 1 else scaled_params(ROOT / args.params, args.contacts_scale,
+                                                                                   Path(work))
+        runs = []
+        for i in range(args.repeat):
+            cache = Path(work) / (f"cache-{i}" if args.cold else "cache")
+            runs.append(run(params, not args.no_pdf, cache))
+            print(f"run {i + 1}/{args.repeat}: {runs[-1]['wall']:.1f} s, peak {runs[-1]['peak MB']:.0f} MB", flush=True)
+    print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"contacts × {args.contacts_scale}")
+    print(f"{'stage':<12}{'median':>10}{'min':>10}{'max':>10}")
+    for stage in [k for k in runs[0] if k not in {"total", "wall", "peak MB"}] + ["total", "wall", "peak MB"]:
         values = [r[stage] for r in runs if stage in r]
         print(f"{stage:<12}{statistics.median(values):>10.1f}{min(values):>10.1f}{max(values):>10.1f}")
 
