@@ -47,6 +47,21 @@ class Loaded:
     rows_outside_window: int
 
 
+def _memory_pool() -> None:
+    """Arrow's jemalloc pool, returning freed memory at once: with millions of rows the default pool kept
+    freed buffers and raised the build's peak memory by about a fifth."""
+    import pyarrow as pa
+
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+        pa.jemalloc_set_decay_ms(0)
+    except (NotImplementedError, AttributeError):  # a pyarrow built without jemalloc: keep its default
+        pass
+
+
+_memory_pool()
+
+
 def read_table(path: Path) -> pd.DataFrame:
     """Read a Parquet or CSV file as it is (CSV cells as text).
 
@@ -69,69 +84,111 @@ def read_table(path: Path) -> pd.DataFrame:
         raise DataError(f"{display_path(path)}: cannot be read as {suffix[1:]}: {type(exc).__name__}: {exc}") from None
 
 
-def _blank(series: pd.Series) -> pd.Series:
+def _text(series: pd.Series) -> pd.Series | None:
+    """The column as stripped text, when it is text (once per column: a copy of a large column is costly)."""
     if series.dtype == object or pd.api.types.is_string_dtype(series):
-        return series.isna() | (series.astype("string").str.strip() == "")
-    return series.isna()
+        return series.astype("string").str.strip()
+    return None
 
 
-def _coerce(series: pd.Series, col: Column) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
+def _datetimes(series: pd.Series, text: pd.Series | None, blank: pd.Series, timezone: str | None):
+    """Instants in Europe/London and their problems. Text must carry a UTC offset (or 'Z'), unless the source
+    declares the zone of its naive times (``timezone``); a naive local time that a clock change makes
+    ambiguous or impossible is a defect, never a guess."""
+    problems = []
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        return series.dt.tz_convert(TIMEZONE), problems
+    if text is None and pd.api.types.is_datetime64_any_dtype(series):
+        naive, no_offset = series, ~blank
+    else:
+        no_offset = ~blank & ~text.str.contains(_OFFSET_RE, regex=True, na=False)
+        aware = pd.to_datetime(text.where(~no_offset), utc=True, errors="coerce", format="ISO8601")
+        naive = pd.to_datetime(text.where(no_offset), errors="coerce", format="ISO8601") if no_offset.any() \
+            else pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+        problems.append(("unparsable datetime", ~blank & ~no_offset & aware.isna()))
+    if timezone is None:
+        problems.append(("datetime without UTC offset (give one, or declare the source's timezone)", no_offset))
+        out = aware.dt.tz_convert(TIMEZONE) if text is not None else \
+            pd.Series(pd.NaT, index=series.index, dtype=f"datetime64[ns, {TIMEZONE}]")
+        return out, problems
+    local = naive.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert(TIMEZONE)
+    if text is not None:
+        problems.append(("unparsable datetime", no_offset & naive.isna()))
+        clock = no_offset & naive.notna() & local.isna()
+        out = aware.dt.tz_convert(TIMEZONE).where(~no_offset, local)
+    else:
+        clock, out = ~blank & local.isna(), local
+    problems.append(("local time made ambiguous or impossible by a clock change", clock))
+    return out, problems
+
+
+def _coerce(series: pd.Series, col: Column, timezone: str | None = None) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
     """Convert one column to its contract type; return it with (rule, bad-row mask) pairs."""
-    blank = _blank(series)
+    text = _text(series)
+    blank = series.isna() | (text == "").fillna(False) if text is not None else series.isna()
     problems: list[tuple[str, pd.Series]] = []
     if col.kind == "datetime":
-        if isinstance(series.dtype, pd.DatetimeTZDtype):
-            out = series.dt.tz_convert(TIMEZONE)
-        elif pd.api.types.is_datetime64_any_dtype(series):
-            problems.append(("datetime without UTC offset", ~blank))
-            out = pd.Series(pd.NaT, index=series.index, dtype=f"datetime64[ns, {TIMEZONE}]")
-        else:
-            text = series.astype("string").str.strip()
-            no_offset = ~blank & ~text.str.contains(_OFFSET_RE, regex=True, na=False)
-            parsed = pd.to_datetime(text.where(~no_offset), utc=True, errors="coerce", format="ISO8601")
-            out = parsed.dt.tz_convert(TIMEZONE)
-            problems.append(("datetime without UTC offset", no_offset))
-            problems.append(("unparsable datetime", ~blank & ~no_offset & out.isna()))
+        out, found = _datetimes(series, text, blank, timezone)
+        problems += found
     elif col.kind == "date":
-        out = pd.to_datetime(series.astype("string").str.strip(), format="%Y-%m-%d", errors="coerce")
         if pd.api.types.is_datetime64_any_dtype(series):
             out = pd.to_datetime(series).dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
+        else:
+            out = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
         problems.append(("unparsable date (YYYY-MM-DD)", ~blank & out.isna()))
     elif col.kind == "month":
-        out = series.astype("string").str.strip()
+        out = text if text is not None else series.astype("string")
         problems.append(("not a month YYYY-MM", ~blank & ~out.str.fullmatch(_MONTH_RE, na=False)))
     elif col.kind in {"int", "float"}:
-        out = pd.to_numeric(series, errors="coerce")
+        out = pd.to_numeric(series if text is None else text, errors="coerce")
         problems.append(("not a number", ~blank & out.isna()))
         if col.kind == "int":
             problems.append(("not a whole number", out.notna() & (out != np.floor(out.fillna(0)))))
             out = out.astype("Int64", errors="ignore") if (out.dropna() % 1 == 0).all() else out
-        problems.append(("not a finite number", out.notna() & ~np.isfinite(out.astype(float))))
+        finite = np.isfinite(out.astype(float))
+        problems.append(("not a finite number", out.notna() & ~finite))
         if col.minimum is not None:
             problems.append((f"below the minimum {col.minimum:g}", out.notna() & (out < col.minimum)))
         if col.maximum is not None:
-            problems.append((f"above the maximum {col.maximum:,g}", out.notna() & np.isfinite(out.astype(float))
-                             & (out > col.maximum)))
+            problems.append((f"above the maximum {col.maximum:,g}", out.notna() & finite & (out > col.maximum)))
     elif col.kind == "bool":
         if pd.api.types.is_bool_dtype(series):
             out = series.astype("boolean")
         else:
-            text = series.astype("string").str.strip().str.lower()
+            lower = text.str.lower() if text is not None else series.astype("string").str.lower()
             out = pd.Series(pd.NA, index=series.index, dtype="boolean")
-            out[text.isin(_TRUE).fillna(False).to_numpy(bool)] = True
-            out[text.isin(_FALSE).fillna(False).to_numpy(bool)] = False
+            out[lower.isin(_TRUE).fillna(False).to_numpy(bool)] = True
+            out[lower.isin(_FALSE).fillna(False).to_numpy(bool)] = False
             problems.append(("not True/False", ~blank & out.isna()))
     else:  # string, category
-        out = series.astype("string").str.strip()
+        out = text if text is not None else series.astype("string")
         if col.allowed:
             bad = ~blank & ~out.isin(col.allowed).fillna(False)
             problems.append((f"not an allowed value ({', '.join(col.allowed)})", bad))
     if not col.nullable:
         problems.append(("blank", blank))
-    out = out.where(~blank) if col.kind not in {"bool"} else out.mask(blank)
+    if blank.any():
+        out = out.where(~blank) if col.kind != "bool" else out.mask(blank)
     if col.unique:
-        problems.append(("duplicate id", out.notna() & out.duplicated(keep="first")))
+        problems.append(("duplicate id", out.notna() & _duplicated(out)))
     return out, problems
+
+
+def _duplicated(values: pd.Series) -> pd.Series:
+    """Like ``Series.duplicated(keep="first")``, but for Arrow-backed text without a Python object per row
+    (hashing eight million ids as objects took more memory than the rest of the validation)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = getattr(values.array, "_pa_array", None)
+    if not isinstance(array, pa.ChunkedArray):
+        return values.duplicated(keep="first")
+    codes = pc.dictionary_encode(array).combine_chunks().indices.to_numpy(zero_copy_only=False)
+    first = np.zeros(len(codes), dtype=bool)
+    valid = ~np.asarray(values.isna())
+    _, at = np.unique(np.where(valid, codes, -1), return_index=True)
+    first[at] = True
+    return pd.Series(valid & ~first, index=values.index)
 
 
 def check_columns(frame: pd.DataFrame, contract: Contract, path: Path) -> None:
@@ -231,19 +288,22 @@ def validated(path: Path, contract: Contract) -> tuple[pd.DataFrame, pd.DataFram
         defects = pd.read_parquet(hit / "defects.parquet").assign(file=public_path(path))
         return pd.read_parquet(hit / "valid.parquet"), defects[DEFECT_COLUMNS], meta["rows_read"], meta["rows_defective"]
     raw = read_table(path)
+    rows_read = len(raw)
     typed, defects = validate(raw, contract, path)
+    del raw  # peak memory: the raw and the typed copy of a large file are not both needed from here
     bad = defects.attrs.pop("mask")
-    valid = typed[~bad].reset_index(drop=True)
+    valid = typed[~bad].reset_index(drop=True) if bad.any() else typed
+    del typed
     valid.attrs = {}
     try:
         tmp = cache.scratch("inputs", key)
         valid.to_parquet(tmp / "valid.parquet", index=False)
         defects.drop(columns="file").to_parquet(tmp / "defects.parquet", index=False)
-        (tmp / "meta.json").write_text(json.dumps({"rows_read": len(raw), "rows_defective": int(bad.sum())}))
+        (tmp / "meta.json").write_text(json.dumps({"rows_read": rows_read, "rows_defective": int(bad.sum())}))
         cache.commit(tmp, hit)
     except OSError:  # a cache that cannot be written is only slower
         pass
-    return valid, defects, len(raw), int(bad.sum())
+    return valid, defects, rows_read, int(bad.sum())
 
 
 def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
@@ -264,7 +324,7 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
             + describe_defects(defects)
         )
     inside = _window_mask(valid, contract, params)
-    frame = valid[inside].reset_index(drop=True)
+    frame = valid if inside.all() else valid[inside].reset_index(drop=True)
     return Loaded(name, path, frame, rows_read, defects, rows_defective, int((~inside).sum()))
 
 
