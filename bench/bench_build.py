@@ -42,7 +42,8 @@ def scaled_params(params: Path, scale: int, folder: Path) -> Path:
     copies = [contacts.assign(contact_id=contacts["contact_id"] + f"-{k}") for k in range(scale)]
     pd.concat(copies, ignore_index=True).to_parquet(folder / "contacts.parquet", index=False)
     data = yaml.safe_load(p.as_yaml())
-    data["inputs"] = {k: None if v is None else str(ROOT / v) for k, v in data["inputs"].items()}
+    data["inputs"] = {k: None if v is None else {**v, "path": [str(ROOT / x) for x in v["path"]]}
+                      for k, v in data["inputs"].items()}
     data["inputs"]["contacts"] = str(folder / "contacts.parquet")
     data["scorecard"]["catalogue"] = str(ROOT / data["scorecard"]["catalogue"])
     out = folder / f"{p.period}.yml"

@@ -30,7 +30,8 @@ def write_params(folder: Path, name: str = "2019-12.yml", drop: tuple = (), **ch
     """
     params = load_params(DEFAULT)
     data = yaml.safe_load(params.as_yaml())
-    data["inputs"] = {k: str(ROOT / v) if v else None for k, v in data["inputs"].items()}
+    data["inputs"] = {k: None if v is None else {**v, "path": [str(ROOT / p) for p in v["path"]]}
+                      for k, v in data["inputs"].items()}
     data["scorecard"]["catalogue"] = str(ROOT / data["scorecard"]["catalogue"])
     for key, value in changes.items():
         node = data

@@ -82,7 +82,11 @@ def test_missing_key(params_in):
 
 def test_missing_input_file(params_in):
     msg = refusal(params_in(inputs__contacts="/nowhere/contacts.parquet"))
-    assert "inputs.contacts = '/nowhere/contacts.parquet': file not found" in msg
+    assert "inputs.contacts = '/nowhere/contacts.parquet': no such file or folder" in msg
+    msg = refusal(params_in(inputs__crimes={"path": "/nowhere/*/2019-*-street.csv"}))
+    assert "inputs.crimes = '/nowhere/*/2019-*-street.csv': no file matches this pattern" in msg
+    msg = refusal(params_in(inputs__crimes={"path": str(ROOT / "tests"), "timezone": "Mars/Olympus"}))
+    assert "inputs.crimes.timezone = 'Mars/Olympus': not a time zone" in msg
 
 
 def test_malformed_yaml(tmp_path):
@@ -157,7 +161,9 @@ def test_cli_demo_data_help():
     ({"programme__expected_counts": {"recommendation": -3}}, "programme.expected_counts.recommendation = -3"),
     ({"disclosure__min_count": 1}, "disclosure.min_count = 1: Input should be greater than or equal to 2"),
     ({"scorecard__neighbourhood_crime_types": ["Burglery"]}, "'Burglery'"),
-    ({"scorecard__positive_outcomes": []}, "scorecard.positive_outcomes = []"),
+    ({"outcomes__positive": []}, "outcomes.positive = []"),
+    ({"outcomes__positive": ["solved"]}, "positive = ['solved']: not a group"),
+    ({"outcomes__groups": {"a": ["Local resolution"], "b": ["Local resolution"]}}, "'Local resolution' is in two groups"),
     ({"compliance__rebase_at": {"ppn_submitted_in_time": "2019-13"}}, "must be a month written YYYY-MM"),
 ])
 def test_values_are_range_checked(params_in, change, expected):

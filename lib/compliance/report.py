@@ -7,9 +7,7 @@ Facts (:func:`compute`), besides the measure tables of :mod:`lib.measures.facts`
   (Newcombe interval, Fisher or chi-square test). Never "this month against a rolling 12 months
   that contains it": overlapping samples are not independent. Each row names its reference;
 - ``audits`` and ``audit_period``: the ten-record audits by month, and the period's with the
-  quarter to date pooled;
-- ``stop_search_people``: searches by age range and ethnicity as published, after disclosure
-  control (only the suppressed table is kept, never the raw counts).
+  quarter to date pooled.
 
 The rest of the module presents those facts: tables, figures and sentences.
 """
@@ -23,9 +21,20 @@ import pandas as pd
 from lib.config.params import Params
 from lib.inputs.loading import Loaded
 from lib.measures import derived
-from lib.present import NO_DATA, fmt_int, fmt_interval, fmt_p, fmt_percent, fmt_points, month_label, month_range_label
+from lib.present import (
+    NO_DATA,
+    fmt_int,
+    fmt_interval,
+    fmt_p,
+    fmt_percent,
+    fmt_points,
+    month_label,
+    month_range_label,
+    table,
+    text,
+)
 from lib.present.charts import spc as spcchart
-from lib.stats.disclosure import rule_text, suppress
+from lib.stats.disclosure import rule_text
 from lib.stats.proportions import audit_sample_size, compare_proportions, margin_of_error, proportion_ci
 from lib.vocabulary import COMPLIANCE_MEASURES
 
@@ -43,25 +52,31 @@ def _references(params: Params, months: list[str]) -> list[tuple[str, str, str, 
     return out
 
 
+COMPARISON_COLUMNS = ["measure_id", "comparison", "reference", "first", "last", "x1", "n1", "value1", "x2", "n2", "value2",
+                      "difference", "lower", "upper", "p_value", "test", "significant"]
+
+
 def comparisons(measure_months: pd.DataFrame, params: Params, ids=COMPLIANCE_MEASURES) -> pd.DataFrame:
-    """The ``comparisons`` table (module docstring)."""
+    """The ``comparisons`` table (module docstring); a measure that is not supplied has none."""
     rows = []
     for mid in ids:
         s = measure_months[measure_months["measure_id"] == mid]
+        if s.empty:
+            continue
         months = list(s["month"])
         now = s[s["month"] == params.period].iloc[0]
         for kind, label, first, last in _references(params, months):
             if first == params.period:
                 continue
             x2, n2 = derived.pooled(s, first, last)
-            x1, n1 = int(now["x"]), int(now["n"])
+            x1, n1 = (0, 0) if pd.isna(now["n"]) else (int(now["x"]), int(now["n"]))
             r = compare_proportions(x1, n1, x2, n2)
             rows.append({"measure_id": mid, "comparison": kind, "reference": label, "first": first, "last": last,
                          "x1": x1, "n1": n1, "value1": 100 * r.p1, "x2": x2, "n2": n2, "value2": 100 * r.p2,
                          "difference": 100 * r.difference, "lower": 100 * r.lower, "upper": 100 * r.upper,
                          "p_value": r.p_value, "test": r.test,
                          "significant": bool(r.p_value < 0.05) if not math.isnan(r.p_value) else False})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 
 def audit_tables(audit_series: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -71,6 +86,8 @@ def audit_tables(audit_series: pd.DataFrame, params: Params) -> tuple[pd.DataFra
     rows = []
     for name, sub in audit_series.groupby("audit", sort=True):
         now = sub[sub["month"] == params.period].iloc[0]
+        if pd.isna(now["n"]):
+            now = now.fillna({"x": 0, "n": 0})
         xq, nq = derived.pooled(sub, in_quarter[0], params.period)
         lq, uq = proportion_ci(xq, nq, params.compliance.interval_method)
         rows.append({"audit": name, "x": now["x"], "n": now["n"], "value": now["value"], "lower": now["lower"],
@@ -81,11 +98,11 @@ def audit_tables(audit_series: pd.DataFrame, params: Params) -> tuple[pd.DataFra
 
 
 def compute(measure_months: pd.DataFrame, loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
-    """The chapter's own facts (module docstring)."""
-    audits, audit_period = audit_tables(derived.audits(loaded, params), params)
-    people = suppress(derived.stop_search_people(loaded, params), params.disclosure.min_count)
-    return {"comparisons": comparisons(measure_months, params), "audits": audits, "audit_period": audit_period,
-            "stop_search_people": people.reset_index(names="age range").astype(str)}
+    """The chapter's own facts (module docstring): those its inputs can give."""
+    out = {"comparisons": comparisons(measure_months, params)}
+    if "audits" in loaded:
+        out["audits"], out["audit_period"] = audit_tables(derived.audits(loaded, params), params)
+    return out
 
 
 # --- Presenting the facts ------------------------------------------------------------------------------
@@ -123,20 +140,42 @@ def significance(c: pd.Series) -> str:
     return f"{change}, which could be chance ({fmt_p(c['p_value'])})"
 
 
+def not_supplied(facts, mid: str) -> str:
+    """'' when a measure is supplied, else 'not supplied: <why>'."""
+    p = _row(facts["measure_period"], measure_id=mid)
+    return f"not supplied: {p['reason']}" if p["status"] == "not supplied" else ""
+
+
+def _comparison(facts, mid: str, kind: str) -> pd.Series | None:
+    comp = facts["comparisons"]
+    hit = comp[(comp["measure_id"] == mid) & (comp["comparison"] == kind)]
+    return hit.iloc[0] if len(hit) else None
+
+
 def summary_table(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the summary as shown, its numbers for the CSV): one row per compliance measure."""
-    period, cat, comp = facts["measure_period"], facts["catalogue"], facts["comparisons"]
+    period, cat = facts["measure_period"], facts["catalogue"]
+    baseline = f"{month_label(params.compliance.baseline_month)} (baseline)"
     shown, data = [], []
     for mid in COMPLIANCE_MEASURES:
         p, m = _row(period, measure_id=mid), _row(cat, measure_id=mid)
-        base = _row(comp, measure_id=mid, comparison="baseline")
+        base = _comparison(facts, mid, "baseline")
+        if base is None:
+            why = not_supplied(facts, mid) or NO_DATA
+            shown.append({"measure": m["short_name"], "n": why, month_label(params.period): why, "95% CI": "",
+                          baseline: "", "change v baseline (points, 95% CI)": "", "real change?": "",
+                          "target": fmt_percent(m["target"], 0), "control chart": ""})
+            data.append({"measure_id": mid, "month": params.period, "status": p["status"], "reason": p["reason"],
+                         "target": m["target"]})
+            continue
         shown.append({
             "measure": m["short_name"], "n": fmt_int(p["n"]), month_label(params.period): fmt_percent(p["value"]),
-            "95% CI": fmt_interval(p["lower"], p["upper"]), base["reference"]: fmt_percent(base["value2"]),
+            "95% CI": fmt_interval(p["lower"], p["upper"]), baseline: fmt_percent(base["value2"]),
             "change v baseline (points, 95% CI)": change_text(base), "real change?": real_change(base),
             "target": fmt_percent(m["target"], 0), "control chart": spcchart.describe(p["variation"], p["assurance"]),
         })
-        data.append({"measure_id": mid, "month": params.period, "n": p["n"], "value": p["value"], "lower": p["lower"],
+        data.append({"measure_id": mid, "month": params.period, "status": p["status"], "reason": "",
+                     "n": p["n"], "value": p["value"], "lower": p["lower"],
                      "upper": p["upper"], "baseline_month": base["first"], "baseline_value": base["value2"],
                      "change_points": base["difference"], "change_lower": base["lower"], "change_upper": base["upper"],
                      "p_value": base["p_value"], "target": m["target"], "variation": p["variation"],
@@ -153,16 +192,31 @@ def chart_frame(facts, mid: str) -> pd.DataFrame:
 
 
 def figure(facts, mid: str):
-    """The control chart of one measure, with its icons."""
+    """The control chart of one measure, with its icons; a sentence instead when it cannot be drawn."""
+    import matplotlib.pyplot as plt
+
     p, m = _row(facts["measure_period"], measure_id=mid), _row(facts["catalogue"], measure_id=mid)
-    return spcchart.plot(chart_frame(facts, mid), m["short_name"], "% of records", p["variation"],
-                         p["assurance"] or None)
+    if (facts["measure_spc"]["measure_id"] == mid).sum() < 2:
+        return text(f"{m['short_name']}: {not_supplied(facts, mid) or 'no control chart: fewer than two months of data'}.")
+    fig = spcchart.plot(chart_frame(facts, mid), m["short_name"], "% of records", p["variation"], p["assurance"] or None)
+    plt.close(fig)  # shown once, as the cell's result
+    return fig
 
 
-def figure_numbers(facts, mid: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the numbers behind one measure's chart as shown, the same as numbers)."""
+def figure_numbers(facts, mid: str, caption: str):
+    """The numbers behind one measure's chart (a table), or nothing to show when there is no chart."""
+    if (facts["measure_spc"]["measure_id"] == mid).sum() < 2:
+        return None
     frame = chart_frame(facts, mid)
-    return spcchart.numbers(frame), frame[["month", "n", "value", "mean", "lpl", "upl", "point_type"]]
+    return table((spcchart.numbers(frame), frame[["month", "n", "value", "mean", "lpl", "upl", "point_type"]]),
+                 caption=caption)
+
+
+def audits(facts):
+    """The period's audits and the quarter to date pooled (a table), or why there are none."""
+    if "audit_period" not in facts:
+        return text("Audits: not supplied (needs inputs.audits).")
+    return table(audit_display(facts), caption="The month's ten-record audits, and the quarter to date pooled")
 
 
 def audit_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -181,42 +235,41 @@ def audit_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, a
 
 
+SENTENCES = {  # key: (measure, what it is)
+    "ppn": ("ppn_submitted_in_time", "of PPNs were submitted in time"),
+    "children": ("ppn_all_children", "of PPNs with children present had every child added"),
+    "da": ("da_arrest_rate", "of domestic-abuse crimes led to an arrest"),
+    "ss": ("stop_search_grounds", "of searches had their grounds recorded"),
+    "supervised": ("stop_search_supervised", "of searches were reviewed by a supervisor"),
+}
+
+
+def sentence(facts, mid: str, what: str, kind: str = "baseline") -> str:
+    """One measure's sentence: its rate this month and the change against a named reference; or why not."""
+    why = not_supplied(facts, mid)
+    if why:
+        return f"The share that {what.removeprefix('of ')}: {why}."
+    p = _row(facts["measure_period"], measure_id=mid)
+    if pd.isna(p["value"]):
+        return f"The share that {what.removeprefix('of ')}: no data this month."
+    text_ = f"{fmt_percent(p['value'])} {what} (n = {fmt_int(p['n'])})"
+    c = _comparison(facts, mid, kind)
+    return text_ + (f"; the rate {significance(c)}." if c is not None else ".")
+
+
 def narrative(facts, params: Params) -> dict[str, str]:
     """The texts glued into the chapter's prose, by key."""
-    period, comp = facts["measure_period"], facts["comparisons"]
-
-    def now(mid: str) -> str:
-        return fmt_percent(_row(period, measure_id=mid)["value"])
-
-    def base(mid: str) -> pd.Series:
-        return _row(comp, measure_id=mid, comparison="baseline")
-
-    before = _row(comp, measure_id="stop_search_grounds", comparison="months before") \
-        if ((comp["measure_id"] == "stop_search_grounds") & (comp["comparison"] == "months before")).any() else None
-    texts = {
-        "period_label": month_label(params.period),
-        "baseline_label": month_label(params.compliance.baseline_month),
-        "ppn_now": now("ppn_submitted_in_time"), "ppn_base": fmt_percent(base("ppn_submitted_in_time")["value2"]),
-        "ppn_change": significance(base("ppn_submitted_in_time")),
-        "children_now": now("ppn_all_children"), "children_base": fmt_percent(base("ppn_all_children")["value2"]),
-        "children_change": significance(base("ppn_all_children")),
-        "da_now": now("da_arrest_rate"), "da_base": fmt_percent(base("da_arrest_rate")["value2"]),
-        "da_change": significance(base("da_arrest_rate")),
-        "ss_now": now("stop_search_grounds"), "ss_n": fmt_int(_row(period, measure_id="stop_search_grounds")["n"]),
-        "supervised_now": now("stop_search_supervised"),
-        "audit_margin": fmt_int(100 * margin_of_error(10)),
-        "audit_n_for_10": fmt_int(audit_sample_size(0.10)),
-        "disclosure_rule": rule_text(params.disclosure.min_count),
-    }
-    if before is not None:
-        texts.update(ss_prev=fmt_percent(before["value2"]), ss_prev_n=fmt_int(before["n2"]),
-                     ss_prev_range=before["reference"], ss_change=significance(before))
-    else:
-        texts.update(ss_prev=NO_DATA, ss_prev_n="0", ss_prev_range="no earlier months",
-                     ss_change="cannot be compared with earlier months")
+    texts = {"period_label": month_label(params.period),
+             "baseline_label": month_label(params.compliance.baseline_month),
+             "audit_margin": fmt_int(100 * margin_of_error(10)),
+             "audit_n_for_10": fmt_int(audit_sample_size(0.10)),
+             "disclosure_rule": rule_text(params.disclosure.min_count)}
+    for key, (mid, what) in SENTENCES.items():
+        texts[f"{key}_sentence"] = sentence(facts, mid, what)
+    texts["ss_before_sentence"] = sentence(facts, "stop_search_grounds", "of searches had their grounds recorded",
+                                           "months before")
+    texts["ppn_now"] = fmt_percent(_row(facts["measure_period"], measure_id="ppn_submitted_in_time")["value"]) \
+        if not not_supplied(facts, "ppn_submitted_in_time") else "not supplied"
+    base = _comparison(facts, "ppn_submitted_in_time", "baseline")
+    texts["ppn_change"] = significance(base) if base is not None else "cannot be tested: not supplied"
     return texts
-
-
-def people(facts) -> pd.DataFrame:
-    """Searches this month by age range and ethnicity, as published (after disclosure control)."""
-    return facts["stop_search_people"]

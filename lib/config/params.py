@@ -49,24 +49,74 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-class Inputs(_Strict):
-    """Input files, one per source (Parquet or CSV); ``tracker_previous`` may be absent."""
+GLOB_CHARS = set("*?[")
 
-    contacts: Path
-    incidents: Path
-    stop_search: Path
-    crimes: Path
-    ppn: Path
-    audits: Path
-    measure_values: Path
-    tracker: Path
-    tracker_previous: Path | None = None
+
+class InputSpec(_Strict):
+    """One input source: files, folders or globs (Parquet or CSV), with options for it.
+
+    Written as a path, a list of paths, or a mapping ``{path: ..., timezone: ..., require_period: ...}``.
+    A folder is searched (with its subfolders, as data.police.uk's archive has one per month) for the
+    files whose columns are this source's; a glob such as ``downloads/*/2019-*-street.csv`` likewise.
+    """
+
+    path: list[str] = Field(min_length=1)
+    # The IANA time zone of timestamps written without a UTC offset (e.g. Europe/London); without it they
+    # are refused.
+    timezone: str | None = None
+    # Rows dated in the period are required (check fails without them). False for a sample or an extract
+    # that does not reach the period: its months are then shown as far as it goes.
+    require_period: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value):
+        if isinstance(value, str):
+            return {"path": [value]}
+        if isinstance(value, list):
+            return {"path": value}
+        if isinstance(value, dict) and isinstance(value.get("path"), str):
+            return {**value, "path": [value["path"]]}
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            import zoneinfo
+
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError("not a time zone; give an IANA name such as Europe/London or UTC") from None
+        return value
+
+
+Source = InputSpec | None
+
+
+class Inputs(_Strict):
+    """The input sources; a source left out (or null) is not supplied, and what needs it says so."""
+
+    contacts: Source = None
+    incidents: Source = None
+    stop_search: Source = None
+    crimes: Source = None
+    outcomes: Source = None
+    ppn: Source = None
+    audits: Source = None
+    measure_values: Source = None
+    tracker: Source = None
+    tracker_previous: Source = None
 
 
 class Validation(_Strict):
     """What to do with rows that break their contract."""
 
     on_row_error: Literal["exclude", "fail"]
+    # A source with more than this share of its rows set aside stops check and build: the export is
+    # probably not the one expected (a wrong format, a wrong force, a wrong encoding).
+    max_set_aside_pct: float = Field(ge=0, le=100)
 
 
 class Disclosure(_Strict):
@@ -128,8 +178,42 @@ class Scorecard(_Strict):
 
     catalogue: Path
     population: int = Field(gt=0)
-    positive_outcomes: list[str] = Field(min_length=1)
     neighbourhood_crime_types: list[Literal[CRIME_TYPES]] = Field(min_length=1)
+
+
+class Outcomes(_Strict):
+    """Crime outcomes: data.police.uk's outcome categories in the Home Office's outcome groups."""
+
+    # group -> the data.police.uk categories in it; every category in one group only
+    groups: dict[str, list[str]] = Field(min_length=1)
+    # The groups that count as "solved" (a positive outcome) in the solved rate.
+    positive: list[str] = Field(min_length=1)
+    # Outcomes are given for months after a crime, so the latest months' outcome-based rates are marked
+    # provisional for this many months.
+    lag_months: int = Field(ge=0, le=24)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Outcomes:
+        seen: dict[str, str] = {}
+        for group, categories in self.groups.items():
+            for category in categories:
+                if category in seen:
+                    raise ValueError(f"{category!r} is in two groups ({seen[category]!r} and {group!r}); "
+                                     "put each category in one group")
+                seen[category] = group
+        unknown = [g for g in self.positive if g not in self.groups]
+        if unknown:
+            raise ValueError(f"positive = {unknown}: not a group; the groups are {', '.join(map(repr, self.groups))}")
+        return self
+
+    def group_of(self, category) -> str:
+        """The group of an outcome category ('' for a blank; 'not in the mapping' for an unknown one)."""
+        if category is None or category != category or str(category).strip() == "":
+            return ""
+        for group, categories in self.groups.items():
+            if category in categories:
+                return group
+        return "not in the mapping"
 
 
 class ShiftSpec(_Strict):
@@ -237,6 +321,7 @@ class Params(_Strict):
     calls: Calls
     response: Response
     scorecard: Scorecard
+    outcomes: Outcomes
     fcr: Fcr
     irt: Irt
     # Set by the loader, not by the file.
@@ -276,18 +361,33 @@ class Params(_Strict):
         path = self.scorecard.catalogue
         return path if path.is_absolute() else (self.source_file.parent / path).resolve()
 
-    def input_path(self, source: str) -> Path:
-        """Absolute path of an input file (``source`` as in :class:`Inputs`)."""
-        path = getattr(self.inputs, source)
-        return path if path is None or path.is_absolute() else (self.source_file.parent / path).resolve()
+    def input_spec(self, source: str) -> InputSpec | None:
+        """A source's spec (None when it is not supplied)."""
+        return getattr(self.inputs, source)
+
+    def input_paths(self, source: str) -> list[Path]:
+        """A source's paths (files, folders or globs), absolute; empty when it is not supplied."""
+        spec = self.input_spec(source)
+        if spec is None:
+            return []
+        return [Path(p) if Path(p).is_absolute() else (self.source_file.parent / p).resolve() for p in spec.path]
+
+    def input_path(self, source: str) -> Path | None:
+        """A source's first path (a source given as one file: that file); None when it is not supplied."""
+        paths = self.input_paths(source)
+        return paths[0] if paths else None
+
+    def supplied(self) -> list[str]:
+        """The sources the params supply, in their order."""
+        return [s for s in type(self.inputs).model_fields if self.input_spec(s) is not None]
 
     def as_yaml(self) -> str:
         """The parameters as used, files named as on a published page (:func:`public_path`)."""
         data = self.model_dump(mode="json", exclude={"source_file"})
         data["scorecard"]["catalogue"] = public_path(self.catalogue_path())
-        data["inputs"] = {
-            k: None if self.input_path(k) is None else public_path(self.input_path(k)) for k in data["inputs"]
-        }
+        for source, spec in data["inputs"].items():
+            if spec is not None:
+                spec["path"] = [public_path(p) for p in self.input_paths(source)]
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
     @property
@@ -367,6 +467,20 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ParamsError(f"{display_path(path)}: must be a mapping of keys to values, got {type(data).__name__}")
     return data
+
+
+def _absolute_paths(value, folder: Path):
+    """An input's path(s) made absolute from ``folder`` (a path, a list, or a mapping with ``path``)."""
+    def one(p):
+        return str((folder / p).resolve()) if isinstance(p, str) and not Path(p).is_absolute() else p
+
+    if isinstance(value, str):
+        return one(value)
+    if isinstance(value, list):
+        return [one(p) for p in value]
+    if isinstance(value, dict) and "path" in value:
+        return {**value, "path": [one(p) for p in value["path"]] if isinstance(value["path"], list) else one(value["path"])}
+    return value
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -453,8 +567,8 @@ def load_params(path: str | Path) -> Params:
         merged = _merge(base, merged)
         # Input paths are relative to the file that names them.
         for source, value in list(merged.get("inputs", {}).items()):
-            if isinstance(value, str) and not _has_key(period_data, ("inputs", source)):
-                merged["inputs"][source] = str((base_path.parent / value).resolve())
+            if not _has_key(period_data, ("inputs", source)):
+                merged["inputs"][source] = _absolute_paths(value, base_path.parent)
         catalogue = merged.get("scorecard", {}).get("catalogue") if isinstance(merged.get("scorecard"), dict) else None
         if isinstance(catalogue, str) and not _has_key(period_data, ("scorecard", "catalogue")):
             merged["scorecard"]["catalogue"] = str((base_path.parent / catalogue).resolve())
@@ -469,13 +583,16 @@ def load_params(path: str | Path) -> Params:
         raise ParamsError(f"{display_path(path)}: period = {params.period!r}: must match the file name ({stem!r})")
     missing = []
     for source in Inputs.model_fields:
-        resolved = params.input_path(source)
-        if resolved is not None and not resolved.is_file():
-            origin = path if _has_key(period_data, ("inputs", source)) else files[-1][0]
-            missing.append(
-                f"{display_path(origin)}: inputs.{source} = {display_path(resolved)!r}: file not found "
-                f"(paths are relative to the params file; run `make demo-data` for the demo inputs)"
-            )
+        for resolved in params.input_paths(source):
+            globbed = bool(GLOB_CHARS & set(resolved.name)) or any(GLOB_CHARS & set(p) for p in resolved.parts)
+            found = any(Path(resolved.anchor).glob(str(resolved.relative_to(resolved.anchor)))) if globbed \
+                else resolved.exists()
+            if not found:
+                origin = path if _has_key(period_data, ("inputs", source)) else files[-1][0]
+                missing.append(
+                    f"{display_path(origin)}: inputs.{source} = {display_path(resolved)!r}: "
+                    + ("no file matches this pattern" if globbed else "no such file or folder")
+                    + " (paths are relative to the params file; run `make demo-data` for the demo inputs)")
     if not params.catalogue_path().is_file():
         origin = path if _has_key(period_data, ("scorecard", "catalogue")) else files[-1][0]
         missing.append(f"{display_path(origin)}: scorecard.catalogue = {display_path(params.catalogue_path())!r}: "

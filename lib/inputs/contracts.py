@@ -10,7 +10,8 @@ timezone-aware timestamp column.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -42,6 +43,22 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None  # beyond this a value is absurd, not extreme (a call of over a day)
     unique: bool = False
+    # A force's own field that published data (data.police.uk) does not carry: it may be absent, and
+    # every measure that needs it is then "not supplied".
+    force_only: bool = False
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule across columns: ``bad(frame)`` marks the rows of the typed frame that break it."""
+
+    column: str
+    text: str
+    bad: Callable
+
+
+def _all_present(frame, *columns) -> bool:
+    return all(c in frame for c in columns)
 
 
 @dataclass(frozen=True)
@@ -53,15 +70,23 @@ class Contract:
     description: str
     columns: tuple[Column, ...]
     time_column: str | None = None  # rows outside the reporting window are set aside on this column
-    ordered: bool = False  # columns must appear in exactly this order
     # (later column, earlier column): the later time may not be before the earlier one
     order_rules: tuple[tuple[str, str], ...] = ()
-    extra_rules: tuple[str, ...] = field(default_factory=tuple)
+    row_rules: tuple[RowRule, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
         """Column names in contract order."""
         return [c.name for c in self.columns]
+
+    @property
+    def required_names(self) -> list[str]:
+        """The columns every file of this source must have (all but the force-only ones)."""
+        return [c.name for c in self.columns if not c.force_only]
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``."""
+        return next(c for c in self.columns if c.name == name)
 
 
 def _c(name, kind, description, **kw) -> Column:
@@ -83,7 +108,8 @@ CONTACTS = Contract(
     ),
     time_column="presented_at",
     order_rules=(("answered_at", "presented_at"),),
-    extra_rules=("abandoned is True exactly when answered_at is blank",),
+    row_rules=(RowRule("abandoned", "abandoned is True exactly when answered_at is blank",
+                       lambda f: (f["abandoned"] != f["answered_at"].isna()).fillna(False).astype(bool)),),
 )
 
 INCIDENTS = Contract(
@@ -108,7 +134,8 @@ INCIDENTS = Contract(
 _FLAG = "True, False or blank."
 STOP_SEARCH = Contract(
     "stop_search", "Stop and search",
-    "The data.police.uk stop-and-search CSV, columns in its order, plus two compliance flags.",
+    "The data.police.uk stop-and-search CSV as downloaded, plus two compliance flags a force may add from "
+    "its own records (without them, the measures that need them are \"not supplied\").",
     (
         _c("Type", "category", "What was searched.", allowed=SEARCH_TYPES),
         _c("Date", "datetime", "When the search took place."),
@@ -126,16 +153,17 @@ STOP_SEARCH = Contract(
         _c("Outcome", "string", "Outcome of the search.", nullable=True),
         _c("Outcome linked to object of search", "bool", _FLAG, nullable=True),
         _c("Removal of more than just outer clothing", "bool", _FLAG, nullable=True),
-        _c("grounds_recorded", "bool", "The record states lawful grounds (compliance audit)."),
-        _c("supervisor_reviewed", "bool", "A supervisor reviewed the record."),
+        _c("grounds_recorded", "bool", "The record states lawful grounds (compliance audit).", force_only=True),
+        _c("supervisor_reviewed", "bool", "A supervisor reviewed the record.", force_only=True),
     ),
     time_column="Date",
-    ordered=True,
 )
 
 CRIMES = Contract(
     "crimes", "Recorded crime",
-    "The data.police.uk street-level crime CSV, plus recording and outcome fields.",
+    "The data.police.uk street-level crime CSV as downloaded (crimes and anti-social behaviour), plus "
+    "recording and arrest fields a force may add from its own systems (without them, the measures that "
+    "need them are \"not supplied\").",
     (
         _c("Crime ID", "string", "Unique crime reference (blank for anti-social behaviour).", nullable=True, unique=True),
         _c("Month", "month", "Month of the crime, YYYY-MM."),
@@ -149,14 +177,33 @@ CRIMES = Contract(
         _c("Crime type", "category", "One of the 14 data.police.uk crime types.", allowed=CRIME_TYPES),
         _c("Last outcome category", "string", "Latest outcome.", nullable=True),
         _c("Context", "string", "Free text (not published).", nullable=True),
-        _c("reported_at", "datetime", "When the crime was reported."),
-        _c("recorded_at", "datetime", "When it was recorded as a crime."),
-        _c("domestic_abuse", "bool", "Flagged as domestic abuse."),
-        _c("arrest_made", "bool", "An arrest was made."),
-        _c("outcome_at", "datetime", "When the outcome was assigned; blank if none yet.", nullable=True),
+        _c("reported_at", "datetime", "When the crime was reported.", force_only=True),
+        _c("recorded_at", "datetime", "When it was recorded as a crime.", force_only=True),
+        _c("domestic_abuse", "bool", "Flagged as domestic abuse.", force_only=True),
+        _c("arrest_made", "bool", "An arrest was made.", force_only=True),
+        _c("outcome_at", "datetime", "When the outcome was assigned; blank if none yet.", nullable=True, force_only=True),
     ),
-    time_column="reported_at",
+    time_column="Month",
     order_rules=(("recorded_at", "reported_at"), ("outcome_at", "reported_at")),
+)
+
+OUTCOMES = Contract(
+    "outcomes", "Crime outcomes",
+    "The data.police.uk outcomes CSV as downloaded: each outcome given to a crime, in the month it was "
+    "given. The latest outcome of each crime replaces the street file's last outcome category.",
+    (
+        _c("Crime ID", "string", "The crime (as in the street-level file)."),
+        _c("Month", "month", "Month the outcome was given, YYYY-MM."),
+        _c("Reported by", "string", "Force that provided the data."),
+        _c("Falls within", "string", "Force area."),
+        _c("Longitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-180, maximum=180),
+        _c("Latitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-90, maximum=90),
+        _c("Location", "string", "Anonymised location description.", nullable=True),
+        _c("LSOA code", "string", "Lower-layer super output area code.", nullable=True),
+        _c("LSOA name", "string", "Lower-layer super output area name.", nullable=True),
+        _c("Outcome type", "string", "The outcome (a data.police.uk outcome category)."),
+    ),
+    time_column="Month",
 )
 
 PPN = Contract(
@@ -171,7 +218,8 @@ PPN = Contract(
         _c("all_children_added", "bool", "Every child was added to the PPN; blank when no children.", nullable=True),
     ),
     time_column="submitted_at",
-    extra_rules=("all_children_added is blank exactly when children_present is False",),
+    row_rules=(RowRule("all_children_added", "all_children_added is blank exactly when children_present is False",
+                       lambda f: (f["all_children_added"].isna() != ~f["children_present"]).fillna(False).astype(bool)),),
 )
 
 AUDITS = Contract(
@@ -217,7 +265,7 @@ TRACKER = Contract(
 )
 
 CONTRACTS: dict[str, Contract] = {
-    c.name: c for c in (CONTACTS, INCIDENTS, STOP_SEARCH, CRIMES, PPN, AUDITS, MEASURE_VALUES, TRACKER)
+    c.name: c for c in (CONTACTS, INCIDENTS, STOP_SEARCH, CRIMES, OUTCOMES, PPN, AUDITS, MEASURE_VALUES, TRACKER)
 }
 
 _KIND_TEXT = {
@@ -250,6 +298,7 @@ def contract_table(contract: Contract) -> pd.DataFrame:
         if col.unique:
             allowed = f"{allowed} unique".strip()
         rows.append({"column": col.name, "type": _KIND_TEXT[col.kind], "blank allowed": "yes" if col.nullable else "no",
+                     "may be absent": "yes (force field)" if col.force_only else "no",
                      "allowed values / unit": allowed, "description": col.description})
     return pd.DataFrame(rows)
 
@@ -261,9 +310,10 @@ def contracts_page() -> list:
     blocks: list = [CONTRACTS_INTRO]
     for contract in CONTRACTS.values():
         text = f"## {contract.title}\n\nSource name in the params: `{contract.name}`. {contract.description}"
-        if contract.ordered:
-            text += " Columns must appear in exactly this order."
-        rules = [f"`{a}` is not before `{b}`" for a, b in contract.order_rules] + list(contract.extra_rules)
+        if any(c.force_only for c in contract.columns):
+            text += (" Columns marked as force fields may be absent (data.police.uk does not publish them); the"
+                     " measures that need them then read \"not supplied\".")
+        rules = [f"`{a}` is not before `{b}`" for a, b in contract.order_rules] + [r.text for r in contract.row_rules]
         if rules:
             text += "\n\nRow rules: " + "; ".join(rules) + "."
         blocks += [text, table(contract_table(contract), caption=f"Columns of the {contract.name} input",

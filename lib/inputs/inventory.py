@@ -13,19 +13,24 @@ def _contract(loaded: Loaded):
 
 
 def summary(loaded: dict[str, Loaded]) -> pd.DataFrame:
-    """One row per source: file, rows read, used, outside the window, set aside, date range."""
+    """One row per source: files, rows read, used, outside the window, set aside, the months it covers,
+    the force fields it does not carry, and how its files were read."""
     rows = []
     for name, item in loaded.items():
         first, last = time_range(item)
+        files = [public_path(f) for f in item.files]
         rows.append({
             "source": name,
-            "file": public_path(item.path),
+            "file": files[0] if len(files) == 1 else f"{len(files)} files ({files[0]} …)",
             "rows read": item.rows_read,
             "rows used": len(item.frame),
             "outside window": item.rows_outside_window,
             "set aside (defects)": item.rows_defective,
             "first": first,
             "last": last,
+            "months covered": f"{item.coverage[0]} to {item.coverage[-1]} ({len(item.coverage)})" if item.coverage else "",
+            "not supplied": ", ".join(item.absent),
+            "read as": "; ".join(n.split(": ", 1)[1] for n in item.notes),
         })
     return pd.DataFrame(rows)
 

@@ -1,6 +1,10 @@
 """Loading input files and checking them against their contracts (:mod:`lib.inputs.contracts`).
 
-A missing or unknown column (or, for stop and search, a column out of order) fails the load.
+A source may be several files (:mod:`lib.inputs.reading` finds them); each is checked, then they
+are put together. A missing or unknown column fails the load, except a force-only column, which
+may be absent from the files (data.police.uk does not publish it): the source then records it as
+not supplied, and the measures that need it say so. Each source records its coverage, the months
+it holds, so a month outside it reads "no data", never zero.
 Row-level defects — values of the wrong type, unparsable dates, values outside the allowed list,
 negative durations, times out of order, duplicate ids — are collected per (column, rule) with a
 count and up to five example row numbers (1 = the first data row). Then, per
@@ -22,8 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params, display_path, public_path
+from lib.config.params import Params, public_path
 from lib.errors import DataError
+from lib.inputs import reading
 from lib.inputs.contracts import CONTRACTS, TIMEZONE, Column, Contract
 
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
@@ -31,20 +36,28 @@ _MONTH_RE = r"\d{4}-(0[1-9]|1[0-2])"
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 MAX_EXAMPLES = 5
-DEFECT_COLUMNS = ["file", "column", "rule", "rows", "example_rows"]
+DEFECT_COLUMNS = ["file", "column", "rule", "rows", "example_rows", "example_values"]
 
 
 @dataclass
 class Loaded:
-    """One loaded source: the clean rows and what was set aside, and why."""
+    """One loaded source: the clean rows, what was set aside and why, what it holds and what it lacks."""
 
     name: str
-    path: Path
+    path: Path | None  # the first file (a source given as one file: that file)
     frame: pd.DataFrame
     rows_read: int
-    defects: pd.DataFrame  # file, column, rule, rows, example_rows
+    defects: pd.DataFrame  # file, column, rule, rows, example_rows, example_values
     rows_defective: int
     rows_outside_window: int
+    absent: tuple[str, ...] = ()  # force-only columns the files do not carry: "not supplied"
+    coverage: tuple[str, ...] = ()  # the months the source holds (YYYY-MM); outside them: "no data"
+    files: tuple[Path, ...] = ()
+    notes: tuple[str, ...] = ()  # how files were read (an encoding or a separator other than the usual)
+
+    def supplies(self, column: str) -> bool:
+        """True when the source carries ``column`` (a force-only column may be absent)."""
+        return column in self.frame and column not in self.absent
 
 
 def _memory_pool() -> None:
@@ -63,25 +76,8 @@ _memory_pool()
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read a Parquet or CSV file as it is (CSV cells as text).
-
-    Raises
-    ------
-    DataError
-        The file is missing, has another extension, or cannot be read.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in {".parquet", ".csv"}:
-        raise DataError(f"{display_path(path)}: unsupported file type {suffix!r}; allowed: .parquet, .csv")
-    try:
-        if suffix == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    except FileNotFoundError:
-        raise DataError(f"{display_path(path)}: file not found") from None
-    except Exception as exc:  # pyarrow and the csv parser raise many kinds; all mean "unreadable"
-        raise DataError(f"{display_path(path)}: cannot be read as {suffix[1:]}: {type(exc).__name__}: {exc}") from None
+    """Read a Parquet or CSV file as it is (CSV cells as text); see :func:`lib.inputs.reading.read`."""
+    return reading.read(path).frame
 
 
 def _text(series: pd.Series) -> pd.Series | None:
@@ -191,24 +187,15 @@ def _duplicated(values: pd.Series) -> pd.Series:
     return pd.Series(valid & ~first, index=values.index)
 
 
-def check_columns(frame: pd.DataFrame, contract: Contract, path: Path) -> None:
-    """Fail on missing, unknown or (for ordered contracts) misordered columns."""
-    where = display_path(path)
-    expected = contract.column_names
-    missing = [c for c in expected if c not in frame.columns]
-    unknown = [c for c in frame.columns if c not in expected]
-    if missing:
-        raise DataError(f"{where}: missing required column(s) {', '.join(map(repr, missing))}; "
-                        f"the {contract.name} contract needs: {', '.join(expected)}")
-    if unknown:
-        raise DataError(f"{where}: unknown column(s) {', '.join(map(repr, unknown))}; "
-                        f"allowed for {contract.name}: {', '.join(expected)}")
-    if contract.ordered and list(frame.columns) != expected:
-        raise DataError(f"{where}: columns out of order; {contract.name} needs exactly: {', '.join(expected)}")
+def check_columns(frame: pd.DataFrame, contract: Contract, path: Path, source: str | None = None) -> None:
+    """Fail on missing or unknown columns (a force-only column may be missing), naming what was found."""
+    if not reading.belongs(list(frame.columns), contract):
+        raise DataError(reading.misfit(path, [str(c) for c in frame.columns], contract, source or contract.name))
 
 
-def validate(frame: pd.DataFrame, contract: Contract, path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Check a raw frame against its contract.
+def validate(frame: pd.DataFrame, contract: Contract, path: Path, timezone: str | None = None,
+             decimal_comma: bool = False, source: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check a raw frame against its contract (a force-only column the frame lacks is skipped).
 
     Returns
     -------
@@ -218,23 +205,24 @@ def validate(frame: pd.DataFrame, contract: Contract, path: Path) -> tuple[pd.Da
         One row per (column, rule) that failed: ``file, column, rule, rows, example_rows``;
         plus a boolean Series of defective rows in ``defects.attrs["mask"]``.
     """
-    check_columns(frame, contract, path)
+    check_columns(frame, contract, path, source)
     frame = frame.reset_index(drop=True)
     typed = {}
     found: list[tuple[str, str, pd.Series]] = []
     for col in contract.columns:
-        typed[col.name], problems = _coerce(frame[col.name], col)
+        if col.name not in frame:
+            continue
+        raw = frame[col.name]
+        if decimal_comma and col.kind in {"int", "float"} and not pd.api.types.is_numeric_dtype(raw):
+            raw = raw.str.replace(",", ".", regex=False)
+        typed[col.name], problems = _coerce(raw, col, timezone)
         found += [(col.name, rule, mask) for rule, mask in problems]
     typed = pd.DataFrame(typed, index=frame.index)
     for later, earlier in contract.order_rules:
-        bad = (typed[later] < typed[earlier]).fillna(False).astype(bool)
-        found.append((later, f"before {earlier}", bad))
-    if contract.name == "contacts":
-        found.append(("abandoned", "abandoned must be True exactly when answered_at is blank",
-                      (typed["abandoned"] != typed["answered_at"].isna()).fillna(False).astype(bool)))
-    if contract.name == "ppn":
-        found.append(("all_children_added", "must be blank exactly when children_present is False",
-                      (typed["all_children_added"].isna() != ~typed["children_present"]).fillna(False).astype(bool)))
+        if later in typed and earlier in typed:
+            found.append((later, f"before {earlier}", (typed[later] < typed[earlier]).fillna(False).astype(bool)))
+    for rule in contract.row_rules:
+        found.append((rule.column, rule.text, rule.bad(typed)))
     rows = []
     any_bad = pd.Series(False, index=frame.index)
     for column, rule, mask in found:
@@ -242,9 +230,13 @@ def validate(frame: pd.DataFrame, contract: Contract, path: Path) -> tuple[pd.Da
         count = int(mask.sum())
         if count:
             any_bad |= mask
-            examples = ", ".join(str(i + 1) for i in np.flatnonzero(mask.to_numpy())[:MAX_EXAMPLES])
+            at = np.flatnonzero(mask.to_numpy())[:MAX_EXAMPLES]
+            examples = ", ".join(str(i + 1) for i in at)
+            values = frame[column].iloc[at] if column in frame else pd.Series(dtype=object)
+            shown = list(dict.fromkeys("(blank)" if pd.isna(v) or str(v).strip() == "" else repr(str(v))[:42]
+                                       for v in values))[:3]
             rows.append({"file": public_path(path), "column": column, "rule": rule,
-                         "rows": count, "example_rows": examples})
+                         "rows": count, "example_rows": examples, "example_values": ", ".join(shown)})
     defects = pd.DataFrame(rows, columns=DEFECT_COLUMNS)
     defects.attrs["mask"] = any_bad
     return typed, defects
@@ -253,7 +245,8 @@ def validate(frame: pd.DataFrame, contract: Contract, path: Path) -> tuple[pd.Da
 def describe_defects(defects: pd.DataFrame) -> str:
     """The defects table as lines of text, for an error message."""
     return "\n".join(
-        f"  {r.file}: column {r.column!r}: {r.rule}: {r.rows} row(s), e.g. row {r.example_rows}"
+        f"  {r.file}: column {r.column!r}: {r.rule}: {r.rows:,} row(s), e.g. row {r.example_rows}"
+        + (f" ({r.example_values})" if r.example_values else "")
         for r in defects.itertuples()
     )
 
@@ -271,26 +264,38 @@ def _window_mask(frame: pd.DataFrame, contract: Contract, params: Params) -> pd.
     return ((values >= start) & (values < end)).fillna(False).astype(bool)
 
 
-VALIDATION_CODE = ("lib/inputs/loading.py", "lib/inputs/contracts.py", "lib/vocabulary.py")
+VALIDATION_CODE = ("lib/inputs/loading.py", "lib/inputs/reading.py", "lib/inputs/contracts.py", "lib/vocabulary.py")
 
 
-def validated(path: Path, contract: Contract) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
-    """(valid rows typed, defects, rows read, rows defective) of a file — from the cache when this file's
-    contents were validated by this code before (:mod:`lib.cache`), e.g. by another period's build."""
+@dataclass
+class _Checked:
+    valid: pd.DataFrame
+    defects: pd.DataFrame
+    rows_read: int
+    rows_defective: int
+    notes: list[str]
+
+
+def validated(path: Path, contract: Contract, timezone: str | None = None, source: str | None = None) -> _Checked:
+    """One file's valid rows (typed), defects, rows read and set aside, and how it was read — from the cache
+    when this file's contents were validated by this code before (:mod:`lib.cache`), e.g. by another
+    period's build."""
     import json
 
     from lib import cache
 
-    key = cache.digest(cache.file_sha256(path), contract.name, cache.code_digest(*VALIDATION_CODE), pd.__version__)
+    key = cache.digest(cache.file_sha256(path), contract.name, str(timezone), cache.code_digest(*VALIDATION_CODE),
+                       pd.__version__)
     hit = cache.entry("inputs", key)
     if (hit / "meta.json").is_file():
         meta = json.loads((hit / "meta.json").read_text(encoding="utf-8"))
         defects = pd.read_parquet(hit / "defects.parquet").assign(file=public_path(path))
-        return pd.read_parquet(hit / "valid.parquet"), defects[DEFECT_COLUMNS], meta["rows_read"], meta["rows_defective"]
-    raw = read_table(path)
-    rows_read = len(raw)
-    typed, defects = validate(raw, contract, path)
-    del raw  # peak memory: the raw and the typed copy of a large file are not both needed from here
+        return _Checked(pd.read_parquet(hit / "valid.parquet"), defects[DEFECT_COLUMNS], meta["rows_read"],
+                        meta["rows_defective"], meta["notes"])
+    raw = reading.read(path)
+    rows_read = len(raw.frame)
+    typed, defects = validate(raw.frame, contract, path, timezone, raw.decimal_comma, source)
+    raw.frame = None  # peak memory: the raw and the typed copy of a large file are not both needed from here
     bad = defects.attrs.pop("mask")
     valid = typed[~bad].reset_index(drop=True) if bad.any() else typed
     del typed
@@ -299,51 +304,104 @@ def validated(path: Path, contract: Contract) -> tuple[pd.DataFrame, pd.DataFram
         tmp = cache.scratch("inputs", key)
         valid.to_parquet(tmp / "valid.parquet", index=False)
         defects.drop(columns="file").to_parquet(tmp / "defects.parquet", index=False)
-        (tmp / "meta.json").write_text(json.dumps({"rows_read": rows_read, "rows_defective": int(bad.sum())}))
+        meta = {"rows_read": rows_read, "rows_defective": int(bad.sum()), "notes": raw.notes}
+        (tmp / "meta.json").write_text(json.dumps(meta))
         cache.commit(tmp, hit)
     except OSError:  # a cache that cannot be written is only slower
         pass
-    return valid, defects, rows_read, int(bad.sum())
+    return _Checked(valid, defects, rows_read, int(bad.sum()), raw.notes)
+
+
+def _empty_column(col: Column, n: int) -> pd.Series:
+    dtype = {"bool": "boolean", "datetime": f"datetime64[ns, {TIMEZONE}]", "date": "datetime64[ns]",
+             "int": "Int64", "float": "float64"}.get(col.kind, "string")
+    return pd.Series(pd.array([None] * n, dtype=dtype))
+
+
+def _coverage(contract: Contract, files: list[Path], frame: pd.DataFrame) -> tuple[str, ...]:
+    """The months a source holds: those its files are named for (data.police.uk's archive: one file per
+    month, so a missing file is a missing month), else every month from its first row to its last."""
+    named = [reading.months_in_name(f) for f in files]
+    if files and all(named):
+        return tuple(sorted(set(named)))
+    if contract.time_column is None or frame.empty:
+        return ()
+    col = contract.column(contract.time_column)
+    months = frame[col.name] if col.kind == "month" else month_of(frame[col.name])
+    months = months.dropna()
+    if months.empty:
+        return ()
+    return tuple(str(m) for m in pd.period_range(months.min(), months.max(), freq="M"))
 
 
 def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
-    """Load one source named in the params, validated and cut to the reporting window.
+    """Load one source named in the params: every file of it, validated, put together, cut to the window.
 
     Raises
     ------
     DataError
-        Unreadable file or bad columns; or row defects when ``on_row_error`` is ``fail``.
+        An unreadable file or one whose columns are not the source's; or row defects when
+        ``on_row_error`` is ``fail``.
     """
     contract = CONTRACTS["tracker" if name.startswith("tracker") else name]
-    path = path or params.input_path(name)
-    valid, defects, rows_read, rows_defective = validated(path, contract)
+    spec = params.input_spec(name)
+    files = [path] if path is not None else reading.expand(params.input_paths(name), contract, name)
+    timezone = spec.timezone if spec is not None else None
+    checked = [validated(f, contract, timezone, name) for f in files]
+    defects = pd.concat([c.defects for c in checked], ignore_index=True) if checked else \
+        pd.DataFrame(columns=DEFECT_COLUMNS)
+    rows_read, rows_defective = sum(c.rows_read for c in checked), sum(c.rows_defective for c in checked)
     if len(defects) and params.validation.on_row_error == "fail":
         raise DataError(
-            f"{display_path(path)}: {rows_defective} row(s) break the {contract.name} contract "
-            f"(validation.on_row_error = 'fail'; set it to 'exclude' to set them aside):\n"
-            + describe_defects(defects)
-        )
+            f"inputs.{name}: {rows_defective:,} row(s) break the {contract.name} contract "
+            f"(validation.on_row_error = 'fail'; set it to 'exclude' to set them aside):\n" + describe_defects(defects))
+    # A force-only column is supplied only when every file carries it (part of the rows would mislead).
+    absent = tuple(c.name for c in contract.columns if c.force_only and not all(c.name in k.valid for k in checked))
+    frames = [k.valid.drop(columns=[a for a in absent if a in k.valid]) for k in checked]
+    valid = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    for col in contract.columns:
+        if col.name in absent:
+            valid[col.name] = _empty_column(col, len(valid))
+    valid = valid[contract.column_names]
+    coverage = _coverage(contract, files, valid)
     inside = _window_mask(valid, contract, params)
     frame = valid if inside.all() else valid[inside].reset_index(drop=True)
-    return Loaded(name, path, frame, rows_read, defects, rows_defective, int((~inside).sum()))
+    notes = tuple(f"{public_path(f)}: {n}" for f, k in zip(files, checked) for n in k.notes)
+    return Loaded(name, files[0] if files else None, frame, rows_read, defects, rows_defective, int((~inside).sum()),
+                  absent, coverage, tuple(files), notes)
+
+
+def _too_many_set_aside(item: Loaded, params: Params) -> str:
+    """'' unless more than ``validation.max_set_aside_pct`` of a source's rows were set aside; then the message
+    with the defect table (rule, count, example rows and values)."""
+    if not item.rows_read:
+        return ""
+    share = 100 * item.rows_defective / item.rows_read
+    if share <= params.validation.max_set_aside_pct:
+        return ""
+    return (f"inputs.{item.name}: {item.rows_defective:,} of {item.rows_read:,} rows ({share:.1f}%) break the "
+            f"{item.name} contract, more than validation.max_set_aside_pct = "
+            f"{params.validation.max_set_aside_pct:g}%; the export is probably not the one expected:\n"
+            + describe_defects(item.defects))
 
 
 def load_all(params: Params) -> dict[str, Loaded]:
-    """Load every input named in the params, in contract order, and check each dated source has rows
-    in the period.
+    """Load every input the params supply, in contract order, and check each is usable for the period.
 
     Raises
     ------
     DataError
-        A file breaks its contract, or a source has no usable row dated in the period (every chapter
-        that reads it would be empty): the message names each such source and what it does cover.
+        A file breaks its contract; more than ``validation.max_set_aside_pct`` of a source's rows are
+        set aside; or a dated source that must cover the period has no usable row in it (every chapter
+        that reads it would be empty). The message names each such source, and what it does cover.
     """
-    names = [n for n in type(params.inputs).model_fields if params.input_path(n) is not None]
-    loaded = {n: load_source(params, n) for n in names}
-    empty = [_no_period_rows(item, params) for item in loaded.values()]
-    empty = [e for e in empty if e]
-    if empty:
-        raise DataError("\n".join(empty))
+    loaded = {n: load_source(params, n) for n in params.supplied()}
+    problems = [_too_many_set_aside(item, params) for item in loaded.values()]
+    problems += [_no_period_rows(item, params) for item in loaded.values()
+                 if params.input_spec(item.name).require_period and item.name != "measure_values"]
+    problems = [p for p in problems if p]
+    if problems:
+        raise DataError("\n".join(problems))
     return loaded
 
 
@@ -377,8 +435,9 @@ def _no_period_rows(loaded: Loaded, params: Params) -> str:
     covers = f"its usable rows run from {first} to {last}" if first else "it has no usable rows"
     aside = f"; {loaded.rows_defective:,} of its {loaded.rows_read:,} rows were set aside as defects" \
         if loaded.rows_defective else ""
-    return (f"{public_path(loaded.path)}: inputs.{loaded.name} has no rows dated in the period {params.period} "
-            f"({covers}{aside}); give a file that covers the period")
+    return (f"inputs.{loaded.name} ({public_path(loaded.path)}{' and others' if len(loaded.files) > 1 else ''}) "
+            f"has no rows dated in the period {params.period} ({covers}{aside}); give a file that covers the period, "
+            f"or set inputs.{loaded.name}.require_period: false for an extract that stops short of it")
 
 
 def time_range(loaded: Loaded) -> tuple[str, str]:

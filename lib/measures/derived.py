@@ -6,9 +6,13 @@ A series has one row per month from ``history_start`` to the period:
 - ``x``, ``n``: for a proportion, the records meeting the standard and the records counted;
 - ``lower``, ``upper``: the interval of a proportion in percent (the params' method), NaN otherwise.
 
-``n = 0`` is "no data": ``value`` is NaN, never 0% or 100%. Months are calendar months in
-Europe/London time. :data:`DERIVED` maps each ``derived:<name>`` source of the measure catalogue to
-the function that computes it; measures the inputs cannot give come from the measure-values file.
+``n = 0`` is "no data": ``value`` is NaN, never 0% or 100%; so is a month outside the source's
+coverage (the months it holds), even for a count, which is never shown as zero there. Months are
+calendar months in Europe/London time. :data:`DERIVED` maps each ``derived:<name>`` source of the
+measure catalogue to the function that computes it, and :data:`NEEDS` to the inputs and columns it
+needs: without them the measure is "not supplied" (:func:`missing`). Measures the inputs cannot give
+come from the measure-values file. Anti-social behaviour is not a crime: every measure about
+crimes leaves it out.
 """
 from __future__ import annotations
 
@@ -27,28 +31,59 @@ def months(params: Params) -> list[str]:
     return list(pd.period_range(params.history_start, params.period_end, freq="M").astype(str))
 
 
-def monthly_proportion(month: pd.Series, flag: pd.Series, all_months: list[str], method: str = "wilson") -> pd.DataFrame:
-    """Per month: x flagged of n records, value = 100 x / n (NaN where n = 0) and its interval in percent."""
+def monthly_proportion(month: pd.Series, flag: pd.Series, all_months: list[str], method: str = "wilson",
+                       covered=None) -> pd.DataFrame:
+    """Per month: x flagged of n records, value = 100 x / n (NaN where n = 0) and its interval in percent;
+    x, n and value NaN in a month outside ``covered`` (no data, not zero)."""
     frame = pd.DataFrame({"month": month.to_numpy(), "flag": flag.astype(bool).to_numpy()})
     grouped = frame.groupby("month", sort=True)["flag"].agg(["sum", "size"]).reindex(all_months, fill_value=0)
     x, n = grouped["sum"].astype(int).to_numpy(), grouped["size"].astype(int).to_numpy()
     bounds = np.array([proportion_ci(a, b, method=method) for a, b in zip(x, n)]).reshape(-1, 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = np.where(n > 0, 100 * x / np.where(n > 0, n, 1), np.nan)
-    return pd.DataFrame({"month": all_months, "value": value, "x": x.astype(float), "n": n.astype(float),
-                         "lower": 100 * bounds[:, 0], "upper": 100 * bounds[:, 1]})
+    out = pd.DataFrame({"month": all_months, "value": value, "x": x.astype(float), "n": n.astype(float),
+                        "lower": 100 * bounds[:, 0], "upper": 100 * bounds[:, 1]})
+    return _uncovered(out, covered)
 
 
-def per_month(params: Params, month: pd.Series, flag: pd.Series) -> pd.DataFrame:
+def _uncovered(out: pd.DataFrame, covered) -> pd.DataFrame:
+    """No data (NaN) in the months a source does not cover."""
+    if covered is not None:
+        outside = ~out["month"].isin(list(covered))
+        out.loc[outside, ["value", "x", "n", "lower", "upper"]] = np.nan
+    return out
+
+
+def per_month(params: Params, month: pd.Series, flag: pd.Series, covered=None) -> pd.DataFrame:
     """:func:`monthly_proportion` over the params' months, with the params' interval method."""
-    return monthly_proportion(month, flag, months(params), params.compliance.interval_method)
+    return monthly_proportion(month, flag, months(params), params.compliance.interval_method, covered)
 
 
-def counts(month: pd.Series, all_months: list[str]) -> pd.DataFrame:
-    """Per month: the number of records (``value``; no x, n or interval)."""
+def counts(month: pd.Series, all_months: list[str], covered=None) -> pd.DataFrame:
+    """Per month: the number of records (``value``; no x, n or interval); NaN outside ``covered``."""
     found = month.value_counts().reindex(all_months, fill_value=0)
-    return pd.DataFrame({"month": all_months, "value": found.astype(float).to_numpy(), "x": np.nan, "n": np.nan,
-                         "lower": np.nan, "upper": np.nan})
+    out = pd.DataFrame({"month": all_months, "value": found.astype(float).to_numpy(), "x": np.nan, "n": np.nan,
+                        "lower": np.nan, "upper": np.nan})
+    return _uncovered(out, covered)
+
+
+def coverage(loaded: dict[str, Loaded], source: str) -> tuple[str, ...] | None:
+    """The months a loaded source covers (None when not known: every month counts)."""
+    return loaded[source].coverage or None
+
+
+def crimes(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Recorded crimes, anti-social behaviour left out, each with its latest outcome: from the outcomes
+    file when one is supplied (its latest row per crime, up to the period), else the street file's."""
+    c = loaded["crimes"].frame
+    c = c[c["Crime type"] != "Anti-social behaviour"]
+    if "outcomes" in loaded:
+        o = loaded["outcomes"].frame
+        o = o[o["Month"] <= params.period].sort_values(["Crime ID", "Month"], kind="stable")
+        latest = o.drop_duplicates("Crime ID", keep="last").set_index("Crime ID")["Outcome type"]
+        found = c["Crime ID"].map(latest)
+        c = c.assign(**{"Last outcome category": found.where(found.notna(), c["Last outcome category"])})
+    return c
 
 
 # --- Compliance --------------------------------------------------------------------------------------
@@ -56,39 +91,41 @@ def counts(month: pd.Series, all_months: list[str]) -> pd.DataFrame:
 def ppn_submitted_in_time(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """PPNs submitted within the time limit, of all PPNs submitted in the month."""
     ppn = loaded["ppn"].frame
-    return per_month(params, month_of(ppn["submitted_at"]), ppn["submitted_in_time"])
+    return per_month(params, month_of(ppn["submitted_at"]), ppn["submitted_in_time"], coverage(loaded, "ppn"))
 
 
 def ppn_all_children(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """PPNs with every child added, of PPNs where children were present."""
     ppn = loaded["ppn"].frame
     ppn = ppn[ppn["children_present"].fillna(False).astype(bool)]
-    return per_month(params, month_of(ppn["submitted_at"]), ppn["all_children_added"].fillna(False))
+    return per_month(params, month_of(ppn["submitted_at"]), ppn["all_children_added"].fillna(False),
+                     coverage(loaded, "ppn"))
 
 
 def stop_search_grounds(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """Stop and search records whose grounds were recorded, of all searches."""
     s = loaded["stop_search"].frame
-    return per_month(params, month_of(s["Date"]), s["grounds_recorded"])
+    return per_month(params, month_of(s["Date"]), s["grounds_recorded"], coverage(loaded, "stop_search"))
 
 
 def stop_search_supervised(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """Stop and search records reviewed by a supervisor, of all searches."""
     s = loaded["stop_search"].frame
-    return per_month(params, month_of(s["Date"]), s["supervisor_reviewed"])
+    return per_month(params, month_of(s["Date"]), s["supervisor_reviewed"], coverage(loaded, "stop_search"))
 
 
 def stop_search_linked_outcome(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """Searches whose outcome was linked to the object of search, of all searches."""
     s = loaded["stop_search"].frame
-    return per_month(params, month_of(s["Date"]), s["Outcome linked to object of search"].fillna(False))
+    return per_month(params, month_of(s["Date"]), s["Outcome linked to object of search"].fillna(False),
+                     coverage(loaded, "stop_search"))
 
 
 def da_arrest_rate(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """Domestic-abuse crimes with an arrest, of domestic-abuse crimes reported in the month."""
-    c = loaded["crimes"].frame
-    c = c[c["domestic_abuse"].astype(bool)]
-    return per_month(params, c["Month"], c["arrest_made"])
+    c = crimes(loaded, params)
+    c = c[c["domestic_abuse"].fillna(False).astype(bool)]
+    return per_month(params, c["Month"], c["arrest_made"].fillna(False), coverage(loaded, "crimes"))
 
 
 def audits(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
@@ -97,7 +134,7 @@ def audits(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     frames = []
     for name in sorted(a["audit"].unique()):
         sub = a[a["audit"] == name]
-        series = per_month(params, sub["month"], sub["passed"])
+        series = per_month(params, sub["month"], sub["passed"], coverage(loaded, "audits"))
         series.insert(0, "audit", name)
         frames.append(series)
     return pd.concat(frames, ignore_index=True)
@@ -122,7 +159,7 @@ def _answered_within(loaded: dict[str, Loaded], params: Params, route: str, seco
     c = loaded["contacts"].frame
     c = c[(c["route"] == route) & ~c["abandoned"].astype(bool)]
     wait = (c["answered_at"] - c["presented_at"]).dt.total_seconds()
-    return per_month(params, month_of(c["presented_at"]), wait <= seconds)
+    return per_month(params, month_of(c["presented_at"]), wait <= seconds, coverage(loaded, "contacts"))
 
 
 def _abandoned(loaded: dict[str, Loaded], params: Params, route: str) -> pd.DataFrame:
@@ -131,7 +168,7 @@ def _abandoned(loaded: dict[str, Loaded], params: Params, route: str) -> pd.Data
     if params.calls.abandon_rate_denominator == "queued":
         waited = (c["answered_at"] - c["presented_at"]).dt.total_seconds() > 0
         c = c[c["abandoned"].astype(bool) | waited.fillna(False)]
-    return per_month(params, month_of(c["presented_at"]), c["abandoned"])
+    return per_month(params, month_of(c["presented_at"]), c["abandoned"], coverage(loaded, "contacts"))
 
 
 def attended_within(loaded: dict[str, Loaded], params: Params, grade: str, minutes: float,
@@ -142,23 +179,30 @@ def attended_within(loaded: dict[str, Loaded], params: Params, grade: str, minut
     if vulnerable_only:
         i = i[i["vulnerable_person"].astype(bool)]
     mins = (i["first_arrived_at"] - i["created_at"]).dt.total_seconds() / 60
-    return per_month(params, month_of(i["created_at"]), (mins <= minutes).fillna(False))
+    return per_month(params, month_of(i["created_at"]), (mins <= minutes).fillna(False), coverage(loaded, "incidents"))
 
 
 def _crimes_recorded_24h(loaded, params):
-    c = loaded["crimes"].frame
+    c = crimes(loaded, params)
     hours = (c["recorded_at"] - c["reported_at"]).dt.total_seconds() / 3600
-    return per_month(params, c["Month"], hours <= 24)
+    return per_month(params, c["Month"], (hours <= 24).fillna(False), coverage(loaded, "crimes"))
+
+
+def positive(categories: pd.Series, params: Params) -> pd.Series:
+    """True for an outcome category in a positive ("solved") outcome group (``outcomes.positive``)."""
+    solved = [c for g in params.outcomes.positive for c in params.outcomes.groups[g]]
+    return categories.isin(solved).fillna(False)
 
 
 def _crimes_solved(loaded, params):
-    c = loaded["crimes"].frame
-    return per_month(params, c["Month"], c["Last outcome category"].isin(params.scorecard.positive_outcomes))
+    c = crimes(loaded, params)
+    return per_month(params, c["Month"], positive(c["Last outcome category"], params), coverage(loaded, "crimes"))
 
 
 def _neighbourhood_crime_rate(loaded, params):
-    c = loaded["crimes"].frame
-    out = counts(c.loc[c["Crime type"].isin(params.scorecard.neighbourhood_crime_types), "Month"], months(params))
+    c = crimes(loaded, params)
+    out = counts(c.loc[c["Crime type"].isin(params.scorecard.neighbourhood_crime_types), "Month"], months(params),
+                 coverage(loaded, "crimes"))
     out["x"] = out["value"]
     out["value"] = out["value"] / params.scorecard.population * 1000
     return out
@@ -167,7 +211,7 @@ def _neighbourhood_crime_rate(loaded, params):
 def _concern_for_safety_attended(loaded, params):
     i = loaded["incidents"].frame
     i = i[(i["category"] == "Concern for safety") & i["first_arrived_at"].notna()]
-    return counts(month_of(i["created_at"]), months(params))
+    return counts(month_of(i["created_at"]), months(params), coverage(loaded, "incidents"))
 
 
 DERIVED = {
@@ -190,6 +234,37 @@ DERIVED = {
     "neighbourhood_crime_rate": _neighbourhood_crime_rate,
     "concern_for_safety_attended": _concern_for_safety_attended,
 }
+
+
+# What each derived measure needs: source -> the columns that may be absent (force-only) it reads.
+NEEDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "ppn_submitted_in_time": {"ppn": ()}, "ppn_all_children": {"ppn": ()},
+    "stop_search_grounds": {"stop_search": ("grounds_recorded",)},
+    "stop_search_supervised": {"stop_search": ("supervisor_reviewed",)},
+    "stop_search_linked_outcome": {"stop_search": ()},
+    "da_arrest_rate": {"crimes": ("domestic_abuse", "arrest_made")},
+    "crimes_recorded_24h": {"crimes": ("reported_at", "recorded_at")},
+    "vulnerable_immediate_in_target": {"incidents": ()},
+    "calls_999_in_10s": {"contacts": ()}, "calls_999_abandoned": {"contacts": ()},
+    "calls_101_in_2min": {"contacts": ()}, "calls_101_abandoned": {"contacts": ()},
+    "immediate_in_target": {"incidents": ()}, "priority_in_target": {"incidents": ()},
+    "crimes_solved": {"crimes": ()}, "neighbourhood_crime_rate": {"crimes": ()},
+    "concern_for_safety_attended": {"incidents": ()},
+}
+
+
+def missing(measure, loaded: dict[str, Loaded]) -> str:
+    """Why a measure is not supplied ('' when the inputs give it): the input or the columns it lacks."""
+    needs = NEEDS[measure.source[8:]] if measure.source.startswith("derived:") else {"measure_values": ()}
+    for source, columns in needs.items():
+        if source not in loaded:
+            return f"needs inputs.{source}"
+        absent = [c for c in columns if not loaded[source].supplies(c)]
+        if absent:
+            return f"the {source} input does not carry {' or '.join(absent)}"
+    if measure.source == "measure_values" and not (loaded["measure_values"].frame["measure_id"] == measure.id).any():
+        return "no row in the measure-values file"
+    return ""
 
 
 def from_values_file(loaded: dict[str, Loaded], params: Params, measure_id: str, unit: str) -> pd.DataFrame:
@@ -221,14 +296,3 @@ def series(measure, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     else:
         out = from_values_file(loaded, params, measure.id, measure.unit)
     return out[COLUMNS].reset_index(drop=True)
-
-
-def stop_search_people(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
-    """Searches in the period by age range (rows) and officer-defined ethnicity (columns): counts of people."""
-    s = loaded["stop_search"].frame
-    s = s[month_of(s["Date"]) == params.period]
-    age = s["Age range"].fillna("not recorded")
-    ethnicity = s["Officer-defined ethnicity"].fillna("not recorded")
-    table = pd.crosstab(age, ethnicity)
-    order = [a for a in ("under 10", "10-17", "18-24", "25-34", "over 34", "not recorded") if a in table.index]
-    return table.reindex(order).rename_axis(index="age range", columns=None)

@@ -10,6 +10,10 @@ Tables (each tidy, one row per measure and month, or per measure):
 - ``measure_period``: the period's row per measure — value, n, interval, the previous month, the same
   month last year, the target, score, status and the SPC icons — which the scorecard, the
   compliance chapter and the summary all read.
+
+A measure the inputs cannot give (an input or a force-only column not supplied) has the status
+"not supplied", with the reason, and no monthly values; a measure based on crime outcomes marks its
+latest ``outcomes.lag_months`` months provisional.
 """
 from __future__ import annotations
 
@@ -20,10 +24,11 @@ import pandas as pd
 
 from lib.config.params import Params
 from lib.inputs.loading import Loaded
-from lib.measures.derived import series
+from lib.measures.derived import missing, series
 from lib.measures.impact import impact_score, status
 from lib.stats import spc
 
+OUTCOME_BASED = ("derived:crimes_solved",)  # rates that rise as outcomes arrive months later
 SPC_COLUMNS = ["measure_id", "month", "value", "group", "mean", "lpl", "upl", "nlpl", "nupl", "point_type",
                "short_group"]
 
@@ -58,13 +63,19 @@ def compute(catalogue: list, loaded: dict[str, Loaded], params: Params) -> dict[
     period = params.period
     previous, last_year = str(pd.Period(period, "M") - 1), str(pd.Period(period, "M") - 12)
     monthly, charts, rows = [], [], []
+    provisional_from = str(pd.Period(period, "M") - params.outcomes.lag_months + 1)
     for m in catalogue:
-        base = {"measure_id": m.id, "target": np.nan if m.desired is None else m.desired}
+        base = {"measure_id": m.id, "target": np.nan if m.desired is None else m.desired, "reason": ""}
         if m.to_be_developed:
             rows.append({**base, "status": "to be developed", "variation": "", "assurance": ""})
             continue
+        reason = missing(m, loaded)
+        if reason:
+            rows.append({**base, "status": "not supplied", "reason": reason, "variation": "", "assurance": ""})
+            continue
         s = series(m, loaded, params)
         s["score"] = impact_score(s["value"].to_numpy(), m.desired, m.direction)
+        s["provisional"] = (m.source in OUTCOME_BASED) & (s["month"] >= provisional_from) & s["value"].notna()
         monthly.append(s.assign(measure_id=m.id))
         icons = {"variation": "no data", "assurance": ""}
         upto = s[s["month"] <= period]
@@ -75,10 +86,14 @@ def compute(catalogue: list, loaded: dict[str, Loaded], params: Params) -> dict[
         score = _at(s, period, "score")
         rows.append({**base, **{c: _at(s, period, c) for c in ("value", "x", "n", "lower", "upper")},
                      "previous": _at(s, previous, "value"), "last_year": _at(s, last_year, "value"),
-                     "score": score, "status": status(score), **icons})
-    months = pd.concat(monthly, ignore_index=True)[["measure_id", "month", "value", "x", "n", "lower", "upper", "score"]]
+                     "score": score, "status": status(score), "provisional": bool(_at(s, period, "provisional") == 1),
+                     **icons})
+    month_cols = ["measure_id", "month", "value", "x", "n", "lower", "upper", "score", "provisional"]
+    months = pd.concat(monthly, ignore_index=True)[month_cols] if monthly else pd.DataFrame(columns=month_cols)
     spc_table = pd.concat(charts, ignore_index=True)[SPC_COLUMNS] if charts else pd.DataFrame(columns=SPC_COLUMNS)
     period_rows = pd.DataFrame(rows, columns=["measure_id", "value", "x", "n", "lower", "upper", "previous", "last_year",
-                                              "target", "score", "status", "variation", "assurance"])
+                                              "target", "score", "status", "reason", "provisional", "variation",
+                                              "assurance"])
+    period_rows["provisional"] = period_rows["provisional"].fillna(False).astype(bool)
     return {"catalogue": catalogue_table(catalogue), "measure_months": months, "measure_spc": spc_table,
             "measure_period": period_rows}

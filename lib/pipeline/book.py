@@ -20,6 +20,9 @@ from lib.errors import BuildError
 from lib.pipeline.execute import die_with_parent
 
 FACTS = "facts"
+# A chapter that cannot be written without an input: without it the build writes a page saying so.
+CHAPTER_INPUTS = {"notebooks/crime": "crimes", "notebooks/stop_search": "stop_search", "notebooks/fcr": "contacts",
+                  "notebooks/irt": "incidents", "notebooks/programme": "tracker"}
 
 
 def chapter_notebooks(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
@@ -156,3 +159,21 @@ def build_editions(src: Path, work: Path, final: Path, pdf_file: str | None, kep
                 proc.kill()
                 proc.wait()
             handle.close()
+
+
+def chapter_title(name: str) -> str:
+    """A chapter notebook's title (its first heading)."""
+    import nbformat
+
+    first = nbformat.read(ROOT / f"{name}.ipynb", as_version=4).cells[0].source
+    return first.lstrip("# ").splitlines()[0]
+
+
+def not_supplied_page(name: str, source: str) -> list:
+    """The page of a chapter whose input the params do not supply (for :func:`lib.present.pages.write_page`)."""
+    from lib.inputs.contracts import CONTRACTS
+
+    contract = CONTRACTS[source]
+    return [f"# {chapter_title(name)}",
+            f"**Not supplied.** This chapter needs `inputs.{source}` ({contract.title.lower()}), which this edition's "
+            f"params do not give. {contract.description} Its columns are in {{doc}}`../book/contracts`."]

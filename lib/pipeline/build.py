@@ -35,7 +35,16 @@ from lib.errors import BuildError
 from lib.inputs.contracts import contracts_page
 from lib.inputs.loading import load_all
 from lib.pipeline import facts as facts_stage
-from lib.pipeline.book import FACTS, build_editions, chapter_notebooks, pdf_name, stage_source, tex_available
+from lib.pipeline.book import (
+    CHAPTER_INPUTS,
+    FACTS,
+    build_editions,
+    chapter_notebooks,
+    not_supplied_page,
+    pdf_name,
+    stage_source,
+    tex_available,
+)
 from lib.pipeline.execute import NotebookPool
 from lib.pipeline.provenance import changes, collect
 from lib.pipeline.provenance import page as provenance_page
@@ -169,12 +178,17 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     info["changes"] = changes(read_info(found[previous]) if previous else None, info)
     facts = facts_stage.with_version_changes(facts, found.get(previous), number, info["changes"])
 
-    stage("notebooks", f"staging the book and executing {len(notebooks)} notebooks, {pool.workers} at a time")
+    absent = {n: CHAPTER_INPUTS[n] for n in notebooks if CHAPTER_INPUTS.get(n) and CHAPTER_INPUTS[n] not in loaded}
+    runs = [n for n in notebooks if n not in absent]
+    stage("notebooks", f"staging the book and executing {len(runs)} notebooks, {pool.workers} at a time")
     stage_source(params, src)
     info["facts"] = facts_stage.write(facts, src / FACTS)
+    for name, source in absent.items():
+        say(f"      {name}.ipynb: not supplied (needs inputs.{source}); the chapter says so")
+        write_page(src / f"{name}.ipynb", not_supplied_page(name, source))
     parameters = {"period": params.period, "params_path": display_path(params.source_file),
                   "facts_dir": str(src / FACTS)}
-    pool.run(notebooks, src, parameters, ROOT, say)
+    pool.run(runs, src, parameters, ROOT, say)
     write_page(src / "book" / "contracts.ipynb", contracts_page())
     write_page(src / "book" / "provenance.ipynb", provenance_page(info, stage.seconds))
 

@@ -21,6 +21,14 @@ def measures(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     then = months[months["month"] == prev].set_index("measure_id")
     now = months[months["month"] == params.period].set_index("measure_id")
     shown, data = [], []
+    period_rows = facts["measure_period"].set_index("measure_id")
+    for mid in period_rows.index[period_rows["status"] == "not supplied"]:
+        why = f"not supplied: {period_rows.at[mid, 'reason']}"
+        shown.append({"measure": cat.at[mid, "short_name"], month_label(prev): why, month_label(params.period): why,
+                      "score then": "", "score now": "", "status then": "not supplied", "status now": "not supplied",
+                      "status changed": ""})
+        data.append({"measure_id": mid, "month_then": prev, "status_then": "not supplied", "month_now": params.period,
+                     "status_now": "not supplied"})
     for mid in now.index:
         unit = cat.at[mid, "unit"]
         s_then, s_now = status(then.at[mid, "score"]), status(now.at[mid, "score"])
@@ -32,7 +40,11 @@ def measures(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
         data.append({"measure_id": mid, "month_then": prev, "value_then": then.at[mid, "value"],
                      "score_then": then.at[mid, "score"], "status_then": s_then, "month_now": params.period,
                      "value_now": now.at[mid, "value"], "score_now": now.at[mid, "score"], "status_now": s_now})
-    return pd.DataFrame(shown), pd.DataFrame(data)
+    order = {mid: i for i, mid in enumerate(cat.index)}
+    rank = [order[d["measure_id"]] for d in data]
+    by_catalogue = sorted(range(len(data)), key=rank.__getitem__)
+    return (pd.DataFrame([shown[i] for i in by_catalogue]).reset_index(drop=True),
+            pd.DataFrame([data[i] for i in by_catalogue]).reset_index(drop=True))
 
 
 def narrative(facts, params: Params) -> dict[str, str]:

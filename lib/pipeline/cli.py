@@ -27,16 +27,24 @@ def _build(args) -> int:
 
 
 def _check(args) -> int:
+    from lib.config.catalogue import load_catalogue
     from lib.config.params import load_params
     from lib.inputs.loading import load_all
-    from lib.scorecard.scorecard import load_catalogue
 
     params = load_params(args.params)
     load_catalogue(params.catalogue_path())
     loaded = load_all(params)
     for name, item in loaded.items():
+        absent = f"; not supplied: {', '.join(item.absent)}" if item.absent else ""
         _say(f"{name}: {item.rows_read:,} rows read, {len(item.frame):,} used, "
-             f"{item.rows_outside_window:,} outside the window, {item.rows_defective:,} set aside")
+             f"{item.rows_outside_window:,} outside the window, {item.rows_defective:,} set aside{absent}")
+    for name in type(params.inputs).model_fields:
+        if name not in loaded:
+            _say(f"{name}: not supplied")
+    # Every figure is computed as the build would, so a model that cannot run fails here, not mid-build.
+    from lib.pipeline.facts import compute
+
+    compute(params, loaded)
     _say(f"{args.params}: OK")
     return 0
 

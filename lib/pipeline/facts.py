@@ -56,6 +56,7 @@ class Facts(Mapping):
 def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None] = lambda m: None) -> Facts:
     """Every fact of the period (see the module docstring), stage by stage, saying how long each took."""
     from lib.compliance import report
+    from lib.crime import crime, stop_search
     from lib.inputs import inventory
     from lib.measures import facts as measure_facts
     from lib.programme import tracker
@@ -64,16 +65,21 @@ def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None
 
     tables: dict[str, pd.DataFrame] = {}
     catalogue = load_catalogue(params.catalogue_path())
-    stages = [
-        ("measures", lambda: measure_facts.compute(catalogue, loaded, params)),
-        ("scorecard", lambda: scorecard.compute(tables, params)),
-        ("compliance", lambda: report.compute(tables["measure_months"], loaded, params)),
-        ("control room", lambda: control_room.compute(loaded, params)),
-        ("incident response", lambda: incident_response.compute(loaded, params, tables["measure_period"])),
-        ("programme", lambda: tracker.compute(loaded, params)),
-        ("the data", lambda: inventory.compute(loaded, params)),
+    stages = [  # (name, the input it needs or None, what it computes)
+        ("measures", None, lambda: measure_facts.compute(catalogue, loaded, params)),
+        ("scorecard", None, lambda: scorecard.compute(tables, params)),
+        ("compliance", None, lambda: report.compute(tables["measure_months"], loaded, params)),
+        ("crime", "crimes", lambda: crime.compute(loaded, params)),
+        ("stop and search", "stop_search", lambda: stop_search.compute(loaded, params)),
+        ("control room", "contacts", lambda: control_room.compute(loaded, params)),
+        ("incident response", "incidents", lambda: incident_response.compute(loaded, params, tables["measure_period"])),
+        ("programme", "tracker", lambda: tracker.compute(loaded, params)),
+        ("the data", None, lambda: inventory.compute(loaded, params)),
     ]
-    for name, run in stages:
+    for name, needs, run in stages:
+        if needs is not None and needs not in loaded:
+            say(f"      facts: {name}: not supplied (needs inputs.{needs})")
+            continue
         started = time.perf_counter()
         tables.update(run())
         say(f"      facts: {name} ({time.perf_counter() - started:.1f} s)")

@@ -84,12 +84,18 @@ def fingerprint(inputs: dict, params_yaml: str) -> dict[str, str]:
 
 
 def inputs_info(params: Params) -> dict[str, dict]:
-    """Each input file as published: its name, SHA-256 and size."""
+    """Each source's files as published — name, SHA-256 and size — and one SHA-256 over them all."""
+    from lib.inputs.contracts import CONTRACTS
+    from lib.inputs.reading import expand
+
     inputs = {}
-    for source in type(params.inputs).model_fields:
-        path = params.input_path(source)
-        if path is not None:
-            inputs[source] = {"file": public_path(path), "sha256": sha256(path), "bytes": path.stat().st_size}
+    for source in params.supplied():
+        contract = CONTRACTS["tracker" if source.startswith("tracker") else source]
+        files = [{"file": public_path(f), "sha256": sha256(f), "bytes": f.stat().st_size}
+                 for f in expand(params.input_paths(source), contract, source)]
+        digest = files[0]["sha256"] if len(files) == 1 else _digest(*(f["sha256"] for f in files))
+        inputs[source] = {"file": files[0]["file"] if len(files) == 1 else f"{len(files)} files", "sha256": digest,
+                          "bytes": sum(f["bytes"] for f in files), "files": files}
     return inputs
 
 
@@ -166,8 +172,9 @@ def page(info: dict, stage_seconds: dict[str, float]) -> list:
         ("build started", info["build_started"]),
         ("time before the book was assembled", ", ".join(f"{k} {v:.1f} s" for k, v in stage_seconds.items())),
     ], columns=["item", "value"])
-    inputs = pd.DataFrame([{"source": k, "file": v["file"], "bytes": v["bytes"], "SHA-256": v["sha256"]}
-                           for k, v in info["inputs"].items()], columns=["source", "file", "bytes", "SHA-256"])
+    inputs = pd.DataFrame([{"source": k, "file": f["file"], "bytes": f["bytes"], "SHA-256": f["sha256"]}
+                           for k, v in info["inputs"].items() for f in v["files"]],
+                          columns=["source", "file", "bytes", "SHA-256"])
     software = pd.DataFrame(list(info["versions"].items()), columns=["package", "version"])
     facts = pd.DataFrame([{"fact table": name, "rows": f["rows"], "Parquet SHA-256": f["parquet_sha256"]}
                           for name, f in info.get("facts", {}).items()], columns=["fact table", "rows", "Parquet SHA-256"])

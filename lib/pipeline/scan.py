@@ -60,8 +60,7 @@ def _machine_paths(params: Params, extra: list[Path]) -> list[str]:
     folders = {str(ROOT), str(Path.home()), tempfile.gettempdir(), *(str(p) for p in extra)}
     paths = {f.rstrip("/") + "/" for f in folders if f.strip("/")}
     for source in type(params.inputs).model_fields:
-        path = params.input_path(source)
-        if path is not None:
+        for path in params.input_paths(source):
             paths.add(str(path))
     return sorted(paths, key=len, reverse=True)
 

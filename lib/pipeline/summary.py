@@ -16,32 +16,46 @@ def headline(facts, params: Params) -> dict[str, str]:
 
     def current(mid: str) -> str:
         unit = facts["catalogue"].set_index("measure_id").loc[mid, "unit"]
-        return scorecard.current_text(period.loc[mid, "value"], period.loc[mid, "n"], unit)
+        row = period.loc[mid]
+        return scorecard.current_text(row["value"], row["n"], unit, row["status"], row["provisional"])
 
-    staffing = control_room_view.key_figures(facts, params)
     compliance = report.narrative(facts, params)
-    items = facts["programme_items"]
-    counts = items["status_at_end"].value_counts()
-    changes = change_counts(facts["programme_changes"])
     no_data = f"; {c['no_data']} had no data for the month" if c["no_data"] else ""
+    no_data += f"; {c['not_supplied']} are not supplied by these inputs" if c["not_supplied"] else ""
     target_999 = facts["catalogue"].set_index("measure_id").loc["calls_999_in_10s", "target"]
     return {
         "force_name": params.force_name,
         "period_label": month_label(params.period),
         "met_sentence": f"{c['met']} of {c['scored']} scored IMPACT measures met their target{no_data}; "
                         f"{c['tbd']} measures are still to be developed.",
-        "calls_sentence": f"999 calls answered within {fmt_number(params.calls.answer_999_target_seconds, 0)} "
+        "calls_sentence": "Call answering: not supplied (needs inputs.contacts)."
+                          if period.loc["calls_999_in_10s", "status"] == "not supplied" else
+                          f"999 calls answered within {fmt_number(params.calls.answer_999_target_seconds, 0)} "
                           f"seconds: {current('calls_999_in_10s')} against the national standard of "
                           f"{fmt_number(target_999, 0)}%; non-999 calls answered within "
                           f"{fmt_number(params.calls.answer_101_target_seconds / 60, 0)} minutes: "
                           f"{current('calls_101_in_2min')}.",
-        "staffing_sentence": f"The current call-handler pattern leaves {staffing['current_hours_under']} hours of the "
-                             f"week under-covered ({staffing['current_short']} staff-hours short); a best-fit roster "
-                             f"covers every hour with {staffing['fit_paid_hours']} paid hours a week "
-                             f"(now {staffing['current_paid_hours']}).",
-        "ppn_sentence": f"PPNs submitted in time: {compliance['ppn_now']} in {month_label(params.period)}; the rate "
-                        f"{compliance['ppn_change']}.",
-        "programme_sentence": f"{int(counts.get('complete', 0))} of {len(items)} programme items complete, "
-                              f"{int(counts.get('overdue', 0))} overdue; since the last period "
-                              f"{changes['completed']} completed and {changes['newly overdue']} became overdue.",
+        "staffing_sentence": _staffing(facts, params),
+        "ppn_sentence": compliance["ppn_sentence"],
+        "programme_sentence": _programme(facts),
     }
+
+
+def _staffing(facts, params: Params) -> str:
+    if "fcr_fit" not in facts:
+        return "Call-handler staffing: not supplied (needs inputs.contacts)."
+    staffing = control_room_view.key_figures(facts, params)
+    return (f"The current call-handler pattern leaves {staffing['current_hours_under']} hours of the week "
+            f"under-covered ({staffing['current_short']} staff-hours short); a best-fit roster covers every hour "
+            f"with {staffing['fit_paid_hours']} paid hours a week (now {staffing['current_paid_hours']}).")
+
+
+def _programme(facts) -> str:
+    if "programme_items" not in facts:
+        return "Programme tracking: not supplied (needs inputs.tracker)."
+    items = facts["programme_items"]
+    counts = items["status_at_end"].value_counts()
+    changes = change_counts(facts["programme_changes"])
+    return (f"{int(counts.get('complete', 0))} of {len(items)} programme items complete, "
+            f"{int(counts.get('overdue', 0))} overdue; since the last period {changes['completed']} completed and "
+            f"{changes['newly overdue']} became overdue.")

@@ -39,6 +39,7 @@ def priority_summary(measure_period: pd.DataFrame, catalogue: pd.DataFrame) -> p
         sub = merged[merged["priorities"].str.split("; ").apply(lambda ps, p=priority: p in ps)]
         scored = sub[sub["score"].notna()]
         rows.append({"priority": priority, "measures": len(sub), "to_be_developed": int(sub["to_be_developed"].sum()),
+                     "not_supplied": int((sub["status"] == "not supplied").sum()),
                      "no_data": int((sub["status"] == "no data").sum()), "scored": len(scored),
                      "met": int((scored["score"] >= 1).sum()),
                      "median_score": float(np.median(scored["score"])) if len(scored) else np.nan})
@@ -67,10 +68,14 @@ def compute(facts: dict, params: Params) -> dict[str, pd.DataFrame]:
 
 # --- Presenting the facts ------------------------------------------------------------------------------
 
-def current_text(value, n, unit: str) -> str:
-    """A measure's value with n for a proportion: '87.5% (n = 8,236)'."""
+def current_text(value, n, unit: str, status: str = "", provisional: bool = False) -> str:
+    """A measure's value with n for a proportion: '87.5% (n = 8,236)'; 'not supplied' when the inputs cannot
+    give it; '(provisional)' while outcomes are still arriving."""
+    if status in ("not supplied", "to be developed"):
+        return status
     text = fmt_value(value, unit)
-    return text + (f" (n = {fmt_int(n)})" if unit == "percent" and not pd.isna(n) and text != NO_DATA else "")
+    text += f" (n = {fmt_int(n)})" if unit == "percent" and not pd.isna(n) and text != NO_DATA else ""
+    return text + (" (provisional)" if provisional and text != NO_DATA else "")
 
 
 def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -81,7 +86,8 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     shown = pd.DataFrame({
         "priority": rows["priority"].astype(str),
         "measure": [f"{n} ({d} is better)" for n, d in zip(rows["name"], rows["direction"])],
-        month_label(params.period): [current_text(v, n, u) for v, n, u in zip(rows["value"], rows["n"], rows["unit"])],
+        month_label(params.period): [current_text(v, n, u, st, pr) for v, n, u, st, pr in
+                                     zip(rows["value"], rows["n"], rows["unit"], rows["status"], rows["provisional"])],
         "target": [f"{fmt_value(t, u)} ({s})" for t, u, s in zip(rows["target"], rows["unit"], rows["target_source"])],
         "score": [fmt_score(v) for v in rows["score"]],
         month_label(prev): [fmt_value(v, u) for v, u in zip(rows["previous"], rows["unit"])],
@@ -91,8 +97,13 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     })
     for col in shown.columns[2:-1]:
         shown.loc[tbd, col] = "to be developed" if col != "score" else ""
+    absent = (rows["status"] == "not supplied").to_numpy(bool)
+    for col in (month_label(prev), month_label(last), "control chart"):
+        shown.loc[absent, col] = "not supplied"
+    shown.loc[absent, "score"] = ""
+    shown.loc[absent, "status"] = ["not supplied: " + r for r in rows.loc[absent, "reason"]]
     data = rows[["priority", "measure_id", "name", "unit", "direction", "value", "n", "lower", "upper", "target",
-                 "score", "previous", "last_year", "status", "variation", "assurance"]].copy()
+                 "score", "previous", "last_year", "status", "reason", "provisional", "variation", "assurance"]].copy()
     data["priority"] = data["priority"].astype(str)
     return shown, data
 
@@ -102,7 +113,7 @@ def summary_display(facts) -> pd.DataFrame:
     s = facts["priority_summary"]
     return pd.DataFrame({
         "priority": s["priority"], "measures": s["measures"], "to be developed": s["to_be_developed"],
-        "no data": s["no_data"], "scored": s["scored"], "met": s["met"],
+        "not supplied": s["not_supplied"], "no data": s["no_data"], "scored": s["scored"], "met": s["met"],
         "share met": [f"{round_half_up(100 * m / n):.0f}%" if n else NO_DATA for m, n in zip(s["met"], s["scored"])],
         "median score": [fmt_score(v) for v in s["median_score"]],
     })
@@ -147,6 +158,7 @@ def counts(facts) -> dict[str, int]:
     ids = set(cat.loc[cat["priorities"] != "", "measure_id"])
     p = facts["measure_period"][facts["measure_period"]["measure_id"].isin(ids)]
     return {"total": len(ids), "tbd": int((p["status"] == "to be developed").sum()),
+            "not_supplied": int((p["status"] == "not supplied").sum()),
             "no_data": int((p["status"] == "no data").sum()), "scored": int(p["score"].notna().sum()),
             "met": int((p["status"] == "met").sum())}
 
@@ -154,8 +166,9 @@ def counts(facts) -> dict[str, int]:
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the scorecard's prose."""
     c = counts(facts)
+    supplied = f"; {c['not_supplied']} are not supplied by these inputs" if c["not_supplied"] else ""
     return {"period_label": month_label(params.period), "measures_total": f"{c['total']}",
-            "measures_tbd": f"{c['tbd']}", "measures_scored": f"{c['scored']}", "measures_met": f"{c['met']}",
+            "measures_tbd": f"{c['tbd']}{supplied}", "measures_scored": f"{c['scored']}", "measures_met": f"{c['met']}",
             "no_data": f"{c['no_data']}"}
 
 

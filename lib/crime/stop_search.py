@@ -1,0 +1,90 @@
+"""The stop-and-search chapter: searches by month, what was searched for, what followed, and who.
+
+Built from data.police.uk's stop-and-search files as downloaded. Counts of searches are counts of
+people, so every table of them goes through disclosure control (:mod:`lib.stats.disclosure`). The
+chapter's month is the period, or the latest month the data hold when they stop short of it.
+
+Facts: ``searches_by_month`` (months the data cover), ``searches_by_object``, ``searches_by_outcome``
+and ``stop_search_people`` (by age range and officer-defined ethnicity) for the chapter's month, as
+published after suppression (never the raw counts), and ``search_key``.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.config.params import Params
+from lib.crime.crime import chapter_month
+from lib.inputs.loading import Loaded, month_of
+from lib.measures import derived
+from lib.present import fmt_int, month_label, table, text
+from lib.stats.disclosure import suppress
+from lib.vocabulary import AGE_RANGES
+
+
+def _published(counts: pd.Series, label: str, min_count: int) -> pd.DataFrame:
+    """A one-way count of searches as published: small counts suppressed, with the total."""
+    frame = counts.rename("searches").to_frame()
+    return suppress(frame, min_count).drop(columns="Total").rename_axis(label).reset_index().astype(str)
+
+
+def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
+    """The chapter's facts (module docstring)."""
+    s = loaded["stop_search"].frame
+    month_col = month_of(s["Date"])
+    covered = loaded["stop_search"].coverage or tuple(sorted(month_col.dropna().unique()))
+    months = [m for m in derived.months(params) if m in covered]
+    by_month = month_col.value_counts().reindex(months, fill_value=0)
+    month = chapter_month(tuple(months), params)
+    now = s[month_col == month]
+    out = {"searches_by_month": pd.DataFrame({"month": months, "searches": by_month.to_numpy()}),
+           "search_key": pd.DataFrame([{"month": month, "is_period": month == params.period, "searches": len(now),
+                                        "first_month": months[0] if months else "",
+                                        "last_month": months[-1] if months else ""}])}
+    if len(now):
+        k = params.disclosure.min_count
+        out["searches_by_object"] = _published(now["Object of search"].fillna("not recorded").value_counts().sort_index(),
+                                               "object of search", k)
+        out["searches_by_outcome"] = _published(now["Outcome"].fillna("not recorded").value_counts().sort_index(),
+                                                "outcome", k)
+        people = pd.crosstab(now["Age range"].fillna("not recorded"), now["Officer-defined ethnicity"].fillna("not recorded"))
+        order = [a for a in (*AGE_RANGES, "not recorded") if a in people.index]
+        out["stop_search_people"] = suppress(people.reindex(order).rename_axis(index="age range", columns=None),
+                                             k).reset_index(names="age range").astype(str)
+    return out
+
+
+# --- Presenting the facts ------------------------------------------------------------------------------
+
+def by_month(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Searches per month the data cover."""
+    m = facts["searches_by_month"]
+    return m.assign(searches=m["searches"].map(fmt_int)), m
+
+
+def one_way(facts, name: str, caption: str):
+    """A published one-way table of the chapter's month, or why there is none."""
+    key = facts["search_key"].iloc[0]
+    if name not in facts:
+        return text(f"{caption}: no searches in {month_label(key['month']) if key['month'] else 'the period'}.")
+    return table(facts[name], caption=f"{caption}, {month_label(key['month'])} (small counts suppressed)")
+
+
+def narrative(facts, params: Params) -> dict[str, str]:
+    """Texts glued into the chapter."""
+    from lib.stats.disclosure import rule_text
+
+    key = facts["search_key"].iloc[0]
+    if not key["month"]:
+        which = "The stop-and-search data hold no month up to the period."
+    elif key["is_period"]:
+        which = f"In {month_label(key['month'])} there were {fmt_int(key['searches'])} searches."
+    else:
+        which = (f"The stop-and-search data stop short of the period: they run from {month_label(key['first_month'])} "
+                 f"to {month_label(key['last_month'])}. In {month_label(key['month'])}, the latest month they hold, "
+                 f"there were {fmt_int(key['searches'])} searches.")
+    return {"which_month": which, "disclosure_rule": rule_text(params.disclosure.min_count)}
+
+
+def people(facts):
+    """Searches of the chapter's month by age range and ethnicity, as published, or why there is none."""
+    return one_way(facts, "stop_search_people", "Stop searches by age range and officer-defined ethnicity")

@@ -1,0 +1,243 @@
+"""Real data as published: data.police.uk downloads in as they come, honest gaps out.
+
+The files in tests/data/police-uk/ are real downloads, unedited (see its README): Cleveland's
+street-level crime for October 2018 (9,352 rows, 2,981 of them anti-social behaviour) and its stop
+and search for January 2019 (77 rows). Where a test needs another layout or encoding, it writes a
+copy in a temporary folder; the shipped files are never changed.
+"""
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import write_params
+
+from lib import ROOT
+from lib.config.params import load_params
+from lib.errors import DataError
+from lib.inputs.loading import load_all, load_source
+from lib.measures import derived
+
+DATA = ROOT / "tests" / "data" / "police-uk"
+STREET = DATA / "2018-10-cleveland-street.csv"
+SEARCH = DATA / "2019-01-cleveland-stop-and-search.csv"
+NOT_SUPPLIED = {"contacts": None, "incidents": None, "ppn": None, "audits": None, "measure_values": None,
+                "tracker": None, "tracker_previous": None}
+
+
+def public(tmp_path, crimes=DATA, stop_search=DATA, period="2019-01", **changes):
+    """A params file for the published files alone (like params/public-example.yml)."""
+    inputs = {f"inputs__{k}": v for k, v in NOT_SUPPLIED.items()}
+    inputs["inputs__crimes"] = {"path": [str(p) for p in (crimes if isinstance(crimes, list) else [crimes])],
+                                "require_period": False}
+    inputs["inputs__stop_search"] = {"path": [str(stop_search)], "require_period": False}
+    year, month = period.split("-")
+    last = pd.Period(period, "M").days_in_month
+    return load_params(write_params(tmp_path, name=f"{period}.yml", period=period, period_start=f"{period}-01",
+                                    period_end=f"{period}-{last}", history_start="2018-10-01",
+                                    compliance__baseline_month="2018-10", **inputs, **changes))
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    params = public(tmp_path_factory.mktemp("public"))
+    return params, load_all(params)
+
+
+def test_each_source_finds_its_file_in_the_folder_by_its_columns(loaded):
+    _, ld = loaded
+    assert [f.name for f in ld["crimes"].files] == [STREET.name]
+    assert [f.name for f in ld["stop_search"].files] == [SEARCH.name]
+    assert ld["crimes"].rows_read == 9352 and ld["crimes"].rows_defective == 0
+    assert ld["stop_search"].rows_read == 77 and ld["stop_search"].rows_defective == 0
+
+
+def test_force_only_fields_are_not_supplied_never_invented(loaded):
+    _, ld = loaded
+    assert set(ld["crimes"].absent) == {"reported_at", "recorded_at", "domestic_abuse", "arrest_made", "outcome_at"}
+    assert set(ld["stop_search"].absent) == {"grounds_recorded", "supervisor_reviewed"}
+    assert ld["crimes"].frame["arrest_made"].isna().all()  # NA, not False
+
+
+def test_coverage_is_the_months_of_the_files(loaded):
+    _, ld = loaded
+    assert ld["crimes"].coverage == ("2018-10",) and ld["stop_search"].coverage == ("2019-01",)
+
+
+def test_measures_needing_force_fields_say_not_supplied(loaded):
+    from lib.pipeline.facts import compute
+
+    params, ld = loaded
+    facts = compute(params, ld)
+    p = facts["measure_period"].set_index("measure_id")
+    assert p.at["da_arrest_rate", "status"] == "not supplied"
+    assert p.at["da_arrest_rate", "reason"] == "the crimes input does not carry domestic_abuse or arrest_made"
+    assert p.at["stop_search_grounds", "reason"] == "the stop_search input does not carry grounds_recorded"
+    assert p.at["calls_999_in_10s", "reason"] == "needs inputs.contacts"
+    assert math.isnan(p.at["da_arrest_rate", "value"])  # no placeholder value
+    assert "da_arrest_rate" not in set(facts["measure_months"]["measure_id"])
+    from lib.scorecard import scorecard
+    counts = scorecard.counts(facts)
+    assert counts["not_supplied"] == 20 and counts["scored"] + counts["no_data"] + counts["tbd"] + 20 == counts["total"]
+
+
+def test_anti_social_behaviour_is_not_a_crime_and_the_solved_rate_uses_every_category(loaded):
+    """Independent count from the raw CSV: crimes without ASB, positive = the Home Office's positive outcome
+    groups (charge or summons, out-of-court disposals), every category of the file mapped."""
+    params, ld = loaded
+    raw = pd.read_csv(STREET, dtype=str)
+    crimes = raw[raw["Crime type"] != "Anti-social behaviour"]
+    groups = yaml.safe_load((ROOT / "params" / "defaults.yml").read_text())["outcomes"]
+    solved = crimes["Last outcome category"].isin([c for g in groups["positive"] for c in groups["groups"][g]])
+    mapped = {c for cats in groups["groups"].values() for c in cats}
+    assert set(crimes["Last outcome category"].dropna()) <= mapped  # the default mapping covers every category
+    series = derived.DERIVED["crimes_solved"](ld, params).set_index("month").loc["2018-10"]
+    assert (series["x"], series["n"]) == (solved.sum(), len(crimes)) == (915, 6371)
+    assert series["value"] == pytest.approx(100 * 915 / 6371)  # 14.4%, not 1.3% (ASB counted, few categories)
+
+
+def test_a_month_outside_coverage_is_no_data_not_zero(tmp_path):
+    """An archive with October and December: November has no file, so its counts are no data."""
+    for month in ("2018-10", "2018-12"):
+        (tmp_path / month).mkdir()
+        frame = pd.read_csv(STREET, dtype=str, keep_default_na=False).assign(Month=month)
+        frame.to_csv(tmp_path / month / f"{month}-cleveland-street.csv", index=False)
+    (tmp_path / "params").mkdir()
+    params = public(tmp_path / "params", crimes=tmp_path, period="2018-12")
+    ld = load_all(params)
+    assert ld["crimes"].coverage == ("2018-10", "2018-12")
+    rate = derived.DERIVED["neighbourhood_crime_rate"](ld, params).set_index("month")["value"]
+    assert rate.loc["2018-10"] > 0 and rate.loc["2018-12"] > 0
+    assert math.isnan(rate.loc["2018-11"])  # never 0 crimes
+
+
+@pytest.mark.parametrize("how", ["bom", "latin1", "semicolon"])
+def test_spreadsheet_saved_csvs_are_read_correctly(tmp_path, how):
+    frame = pd.read_csv(SEARCH, dtype=str, keep_default_na=False)
+    frame.loc[0, "Policing operation"] = "Opération Été"
+    path = tmp_path / SEARCH.name
+    if how == "bom":
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    elif how == "latin1":
+        frame.to_csv(path, index=False, encoding="cp1252")
+    else:
+        frame.apply(lambda c: c.str.replace(".", ",", regex=False) if c.name in ("Latitude", "Longitude") else c) \
+            .to_csv(path, index=False, sep=";")
+    params = public(tmp_path, stop_search=path)
+    ld = load_source(params, "stop_search")
+    assert ld.rows_defective == 0 and len(ld.frame) == 77
+    assert ld.frame["Policing operation"].iloc[0] == "Opération Été"
+    assert ld.frame["Latitude"].iloc[0] == pytest.approx(54.585621)
+    if how != "bom":
+        assert ld.notes and ("Windows-1252" in ld.notes[0] or "';'" in ld.notes[0])
+
+
+def test_a_file_that_does_not_fit_is_refused_with_the_columns_found_and_the_cause(tmp_path):
+    path = tmp_path / "searches.csv"
+    pd.read_csv(SEARCH, dtype=str).to_csv(path, index=False, sep="|")
+    with pytest.raises(DataError) as info:
+        load_source(public(tmp_path, stop_search=path), "stop_search")
+    msg = str(info.value)
+    assert "searches.csv: columns found: 'Type|Date|" in msg and "likely cause: the columns are separated" in msg
+    street_as_search = tmp_path / "street.csv"
+    shutil.copy2(STREET, street_as_search)
+    with pytest.raises(DataError, match="this is a recorded crime file: give it as inputs.crimes"):
+        load_source(public(tmp_path, stop_search=street_as_search), "stop_search")
+
+
+def test_a_folder_without_the_source_says_what_it_holds(tmp_path):
+    (tmp_path / "downloads").mkdir()
+    shutil.copy2(STREET, tmp_path / "downloads" / STREET.name)
+    with pytest.raises(DataError, match="no stop and search file here \\(it holds crimes files\\)"):
+        load_source(public(tmp_path, stop_search=tmp_path / "downloads"), "stop_search")
+
+
+def test_timestamps_with_offsets_or_a_declared_zone(tmp_path):
+    frame = pd.read_csv(SEARCH, dtype=str, keep_default_na=False)
+    frame["Date"] = frame["Date"].str.replace("+00:00", "", regex=False)  # naive, as some exports write them
+    path = tmp_path / SEARCH.name
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataError) as info:
+        load_all(public(tmp_path, stop_search=path))
+    assert "datetime without UTC offset" in str(info.value) and "'2019-01-01T04:15:00'" in str(info.value)
+    params = public(tmp_path, stop_search=path)
+    spec = {"path": [str(path)], "timezone": "Europe/London", "require_period": False}
+    params = load_params(write_params(tmp_path, name="2019-01.yml", period="2019-01", period_start="2019-01-01",
+                                      period_end="2019-01-31", history_start="2018-10-01",
+                                      compliance__baseline_month="2018-10", inputs__stop_search=spec,
+                                      inputs__crimes={"path": [str(DATA)], "require_period": False},
+                                      **{f"inputs__{k}": v for k, v in NOT_SUPPLIED.items()}))
+    ld = load_source(params, "stop_search")
+    assert ld.rows_defective == 0
+    assert str(ld.frame["Date"].iloc[0]) == "2019-01-01 04:15:00+00:00"  # GMT in January
+
+
+def test_too_many_rows_set_aside_stops_check_with_the_defect_table(tmp_path):
+    frame = pd.read_csv(SEARCH, dtype=str, keep_default_na=False)
+    frame["Type"] = "Searched"  # every row breaks the contract
+    path = tmp_path / SEARCH.name
+    frame.to_csv(path, index=False)
+    params = write_params(tmp_path, name="2019-01.yml", period="2019-01", period_start="2019-01-01",
+                          period_end="2019-01-31", history_start="2018-10-01", compliance__baseline_month="2018-10",
+                          inputs__stop_search=str(path), inputs__crimes={"path": [str(DATA)], "require_period": False},
+                          **{f"inputs__{k}": v for k, v in NOT_SUPPLIED.items()})
+    result = subprocess.run([sys.executable, "-m", "lib", "check", "--params", str(params)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 3, result.stderr
+    assert "inputs.stop_search: 77 of 77 rows (100.0%) break the stop_search contract" in result.stderr
+    assert "column 'Type': not an allowed value" in result.stderr and "('Searched')" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_outcomes_file_gives_the_latest_outcome(tmp_path):
+    raw = pd.read_csv(STREET, dtype=str, keep_default_na=False)
+    ids = raw.loc[raw["Last outcome category"] == "Unable to prosecute suspect", "Crime ID"].head(3).tolist()
+    outcomes = raw[raw["Crime ID"].isin(ids)].drop(columns=["Crime type", "Last outcome category", "Context"])
+    later = outcomes.assign(Month="2018-12", **{"Outcome type": "Offender given a caution"})
+    earlier = outcomes.assign(Month="2018-11", **{"Outcome type": "Under investigation"})
+    (tmp_path / "2018-12").mkdir()
+    pd.concat([earlier, later]).to_csv(tmp_path / "2018-12" / "2018-12-cleveland-outcomes.csv", index=False)
+    params = public(tmp_path, crimes=DATA, inputs__outcomes={"path": [str(tmp_path)], "require_period": False})
+    ld = load_all(params)
+    crimes = derived.crimes(ld, params).set_index("Crime ID")
+    assert (crimes.loc[ids, "Last outcome category"] == "Offender given a caution").all()
+    solved = derived.DERIVED["crimes_solved"](ld, params).set_index("month").loc["2018-10"]
+    assert solved["x"] == 915 + 3
+
+
+def test_inputs_outside_the_project_are_named_by_file_only(tmp_path, loaded):
+    from lib.pipeline.provenance import inputs_info
+
+    copy = tmp_path / "elsewhere" / SEARCH.name
+    copy.parent.mkdir()
+    shutil.copy2(SEARCH, copy)
+    params = public(tmp_path, stop_search=copy)
+    info = inputs_info(params)
+    assert info["stop_search"]["files"][0]["file"] == SEARCH.name and str(tmp_path) not in params.as_yaml()
+    assert info["crimes"]["files"][0]["file"] == f"tests/data/police-uk/{STREET.name}"
+
+
+@pytest.mark.build
+def test_the_public_edition_builds_from_the_shipped_files(tmp_path):
+    """params/public-example.yml: crime and stop-and-search chapters filled, every force measure not supplied,
+    staffing and programme chapters saying which inputs they need; no 'nan' or placeholder anywhere."""
+    import os
+    import re
+
+    env = {**os.environ, "FORCEBOOK_BUILD_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "lib", "build", "--params", "params/public-example.yml", "--no-pdf"],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = tmp_path / "2019-01" / "latest" / "html" / "notebooks"
+    pages = {p.stem: re.sub(r"<[^>]+>", " ", p.read_text()) for p in html.glob("*.html")}
+    assert "6,371" in pages["crime"] and "2,981" in pages["crime"] and "14.4%" in pages["crime"]
+    assert "77" in pages["stop_search"] and "[c]" in pages["stop_search"]
+    assert "needs inputs.contacts" in pages["fcr"] and "needs inputs.tracker" in pages["programme"]
+    assert "not supplied" in pages["scorecard"] and "not supplied" in pages["compliance"]
+    for name, text in pages.items():
+        assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b", text), name
