@@ -141,7 +141,7 @@ def test_published_book_passes_the_publication_scan(built):
 
 def test_people_tables_are_suppressed(built):
     _, folder, _ = built
-    page = (folder / "html" / "notebooks" / "compliance.html").read_text()
+    page = (folder / "html" / "notebooks" / "stop_search.html").read_text()
     assert "[c]" in page  # the stop-search demographics table hides small counts
 
 
