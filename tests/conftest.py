@@ -33,6 +33,8 @@ def write_params(folder: Path, name: str = "2019-12.yml", drop: tuple = (), **ch
     data["inputs"] = {k: None if v is None else {**v, "path": [str(ROOT / p) for p in v["path"]]}
                       for k, v in data["inputs"].items()}
     data["scorecard"]["catalogue"] = str(ROOT / data["scorecard"]["catalogue"])
+    if data.get("peers"):
+        data["peers"]["archive"] = str(ROOT / data["peers"]["archive"])
     for key, value in changes.items():
         node = data
         *parents, leaf = key.split("__")

@@ -43,7 +43,9 @@ def test_requirement_invariants(setup, default_params):
     doubled = fcr.weekly_requirement(demand.period_rows(counts, default_params) * 2, aht, default_params)
     assert (doubled["agents"] >= req["agents"]).all()
     # the requirement meets the 999 target in every hour
-    sl = erlang.service_level(req["agents 999"], req["calls 999"], aht["999"].reindex(req["hour"]).to_numpy(), 10)
+    # (in the params' model: Erlang A with the 999 callers' patience)
+    sl = fcr.model_service_level(default_params, "999", req["agents 999"], req["calls 999"],
+                                 aht["999"].reindex(req["hour"]).to_numpy(), 10)
     assert (sl >= 0.9).all()
 
 

@@ -85,3 +85,63 @@ def test_attendance_table_reads_the_scorecard_measures(facts):
     p = facts["measure_period"].set_index("measure_id")
     for mid in a.index:
         assert a.at[mid, "value"] == p.at[mid, "value"] and a.at[mid, "n"] == p.at[mid, "n"]
+
+
+# --- Is the establishment enough, and when: sensitivity, verdict, workforce projection --------------------
+
+def test_required_establishment_by_hand(quarter, default_params):
+    """The current pattern's establishment = ceil(on-duty hours ÷ (1 − proactive) ÷ available hours), the pattern's
+    cover from pattern_cover: recomputed here from the cover, for the stated abstractions and for others."""
+    p = default_params.irt
+    req = irt.requirement(quarter, default_params)
+    cover = irt.pattern_cover(p.patterns[0].shifts, req["officers needed"].to_numpy(), p.cover_share)
+    for abstraction in (27, 22, 32):
+        available = p.contracted_hours_per_week * (1 - abstraction / 100)
+        by_hand = int(np.ceil(cover.sum() / (1 - p.proactive_pct / 100) / available - 1e-9))
+        variant, factor = irt._variant(default_params, "abstraction_pct", abstraction)
+        assert factor == 1.0
+        assert irt.required(quarter, variant) == by_hand
+
+
+def test_each_assumption_moves_the_requirement_the_way_it_should(quarter, default_params):
+    """More abstraction, proactive time, travel, demand or a higher share reached in time never needs fewer officers."""
+    base = irt.required(quarter, default_params)
+    s = irt.sensitivity(quarter, default_params)
+    assert set(s["assumption"]) == {k for k, _, _ in irt.SENSITIVITY}
+    assert (s["at_low"] <= base).all() and (s["at_high"] >= base).all()
+    swing = (s["at_high"] - s["at_low"]).to_numpy()
+    assert (np.diff(swing) <= 0).all()  # widest swing first
+
+
+def test_demand_growth_scales_the_officer_jobs(quarter, default_params):
+    base = irt.requirement(quarter, default_params)
+    grown = irt.requirement(quarter, default_params, 1.1)
+    assert np.allclose(grown["officer jobs per hour"], 1.1 * base["officer jobs per hour"])
+
+
+def test_verdict_counts_the_cases_each_establishment_covers(default_params):
+    sens = pd.DataFrame({"at_low": [300, 320, 340], "at_high": [360, 330, 350]})
+    v = irt.verdict(335, sens, default_params).iloc[0]
+    assert (v["lowest"], v["highest"], v["cases"]) == (300, 360, 6)
+    assert v["current_enough_cases"] == 1  # 315 covers only the 300
+    assert v["proposed_enough_cases"] == 5  # 350 covers all but 360
+
+
+def test_workforce_projection_by_hand(default_params):
+    """Leaving rate = mean of leavers ÷ the month's opening strength over the last 12 months; each projected month
+    adds its planned intake and loses that rate of the month before's strength."""
+    months = [str(m) for m in pd.period_range("2019-01", "2020-03", freq="M")]
+    past = [m <= "2019-12" for m in months]
+    w = pd.DataFrame({"month": months, "strength": [100.0] * 12 + [np.nan] * 3, "joiners": [1.0] * 12 + [np.nan] * 3,
+                      "leavers": [1.0] * 12 + [np.nan] * 3, "planned_intake": [np.nan] * 12 + [0.0, 5.0, 0.0]})
+    assert sum(past) == 12
+    out, key = irt.workforce_projection(w, default_params, 104)
+    k = key.iloc[0]
+    assert k["leaving_rate_pct"] == pytest.approx(1.0)  # 1 of 100 a month
+    projected = out[out["kind"] == "projected"]["strength"].to_numpy()
+    assert projected == pytest.approx([99.0, 99.0 * 0.99 + 5, (99.0 * 0.99 + 5) * 0.99])
+    assert k["meets_month"] is None and k["last_month"] == "2020-03"
+    _, key = irt.workforce_projection(w, default_params, 103)
+    assert key.iloc[0]["meets_month"] == "2020-02"  # 103.01 >= 103
+    _, key = irt.workforce_projection(w, default_params, 100)
+    assert key.iloc[0]["meets_month"] == "2019-12"  # already met in the period

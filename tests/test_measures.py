@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -39,3 +40,42 @@ def test_ppn_months_use_london_time(loaded, default_params):
     local = raw["submitted_at"].dt.tz_convert("Europe/London").dt.strftime("%Y-%m")
     row = measures.ppn_submitted_in_time(loaded, default_params).set_index("month").loc["2019-07"]
     assert row["n"] == (local == "2019-07").sum()
+
+
+# --- Control charts that follow change (params interventions) -----------------------------------------------
+
+def _chart(values, interventions):
+    from lib.measures.facts import control_chart
+
+    months = [str(m) for m in pd.period_range("2018-01", periods=len(values), freq="M")]
+    return control_chart(pd.DataFrame({"month": months, "value": values}), "higher", 95.0, interventions)
+
+
+def test_a_measure_met_every_month_since_a_change_never_reads_will_miss():
+    """12 months near 60%, then an intervention and 100% every month (the issue's supervisor review): rebased,
+    the current phase is judged alone, and it cannot read 'will consistently miss'."""
+    values = [60, 62, 58, 61, 59, 60, 63, 57, 60, 61, 62, 59] + [100.0] * 9
+    result = _chart(values, {"2019-01": "supervisor checks"})
+    d = result.decisions[0]
+    assert d.applied and d.start == "2019-01" and d.run == 9 and d.side == "above"
+    current = result.chart[result.chart["group"] == result.chart["group"].max()]
+    assert len(current) == 9 and (current["mean"] == 100).all()
+    from lib.stats import spc
+    assert spc.assurance_icon(result.chart) != "consistent_fail"
+    unrebased = _chart(values, None)
+    assert spc.assurance_icon(unrebased.chart) == "consistent_fail"  # what the book used to say
+    assert [s.start for s in unrebased.suggestions] == ["2019-01"]  # ... and now suggests instead
+
+
+def test_an_intervention_in_a_month_without_data_takes_effect_at_the_next_month():
+    values = [60.0] * 6 + [np.nan, 90, 91, 92, 90, 93, 91, 92]
+    result = _chart(values, {"2018-07": "new process"})
+    assert result.decisions[0].at == "2018-08" and result.decisions[0].applied
+
+
+def test_interventions_apply_to_the_measures_they_name(default_params):
+    from lib.measures.facts import interventions_for
+
+    item = default_params.interventions[0]
+    assert interventions_for(default_params, item.measures[0]) == {item.month: item.label}
+    assert interventions_for(default_params, "calls_999_in_10s") == {}

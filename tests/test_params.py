@@ -152,7 +152,8 @@ def test_cli_demo_data_help():
     ({"fcr__scenarios_shrinkage": [0.3, 1.5]}, "fcr.scenarios_shrinkage.1 = 1.5: Input should be less than 1"),
     ({"fcr__scenarios_staff_pct": [-100]}, "fcr.scenarios_staff_pct.0 = -100"),
     ({"fcr__shrinkage": 1.0}, "fcr.shrinkage = 1.0: Input should be less than 1"),
-    ({"fcr__patience_seconds": float("inf")}, "fcr.patience_seconds = inf: Input should be a finite number"),
+    ({"fcr__patience_seconds": float("inf")}, "fcr.patience_seconds.999 = inf: Input should be a finite number"),
+    ({"fcr__patience_seconds": {"999": -5, "101": 300}}, "fcr.patience_seconds.999 = -5: Input should be greater than 0"),
     ({"fcr__max_occupancy": float("nan")}, "fcr.max_occupancy = nan: Input should be a finite number"),
     ({"fcr__service_level_999": 1}, "fcr.service_level_999 = 1: Input should be less than 1"),
     ({"irt__annual_leave_pct": 60, "irt__training_pct": 30, "irt__sickness_pct": 15},
@@ -164,7 +165,17 @@ def test_cli_demo_data_help():
     ({"outcomes__positive": []}, "outcomes.positive = []"),
     ({"outcomes__positive": ["solved"]}, "positive = ['solved']: not a group"),
     ({"outcomes__groups": {"a": ["Local resolution"], "b": ["Local resolution"]}}, "'Local resolution' is in two groups"),
-    ({"compliance__rebase_at": {"ppn_submitted_in_time": "2019-13"}}, "must be a month written YYYY-MM"),
+    ({"interventions": [{"month": "2019-13", "label": "x", "measures": ["ppn_submitted_in_time"]}]},
+     "interventions.0.month = '2019-13'"),
+    ({"interventions": [{"month": "2019-04", "label": "x", "measures": ["ppn_in_time"]}]},
+     "interventions[0].measures: 'ppn_in_time' is not a measure of params/measures.yml (ids: crimes_recorded_24h"),
+    ({"interventions": [{"month": "2017-01", "label": "x", "measures": ["da_arrest_rate"]}]},
+     "interventions[0].month = '2017-01': outside the data, which runs from history_start (2018-04) to the period "
+     "(2019-12)"),
+    ({"interventions": [{"month": "2019-04", "label": "x", "measures": []}]}, "interventions.0.measures = []"),
+    ({"fcr__patience_seconds": {"999": 600}}, "patience_seconds gives no value for route(s) ['101']"),
+    ({"irt__sensitivity__travel_minutes": [15, 7]}, "[15.0, 7.0]: give [low, high], low first"),
+    ({"irt__sensitivity__attend_probability": [0.5, 1.5]}, "attend_probability = 1.5: must be from 0.01 to 0.999"),
 ])
 def test_values_are_range_checked(params_in, change, expected):
     assert expected in refusal(params_in(**change))

@@ -27,7 +27,7 @@ DATA = ROOT / "tests" / "data" / "police-uk"
 STREET = DATA / "2018-10-cleveland-street.csv"
 SEARCH = DATA / "2019-01-cleveland-stop-and-search.csv"
 NOT_SUPPLIED = {"contacts": None, "incidents": None, "ppn": None, "audits": None, "measure_values": None,
-                "tracker": None, "tracker_previous": None}
+                "tracker": None, "tracker_previous": None, "staffing": None, "workforce": None, "commentary": None}
 
 
 def public(tmp_path, crimes=DATA, stop_search=DATA, period="2019-01", **changes):
@@ -40,7 +40,8 @@ def public(tmp_path, crimes=DATA, stop_search=DATA, period="2019-01", **changes)
     last = pd.Period(period, "M").days_in_month
     return load_params(write_params(tmp_path, name=f"{period}.yml", period=period, period_start=f"{period}-01",
                                     period_end=f"{period}-{last}", history_start="2018-10-01",
-                                    compliance__baseline_month="2018-10", **inputs, **changes))
+                                    compliance__baseline_month="2018-10", interventions=[], peers=None,
+                                    **inputs, **changes))
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +172,7 @@ def test_timestamps_with_offsets_or_a_declared_zone(tmp_path):
                                       period_end="2019-01-31", history_start="2018-10-01",
                                       compliance__baseline_month="2018-10", inputs__stop_search=spec,
                                       inputs__crimes={"path": [str(DATA)], "require_period": False},
+                                      interventions=[], peers=None,
                                       **{f"inputs__{k}": v for k, v in NOT_SUPPLIED.items()}))
     ld = load_source(params, "stop_search")
     assert ld.rows_defective == 0
@@ -185,7 +187,7 @@ def test_too_many_rows_set_aside_stops_check_with_the_defect_table(tmp_path):
     params = write_params(tmp_path, name="2019-01.yml", period="2019-01", period_start="2019-01-01",
                           period_end="2019-01-31", history_start="2018-10-01", compliance__baseline_month="2018-10",
                           inputs__stop_search=str(path), inputs__crimes={"path": [str(DATA)], "require_period": False},
-                          **{f"inputs__{k}": v for k, v in NOT_SUPPLIED.items()})
+                          interventions=[], peers=None, **{f"inputs__{k}": v for k, v in NOT_SUPPLIED.items()})
     result = subprocess.run([sys.executable, "-m", "lib", "check", "--params", str(params)], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 3, result.stderr

@@ -39,9 +39,10 @@ def test_status_rules(default_params):
 
 
 def test_rag_thresholds(default_params):
-    # red at >= 20% of open items overdue, amber from 1%, complete when nothing is open
-    assert programme.rag(pd.Series({"complete": 1, "on track": 3, "overdue": 1}), default_params) == "red"
-    assert programme.rag(pd.Series({"on track": 9, "overdue": 1}), default_params) == "amber"
+    # red at >= 34% of open items overdue, amber from 20%, complete when nothing is open
+    assert programme.rag(pd.Series({"complete": 1, "on track": 1, "overdue": 1}), default_params) == "red"
+    assert programme.rag(pd.Series({"complete": 1, "on track": 3, "overdue": 1}), default_params) == "amber"
+    assert programme.rag(pd.Series({"on track": 9, "overdue": 1}), default_params) == "green"
     assert programme.rag(pd.Series({"on track": 9, "overdue": 0}), default_params) == "green"
     assert programme.rag(pd.Series({"complete": 4, "overdue": 0}), default_params) == "complete"
 
@@ -82,4 +83,4 @@ def test_rag_thresholds_must_be_ordered(params_in):
     from lib.config.params import load_params
     from lib.errors import ParamsError
     with pytest.raises(ParamsError, match="rag_amber_overdue_pct = 30 must not exceed rag_red_overdue_pct = 20"):
-        load_params(params_in(programme__rag_amber_overdue_pct=30))
+        load_params(params_in(programme__rag_amber_overdue_pct=30, programme__rag_red_overdue_pct=20))

@@ -30,6 +30,7 @@ from lib.present import (
     fmt_points,
     month_label,
     month_range_label,
+    plain,
     table,
     text,
 )
@@ -191,6 +192,57 @@ def chart_frame(facts, mid: str) -> pd.DataFrame:
                         target=float(_row(facts["catalogue"], measure_id=mid)["target"]))
 
 
+def _mean_text(value: float) -> str:
+    return fmt_percent(value)
+
+
+def phase_sentences(facts, mid: str) -> list[str]:
+    """What the control chart did with each listed change, and the sustained shifts it found but did not apply,
+    in plain words (months, not points)."""
+    out = []
+    phases = facts.get("measure_phases")
+    if phases is not None:
+        for _, d in phases[phases["measure_id"] == mid].iterrows():
+            head = f"After '{plain(d['intervention'])}' ({month_label(d['month'])})"
+            if d["applied"]:
+                lag = "" if not d["lag"] else f", starting {fmt_int(d['lag'])} month{'s' * (d['lag'] > 1)} after it"
+                text_ = (f"{head} the rate stayed {d['side']} its old average of {_mean_text(d['old_mean'])} for "
+                         f"{fmt_int(d['run'])} months in a row{lag}: a real change, not chance, so the limits are "
+                         f"recalculated from {month_label(d['start'])} and the chart's reading is on the months since")
+                if d["provisional"]:
+                    text_ += f" (only {fmt_int(d['points'])} months so far, so the new limits are provisional)"
+                out.append(text_ + ".")
+                continue
+            why = {
+                "first_point": "it is the chart's first month, with nothing before it to compare",
+                "already_rebased": f"the limits were already recalculated from {month_label(d['start'])}"
+                if isinstance(d["start"], str) else "the limits were already recalculated",
+                "too_few_points": f"only {fmt_int(d['points'])} months since: a lasting change needs 7 in a row on one "
+                                  "side of the old average",
+                "no_shift": (f"the rate has not stayed on one side of its old average of {_mean_text(d['old_mean'])} for "
+                             "7 months in a row starting within 3 months of it"
+                             + (f" (longest run since: {fmt_int(d['run'])} months {d['side']})" if d["run"] else "")),
+                "too_late": (f"the run of {fmt_int(d['run'])} months {d['side']} the old average starts in "
+                             f"{month_label(d['start'])}, too long after it to be its effect"
+                             if isinstance(d["start"], str) else "the run after it starts too late to be its effect"),
+            }[d["reason"]]
+            out.append(f"{head} the limits are not recalculated: {why}.")
+    suggestions = facts.get("measure_suggestions")
+    if suggestions is not None:
+        for _, g in suggestions[suggestions["measure_id"] == mid].iterrows():
+            out.append(f"From {month_label(g['start'])} the rate stayed {g['side']} its average of {_mean_text(g['mean'])} "
+                       f"for {fmt_int(g['length'])} months in a row, a lasting change rather than chance; if a known "
+                       "change explains it, list it under interventions in the params and the limits will be "
+                       "recalculated from there.")
+    return out
+
+
+def phase_note(facts, mid: str):
+    """The control chart's changes as a paragraph under the chart (nothing when there are none)."""
+    sentences = phase_sentences(facts, mid)
+    return text(" ".join(sentences)) if sentences else None
+
+
 def figure(facts, mid: str):
     """The control chart of one measure, with its icons; a sentence instead when it cannot be drawn."""
     import matplotlib.pyplot as plt
@@ -198,7 +250,10 @@ def figure(facts, mid: str):
     p, m = _row(facts["measure_period"], measure_id=mid), _row(facts["catalogue"], measure_id=mid)
     if (facts["measure_spc"]["measure_id"] == mid).sum() < 2:
         return text(f"{m['short_name']}: {not_supplied(facts, mid) or 'no control chart: fewer than two months of data'}.")
-    fig = spcchart.plot(chart_frame(facts, mid), m["short_name"], "% of records", p["variation"], p["assurance"] or None)
+    phases = facts.get("measure_phases")
+    marks = [] if phases is None else [(r["month"], r["intervention"]) for _, r in phases[phases["measure_id"] == mid].iterrows()]
+    fig = spcchart.plot(chart_frame(facts, mid), m["short_name"], "% of records", p["variation"], p["assurance"] or None,
+                        marks=marks)
     plt.close(fig)  # shown once, as the cell's result
     return fig
 

@@ -22,7 +22,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from lib import ROOT
 from lib.errors import ParamsError
-from lib.vocabulary import COMPLIANCE_MEASURES, CRIME_TYPES, ROUTES, TIMEZONE, TRACKER_TYPES
+from lib.vocabulary import CRIME_TYPES, ROUTES, TIMEZONE, TRACKER_TYPES
 
 SCHEMA_VERSION = 1
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\Z")
@@ -108,6 +108,13 @@ class Inputs(_Strict):
     measure_values: Source = None
     tracker: Source = None
     tracker_previous: Source = None
+    # Optional: owners' commentary, recovery action and revised date per measure and month.
+    commentary: Source = None
+    # Optional: call handlers logged on per interval (telephony export); the control-room model is then checked
+    # against the staff actually on duty rather than the rostered pattern.
+    staffing: Source = None
+    # Optional: response officers' strength, joiners, leavers and planned intakes per month (HR export).
+    workforce: Source = None
 
 
 class Validation(_Strict):
@@ -134,8 +141,6 @@ class Compliance(_Strict):
 
     baseline_month: Month
     interval_method: Literal["wilson", "clopper_pearson", "jeffreys"]
-    # measure id -> first month of new control limits (after a deliberate change in the process)
-    rebase_at: dict[Literal[COMPLIANCE_MEASURES], Month] = {}
 
 
 TrackerType = Literal[TRACKER_TYPES]
@@ -242,7 +247,8 @@ class Fcr(_Strict):
     service_level_101: Probability
     shrinkage: Share
     max_occupancy: float = Field(gt=0, le=1)
-    patience_seconds: float | None = Field(gt=0, le=24 * 3600)
+    # Mean caller patience (s) for Erlang A: one value for every route, or one per route; None: Erlang C.
+    patience_seconds: dict[Literal[ROUTES], Annotated[float, Field(gt=0, le=24 * 3600, allow_inf_nan=False)]] | None
     shift_start_hours: list[Hour] = Field(min_length=1)
     shift_lengths_hours: list[ShiftHours] = Field(min_length=1)
     fit_time_limit_seconds: float = Field(gt=0, le=3600)
@@ -252,6 +258,14 @@ class Fcr(_Strict):
     scenarios_staff_pct: list[Annotated[float, Field(gt=0, le=1000)]] = Field(min_length=1)
     scenarios_shrinkage: list[Share] = Field(min_length=1)
     scenarios_service_level_999: list[Probability] = Field(min_length=1)
+    # A rota of whole people under working-time rules (lib.staffing.rota.RotaParams; empty: its defaults).
+    rota: dict[str, Any] = {}
+    # Contracted hours a week of a full-time call handler (FTE = rostered hours ÷ this).
+    contracted_hours_per_week: float = Field(gt=0, le=168)
+    # The model check: a mean error (bias) within this many points means the model reproduces what happened.
+    check_tolerance_points: float = Field(gt=0, le=50)
+    # ... and its mean error an hour of the week (either way) within this many points.
+    check_error_points: float = Field(gt=0, le=100)
 
     @field_validator("routes")
     @classmethod
@@ -259,6 +273,45 @@ class Fcr(_Strict):
         if len(set(value)) != len(value):
             raise ValueError("each route at most once")
         return value
+
+    @field_validator("rota")
+    @classmethod
+    def _rota_rules(cls, value: dict) -> dict:
+        from lib.errors import ModelError
+        from lib.staffing.rota_rules import RotaParams
+
+        try:
+            RotaParams.from_mapping(value, where="fcr.rota")
+        except ModelError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    def rota_params(self):
+        """The rota's rules and solver settings (:class:`lib.staffing.rota_rules.RotaParams`)."""
+        from lib.staffing.rota_rules import RotaParams
+
+        return RotaParams.from_mapping(self.rota, where="fcr.rota")
+
+    @field_validator("patience_seconds", mode="before")
+    @classmethod
+    def _one_for_all(cls, value):
+        """One number is every route's patience."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return dict.fromkeys(ROUTES, value)
+        return value
+
+    @model_validator(mode="after")
+    def _patience_per_route(self):
+        if isinstance(self.patience_seconds, dict):
+            missing = [r for r in self.routes if r not in self.patience_seconds]
+            if missing:
+                raise ValueError(f"patience_seconds gives no value for route(s) {missing}: give one per route in "
+                                 f"routes {self.routes}, one number for all, or null for Erlang C")
+        return self
+
+    def patience(self, route: str) -> float | None:
+        """A route's mean caller patience in seconds (None: Erlang C, callers never hang up)."""
+        return None if self.patience_seconds is None else self.patience_seconds[route]
 
 
 class PatternShift(_Strict):
@@ -276,6 +329,70 @@ class Pattern(_Strict):
     shifts: list[PatternShift] = Field(min_length=1)
 
 
+def _low_high(value: list[float]) -> list[float]:
+    if len(value) != 2 or value[0] > value[1]:
+        raise ValueError(f"{value}: give [low, high], low first")
+    return value
+
+
+LowHigh = Annotated[list[float], AfterValidator(_low_high)]
+
+
+class Sensitivity(_Strict):
+    """Low and high values of the establishment's assumptions, for the sensitivity chart."""
+
+    abstraction_pct: Annotated[LowHigh, AfterValidator(lambda v: _within(v, 0, 90, "abstraction_pct"))]
+    proactive_pct: Annotated[LowHigh, AfterValidator(lambda v: _within(v, 0, 90, "proactive_pct"))]
+    travel_minutes: Annotated[LowHigh, AfterValidator(lambda v: _within(v, 0, 600, "travel_minutes"))]
+    demand_growth_pct: Annotated[LowHigh, AfterValidator(lambda v: _within(v, -90, 500, "demand_growth_pct"))]
+    attend_probability: Annotated[LowHigh, AfterValidator(lambda v: _within(v, 0.01, 0.999, "attend_probability"))]
+
+
+def _within(value: list[float], low: float, high: float, name: str) -> list[float]:
+    bad = [v for v in value if not low <= v <= high]
+    if bad:
+        raise ValueError(f"{name} = {bad[0]:g}: must be from {low:g} to {high:g}")
+    return value
+
+
+class Intervention(_Strict):
+    """A known change to a process: control charts of the measures it names may have new limits from it."""
+
+    month: Month
+    label: str = Field(min_length=1, max_length=120)
+    measures: list[str] = Field(min_length=1)
+
+
+class Peers(_Strict):
+    """The force's most similar group, for benchmarking (data.police.uk archive and populations)."""
+
+    # A data.police.uk archive folder (YYYY-MM/YYYY-MM-<force>-street.csv), relative to the params file.
+    archive: Path
+    # The force's slug in the archive's file names (e.g. cleveland).
+    force: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    # Each force of the group (the force itself included) and its population (ONS mid-year estimate).
+    populations: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], Annotated[int, Field(gt=0, le=100_000_000)]]
+    # Months in the comparison (the latest, to the period).
+    window_months: int = Field(default=12, ge=1, le=36)
+
+    @model_validator(mode="after")
+    def _force_is_a_peer(self):
+        if self.force not in self.populations:
+            raise ValueError(f"force = {self.force!r} is not in populations ({', '.join(self.populations)}): give its "
+                             "population too")
+        if len(self.populations) < 2:
+            raise ValueError("populations: give at least one peer force beside the force")
+        return self
+
+
+class ForceManagement(_Strict):
+    """Demand and workforce four years ahead (the Force Management Statement)."""
+
+    years: int = Field(ge=1, le=10)
+    # Months held back to test the forecast against the seasonal-naive one.
+    holdout_months: int = Field(ge=1, le=24)
+
+
 class Irt(_Strict):
     """Incident-response establishment model (each assumption with its source in defaults.yml)."""
 
@@ -284,6 +401,9 @@ class Irt(_Strict):
     attend_probability: Probability
     cover_share: float = Field(gt=0, le=1)
     current_establishment: int | None = Field(ge=0, le=100_000)
+    # An establishment under consideration, set beside the current one in the verdict (None: none).
+    proposed_establishment: int | None = Field(default=None, ge=0, le=100_000)
+    sensitivity: Sensitivity
     patterns: list[Pattern]
     fit_start_hours: list[Hour] = Field(min_length=1)
     fit_lengths_hours: list[ShiftHours] = Field(min_length=1)
@@ -324,6 +444,14 @@ class Params(_Strict):
     outcomes: Outcomes
     fcr: Fcr
     irt: Irt
+    force_management: ForceManagement
+    # Known changes (date, what, which measures): control limits are recalculated after one when a sustained
+    # shift follows it. Empty: the book finds sustained shifts and suggests them.
+    interventions: list[Intervention] = []
+    # Peer benchmarking (None: the peers chapter says what it needs).
+    peers: Peers | None = None
+    # Districts: district -> the local authorities (LSOA name prefixes) it covers; empty: each local authority.
+    districts: dict[Annotated[str, Field(min_length=1, max_length=60)], list[str]] = {}
     # Set by the loader, not by the file.
     source_file: Path = Field(default=Path("."), exclude=True)
 
@@ -356,6 +484,13 @@ class Params(_Strict):
             )
         return self
 
+    def peers_archive(self) -> Path | None:
+        """Absolute path of the peers' archive folder (None without peers)."""
+        if self.peers is None:
+            return None
+        path = self.peers.archive
+        return path if path.is_absolute() else (self.source_file.parent / path).resolve()
+
     def catalogue_path(self) -> Path:
         """Absolute path of the measure catalogue (relative paths: from the params folder)."""
         path = self.scorecard.catalogue
@@ -385,6 +520,8 @@ class Params(_Strict):
         """The parameters as used, files named as on a published page (:func:`public_path`)."""
         data = self.model_dump(mode="json", exclude={"source_file"})
         data["scorecard"]["catalogue"] = public_path(self.catalogue_path())
+        if data.get("peers"):
+            data["peers"]["archive"] = public_path(self.peers_archive())
         for source, spec in data["inputs"].items():
             if spec is not None:
                 spec["path"] = [public_path(p) for p in self.input_paths(source)]
@@ -569,6 +706,9 @@ def load_params(path: str | Path) -> Params:
         for source, value in list(merged.get("inputs", {}).items()):
             if not _has_key(period_data, ("inputs", source)):
                 merged["inputs"][source] = _absolute_paths(value, base_path.parent)
+        peers = merged.get("peers")
+        if isinstance(peers, dict) and isinstance(peers.get("archive"), str) and not _has_key(period_data, ("peers", "archive")):
+            merged["peers"] = {**peers, "archive": str((base_path.parent / peers["archive"]).resolve())}
         catalogue = merged.get("scorecard", {}).get("catalogue") if isinstance(merged.get("scorecard"), dict) else None
         if isinstance(catalogue, str) and not _has_key(period_data, ("scorecard", "catalogue")):
             merged["scorecard"]["catalogue"] = str((base_path.parent / catalogue).resolve())
@@ -597,6 +737,32 @@ def load_params(path: str | Path) -> Params:
         origin = path if _has_key(period_data, ("scorecard", "catalogue")) else files[-1][0]
         missing.append(f"{display_path(origin)}: scorecard.catalogue = {display_path(params.catalogue_path())!r}: "
                        f"file not found (the IMPACT measure catalogue, e.g. params/measures.yml)")
+    if params.peers is not None and not params.peers_archive().is_dir():
+        origin = path if _has_key(period_data, ("peers", "archive")) else files[-1][0]
+        missing.append(f"{display_path(origin)}: peers.archive = {display_path(params.peers_archive())!r}: no such folder "
+                       "(a data.police.uk archive: YYYY-MM/YYYY-MM-<force>-street.csv; run `make demo-data` for the demo's)")
     if missing:
         raise ParamsError("\n".join(missing))
+    _check_interventions(params, path if "interventions" in period_data else files[-1][0])
     return params
+
+
+def _check_interventions(params: Params, origin: Path) -> None:
+    """Each intervention names measures of the catalogue and a month from the history's first to the period."""
+    from lib.config.catalogue import load_catalogue
+
+    if not params.interventions:
+        return
+    ids = [m.id for m in load_catalogue(params.catalogue_path())]
+    first = params.history_start.strftime("%Y-%m")
+    problems = []
+    for i, item in enumerate(params.interventions):
+        for mid in item.measures:
+            if mid not in ids:
+                problems.append(f"{display_path(origin)}: interventions[{i}].measures: {mid!r} is not a measure of "
+                                f"{display_path(params.catalogue_path())} (ids: {', '.join(ids)})")
+        if not first <= item.month <= params.period:
+            problems.append(f"{display_path(origin)}: interventions[{i}].month = {item.month!r}: outside the data, "
+                            f"which runs from history_start ({first}) to the period ({params.period})")
+    if problems:
+        raise ParamsError("\n".join(problems))

@@ -46,6 +46,14 @@ class Column:
     # A force's own field that published data (data.police.uk) does not carry: it may be absent, and
     # every measure that needs it is then "not supplied".
     force_only: bool = False
+    # An optional column of a force's own export (e.g. commentary): it may be absent, and the page then says
+    # what is missing ("no commentary supplied").
+    optional: bool = False
+
+    @property
+    def may_be_absent(self) -> bool:
+        """A column a file may leave out."""
+        return self.force_only or self.optional
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,9 @@ class Contract:
     # (later column, earlier column): the later time may not be before the earlier one
     order_rules: tuple[tuple[str, str], ...] = ()
     row_rules: tuple[RowRule, ...] = ()
+    # A series (one row per interval or month): any defective row, gap or overlap fails the run whatever
+    # validation.on_row_error says, because a missing interval would silently change what is modelled.
+    series: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -82,7 +93,7 @@ class Contract:
     @property
     def required_names(self) -> list[str]:
         """The columns every file of this source must have (all but the force-only ones)."""
-        return [c.name for c in self.columns if not c.force_only]
+        return [c.name for c in self.columns if not c.may_be_absent]
 
     def column(self, name: str) -> Column:
         """The column called ``name``."""
@@ -261,11 +272,72 @@ TRACKER = Contract(
         _c("completed_date", "date", "Date completed; blank unless complete.", nullable=True),
         _c("milestone", "bool", "A key milestone of the programme."),
         _c("description", "string", "What is to be done."),
+        _c("commentary", "string", "The owner's commentary on progress (optional column).", nullable=True, optional=True),
+        _c("recovery_action", "string", "For an overdue item: what is being done to recover (optional column).",
+           nullable=True, optional=True),
+        _c("revised_date", "date", "For an overdue item: the revised completion date, YYYY-MM-DD (optional column).",
+           nullable=True, optional=True),
     ),
 )
 
+COMMENTARY = Contract(
+    "commentary", "Measure commentary",
+    "One row per measure and month: the owner's commentary on a measure, and for one not meeting its target the "
+    "recovery action and the date it should be met. Optional: without it the exception report says \"no "
+    "commentary supplied\".",
+    (
+        _c("measure_id", "string", "Measure id from the measure catalogue."),
+        _c("month", "month", "The month the commentary is for, YYYY-MM."),
+        _c("owner_role", "string", "The owner's role (never a personal name)."),
+        _c("commentary", "string", "What the owner says about the measure this month."),
+        _c("recovery_action", "string", "What is being done to meet the target.", nullable=True),
+        _c("revised_date", "date", "When the target should be met, YYYY-MM-DD.", nullable=True),
+    ),
+    time_column="month",
+)
+
+STAFFING = Contract(
+    "staffing", "Control-room staffing (telephony export)",
+    "One row per interval and route: the call handlers logged on to the route's queue, as a telephony "
+    "system's interval report gives it (average agents staffed). Optional: without it the control-room "
+    "chapter checks its model against the rostered pattern in the params instead.",
+    (
+        _c("interval_start", "datetime", "Start of the interval."),
+        _c("interval_minutes", "int", "Length of the interval: 15, 30 or 60; the same in every row.", unit="minutes",
+           minimum=15, maximum=60),
+        _c("route", "category", "The queue (route) the staff were logged on to.", allowed=ROUTES),
+        _c("staff_logged_on", "float", "Average call handlers logged on and available to take calls.", unit="staff",
+           minimum=0, maximum=1_000),
+    ),
+    time_column="interval_start",
+    row_rules=(RowRule("interval_minutes", "must be 15, 30 or 60",
+                       lambda f: ~f["interval_minutes"].isin([15, 30, 60]).fillna(False).astype(bool)),),
+    series=True,
+)
+
+WORKFORCE = Contract(
+    "workforce", "Response workforce (HR export)",
+    "One row per month: the response officers' strength at the month end, joiners and leavers in the month, "
+    "and intakes planned for future months. Optional: without it the incident-response chapter gives the "
+    "requirement but no date by which it is met.",
+    (
+        _c("month", "month", "Month, YYYY-MM."),
+        _c("strength", "float", "Officers in post at the month end (full-time equivalent); blank for future months.",
+           unit="officers", nullable=True, minimum=0, maximum=100_000),
+        _c("joiners", "float", "Officers who joined in the month; blank for future months.", unit="officers",
+           nullable=True, minimum=0, maximum=10_000),
+        _c("leavers", "float", "Officers who left in the month; blank for future months.", unit="officers",
+           nullable=True, minimum=0, maximum=10_000),
+        _c("planned_intake", "float", "Officers planned to join in the month (future months; 0 or blank if none).",
+           unit="officers", nullable=True, minimum=0, maximum=10_000),
+    ),
+    time_column=None,
+    series=True,
+)
+
 CONTRACTS: dict[str, Contract] = {
-    c.name: c for c in (CONTACTS, INCIDENTS, STOP_SEARCH, CRIMES, OUTCOMES, PPN, AUDITS, MEASURE_VALUES, TRACKER)
+    c.name: c for c in (CONTACTS, INCIDENTS, STOP_SEARCH, CRIMES, OUTCOMES, PPN, AUDITS, MEASURE_VALUES, TRACKER,
+                        COMMENTARY, STAFFING, WORKFORCE)
 }
 
 _KIND_TEXT = {
@@ -298,7 +370,7 @@ def contract_table(contract: Contract) -> pd.DataFrame:
         if col.unique:
             allowed = f"{allowed} unique".strip()
         rows.append({"column": col.name, "type": _KIND_TEXT[col.kind], "blank allowed": "yes" if col.nullable else "no",
-                     "may be absent": "yes (force field)" if col.force_only else "no",
+                     "may be absent": "yes (force field)" if col.force_only else "yes" if col.optional else "no",
                      "allowed values / unit": allowed, "description": col.description})
     return pd.DataFrame(rows)
 
@@ -313,6 +385,8 @@ def contracts_page() -> list:
         if any(c.force_only for c in contract.columns):
             text += (" Columns marked as force fields may be absent (data.police.uk does not publish them); the"
                      " measures that need them then read \"not supplied\".")
+        if any(c.optional for c in contract.columns):
+            text += " Columns marked \"may be absent: yes\" are optional; without them the book says what is missing."
         rules = [f"`{a}` is not before `{b}`" for a, b in contract.order_rules] + [r.text for r in contract.row_rules]
         if rules:
             text += "\n\nRow rules: " + "; ".join(rules) + "."

@@ -8,10 +8,15 @@ calls and ~220k 101 calls a year with 999 answered in 10 s around 85–90%; the 
 of concern with 30 recommendations and its other items.
 
 Contacts: hourly Poisson arrivals with hour-of-day × day-of-week × month seasonality per route and
-bank-holiday effects; lognormal (skewed) talk and wrap times; each call waits as in an M/M/N queue
-staffed from the *expected* demand (so busy hours answer slower), and hangs up when its exponential
-patience runs out first — abandonment rises with waiting. Incidents: arrivals follow the 999
-profile; attendance times are lognormal and stretch with the hour's load.
+bank-holiday effects; lognormal (skewed) talk and wrap times; the calls are served first come,
+first served, call by call, by the handlers rostered for the *expected* demand (so busy hours answer
+slower), and a caller hangs up when their exponential patience runs out first (an M/M/N+M queue).
+Incidents: arrivals follow the 999 profile; attendance times are lognormal and stretch with the
+hour's load. Staffing: the call handlers the queues were simulated with, as a telephony interval
+export. Workforce: response officers' strength, joiners and leavers a month, then planned intakes
+to March 2024. Commentary: owners' notes on some measures from October 2019, and on most overdue
+tracker items. Peers: a data.police.uk archive of the force's most similar group, synthetic for the
+peers and the force's own demo crimes for the force.
 
 Same seed → byte-identical Parquet files (numpy's PCG64 stream, sorted rows, fixed schema).
 """
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import heapq
 import os
 import shutil
 import sys
@@ -31,7 +37,7 @@ import pandas as pd
 
 from lib import ROOT
 from lib.inputs.contracts import CONTRACTS, TIMEZONE
-from lib.staffing.erlang import erlang_c, required_agents
+from lib.staffing.erlang import required_agents
 
 SEED = 20200131
 START, END = "2018-04-01", "2020-04-01"  # END exclusive
@@ -66,7 +72,7 @@ ANNUAL = {"999": 100_000, "101": 220_000, "switchboard": 60_000, "online": 30_00
 TALK = {"999": (150, .55), "101": (230, .60), "switchboard": (45, .50), "online": (420, .45)}
 WRAP = {"999": (60, .50), "101": (90, .55), "switchboard": (8, .40), "online": (120, .50)}
 PATIENCE = {"999": 600.0, "101": 300.0, "switchboard": 120.0, "online": np.inf}
-PLAN = {"999": (0.80, 10), "101": (0.80, 120), "switchboard": (0.85, 30), "online": (0.80, 3600)}
+PLAN = {"999": (0.72, 10), "101": (0.40, 120), "switchboard": (0.85, 30), "online": (0.80, 3600)}
 
 DISTRICTS = ["Hartlepool", "Middlesbrough", "Redcar and Cleveland", "Stockton-on-Tees"]
 DISTRICT_P = [.16, .30, .22, .32]
@@ -111,6 +117,37 @@ def _times(hours: pd.DatetimeIndex, counts: np.ndarray, rng) -> pd.Series:
     return pd.Series(pd.to_datetime(secs, unit="s", utc=True).tz_convert(TIMEZONE))
 
 
+def _queue(arrival: np.ndarray, hour: np.ndarray, handle: np.ndarray, patience: np.ndarray,
+           agents: np.ndarray) -> np.ndarray:
+    """Waits (s) of calls served first come, first served by ``agents[h]`` call handlers in hour h; NaN when the
+    caller hangs up first (after ``patience``).
+
+    Each caller's wait is the time until the first handler is free of the callers ahead who stayed
+    (the virtual waiting time of an M/M/N+M queue). When an hour has fewer handlers than the last,
+    the first to come free log off; when it has more, the new ones log on at the hour's start.
+    """
+    free: list[float] = []  # when each handler on duty is next free (a heap)
+    wait = np.full(len(arrival), np.nan)
+    current = -1
+    for i in range(len(arrival)):
+        h = hour[i]
+        while current < h:
+            current += 1
+            while len(free) < agents[current]:
+                heapq.heappush(free, current * 3600.0)
+            while len(free) > agents[current]:
+                heapq.heappop(free)
+        t = arrival[i]
+        ready = heapq.heappop(free)
+        w = max(ready - t, 0.0)
+        if w > patience[i]:
+            heapq.heappush(free, ready)
+        else:
+            wait[i] = w
+            heapq.heappush(free, t + w + handle[i])
+    return wait
+
+
 def contacts(rng) -> pd.DataFrame:
     """FCR contacts, one row per contact."""
     hours = _hours()
@@ -123,16 +160,11 @@ def contacts(rng) -> pd.DataFrame:
         n = len(when)
         talk = np.round(TALK[route][0] * rng.lognormal(0, TALK[route][1], n))
         wrap = np.round(WRAP[route][0] * rng.lognormal(0, WRAP[route][1], n))
-        aht = TALK[route][0] * np.exp(TALK[route][1] ** 2 / 2) + WRAP[route][0] * np.exp(WRAP[route][1] ** 2 / 2)
-        # Staffing follows the expected load, so actual surges queue longer.
-        agents = required_agents(lam, aht, PLAN[route][1], PLAN[route][0])
-        load_actual = counts * aht / 3600
-        p_wait = erlang_c(agents, load_actual)
-        drain = np.maximum(agents - load_actual, 0.15 * agents) / aht  # per second
-        waits_flag = rng.random(n) < p_wait[hour_idx]
-        wait = np.where(waits_flag, np.round(rng.exponential(1.0, n) / drain[hour_idx]), 0.0)
         patience = rng.exponential(PATIENCE[route], n) if np.isfinite(PATIENCE[route]) else np.full(n, np.inf)
-        abandoned = wait > patience
+        # Handlers are rostered for the expected load (the staffing export), so actual surges queue longer.
+        arrival = (when.dt.tz_convert("UTC") - hours[0].tz_convert("UTC")).dt.total_seconds().to_numpy()
+        wait = np.round(_queue(arrival, hour_idx, talk + wrap, patience, _agents(route, lam)))
+        abandoned = np.isnan(wait)
         answered = when + pd.to_timedelta(np.where(abandoned, 0, wait), unit="s")
         frames.append(pd.DataFrame({
             "route": route,
@@ -145,6 +177,52 @@ def contacts(rng) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True).sort_values(["presented_at", "route"], kind="stable")
     out.insert(0, "contact_id", _ids("C", len(out), 8))
     return out.reset_index(drop=True)
+
+
+def _agents(route: str, lam: np.ndarray) -> np.ndarray:
+    """Call handlers on the phones per hour: Erlang C for the expected calls and mean handling time."""
+    aht = TALK[route][0] * np.exp(TALK[route][1] ** 2 / 2) + WRAP[route][0] * np.exp(WRAP[route][1] ** 2 / 2)
+    return required_agents(lam, aht, PLAN[route][1], PLAN[route][0])
+
+
+def staffing() -> pd.DataFrame:
+    """Call handlers logged on per hour and route, as a telephony interval report: the staff the demo's
+    queues were simulated with (:func:`contacts`), so the control-room model can be checked against them."""
+    hours = _hours()
+    frames = []
+    for route in ("999", "101", "switchboard", "online"):
+        frames.append(pd.DataFrame({"interval_start": hours, "interval_minutes": 60, "route": route,
+                                    "staff_logged_on": _agents(route, hourly_rate(route, hours)).astype(float)}))
+    return pd.concat(frames, ignore_index=True).sort_values(["interval_start", "route"], kind="stable",
+                                                            ignore_index=True)
+
+
+# Response officers (HR): strength at the start, mean leavers a month, intake cohorts by month of year, and
+# the intakes planned after the data ends (a growing programme, as in the seed's uplift).
+WORKFORCE_START = 296
+LEAVERS_PER_MONTH = 2.4
+INTAKE = {9: 14, 1: 10, 5: 8}
+PLANNED_INTAKE = {9: 20, 1: 16, 5: 12}
+PLAN_UNTIL = "2024-03"
+
+
+def workforce(seed: int) -> pd.DataFrame:
+    """Monthly strength, joiners and leavers to the end of the data, then planned intakes to ``PLAN_UNTIL``.
+
+    Its own random stream (``seed``, 2), so adding it left every other demo file as it was."""
+    rng = np.random.default_rng([seed, 2])
+    months = pd.period_range(START, pd.Period(END, "M") - 1, freq="M")
+    strength, rows = float(WORKFORCE_START), []
+    for m in months:
+        joiners = float(INTAKE.get(m.month, 0))
+        leavers = float(rng.poisson(LEAVERS_PER_MONTH))
+        strength += joiners - leavers
+        rows.append({"month": str(m), "strength": strength, "joiners": joiners, "leavers": leavers,
+                     "planned_intake": np.nan})
+    for m in pd.period_range(months[-1] + 1, PLAN_UNTIL, freq="M"):
+        rows.append({"month": str(m), "strength": np.nan, "joiners": np.nan, "leavers": np.nan,
+                     "planned_intake": float(PLANNED_INTAKE.get(m.month, 0))})
+    return pd.DataFrame(rows)
 
 
 GRADE_P = {"immediate": .13, "priority": .37, "scheduled": .20, "resolved without deployment": .30}
@@ -461,11 +539,69 @@ def tracker_snapshot(items: pd.DataFrame, month: pd.Period) -> pd.DataFrame:
     started = live["start"] <= end
     live["status"] = np.where(done, "complete", np.where(started, "in progress", "not started"))
     live["completed_date"] = live["completed"].where(done)
+    # Owners comment on most overdue items (not all: the exception report says where none was supplied).
+    k = np.arange(len(live))
+    overdue = (~done & (live["due_date"] < end)).to_numpy()
+    has = overdue & (k % 4 != 3)
+    live["commentary"] = np.where(has, np.array(TRACKER_COMMENTS, dtype=object)[k % len(TRACKER_COMMENTS)], None)
+    live["recovery_action"] = np.where(has, np.array(RECOVERY, dtype=object)[k % len(RECOVERY)], None)
+    live["revised_date"] = (end + pd.to_timedelta(60 + 30 * (k % 3), unit="D")).where(has)
     cols = CONTRACTS["tracker"].column_names
     out = live[cols].reset_index(drop=True)
-    out["due_date"] = out["due_date"].dt.strftime("%Y-%m-%d")
-    out["completed_date"] = out["completed_date"].dt.strftime("%Y-%m-%d")
+    for col in ("due_date", "completed_date", "revised_date"):
+        out[col] = out[col].dt.strftime("%Y-%m-%d")
     return out
+
+
+TRACKER_COMMENTS = ["Delayed by the force operating model review; dependencies now agreed.",
+                    "Awaiting ICT change; supplier date confirmed.",
+                    "Training rolled out to two of four districts.",
+                    "Evidence gathered; awaiting sign-off at the improvement board."]
+RECOVERY = ["Weekly progress review by the workstream lead.", "Escalated to the chief officer group.",
+            "Extra analyst support from the Service Improvement Team."]
+# Commentary the demo's measure owners give each month from October 2019 (others: none supplied).
+MEASURE_COMMENTARY = {
+    "calls_999_in_10s": ("Head of Force Control Room", "Sickness in the control room in the evenings; two recruits "
+                         "start in February.", "Overtime at the evening peak; rota review with the best-fit pattern."),
+    "immediate_in_target": ("Head of Response", "Response cover short on Friday and Saturday nights.",
+                            "Shift pattern review (4 on 4 off against the evening-peak pattern)."),
+    "priority_in_target": ("Head of Response", "Priority demand up on last year; deployments held for immediate "
+                           "incidents.", "Dedicated priority car at the evening peak."),
+    "crimes_solved": ("Head of Crime", "Outcomes of recent months are still arriving.",
+                      "Investigation standards audit in every district."),
+    "ppn_all_children": ("Head of Public Protection", "Children are recorded on the PPN but not always linked.",
+                         "Form change: every child is a mandatory field."),
+}
+
+
+def commentary() -> pd.DataFrame:
+    """The measure owners' monthly commentary (:data:`MEASURE_COMMENTARY`), October 2019 to March 2020."""
+    rows = []
+    for month in pd.period_range("2019-10", "2020-03", freq="M"):
+        for i, (mid, (owner, text, action)) in enumerate(MEASURE_COMMENTARY.items()):
+            revised = (month + 3 + i % 2).end_time.strftime("%Y-%m-%d")
+            rows.append({"measure_id": mid, "month": str(month), "owner_role": owner, "commentary": text,
+                         "recovery_action": action, "revised_date": revised})
+    return pd.DataFrame(rows)
+
+
+PEER_POPULATIONS = {"durham": 640_000, "gwent": 600_000, "humberside": 935_000, "merseyside": 1_430_000,
+                    "northumbria": 1_480_000, "south-wales": 1_340_000, "south-yorkshire": 1_410_000}
+PEER_MONTHS = [str(m) for m in pd.period_range("2018-04", "2020-03", freq="M")]
+
+
+def peers_archive(folder: Path, crimes: pd.DataFrame, seed: int) -> None:
+    """A data.police.uk archive of the force's most similar group: synthetic street files for the peers
+    (:func:`lib.peers.synthetic.write_archive`) and the force's own demo crimes as its street files, so the
+    peers chapter counts the same crimes as the crime chapter."""
+    from lib.peers import STREET_COLUMNS
+    from lib.peers.synthetic import write_archive
+
+    write_archive(folder, PEER_POPULATIONS, PEER_MONTHS, seed)
+    street = crimes[list(STREET_COLUMNS)]
+    for month, rows in street.groupby("Month", sort=True):
+        (folder / month).mkdir(parents=True, exist_ok=True)
+        rows.to_csv(folder / month / f"{month}-cleveland-street.csv", index=False, lineterminator="\n")
 
 
 def generate(out_dir: Path = OUT, seed: int = SEED, progress=print) -> dict[str, Path]:
@@ -491,11 +627,15 @@ def generate(out_dir: Path = OUT, seed: int = SEED, progress=print) -> dict[str,
             frames[name] = make(rng)
         progress(f"demo-data [{len(steps) + 1}/{len(steps) + 2}] ppn")
         frames["ppn"] = ppn(rng, frames["incidents"])
+        frames["staffing"] = staffing()
+        frames["workforce"] = workforce(seed)
+        frames["commentary"] = commentary()
         for name, frame in frames.items():
             path = tmp / f"{name}.parquet"
             frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
             written[name] = out_dir / path.name
-        progress(f"demo-data [{len(steps) + 2}/{len(steps) + 2}] tracker snapshots")
+        progress(f"demo-data [{len(steps) + 2}/{len(steps) + 2}] tracker snapshots, peers' archive")
+        peers_archive(tmp / "peers", frames["crimes"], seed)
         items = _tracker_items(rng)
         (tmp / "tracker").mkdir()
         for month in SNAPSHOTS:

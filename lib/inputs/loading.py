@@ -28,7 +28,7 @@ import pandas as pd
 
 from lib.config.params import Params, public_path
 from lib.errors import DataError
-from lib.inputs import reading
+from lib.inputs import reading, series
 from lib.inputs.contracts import CONTRACTS, TIMEZONE, Column, Contract
 
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
@@ -351,12 +351,15 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
     defects = pd.concat([c.defects for c in checked], ignore_index=True) if checked else \
         pd.DataFrame(columns=DEFECT_COLUMNS)
     rows_read, rows_defective = sum(c.rows_read for c in checked), sum(c.rows_defective for c in checked)
-    if len(defects) and params.validation.on_row_error == "fail":
-        raise DataError(
-            f"inputs.{name}: {rows_defective:,} row(s) break the {contract.name} contract "
-            f"(validation.on_row_error = 'fail'; set it to 'exclude' to set them aside):\n" + describe_defects(defects))
+    if len(defects) and (params.validation.on_row_error == "fail" or contract.series):
+        why = ("a series: every interval is modelled, so none may be set aside" if contract.series else
+               "validation.on_row_error = 'fail'; set it to 'exclude' to set them aside")
+        raise DataError(f"inputs.{name}: {rows_defective:,} row(s) break the {contract.name} contract ({why}):\n"
+                        + describe_defects(defects))
+    if contract.series:
+        series.CHECKS[contract.name](series.tagged([(f, k.valid) for f, k in zip(files, checked)]), params)
     # A force-only column is supplied only when every file carries it (part of the rows would mislead).
-    absent = tuple(c.name for c in contract.columns if c.force_only and not all(c.name in k.valid for k in checked))
+    absent = tuple(c.name for c in contract.columns if c.may_be_absent and not all(c.name in k.valid for k in checked))
     frames = [k.valid.drop(columns=[a for a in absent if a in k.valid]) for k in checked]
     valid = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     for col in contract.columns:

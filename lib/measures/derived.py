@@ -88,10 +88,16 @@ def crimes(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
 
 # --- Compliance --------------------------------------------------------------------------------------
 
+def ppn_in_time_rows(loaded: dict[str, Loaded], params: Params) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """(PPNs, their month, submitted in time): the rows of :func:`ppn_submitted_in_time`, for any breakdown."""
+    ppn = loaded["ppn"].frame
+    return ppn, month_of(ppn["submitted_at"]), ppn["submitted_in_time"]
+
+
 def ppn_submitted_in_time(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """PPNs submitted within the time limit, of all PPNs submitted in the month."""
-    ppn = loaded["ppn"].frame
-    return per_month(params, month_of(ppn["submitted_at"]), ppn["submitted_in_time"], coverage(loaded, "ppn"))
+    _, month, flag = ppn_in_time_rows(loaded, params)
+    return per_month(params, month, flag, coverage(loaded, "ppn"))
 
 
 def ppn_all_children(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
@@ -121,11 +127,17 @@ def stop_search_linked_outcome(loaded: dict[str, Loaded], params: Params) -> pd.
                      coverage(loaded, "stop_search"))
 
 
-def da_arrest_rate(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
-    """Domestic-abuse crimes with an arrest, of domestic-abuse crimes reported in the month."""
+def da_arrest_rows(loaded: dict[str, Loaded], params: Params) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """(domestic-abuse crimes, their month, an arrest made): the rows of :func:`da_arrest_rate`."""
     c = crimes(loaded, params)
     c = c[c["domestic_abuse"].fillna(False).astype(bool)]
-    return per_month(params, c["Month"], c["arrest_made"].fillna(False), coverage(loaded, "crimes"))
+    return c, c["Month"], c["arrest_made"].fillna(False)
+
+
+def da_arrest_rate(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Domestic-abuse crimes with an arrest, of domestic-abuse crimes reported in the month."""
+    _, month, flag = da_arrest_rows(loaded, params)
+    return per_month(params, month, flag, coverage(loaded, "crimes"))
 
 
 def audits(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
@@ -171,15 +183,22 @@ def _abandoned(loaded: dict[str, Loaded], params: Params, route: str) -> pd.Data
     return per_month(params, month_of(c["presented_at"]), c["abandoned"], coverage(loaded, "contacts"))
 
 
-def attended_within(loaded: dict[str, Loaded], params: Params, grade: str, minutes: float,
-                    vulnerable_only: bool = False) -> pd.DataFrame:
-    """Incidents of a grade attended within ``minutes`` of creation, of all incidents of that grade."""
+def attended_rows(loaded: dict[str, Loaded], grade: str, minutes: float,
+                  vulnerable_only: bool = False) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """(incidents of a grade, their month, attended within ``minutes``): the rows of :func:`attended_within`."""
     i = loaded["incidents"].frame
     i = i[i["grade"] == grade]
     if vulnerable_only:
         i = i[i["vulnerable_person"].astype(bool)]
     mins = (i["first_arrived_at"] - i["created_at"]).dt.total_seconds() / 60
-    return per_month(params, month_of(i["created_at"]), (mins <= minutes).fillna(False), coverage(loaded, "incidents"))
+    return i, month_of(i["created_at"]), (mins <= minutes).fillna(False)
+
+
+def attended_within(loaded: dict[str, Loaded], params: Params, grade: str, minutes: float,
+                    vulnerable_only: bool = False) -> pd.DataFrame:
+    """Incidents of a grade attended within ``minutes`` of creation, of all incidents of that grade."""
+    _, month, flag = attended_rows(loaded, grade, minutes, vulnerable_only)
+    return per_month(params, month, flag, coverage(loaded, "incidents"))
 
 
 def _crimes_recorded_24h(loaded, params):

@@ -6,7 +6,10 @@ Tables (each tidy, one row per measure and month, or per measure):
   priorities joined by "; ", to be developed);
 - ``measure_months``: value, x, n, interval and IMPACT score per measure and month;
 - ``measure_spc``: the Making Data Count XmR chart of each measure's monthly values (months with a
-  value only), limits recalculated from ``compliance.rebase_at`` where given;
+  value only), limits recalculated after an intervention listed in the params (``interventions``) when
+  a sustained shift follows it;
+- ``measure_phases``: what was done with each listed intervention and why; ``measure_suggestions``:
+  sustained shifts found in the current phases, suggested as rebase points but not applied;
 - ``measure_period``: the period's row per measure — value, n, interval, the previous month, the same
   month last year, the target, score, status and the SPC icons — which the scorecard, the
   compliance chapter and the summary all read.
@@ -26,7 +29,7 @@ from lib.config.params import Params
 from lib.inputs.loading import Loaded
 from lib.measures.derived import missing, series
 from lib.measures.impact import impact_score, status
-from lib.stats import spc
+from lib.stats import phases, spc
 
 OUTCOME_BASED = ("derived:crimes_solved",)  # rates that rise as outcomes arrive months later
 SPC_COLUMNS = ["measure_id", "month", "value", "group", "mean", "lpl", "upl", "nlpl", "nupl", "point_type",
@@ -42,15 +45,45 @@ def catalogue_table(catalogue: list) -> pd.DataFrame:
     } for m in catalogue])
 
 
-def control_chart(values: pd.DataFrame, direction: str, target: float | None, rebase_at: str | None) -> pd.DataFrame:
-    """XmR frame of a measure's monthly values (months with no value are left off the chart)."""
+PHASE_COLUMNS = ["measure_id", "intervention", "month", "applied", "reason", "start", "lag", "run", "side", "old_mean",
+                 "points", "provisional"]
+SUGGESTION_COLUMNS = ["measure_id", "start", "length", "side", "mean", "points"]
+
+
+def control_chart(values: pd.DataFrame, direction: str, target: float | None,
+                  interventions: dict[str, str] | None = None) -> phases.Phases:
+    """XmR chart of a measure's monthly values (months with no value are left off), its limits recalculated
+    after an intervention only when a sustained shift follows it (:func:`lib.stats.phases.phases`); without
+    interventions, the sustained shifts it finds are suggested, not applied.
+
+    ``interventions`` maps a month to what changed; one dated in a month with no value takes effect at the
+    next month with one (the chart's next point), and one after the last is left out.
+    """
     data = values.dropna(subset=["value"])
-    rebase = [rebase_at] if rebase_at and rebase_at in set(data["month"]) and rebase_at != data["month"].iloc[0] else None
+    months = list(data["month"])
+    placed: dict[str, str] = {}
+    for month, what in sorted((interventions or {}).items()):
+        at = next((m for m in months if m >= month), None)
+        if at is not None and at not in placed:
+            placed[at] = what
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", spc.ShortSeriesWarning)  # short groups are flagged in the table
-        frame = spc.xmr(pd.Series(data["value"].to_numpy(), index=data["month"]),
-                        "increase" if direction == "higher" else "decrease", target=target, rebase_at=rebase)
-    return frame.rename(columns={"x": "month"})
+        return phases.phases(pd.Series(data["value"].to_numpy(), index=data["month"]), placed or None,
+                          "increase" if direction == "higher" else "decrease", target=target)
+
+
+def _phase_rows(mid: str, result: phases.Phases) -> tuple[list[dict], list[dict]]:
+    decisions = [{"measure_id": mid, "intervention": d.intervention, "month": d.at, "applied": d.applied,
+                  "reason": d.reason, "start": d.start, "lag": d.lag, "run": d.run, "side": d.side,
+                  "old_mean": d.old_mean, "points": d.points, "provisional": d.provisional} for d in result.decisions]
+    suggestions = [{"measure_id": mid, "start": s.start, "length": s.length, "side": s.side, "mean": s.mean,
+                    "points": s.points} for s in result.suggestions]
+    return decisions, suggestions
+
+
+def interventions_for(params: Params, measure_id: str) -> dict[str, str]:
+    """The interventions the params list for a measure: month → what changed."""
+    return {i.month: i.label for i in params.interventions if measure_id in i.measures}
 
 
 def _at(frame: pd.DataFrame, month: str, col: str) -> float:
@@ -62,7 +95,7 @@ def compute(catalogue: list, loaded: dict[str, Loaded], params: Params) -> dict[
     """The measure tables of the module docstring."""
     period = params.period
     previous, last_year = str(pd.Period(period, "M") - 1), str(pd.Period(period, "M") - 12)
-    monthly, charts, rows = [], [], []
+    monthly, charts, rows, phase_rows, suggestion_rows = [], [], [], [], []
     provisional_from = str(pd.Period(period, "M") - params.outcomes.lag_months + 1)
     for m in catalogue:
         base = {"measure_id": m.id, "target": np.nan if m.desired is None else m.desired, "reason": ""}
@@ -80,9 +113,14 @@ def compute(catalogue: list, loaded: dict[str, Loaded], params: Params) -> dict[
         icons = {"variation": "no data", "assurance": ""}
         upto = s[s["month"] <= period]
         if upto["value"].notna().sum() >= 2:
-            chart = control_chart(upto, m.direction, m.desired, params.compliance.rebase_at.get(m.id))
-            charts.append(chart.assign(measure_id=m.id))
-            icons = {"variation": spc.variation_icon(chart), "assurance": spc.assurance_icon(chart) or "no target"}
+            result = control_chart(upto, m.direction, m.desired, interventions_for(params, m.id))
+            charts.append(result.chart.rename(columns={"x": "month"}).assign(measure_id=m.id))
+            decided, suggested = _phase_rows(m.id, result)
+            phase_rows += decided
+            suggestion_rows += suggested
+            # On the current phase: a measure that has met its target since the change is not "will miss".
+            icons = {"variation": spc.variation_icon(result.chart),
+                     "assurance": spc.assurance_icon(result.chart) or "no target"}
         score = _at(s, period, "score")
         rows.append({**base, **{c: _at(s, period, c) for c in ("value", "x", "n", "lower", "upper")},
                      "previous": _at(s, previous, "value"), "last_year": _at(s, last_year, "value"),
@@ -96,4 +134,5 @@ def compute(catalogue: list, loaded: dict[str, Loaded], params: Params) -> dict[
                                               "assurance"])
     period_rows["provisional"] = period_rows["provisional"].fillna(False).astype(bool)
     return {"catalogue": catalogue_table(catalogue), "measure_months": months, "measure_spc": spc_table,
-            "measure_period": period_rows}
+            "measure_period": period_rows, "measure_phases": pd.DataFrame(phase_rows, columns=PHASE_COLUMNS),
+            "measure_suggestions": pd.DataFrame(suggestion_rows, columns=SUGGESTION_COLUMNS)}

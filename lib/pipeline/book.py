@@ -21,8 +21,10 @@ from lib.pipeline.execute import die_with_parent
 
 FACTS = "facts"
 # A chapter that cannot be written without an input: without it the build writes a page saying so.
-CHAPTER_INPUTS = {"notebooks/crime": "crimes", "notebooks/stop_search": "stop_search", "notebooks/fcr": "contacts",
-                  "notebooks/irt": "incidents", "notebooks/programme": "tracker"}
+# The input a chapter needs; a tuple: any one of them (without all, the chapter is a "not supplied" page).
+CHAPTER_INPUTS = {"notebooks/crime": ("crimes",), "notebooks/stop_search": ("stop_search",),
+                  "notebooks/fcr": ("contacts",), "notebooks/irt": ("incidents",),
+                  "notebooks/force_management": ("contacts", "incidents"), "notebooks/programme": ("tracker",)}
 
 
 def chapter_notebooks(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
@@ -169,11 +171,13 @@ def chapter_title(name: str) -> str:
     return first.lstrip("# ").splitlines()[0]
 
 
-def not_supplied_page(name: str, source: str) -> list:
-    """The page of a chapter whose input the params do not supply (for :func:`lib.present.pages.write_page`)."""
+def not_supplied_page(name: str, sources: tuple[str, ...]) -> list:
+    """The page of a chapter whose inputs the params do not supply (for :func:`lib.present.pages.write_page`)."""
     from lib.inputs.contracts import CONTRACTS
 
-    contract = CONTRACTS[source]
+    needs = " or ".join(f"`inputs.{s}` ({CONTRACTS[s].title.lower()})" for s in sources)
+    described = " ".join(CONTRACTS[s].description for s in sources)
+    its = "Their" if len(sources) > 1 else "Its"
     return [f"# {chapter_title(name)}",
-            f"**Not supplied.** This chapter needs `inputs.{source}` ({contract.title.lower()}), which this edition's "
-            f"params do not give. {contract.description} Its columns are in {{doc}}`../book/contracts`."]
+            f"**Not supplied.** This chapter needs {needs}, which this edition's params do not give. {described} "
+            f"{its} columns are in {{doc}}`../book/contracts`."]

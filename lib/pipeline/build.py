@@ -178,13 +178,14 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     info["changes"] = changes(read_info(found[previous]) if previous else None, info)
     facts = facts_stage.with_version_changes(facts, found.get(previous), number, info["changes"])
 
-    absent = {n: CHAPTER_INPUTS[n] for n in notebooks if CHAPTER_INPUTS.get(n) and CHAPTER_INPUTS[n] not in loaded}
+    absent = {n: CHAPTER_INPUTS[n] for n in notebooks
+              if CHAPTER_INPUTS.get(n) and not any(s in loaded for s in CHAPTER_INPUTS[n])}
     runs = [n for n in notebooks if n not in absent]
     stage("notebooks", f"staging the book and executing {len(runs)} notebooks, {pool.workers} at a time")
     stage_source(params, src)
     info["facts"] = facts_stage.write(facts, src / FACTS)
     for name, source in absent.items():
-        say(f"      {name}.ipynb: not supplied (needs inputs.{source}); the chapter says so")
+        say(f"      {name}.ipynb: not supplied (needs {' or '.join(f'inputs.{s}' for s in source)}); the chapter says so")
         write_page(src / f"{name}.ipynb", not_supplied_page(name, source))
     parameters = {"period": params.period, "params_path": display_path(params.source_file),
                   "facts_dir": str(src / FACTS)}

@@ -59,9 +59,10 @@ def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None
     from lib.crime import crime, stop_search
     from lib.inputs import inventory
     from lib.measures import facts as measure_facts
+    from lib.peers import benchmark
     from lib.programme import tracker
-    from lib.scorecard import scorecard
-    from lib.staffing import control_room, incident_response
+    from lib.scorecard import districts, exceptions, scorecard
+    from lib.staffing import control_room, force_management, incident_response
 
     tables: dict[str, pd.DataFrame] = {}
     catalogue = load_catalogue(params.catalogue_path())
@@ -73,7 +74,11 @@ def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None
         ("stop and search", "stop_search", lambda: stop_search.compute(loaded, params)),
         ("control room", "contacts", lambda: control_room.compute(loaded, params)),
         ("incident response", "incidents", lambda: incident_response.compute(loaded, params, tables["measure_period"])),
+        ("force management", None, lambda: force_management.compute(loaded, params, tables.get("irt_workforce"))),
         ("programme", "tracker", lambda: tracker.compute(loaded, params)),
+        ("exceptions", None, lambda: exceptions.compute(tables, loaded, params)),
+        ("districts", None, lambda: districts.compute(loaded, params)),
+        ("peers", None, lambda: benchmark.compute(params) if params.peers is not None else {}),
         ("the data", None, lambda: inventory.compute(loaded, params)),
     ]
     for name, needs, run in stages:

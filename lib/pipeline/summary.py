@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from lib.compliance import report
 from lib.config.params import Params
-from lib.present import fmt_number, month_label
+from lib.present import fmt_int, fmt_number, month_label
 from lib.programme.tracker import change_counts
 from lib.scorecard import scorecard
-from lib.staffing import control_room_view
+from lib.staffing import control_room_view, incident_response_view
 
 
 def headline(facts, params: Params) -> dict[str, str]:
@@ -36,6 +36,8 @@ def headline(facts, params: Params) -> dict[str, str]:
                           f"{fmt_number(params.calls.answer_101_target_seconds / 60, 0)} minutes: "
                           f"{current('calls_101_in_2min')}.",
         "staffing_sentence": _staffing(facts, params),
+        "model_check_sentence": control_room_view.check_sentence(facts, params) if "fcr_check" in facts else "",
+        "response_sentence": _response(facts, params),
         "ppn_sentence": compliance["ppn_sentence"],
         "programme_sentence": _programme(facts),
     }
@@ -47,7 +49,15 @@ def _staffing(facts, params: Params) -> str:
     staffing = control_room_view.key_figures(facts, params)
     return (f"The current call-handler pattern leaves {staffing['current_hours_under']} hours of the week "
             f"under-covered ({staffing['current_short']} staff-hours short); a best-fit roster covers every hour "
-            f"with {staffing['fit_paid_hours']} paid hours a week (now {staffing['current_paid_hours']}).")
+            f"with {staffing['fit_paid_hours']} paid hours a week (now {staffing['current_paid_hours']}), which a "
+            f"rota meeting the working-time rules turns into {fmt_int(facts['fcr_rota']['people'].iloc[0])} call "
+            f"handlers on a {fmt_int(facts['fcr_rota']['weeks'].iloc[0])}-week cycle.")
+
+
+def _response(facts, params: Params) -> str:
+    if "irt_verdict" not in facts:
+        return "Response establishment: not supplied (needs inputs.incidents)."
+    return f"{incident_response_view.verdict_sentence(facts, params)} {incident_response_view.workforce_sentence(facts, params)}"
 
 
 def _programme(facts) -> str:

@@ -31,10 +31,23 @@ def setup_figures() -> None:
     warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
 
 
-def label(value, width: int | None = None) -> str:
-    """A figure label from input text: one line, literal, cut to ``width`` characters with an ellipsis."""
+def label(value, width: int | None = None, lines: int = 1) -> str:
+    """A figure label from input text: literal, wrapped at word breaks to ``width`` characters a line on at most
+    ``lines`` lines; only what still does not fit is cut, with an ellipsis (a label from the inputs may be
+    any length, and a figure has room for a few lines)."""
+    import textwrap
+
     text = plain(value)
-    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+    if width is None or len(text) <= width:
+        return text
+    if lines > 1:
+        wrapped = textwrap.wrap(text, width, break_long_words=True)
+        if len(wrapped) <= lines:
+            return "\n".join(wrapped)
+        kept = wrapped[: lines]
+        kept[-1] = kept[-1][: width - 1] + "…"
+        return "\n".join(kept)
+    return text[: width - 1] + "…"
 
 
 def week_cover_chart(needed, covers: dict, needed_label: str, ylabel: str):
@@ -50,4 +63,12 @@ def week_cover_chart(needed, covers: dict, needed_label: str, ylabel: str):
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8, ncols=3, loc="upper left", frameon=False)
     fig.tight_layout()
+    return fig
+
+
+def shown(fig):
+    """A figure as a cell's result, shown once (closed, so pyplot does not show it a second time)."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
     return fig

@@ -13,7 +13,11 @@ Method (assumptions stated in the chapter):
 4. rostered staff per hour: the hour's busiest interval, ÷ (1 − shrinkage), rounded up;
 5. a best-fit roster (:mod:`lib.staffing.rostering`) and the current pattern compared against it; service
    level achieved with a given cover splits the agents on the phones between routes in proportion
-   to their requirement.
+   to their requirement;
+6. the best fit as a rota of whole people meeting the working-time rules in ``fcr.rota``
+   (:mod:`lib.staffing.rota`, CP-SAT), beside the free best fit;
+7. the model checked against what happened (:mod:`lib.staffing.model_check`): its prediction for the staff
+   on duty (the telephony export, else the rostered pattern) against the service level achieved.
 """
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ import pandas as pd
 
 from lib.config.params import Params
 from lib.inputs.loading import Loaded
-from lib.staffing import demand, erlang, rostering
+from lib.staffing import demand, erlang, erlang_a, rostering, rota
 
 WEEKS_PER_YEAR = 365.25 / 7
 
@@ -32,6 +36,15 @@ def _target(params: Params, route: str) -> tuple[float, float]:
     if route == "999":
         return params.fcr.service_level_999, params.calls.answer_999_target_seconds
     return params.fcr.service_level_101, params.calls.answer_101_target_seconds
+
+
+def model_service_level(params: Params, route: str, agents, calls, aht, seconds, interval=3600) -> np.ndarray:
+    """Share of a route's calls answered within ``seconds`` with whole ``agents``: Erlang A with the route's
+    patience (``fcr.patience_seconds``), else Erlang C."""
+    patience = params.fcr.patience(route)
+    if patience:
+        return np.asarray(erlang_a.erlang_a_service_level(agents, calls, aht, patience, seconds, interval), dtype=float)
+    return np.asarray(erlang.service_level(agents, calls, aht, seconds, interval), dtype=float)
 
 
 def weekly_requirement(counts: pd.DataFrame, aht: dict[str, pd.Series], params: Params,
@@ -51,7 +64,7 @@ def weekly_requirement(counts: pd.DataFrame, aht: dict[str, pd.Series], params: 
         if params.fcr.modified_offered_load:
             load = erlang.modified_offered_load(load, float(np.mean(handle)), interval, circular=True)
         agents[route] = erlang.required_agents(load, handle, seconds, sl, interval,
-                                               params.fcr.max_occupancy, params.fcr.patience_seconds)
+                                               params.fcr.max_occupancy, params.fcr.patience(route))
     per_hour_agents = agents.groupby(level="how").max()
     per_hour_calls = mean.groupby(level="how").sum()
     out = pd.DataFrame({"how": range(168)})
@@ -76,7 +89,8 @@ def achieved(requirement: pd.DataFrame, cover: np.ndarray, aht: dict[str, pd.Ser
         _, seconds = _target(params, route)
         agents = np.floor(on_phones * share[:, i] + 1e-9)
         handle = aht[route].reindex(requirement["hour"]).to_numpy()
-        out[f"SL {route}"] = erlang.service_level(agents, requirement[f"calls {route}"].to_numpy(), handle, seconds)
+        out[f"SL {route}"] = model_service_level(params, route, agents, requirement[f"calls {route}"].to_numpy(), handle,
+                                                 seconds)
     return out
 
 
@@ -146,6 +160,20 @@ def assumption_scenarios(counts: pd.DataFrame, aht: dict[str, pd.Series], params
     return pd.DataFrame(rows)
 
 
+def rota_tables(result: rota.Rota, plan: rostering.Plan, params: Params) -> dict[str, pd.DataFrame]:
+    """The rota's facts: its pattern lines, its figures (people, paid hours, cost, cover, optimality gap) and
+    the comparison with the free best fit."""
+    lines = result.lines.rename_axis("line").reset_index()
+    compare = rota.compare_with_best_fit(result, plan)
+    compare["annual_cost"] = [annual_cost(h, params)["annual_cost"] for h in compare["paid_hours"]]
+    summary = pd.DataFrame([{"weeks": result.weeks, "people": result.people, "people_bound": result.people_bound,
+                             "paid_hours": result.paid_hours, "status": result.status, "gap_pct": 100 * result.gap,
+                             "pct_hours_covered": result.pct_hours_covered,
+                             "under_staff_hours": result.under_staff_hours,
+                             "annual_cost": annual_cost(result.paid_hours, params)["annual_cost"]}])
+    return {"fcr_rota_lines": lines, "fcr_rota": summary, "fcr_rota_compare": compare}
+
+
 def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
     """The control room's facts for the period: every table the chapter and the summary show."""
     routes = params.fcr.routes
@@ -178,6 +206,12 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
     daily["date"] = daily["date"].astype(str)
     scen = scenarios(requirement, plan, aht, params).rename(
         columns=lambda c: {"paid hours a week": "paid_hours"}.get(c, c.replace("SL ", "sl_").replace(" %", "")))
+    from lib.staffing import model_check
+
+    rota_result = rota.solve(need, params.fcr.rota_params())
+    rota_facts = rota_tables(rota_result, plan, params)
+    check_hours, check = model_check.compute(loaded, params, requirement, current if params.fcr.current_pattern else None,
+                                             aht)
     gaps = pd.DataFrame([{"roster": "current pattern", **rostering.cover_gaps(current, need)},
                          {"roster": "best fit", **rostering.cover_gaps(plan.cover, need)}])
     return {
@@ -195,4 +229,7 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
         "fcr_assumptions": assumption_scenarios(demand.period_rows(counts, params), aht, params),
         "fcr_backtest": demand.backtest(counts, params, routes),
         "fcr_daily": daily,
+        **rota_facts,
+        "fcr_check": check,
+        "fcr_check_hours": check_hours,
     }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.config.params import Params
-from lib.present import DAYS, fmt_int, fmt_money, fmt_number, fmt_percent, month_label
+from lib.present import DAYS, fmt_int, fmt_money, fmt_number, fmt_percent, fmt_points, month_label
 
 
 def handling(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -131,10 +131,139 @@ def narrative(facts, params: Params) -> dict[str, str]:
         "period_label": month_label(params.period), **key_figures(facts, params),
         "forecast_ratio": ", ".join(f"{r} {fmt_number(v, 2)}" for r, v in zip(b["route"], b["ratio"])),
         "shrinkage": fmt_percent(100 * params.fcr.shrinkage, 0), "occupancy": fmt_percent(100 * params.fcr.max_occupancy, 0),
-        "model": "Erlang A" if params.fcr.patience_seconds else "Erlang C",
+        "model": model_name(params),
+        "check_sentence": check_sentence(facts, params),
+        "rota_sentence": rota_sentence(facts, params),
     }
+
+
+def model_name(params: Params) -> str:
+    """'Erlang C', 'Erlang A' or, when only some routes have a caller patience, 'Erlang A for 101, Erlang C for 999'."""
+    a = [r for r in params.fcr.routes if params.fcr.patience(r)]
+    c = [r for r in params.fcr.routes if not params.fcr.patience(r)]
+    if not a or not c:
+        return "Erlang A, callers hang up after a mean patience of " + ", ".join(
+            f"{fmt_int(params.fcr.patience(r))} s ({r})" for r in a) if a else "Erlang C, callers never hang up"
+    return f"Erlang A for {', '.join(a)}, Erlang C for {', '.join(c)}"
 
 
 def service_level_targets(params: Params) -> dict[str, float]:
     """Each staffed route's service-level target (999 its own, the others the 101 standard)."""
     return {r: params.fcr.service_level_999 if r == "999" else params.fcr.service_level_101 for r in params.fcr.routes}
+
+
+def model_check(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The model against what happened: per route and staff source, achieved and predicted, error and bias."""
+    c = facts["fcr_check"]
+    shown = pd.DataFrame({"route": c["route"], "staff on duty from": c["source"], "calls offered": c["calls"].map(fmt_int),
+                          "answered in target (achieved)": c["achieved_pct"].map(fmt_percent),
+                          "model's prediction": c["predicted_pct"].map(fmt_percent),
+                          "mean error an hour (points)": c["mae_points"].map(fmt_number),
+                          "bias (points)": c["bias_points"].map(fmt_points),
+                          "staff on the phones, mean": c["staff_on_duty"].map(fmt_number),
+                          "staff the model needed, mean": c["staff_needed"].map(fmt_number)})
+    return shown, c
+
+
+def _hours_pattern_short(facts, route: str) -> int:
+    """Hours of the week in which the rostered pattern puts at least one fewer on the route than were logged on."""
+    h = facts["fcr_check_hours"]
+    h = h[h["route"] == route]
+    export = h[h["source"] == "telephony export"].set_index("how")["staff_on_duty"]
+    pattern = h[h["source"] == "rostered pattern"].set_index("how")["staff_on_duty"]
+    return int(((export - pattern) >= 1).sum())
+
+
+def check_sentence(facts, params: Params) -> str:
+    """The model check in words: achieved against predicted, whether the model holds, and the reason for a gap."""
+    from lib.staffing.model_check import EXPORT, PATTERN
+
+    c = facts.get("fcr_check")
+    if c is None or c.empty:
+        return ("The model could not be checked against what happened: there is neither a telephony staffing export "
+                "(inputs.staffing) nor a current pattern (fcr.current_pattern).")
+    routes = [r for r in params.fcr.routes if r in set(c["route"])]
+    first = c.drop_duplicates("route").set_index("route").loc[routes]
+    measured = facts["measure_period"].set_index("measure_id")
+
+    def both(column, fmt=fmt_percent, frame=first):
+        return " and ".join(f"{fmt(frame.loc[r, column])} ({r})" for r in routes)
+
+    answered = []
+    for r, mid in (("999", "calls_999_in_10s"), ("101", "calls_101_in_2min")):
+        if r in routes and mid in measured.index and measured.loc[mid, "status"] != "not supplied":
+            answered.append(f"{fmt_percent(measured.loc[mid, 'value'])} ({r})")
+    text = (f"Of the calls offered in {month_label(params.period)}, {both('achieved_pct')} were answered within target"
+            + (f" (the scorecard counts answered calls only: {' and '.join(answered)})" if answered else "") + ". ")
+    source = first["source"].iloc[0]
+    tolerance, error = params.fcr.check_tolerance_points, params.fcr.check_error_points
+    unbiased = bool((first["bias_points"].abs() <= tolerance).all())
+    close = bool((first["mae_points"] <= error).all())
+    holds = unbiased and close
+    given = "the staff logged on (telephony export)" if source == EXPORT else "the rostered pattern (no telephony export)"
+    text += (f"Given {given}, the model predicts {both('predicted_pct')}: a mean error of "
+             f"{both('mae_points', fmt_number)} points an hour of the week, with a bias of {both('bias_points', fmt_points)}. ")
+    if holds:
+        text += (f"Within {fmt_number(error)} points an hour and a bias within {fmt_number(tolerance)}, the model "
+                 "reproduces what happened. ")
+    elif not unbiased:
+        text += (f"With a bias beyond {fmt_number(tolerance)} points the model does not reproduce what happened: it "
+                 f"is {'optimistic' if first['bias_points'].mean() > 0 else 'pessimistic'}. ")
+    else:
+        text += (f"Right on average, it is more than {fmt_number(error)} points out an hour: the staff it was given "
+                 "were not where the calls were, or the model misjudges some hours. ")
+    if source == EXPORT and PATTERN in set(c["source"]):
+        pattern = c[c["source"] == PATTERN].set_index("route").loc[routes]
+        short = " and ".join(f"{_hours_pattern_short(facts, r)} ({r})" for r in routes)
+        text += (f"The current pattern as set out in the params would give {both('predicted_pct', frame=pattern)}: it "
+                 f"puts fewer staff on the phones than were logged on in {short} of the week's 168 hours, so the "
+                 "pattern description, not the model, explains the gap.")
+    elif source == PATTERN and not holds:
+        text += (f"To achieve what was observed the model needs {both('staff_needed', fmt_number)} staff on the phones "
+                 f"in an average hour against the pattern's {both('staff_on_duty', fmt_number)}: either more staff were "
+                 "on duty than the pattern describes, or the model misjudges demand or handling time. A telephony "
+                 "staffing export (inputs.staffing) would tell which.")
+    return text.strip()
+
+
+def rota_lines(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rota's pattern lines: person k works line k in week 1, line k + 1 in week 2, and so on."""
+    lines = facts["fcr_rota_lines"]
+    return lines.assign(line=lines["line"].map(fmt_int)), lines
+
+
+def rota_compare(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rota beside the free best fit: paid hours, people, cover and cost."""
+    c = facts["fcr_rota_compare"]
+    shown = pd.DataFrame({"roster": c["roster"], "paid hours a week": c["paid_hours"].map(fmt_int),
+                          "people": c["people"].map(fmt_int),
+                          "hours of the week fully covered": c["pct_hours_covered"].map(fmt_percent),
+                          "staff-hours short": c["staff_hours_short"].map(fmt_int),
+                          "annual cost": c["annual_cost"].map(fmt_money)})
+    return shown, c
+
+
+def rota_sentence(facts, params: Params) -> str:
+    """The rota in words: its rules, people, cost against the free best fit, and how sure the solver is."""
+    r = facts["fcr_rota"].iloc[0]
+    rules = params.fcr.rota_params()
+    compare = facts["fcr_rota_compare"].set_index("roster")
+    shifts = ", ".join(s.label for s in rules.shifts)
+    text = (f"As a rota people can work: a {fmt_int(r['weeks'])}-week cycle for {fmt_int(r['people'])} call handlers "
+            f"on {shifts} shifts, with at least {fmt_int(rules.min_rest_hours)} hours' rest between shifts, at most "
+            f"{fmt_int(rules.max_consecutive_days)} days in a row, {fmt_int(rules.weekends_off_per_cycle)} full "
+            f"weekend{'s' * (rules.weekends_off_per_cycle != 1)} off in the cycle")
+    if rules.max_average_weekly_hours:
+        text += f" and {fmt_number(rules.max_average_weekly_hours, 0)} hours a week on average at most"
+    premium = compare.loc["rota", "paid_hours_vs_best_fit_pct"]
+    text += (f". It pays {fmt_int(r['paid_hours'])} hours a week ({fmt_money(r['annual_cost'])} a year), "
+             f"{fmt_percent(premium)} {'more' if premium >= 0 else 'less'} than the free best fit's "
+             f"{fmt_int(compare.loc['free best fit', 'paid_hours'])}, and covers "
+             f"{fmt_percent(r['pct_hours_covered'])} of the week's hours in full. ")
+    if r["status"] == "OPTIMAL":
+        text += "The solver proved that no rota meeting these rules needs fewer people or hours."
+    else:
+        text += (f"The solver stopped at its time limit: no rota meeting these rules needs fewer than "
+                 f"{fmt_int(r['people_bound'])} people, and this one is within {fmt_percent(r['gap_pct'])} of the "
+                 "best possible.")
+    return text

@@ -10,28 +10,25 @@ The probability of waiting is computed from the Erlang B recursion
 
 which involves no factorials or powers, so it is exact and stable from 0.01 to thousands of
 Erlangs (Cooper 1981, section 3.4). We write it ourselves because the libraries that offer it
-(pyworkforce, erlang) loop in Python per interval and use ``math.factorial`` or powers of A that
-overflow above ~170 agents; this module computes a year of hourly intervals in one array pass.
+loop in Python per interval (pyworkforce; the ``erlang`` package uses ``math.factorial`` or powers of
+A, which overflow above ~170 agents); :func:`required_agents` computes a year of hourly intervals in
+one pass of the recursion over all intervals at once.
 
-Erlang A (M/M/N+M) adds callers who hang up after an exponentially distributed patience. It is
-computed from the exact birth-death distribution of calls in the system (births λ; deaths
-min(k, N) μ + max(k − N, 0) θ, θ = 1/patience), summed in log space until the tail is below 1e-14,
-and from the tagged caller's journey through the queue: at queue position i the front moves at
-rate N μ + (i − 1) θ and the caller leaves at rate θ, so the chance of reaching an agent within t is
-one matrix exponential of that small absorbing chain (scipy.linalg.expm) for every position at once.
+Erlang A, which lets callers hang up, is :mod:`lib.staffing.erlang_a`.
 
 References
 ----------
 Garnett, O., Mandelbaum, A. & Reiman, M. (2002). Designing a call center with impatient customers.
 *Manufacturing & Service Operations Management* 4(3), 208-227.
 Cooper, R. B. (1981). *Introduction to Queueing Theory*, 2nd ed., North Holland, ch. 3.
+Rényi, A. (1953). On the theory of order statistics. *Acta Mathematica Academiae Scientiarum Hungaricae* 4, 191-231.
 Gans, N., Koole, G. & Mandelbaum, A. (2003). Telephone call centers: tutorial, review, and research
 prospects. *Manufacturing & Service Operations Management* 5(2), 79-141.
 """
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import expm
+import pandas as pd
 
 from lib.errors import ModelError
 
@@ -170,7 +167,8 @@ def required_agents(calls, aht_seconds, target_answer_seconds, service_level, in
         Occupancy cap in (0, 1]: at least ``ceil(A / max_occupancy)`` agents.
     patience_seconds : float, optional
         Mean caller patience, seconds: when given, the service level is Erlang A's (answered
-        within target over all offered calls; callers who hang up count as not answered).
+        within target over all offered calls; callers who hang up count as not answered), found by
+        :func:`erlang_a_required_agents`.
 
     Returns
     -------
@@ -179,9 +177,10 @@ def required_agents(calls, aht_seconds, target_answer_seconds, service_level, in
 
     Notes
     -----
-    The search starts at ``max(floor(A) + 1, ceil(A / max_occupancy))``, which no stable queue can
-    beat, and adds one agent at a time only where the target is not yet met, so it never starts
-    above the true minimum.
+    Erlang C: the search starts at ``max(floor(A) + 1, ceil(A / max_occupancy))``, which no stable
+    queue can beat, and adds one agent at a time only where the target is not yet met, so it never
+    starts above the true minimum. Erlang B is carried along by its recursion (one step per agent
+    added), all intervals at once, so a year costs about (largest answer) array steps.
     """
     sl_target = float(service_level)
     if not 0 < sl_target < 1:
@@ -193,30 +192,43 @@ def required_agents(calls, aht_seconds, target_answer_seconds, service_level, in
     t0 = _array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
     shape = np.broadcast(a0, aht0, t0).shape
     a, aht, t = (np.array(x, dtype=float).ravel() for x in np.broadcast_arrays(a0, aht0, t0))
-    n = np.maximum(np.floor(a + _WHOLE_TOLERANCE) + 1, whole_ceil(a / max_occupancy))
-    todo = a > 0
-    n = np.where(todo, n, 0.0)
     if patience_seconds is not None:
         patience = float(patience_seconds)
         if not patience > 0:
             raise ModelError(f"patience_seconds = {patience_seconds!r}: must be > 0")
-        interval = float(np.asarray(interval_seconds, dtype=float))
-        # With abandonment a queue is stable at any staffing, so start from the occupancy cap alone
-        # (and one agent): never above the true minimum.
-        n = np.where(a > 0, np.maximum(1.0, whole_ceil(a / max_occupancy)), 0.0)
-    while todo.any():
-        if patience_seconds is None:
-            sl = 1.0 - erlang_c(n[todo], a[todo]) * np.exp(-(n[todo] - a[todo]) * t[todo] / aht[todo])
-        else:
-            sl = np.array([_erlang_a(int(k), ai * interval / h, h, patience, tt, interval)[0]
-                           for k, ai, h, tt in zip(n[todo], a[todo], aht[todo], t[todo])])
-        idx = np.flatnonzero(todo)[sl < sl_target]
-        n[idx] += 1
-        todo = np.zeros_like(todo)
-        todo[idx] = True
-    n = n.reshape(shape)
-    out = n.astype(int)
+        calls_flat, interval_flat = (np.broadcast_to(np.asarray(x, dtype=float), shape).ravel()
+                                     for x in (calls, interval_seconds))
+        from lib.staffing.erlang_a import erlang_a_required_agents
+
+        need = erlang_a_required_agents(calls_flat, aht, patience, t, sl_target, interval_flat)
+        n = np.where(a > 0, np.maximum(need, whole_ceil(a / max_occupancy)), 0.0)
+    else:
+        (a, aht, t), inverse = _unique_rows(a, aht, t)  # each distinct interval once
+        start = np.maximum(np.floor(a + _WHOLE_TOLERANCE) + 1, whole_ceil(a / max_occupancy))
+        n = _erlang_c_sweep(a, aht, t, sl_target, start)[inverse]
+    out = n.reshape(shape).astype(int)
     return int(out) if all(np.ndim(x) == 0 for x in (calls, aht_seconds, target_answer_seconds)) else out
+
+
+def _erlang_c_sweep(a, aht, t, sl_target, start):
+    """Fewest n >= ``start`` with Erlang C service level >= ``sl_target``, per interval (0 with no load)."""
+    out = np.zeros(a.shape)
+    idx = np.flatnonzero(a > 0)
+    a, aht, t, n = a[idx], aht[idx], t[idx], start[idx]
+    b = np.ones(idx.size)
+    for k in range(1, int(n.max()) + 1 if n.size else 0):  # Erlang B at the starting n
+        ab = a * b
+        b = np.where(k <= n, ab / (k + ab), b)
+    while idx.size:
+        with np.errstate(over="ignore"):
+            c = np.clip(n * b / (n - a * (1 - b)), 0.0, 1.0)  # n > a: the start is a stable queue
+            done = 1.0 - c * np.exp(-(n - a) * t / aht) >= sl_target
+        out[idx[done]] = n[done]
+        keep = ~done
+        idx, a, aht, t, n, b = idx[keep], a[keep], aht[keep], t[keep], n[keep] + 1, b[keep]
+        ab = a * b
+        b = ab / (n + ab)
+    return out
 
 
 def modified_offered_load(calls, aht_seconds, interval_seconds=3600, circular=False):
@@ -277,73 +289,24 @@ def rostered_staff(agents, shrinkage):
     return int(out) if np.ndim(agents) == 0 and np.ndim(shrinkage) == 0 else out
 
 
-def _erlang_a(agents: int, calls: float, aht: float, patience: float, target: float, interval: float):
-    """(service level over offered, abandon probability) of one interval, Erlang A."""
-    if calls == 0:
-        return 1.0, 0.0
-    lam, mu, theta = calls / interval, 1.0 / aht, 1.0 / patience
-    if agents == 0:
-        return 0.0, 1.0
-    # Stationary distribution of calls in the system, in log space, until the tail is negligible.
-    logp = [0.0]
-    k = 0
-    while True:
-        k += 1
-        death = min(k, agents) * mu + max(k - agents, 0) * theta
-        logp.append(logp[-1] + np.log(lam / death))
-        if k > agents and logp[-1] < max(logp) - 32 and lam < death:
-            break
-    p = np.exp(np.array(logp) - max(logp))
-    p /= p.sum()
-    states = np.arange(len(p))
-    queue = np.maximum(states - agents, 0)
-    abandon = theta * float((queue * p).sum()) / lam
-    # An arriving caller (PASTA) who finds k >= N calls joins the queue at position j = k - N + 1.
-    positions = len(p) - agents
-    q = np.zeros((positions + 1, positions + 1))
-    for i in range(1, positions + 1):
-        front = agents * mu + (i - 1) * theta
-        q[i - 1, i - 1] = -(front + theta)
-        if i > 1:
-            q[i - 1, i - 2] = front
-        else:
-            q[0, positions] = front  # reaches an agent
-    reach = expm(q * target)[:positions, positions] if target > 0 else np.zeros(positions)
-    sl = float(p[:agents].sum() + (p[agents:] * reach).sum())
-    return min(max(sl, 0.0), 1.0), min(max(abandon, 0.0), 1.0)
+def _group_values(col, codes, groups):
+    """Each group's value of a column that is constant within groups (any member's will do)."""
+    out = np.empty(groups, dtype=col.dtype)
+    out[codes] = col
+    return out
 
 
-def _erlang_a_vector(index: int, agents, calls, aht_seconds, patience_seconds, target_answer_seconds,
-                     interval_seconds):
-    n = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
-    c = _array(calls, "calls", nonnegative=True)
-    h = _array(aht_seconds, "aht_seconds", positive=True)
-    pt = _array(patience_seconds, "patience_seconds", positive=True)
-    t = _array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
-    iv = _array(interval_seconds, "interval_seconds", positive=True)
-    arrays = np.broadcast_arrays(n, c, h, pt, t, iv)
-    out = np.array([_erlang_a(int(a), b, d, e, f, g)[index] for a, b, d, e, f, g in zip(*(x.ravel() for x in arrays))])
-    out = out.reshape(arrays[0].shape)
-    scalar = all(np.ndim(x) == 0 for x in (agents, calls, aht_seconds, patience_seconds, target_answer_seconds))
-    return float(out) if scalar else out
+def _constant_within(col, codes, groups) -> bool:
+    """Whether ``col`` takes one value within each group (then it splits no group further)."""
+    return groups > 1 and bool((_group_values(col, codes, groups)[codes] == col).all())
 
 
-def erlang_a_service_level(agents, calls, aht_seconds, patience_seconds, target_answer_seconds,
-                           interval_seconds=3600):
-    """Erlang A: probability an offered call is answered within ``target_answer_seconds``.
-
-    Callers who hang up before being answered count as not answered (the denominator is every
-    offered call). As ``patience_seconds`` grows this tends to Erlang C's :func:`service_level`.
-
-    Raises
-    ------
-    ModelError
-        Negative calls or agents; AHT, patience or interval <= 0; negative target.
-    """
-    return _erlang_a_vector(0, agents, calls, aht_seconds, patience_seconds, target_answer_seconds,
-                            interval_seconds)
-
-
-def erlang_a_abandon_probability(agents, calls, aht_seconds, patience_seconds, interval_seconds=3600):
-    """Erlang A: probability an offered call is abandoned, θ E[queue] / λ."""
-    return _erlang_a_vector(1, agents, calls, aht_seconds, patience_seconds, 0.0, interval_seconds)
+def _unique_rows(*columns):
+    """Distinct rows of equal-length 1-d columns, by hashing: (distinct columns, inverse index)."""
+    codes, groups = np.zeros(columns[0].size, dtype=np.intp), 1
+    for col in columns:
+        if col.size and col.min() != col.max() and not _constant_within(col, codes, groups):
+            c, distinct = pd.factorize(np.ascontiguousarray(col, dtype=float).view(np.int64))  # hash the bits
+            codes, uniques = pd.factorize(codes * len(distinct) + c) if groups > 1 else (c, distinct)
+            groups = len(uniques)
+    return tuple(_group_values(col, codes, groups) for col in columns), codes

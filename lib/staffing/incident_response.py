@@ -15,7 +15,11 @@ Model (assumptions stated in the chapter, each a param):
    ``irt.cover_share`` of the week's hours (the best fit, a free roster, covers them all), so a flat
    pattern staffs nearly every hour for the peak;
 4. establishment = on-duty officer-hours a week ÷ (1 − protected proactive share) ÷ (contracted
-   hours a week × (1 − abstractions)).
+   hours a week × (1 − abstractions));
+5. the establishment the current pattern needs, again with each assumption at a low and a high value
+   (``irt.sensitivity``), and a verdict on the current and proposed establishments;
+6. with a workforce export (``inputs.workforce``), strength projected month by month from planned
+   intakes and the recent leaving rate, and the month it first meets the requirement.
 """
 from __future__ import annotations
 
@@ -56,12 +60,12 @@ def hour_day(incidents: pd.DataFrame) -> pd.DataFrame:
     return t.reindex(index=range(24), columns=range(7), fill_value=0).set_axis(DAYS, axis=1)
 
 
-def requirement(incidents: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """Officers needed on duty per hour of the week (168 rows)."""
+def requirement(incidents: pd.DataFrame, params: Params, demand_factor: float = 1.0) -> pd.DataFrame:
+    """Officers needed on duty per hour of the week (168 rows); ``demand_factor`` scales the officer jobs."""
     att = incidents[incidents["grade"].isin(ATTENDED) & incidents["first_arrived_at"].notna()]
     weeks = (incidents["created_at"].max() - incidents["created_at"].min()).total_seconds() / (7 * 86400)
     how = att["created_at"].dt.day_of_week * 24 + att["created_at"].dt.hour
-    jobs = att["officers_assigned"].groupby(how).sum().reindex(range(168), fill_value=0) / weeks
+    jobs = demand_factor * att["officers_assigned"].groupby(how).sum().reindex(range(168), fill_value=0) / weeks
     minutes = params.irt.travel_minutes + att["scene_minutes"].clip(lower=0)
     aht = float((minutes * att["officers_assigned"]).sum() / att["officers_assigned"].sum()) * 60
     wait = max(params.response.immediate_target_minutes - params.irt.travel_minutes, 0) * 60
@@ -116,6 +120,116 @@ def establishment(req: pd.DataFrame, covers: dict[str, np.ndarray], params: Para
     out = pd.DataFrame(rows)
     out.attrs["available_hours"] = available
     return out
+
+
+def required(incidents: pd.DataFrame, params: Params, demand_factor: float = 1.0) -> int:
+    """The establishment the current pattern (the first in ``irt.patterns``; without one, the best fit to demand)
+    needs under the params' assumptions, with officer jobs scaled by ``demand_factor``."""
+    req = requirement(incidents, params, demand_factor)
+    needed = req["officers needed"].to_numpy()
+    if params.irt.patterns:
+        p = params.irt.patterns[0]
+        covers = {p.name: pattern_cover(p.shifts, needed, params.irt.cover_share)}
+    else:
+        covers = {"best fit to demand": rostering.best_fit(needed, params.irt.fit_start_hours, params.irt.fit_lengths_hours,
+                                                           params.fcr.fit_time_limit_seconds, params.fcr.fit_mip_gap).cover}
+    return int(establishment(req, covers, params)["establishment"].iloc[0])
+
+
+# The assumptions the establishment is most sensitive to: (key in irt.sensitivity, what it is, unit).
+SENSITIVITY = (
+    ("abstraction_pct", "abstractions (leave, training, sickness)", "% of contracted time"),
+    ("proactive_pct", "protected proactive time", "% of time on duty"),
+    ("travel_minutes", "travel to scene", "minutes"),
+    ("demand_growth_pct", "growth in incident demand", "%"),
+    ("attend_probability", "officer jobs reached in time", "share"),
+)
+
+
+def _abstraction(params: Params) -> float:
+    p = params.irt
+    return p.annual_leave_pct + p.training_pct + p.sickness_pct
+
+
+def _variant(params: Params, key: str, value: float) -> tuple[Params, float]:
+    """(params with one assumption set to ``value``, demand factor)."""
+    p = params.irt
+    if key == "demand_growth_pct":
+        return params, 1 + value / 100
+    if key == "abstraction_pct":
+        scale = value / _abstraction(params)
+        change = {"annual_leave_pct": p.annual_leave_pct * scale, "training_pct": p.training_pct * scale,
+                  "sickness_pct": p.sickness_pct * scale}
+    else:
+        change = {key: value}
+    return params.model_copy(update={"irt": p.model_copy(update=change)}), 1.0
+
+
+def base_value(params: Params, key: str) -> float:
+    """An assumption's value in the params (demand growth: 0)."""
+    return {"abstraction_pct": _abstraction(params), "demand_growth_pct": 0.0}.get(key) if key in (
+        "abstraction_pct", "demand_growth_pct") else float(getattr(params.irt, key))
+
+
+def sensitivity(incidents: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """The required establishment with each assumption at its low and at its high value (``irt.sensitivity``),
+    the others as stated: one row per assumption, widest swing first."""
+    rows = []
+    for key, what, unit in SENSITIVITY:
+        low, high = getattr(params.irt.sensitivity, key)
+        at = {}
+        for end, value in (("low", low), ("high", high)):
+            variant, factor = _variant(params, key, value)
+            at[end] = required(incidents, variant, factor)
+        rows.append({"assumption": key, "what": what, "unit": unit, "base": base_value(params, key), "low": low,
+                     "high": high, "at_low": at["low"], "at_high": at["high"]})
+    out = pd.DataFrame(rows)
+    swing = (out["at_high"] - out["at_low"]).abs()
+    return out.iloc[np.argsort(-swing.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def verdict(required_now: int, sens: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """One row: the requirement, the current and proposed establishments, the sensitivity's range, and in how many
+    of the sensitivity's cases each establishment is enough."""
+    cases = np.concatenate([sens["at_low"].to_numpy(), sens["at_high"].to_numpy()])
+    row = {"required": required_now, "lowest": int(cases.min()) if cases.size else required_now,
+           "highest": int(cases.max()) if cases.size else required_now, "cases": int(cases.size)}
+    for name, value in (("current", params.irt.current_establishment), ("proposed", params.irt.proposed_establishment)):
+        row[name] = np.nan if value is None else float(value)
+        row[f"{name}_enough_cases"] = np.nan if value is None else int((cases <= value).sum())
+    return pd.DataFrame([row])
+
+
+def workforce_projection(workforce: pd.DataFrame, params: Params, required_now: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Strength month by month: as recorded up to the period, then projected to the last planned month.
+
+    Each projected month: strength = last month's strength + planned intake − leavers, leavers being the
+    last month's strength × the mean monthly leaving rate (leavers ÷ strength at the start of the month) of
+    the 12 months to the period (fewer if the export is shorter). Returns (months: month, kind, strength,
+    joiners, leavers, planned_intake, required; key: leaving_rate_pct, strength_now, meets_month).
+    """
+    w = workforce.sort_values("month").reset_index(drop=True)
+    past = w[w["month"] <= params.period].copy()
+    start = past["strength"].shift(1)
+    rates = (past["leavers"] / start).iloc[1:].tail(12)
+    rate = float(rates.mean()) if len(rates) else 0.0
+    out = past.assign(kind="recorded")
+    strength = float(past["strength"].iloc[-1])
+    rows = []
+    for _, r in w[w["month"] > params.period].iterrows():
+        intake = 0.0 if pd.isna(r["planned_intake"]) else float(r["planned_intake"])
+        leavers = strength * rate
+        strength = strength + intake - leavers
+        rows.append({"month": r["month"], "kind": "projected", "strength": strength, "joiners": intake,
+                     "leavers": leavers, "planned_intake": intake})
+    months = pd.concat([out, pd.DataFrame(rows)], ignore_index=True) if rows else out
+    months["required"] = float(required_now)
+    ahead = months[(months["month"] > params.period) & (months["strength"] >= required_now - 1e-9)]
+    now = float(past["strength"].iloc[-1])
+    meets = params.period if now >= required_now else (ahead["month"].iloc[0] if len(ahead) else None)
+    key = pd.DataFrame([{"leaving_rate_pct": 100 * rate, "strength_now": now, "meets_month": meets,
+                         "last_month": months["month"].iloc[-1], "strength_last": float(months["strength"].iloc[-1])}])
+    return months[["month", "kind", "strength", "joiners", "leavers", "planned_intake", "required"]], key
 
 
 ATTENDANCE_MEASURES = (("immediate", "immediate", False, "immediate_in_target"),
@@ -180,6 +294,12 @@ def compute(loaded: dict[str, Loaded], params: Params, measure_period: pd.DataFr
                          "current_pattern": params.irt.patterns[0].name if params.irt.patterns else "best fit to demand",
                          "current_establishment": np.nan if params.irt.current_establishment is None
                          else float(params.irt.current_establishment)}])
+    required_now = required(quarter, params)
+    sens = sensitivity(quarter, params)
+    extra = {"irt_sensitivity": sens, "irt_verdict": verdict(required_now, sens, params)}
+    if "workforce" in loaded:
+        extra["irt_workforce"], extra["irt_workforce_key"] = workforce_projection(loaded["workforce"].frame, params,
+                                                                                  required_now)
     hd = hour_day(quarter).rename_axis("hour").reset_index().melt(id_vars="hour", var_name="day",
                                                                  value_name="incidents_per_hour")
     return {
@@ -193,4 +313,5 @@ def compute(loaded: dict[str, Loaded], params: Params, measure_period: pd.DataFr
         "irt_hour_day": hd,
         "irt_response_hist": response_histogram(month, params),
         "irt_key": key,
+        **extra,
     }

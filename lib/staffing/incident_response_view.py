@@ -90,4 +90,106 @@ def narrative(facts, params: Params) -> dict[str, str]:
         "immediate_in_target": fmt_percent(facts["irt_attendance"].set_index("incidents").loc["immediate", "value"]),
         "available_hours": fmt_number(key["available_hours"]),
         "current_establishment": fmt_int(key["current_establishment"]),
+        "verdict_sentence": verdict_sentence(facts, params),
+        "workforce_sentence": workforce_sentence(facts, params),
     }
+
+
+def _assumption_value(value: float, unit: str) -> str:
+    if unit == "share":
+        return fmt_percent(100 * value, 0)
+    if unit == "minutes":
+        return f"{fmt_number(value, 0)} min"
+    if unit == "%" and value != 0:
+        return f"{'+' if value > 0 else '−'}{fmt_number(abs(value), 0)}%"
+    return fmt_percent(value, 0)
+
+
+def sensitivity(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The required establishment with each assumption at its low and high value, widest swing first."""
+    s = facts["irt_sensitivity"]
+    shown = pd.DataFrame({"assumption": s["what"],
+                          "as stated": [_assumption_value(v, u) for v, u in zip(s["base"], s["unit"])],
+                          "low": [_assumption_value(v, u) for v, u in zip(s["low"], s["unit"])],
+                          "establishment at low": s["at_low"].map(fmt_int),
+                          "high": [_assumption_value(v, u) for v, u in zip(s["high"], s["unit"])],
+                          "establishment at high": s["at_high"].map(fmt_int)})
+    return shown, s
+
+
+def _enough(value: float, required: int) -> str:
+    gap = value - required
+    if gap >= 0:
+        return f"enough, with {fmt_int(gap)} to spare"
+    return f"{fmt_int(-gap)} short ({fmt_percent(100 * -gap / required, 0)} of the requirement)"
+
+
+def verdict_sentence(facts, params: Params) -> str:
+    """The plain verdict on the current (and proposed) establishment under the stated assumptions."""
+    v = facts["irt_verdict"].iloc[0]
+    key = facts["irt_key"].iloc[0]
+    s = facts["irt_sensitivity"]
+    text = (f"Under the stated assumptions, {key['current_pattern']} needs an establishment of "
+            f"{fmt_int(v['required'])} officers.")
+    for name, label in (("current", "The current establishment"), ("proposed", "The proposed")):
+        if pd.notna(v[name]):
+            text += f" {label} of {fmt_int(v[name])} is {_enough(v[name], v['required'])}."
+    text += (f" With each assumption in turn at its low or high value the requirement runs from {fmt_int(v['lowest'])} "
+             f"to {fmt_int(v['highest'])}")
+    counts = [f"{fmt_int(v[name])} is enough in {fmt_int(v[f'{name}_enough_cases'])} of those {fmt_int(v['cases'])} cases"
+              for name in ("current", "proposed") if pd.notna(v[name])]
+    text += (": " + "; ".join(counts) + "." if counts else ".")
+    if len(s):
+        top = s.iloc[0]
+        text += (f" It moves most with {top['what']} ({fmt_int(top['at_low'])} to {fmt_int(top['at_high'])} officers "
+                 f"between {_assumption_value(top['low'], top['unit'])} and {_assumption_value(top['high'], top['unit'])}).")
+    return text
+
+
+def workforce(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Strength recorded and projected, one row a year (each March and the last month), the months as a download."""
+    if "irt_workforce" not in facts:
+        return None
+    w = facts["irt_workforce"]
+    pick = w[(w["month"].str.endswith("-03")) | (w.index == w.index[-1]) | (w["kind"].ne(w["kind"].shift(-1)))]
+    shown = pd.DataFrame({"month": pick["month"].map(month_label), "": pick["kind"],
+                          "strength": pick["strength"].map(fmt_number),
+                          "required": pick["required"].map(fmt_int),
+                          "gap": (pick["strength"] - pick["required"]).map(fmt_number)})
+    return shown, w
+
+
+def workforce_sentence(facts, params: Params) -> str:
+    """When strength meets the requirement, from the workforce export and planned intakes."""
+    if "irt_workforce_key" not in facts:
+        return ("No workforce export was supplied (inputs.workforce: strength, joiners, leavers and planned intakes a "
+                "month), so the book cannot say when strength would meet the requirement.")
+    k = facts["irt_workforce_key"].iloc[0]
+    v = facts["irt_verdict"].iloc[0]
+    text = (f"Strength in {month_label(params.period)} was {fmt_number(k['strength_now'])} officers against the "
+            f"{fmt_int(v['required'])} required")
+    meets = None if pd.isna(k["meets_month"]) else str(k["meets_month"])
+    if meets == params.period:
+        return text + ": strength already meets the requirement."
+    text += (f". With the planned intakes and {fmt_percent(k['leaving_rate_pct'], 2)} of officers leaving a month (the "
+             "mean of the last 12 months), ")
+    if meets:
+        return text + f"strength first meets the requirement in {month_label(meets)}."
+    return text + (f"strength does not meet it within the plan, which runs to {month_label(k['last_month'])}: it reaches "
+                   f"{fmt_number(k['strength_last'])}, {fmt_number(v['required'] - k['strength_last'])} short.")
+
+
+def workforce_figure(facts):
+    """Strength recorded and projected against the requirement (nothing without a workforce export)."""
+    from lib.present import shown
+    from lib.present.charts import incident_response as charts
+
+    return shown(charts.workforce(facts["irt_workforce"])) if "irt_workforce" in facts else None
+
+
+def workforce_table(facts):
+    """The projection's table (nothing without a workforce export)."""
+    from lib.present import table
+
+    return table(workforce(facts), caption="Strength recorded and projected against the requirement (each March, "
+                                           "and the plan's last month)") if "irt_workforce" in facts else None

@@ -3,7 +3,7 @@
 ``xmr`` follows NHSRplotthedots (``ptd_spc``) point for point: limits at mean ± 2.66 × mean moving
 range (MR), with moving ranges of 3.267 × mean MR or more screened out once when
 ``screen_outliers``; "near limits" at mean ± 1.773 × mean MR (2σ); then four rules, in this order
-of precedence, within each rebase group:
+of precedence, within each rebase group (phase):
 
 1. a point outside the process limits;
 2. a trend of 7 points all rising or all falling (6 strict steps; a tie breaks it);
@@ -12,19 +12,24 @@ of precedence, within each rebase group:
 4. a run of 7 points on one side of the mean (a point on the mean breaks it).
 
 Each flagged point is an improvement or a concern according to the improvement direction (or
-neutral high/low). The variation icon is the last point's type; the assurance icon compares the
-target with the latest limits. We implement this ourselves because no Python library follows
-NHSRplotthedots' exact rules and precedence.
+neutral high/low). The icons are read on the current (last) phase only: the variation icon is its
+last point's type, the assurance icon compares the target with its limits. We implement this
+ourselves because no Python library follows NHSRplotthedots' exact rules and precedence.
 
 ``p_chart`` and ``p_prime_chart`` are for proportions with varying denominators; Laney's p′ chart
 widens the p-chart limits by the between-period variation, which large denominators otherwise
-turn into a flood of false signals.
+turn into a flood of false signals. Both take ``rebase_at`` like ``xmr`` (p̄ and σ_z per phase).
+
+Recalculating limits after a change (sustained shifts, interventions) is :mod:`lib.stats.phases`.
 
 References
 ----------
-NHS England (2019). *Making Data Count: Getting started*. NHSRplotthedots, NHS-R Community,
-R/ptd_spc_standard.R and R/ptd_calculate_point_type.R.
+NHS England (2019). *Making Data Count: Getting started*; and *Making Data Count: Strengthening
+your decisions*. NHS England and NHS Improvement.
+NHSRplotthedots, NHS-R Community: R/ptd_spc_standard.R, R/ptd_calculate_point_type.R,
+R/ptd_calculate_assurance_type.R; vignettes intro.Rmd and number-of-points-required.Rmd.
 Laney, D. B. (2002). Improved control charts for attributes. *Quality Engineering* 14(4), 531-537.
+Graban, M. (2019). *Measures of Success*; "Questions on shifts and recalculating limits".
 """
 from __future__ import annotations
 
@@ -261,19 +266,27 @@ def _proportions(successes, n) -> tuple[np.ndarray, np.ndarray, object]:
     return x, m, index
 
 
-def _p_frame(successes, n, improvement, target, laney: bool) -> pd.DataFrame:
+def _sigma_z(p: np.ndarray, pbar: float, sigma: np.ndarray) -> float:
+    """Laney's σ_z: mean |Δz| / 1.128 of the z-scores z_i = (p_i − p̄)/σ_i (NaN for one point)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(sigma > 0, (p - pbar) / sigma, 0.0)
+    return float(np.mean(np.abs(np.diff(z))) / D2) if len(z) > 1 else np.nan
+
+
+def _p_frame(successes, n, improvement, target, laney: bool, rebase_at=None) -> pd.DataFrame:
     direction = _direction(improvement)
     x, m, index = _proportions(successes, n)
     p = x / m
-    pbar = x.sum() / m.sum()
-    sigma = np.sqrt(pbar * (1 - pbar) / m)
-    if laney:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.where(sigma > 0, (p - pbar) / sigma, 0.0)
-        sigma_z = np.mean(np.abs(np.diff(z))) / D2 if len(z) > 1 else np.nan
-        sigma = sigma * sigma_z
+    group = _groups(len(p), rebase_at, index)
+    pbar, sigma = np.empty_like(p), np.empty_like(p)
+    for g in np.unique(group):
+        k = group == g
+        pbar[k] = x[k].sum() / m[k].sum()
+        sigma[k] = np.sqrt(pbar[k] * (1 - pbar[k]) / m[k])
+        if laney:
+            sigma[k] *= _sigma_z(p[k], pbar[k][0], sigma[k])
     frame = pd.DataFrame({"x": index if index is not None else np.arange(len(p)), "value": p, "n": m,
-                          "group": 0, "mean": pbar})
+                          "group": group, "mean": pbar})
     frame["lpl"], frame["upl"] = np.clip(pbar - 3 * sigma, 0, 1), np.clip(pbar + 3 * sigma, 0, 1)
     frame["nlpl"], frame["nupl"] = pbar - 2 * sigma, pbar + 2 * sigma
     frame = _classify(frame, direction)
@@ -282,20 +295,33 @@ def _p_frame(successes, n, improvement, target, laney: bool) -> pd.DataFrame:
     return frame
 
 
-def p_chart(successes, n, improvement: str = "increase", target: float | None = None) -> pd.DataFrame:
-    """p-chart: limits p̄ ± 3 sqrt(p̄(1 - p̄)/n_i), same rules and columns as :func:`xmr` plus ``n``."""
-    return _p_frame(successes, n, improvement, target, laney=False)
+def p_chart(successes, n, improvement: str = "increase", target: float | None = None, rebase_at=None) -> pd.DataFrame:
+    """p-chart: limits p̄ ± 3 sqrt(p̄(1 - p̄)/n_i) per phase, same rules and columns as :func:`xmr` plus ``n``."""
+    return _p_frame(successes, n, improvement, target, laney=False, rebase_at=rebase_at)
 
 
-def p_prime_chart(successes, n, improvement: str = "increase", target: float | None = None) -> pd.DataFrame:
-    """Laney p′ chart: p-chart limits scaled by σ_z = mean |Δz| / 1.128 of z_i = (p_i − p̄)/σ_i."""
-    return _p_frame(successes, n, improvement, target, laney=True)
+def p_prime_chart(successes, n, improvement: str = "increase", target: float | None = None,
+                  rebase_at=None) -> pd.DataFrame:
+    """Laney p′ chart: p-chart limits scaled by σ_z = mean |Δz| / 1.128 of z_i = (p_i − p̄)/σ_i, per phase."""
+    return _p_frame(successes, n, improvement, target, laney=True, rebase_at=rebase_at)
 
 
-def variation_icon(frame: pd.DataFrame) -> str:
-    """Variation icon from the latest point: common_cause, improvement_high/low, concern_high/low, neutral_high/low."""
-    last = frame["point_type"].iloc[-1]
-    up = frame.attrs.get("improvement", "increase") == "increase"
+def current_phase(frame) -> pd.DataFrame:
+    """The rows of the last phase (rebase group) of a chart frame, or of a :class:`Phases` result's chart."""
+    frame = getattr(frame, "chart", frame)
+    group = frame["group"].to_numpy()
+    return frame[group == group[-1]]
+
+
+def variation_icon(frame) -> str:
+    """Variation icon of the current phase's latest point.
+
+    One of common_cause, improvement_high/low, concern_high/low, neutral_high/low. Rules run within
+    each phase, so the icon never reflects points from before the limits were recalculated.
+    """
+    chart = getattr(frame, "chart", frame)
+    last = current_phase(chart)["point_type"].iloc[-1]
+    up = chart.attrs.get("improvement", "increase") == "increase"
     return {
         "common_cause": "common_cause",
         "special_cause_improvement": "improvement_high" if up else "improvement_low",
@@ -305,13 +331,19 @@ def variation_icon(frame: pd.DataFrame) -> str:
     }[last]
 
 
-def assurance_icon(frame: pd.DataFrame) -> str | None:
-    """Assurance icon: will the process meet the target? consistent_pass / consistent_fail / inconsistent.
+def assurance_icon(frame) -> str | None:
+    """Assurance icon: will the current process meet the target? consistent_pass / consistent_fail / inconsistent.
 
-    None without a target or for a neutral measure. Uses the latest point's limits.
+    None without a target or for a neutral measure. As NHSRplotthedots' ``ptd_calculate_assurance_type``,
+    the target is compared with the latest point's limits, which are the current phase's: target
+    beyond the upper limit is a consistent fail when higher is better (a pass when lower is better),
+    beyond the lower limit the reverse, otherwise inconsistent. A phase whose every point meets the
+    target has its mean, and so the limit on the failing side, on the right side of the target, so it
+    can never be "consistent_fail"; a chart not rebased after a sustained improvement can be.
     """
-    last = frame.iloc[-1]
-    improvement = frame.attrs.get("improvement", "increase")
+    chart = getattr(frame, "chart", frame)
+    last = current_phase(chart).iloc[-1]
+    improvement = chart.attrs.get("improvement", "increase")
     if np.isnan(last["target"]) or improvement == "neutral":
         return None
     up = improvement == "increase"

@@ -31,16 +31,35 @@ def cover_against_requirement(requirement: pd.DataFrame):
 
 
 def service_level_by_hour(requirement: pd.DataFrame, routes: list[str], targets: dict[str, float]):
-    """Service level achieved by hour of the week under the current pattern against each route's target."""
+    """Service level the model gives the current pattern by hour of the week, against each route's target."""
     fig, ax = plt.subplots(figsize=(9, 3.2))
     for route, colour in zip(routes, PALETTE):
         ax.step(requirement["how"], requirement[f"sl_now_{route}"], where="mid", color=colour, lw=1.2,
-                label=f"{route} achieved")
+                label=f"{route} modelled, current pattern")
         ax.axhline(100 * targets[route], color=colour, lw=1, ls="--", label=f"{route} target")
     ax.set_xticks(np.arange(0, 168, 24), DAYS)
     ax.set_ylabel("% answered in target")
     ax.set_ylim(0, 101)
     ax.legend(fontsize=8, ncols=4, loc="lower left", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def model_check(hours: pd.DataFrame, routes: list[str]):
+    """Achieved against predicted service level by hour of the week, one panel per route (facts ``fcr_check_hours``)."""
+    fig, axes = plt.subplots(len(routes), 1, figsize=(9, 2.6 * len(routes)), squeeze=False, sharex=True)
+    styles = {"telephony export": ("-", "model, staff logged on"), "rostered pattern": (":", "model, rostered pattern")}
+    for ax, route in zip(axes.flat, routes):
+        h = hours[hours["route"] == route]
+        first = h[h["source"] == h["source"].iloc[0]]
+        ax.step(first["how"], first["achieved_pct"], where="mid", color="black", lw=1.4, label="achieved")
+        for (source, part), colour in zip(h.groupby("source", sort=False), PALETTE):
+            ls, label = styles[source]
+            ax.step(part["how"], part["predicted_pct"], where="mid", color=colour, lw=1.2, ls=ls, label=label)
+        ax.set_ylabel(f"{route}: % in target")
+        ax.set_ylim(0, 101)
+        ax.legend(fontsize=8, ncols=3, loc="lower left", frameon=False)
+    axes.flat[-1].set_xticks(np.arange(0, 168, 24), DAYS)
     fig.tight_layout()
     return fig
 

@@ -22,7 +22,7 @@ def demand_heatmap(hour_day: pd.DataFrame):
 
 def cover(requirement: pd.DataFrame, cover_long: pd.DataFrame):
     """Officers needed on duty by hour of the week against each pattern's cover."""
-    covers = {label(name, 40): g.sort_values("how")["officers"].to_numpy()
+    covers = {label(name, 40, lines=2): g.sort_values("how")["officers"].to_numpy()
               for name, g in cover_long.groupby("pattern", sort=False)}
     return week_cover_chart(requirement["officers_needed"], covers, "needed", "officers on duty")
 
@@ -42,7 +42,7 @@ def waterfall(establishment: pd.DataFrame, current):
     if current and not pd.isna(current):
         ax.axvline(current, color="black", ls="--", lw=1)
         ax.text(current, len(establishment) - 0.45, f" current establishment {int(current)}", fontsize=8)
-    ax.set_yticks(y, [label(p, 40) for p in establishment["pattern"]], fontsize=8)
+    ax.set_yticks(y, [label(p, 34, lines=2) for p in establishment["pattern"]], fontsize=8)
     ax.set_xlabel("officers (establishment)")
     ax.legend(fontsize=8, ncols=3, loc="lower right", frameon=False)
     fig.tight_layout()
@@ -60,5 +60,44 @@ def response_times(histogram: pd.DataFrame):
         ax.axvline(target, color="black", ls="--", lw=1)
         ax.set_title(f"{grade}: target {target:g} min", fontsize=9)
         ax.set_xlabel("minutes to first arrival")
+    fig.tight_layout()
+    return fig
+
+
+def sensitivity(sens: pd.DataFrame, required: float, current=None, proposed=None):
+    """Tornado chart: the required establishment with each assumption at its low and high value (facts
+    ``irt_sensitivity``), the stated requirement and the current and proposed establishments as lines."""
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(sens) + 1.4))
+    y = np.arange(len(sens))[::-1]
+    for yi, (_, r) in zip(y, sens.iterrows()):
+        for end, colour in (("low", PALETTE[0]), ("high", PALETTE[1])):
+            ax.barh(yi, r[f"at_{end}"] - required, left=required, color=colour, height=0.6,
+                    label=f"assumption at its {end} value" if yi == y[0] else None)
+            ax.text(r[f"at_{end}"], yi, f" {int(r[f'at_{end}'])} ", va="center", fontsize=8,
+                    ha="left" if r[f"at_{end}"] >= required else "right")
+    ax.axvline(required, color="black", lw=1)
+    for value, name, ls in ((current, "current", "--"), (proposed, "proposed", ":")):
+        if value is not None and not pd.isna(value):
+            ax.axvline(value, color="grey", lw=1, ls=ls)
+            ax.text(value, len(sens) - 0.4, f" {name} {int(value)}", fontsize=8, color="dimgrey")
+    ax.set_yticks(y, [label(w, 40, lines=2) for w in sens["what"]], fontsize=8)
+    ax.set_xlabel(f"establishment required (officers; as stated: {int(required)})")
+    ax.legend(fontsize=8, loc="lower right", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def workforce(months: pd.DataFrame):
+    """Strength recorded and projected against the requirement (facts ``irt_workforce``)."""
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    x = pd.PeriodIndex(months["month"], freq="M").to_timestamp()
+    for kind, ls, colour in (("recorded", "-", PALETTE[0]), ("projected", "--", PALETTE[0])):
+        part = months["kind"] == kind
+        if kind == "projected" and part.any():  # join the projection to the last recorded month
+            part = part | (months["kind"].shift(-1).eq("projected") & months["kind"].eq("recorded"))
+        ax.plot(x[part], months.loc[part, "strength"], ls=ls, color=colour, label=f"strength, {kind}")
+    ax.step(x, months["required"], where="post", color="black", lw=1, label="required")
+    ax.set_ylabel("officers")
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
     fig.tight_layout()
     return fig

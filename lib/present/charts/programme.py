@@ -26,8 +26,8 @@ def milestone_board(board: pd.DataFrame, due_soon_label: str):
         ax.text(i + 0.5, -0.05, f"{col} ({len(names)})", ha="center", va="bottom", fontweight="bold", fontsize=9)
         for j, name in enumerate(names):
             ax.add_patch(plt.Rectangle((i + 0.04, j + 0.1), 0.92, 0.8, facecolor=colours[col], alpha=0.9))
-            ax.text(i + 0.5, j + 0.5, label(name, 30), ha="center", va="center", color=TEXT_ON.get(colours[col], "white"),
-                    fontsize=8)
+            ax.text(i + 0.5, j + 0.5, label(name, 22, lines=3), ha="center", va="center",
+                    color=TEXT_ON.get(colours[col], "white"), fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -45,7 +45,7 @@ def due_dates(items: pd.DataFrame, period_end):
                        color=colour, label=status, s=22, zorder=3)
     ax.axvline(pd.Timestamp(period_end), color="black", lw=1, ls="--")
     ax.text(pd.Timestamp(period_end), len(streams) - 0.4, " period end", fontsize=8)
-    ax.set_yticks(np.arange(len(streams)), [label(w, 40) for w in streams], fontsize=8)
+    ax.set_yticks(np.arange(len(streams)), [label(w, 32, lines=2) for w in streams], fontsize=8)
     ax.set_xlabel("due date")
     ax.legend(loc="lower right", fontsize=8, ncols=4, frameon=False)
     fig.tight_layout()

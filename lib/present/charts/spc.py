@@ -23,20 +23,20 @@ COLOURS = {
     "special_cause_neutral_low": "#361475",
 }
 VARIATION_TEXT = {
-    "common_cause": ("common cause variation", "#7B7D7D", "~"),
-    "improvement_high": ("special cause: improvement (high)", "#289DE0", "H"),
-    "improvement_low": ("special cause: improvement (low)", "#289DE0", "L"),
-    "concern_high": ("special cause: concern (high)", "#FAB428", "H"),
-    "concern_low": ("special cause: concern (low)", "#FAB428", "L"),
-    "neutral_high": ("special cause: neutral (high)", "#361475", "H"),
-    "neutral_low": ("special cause: neutral (low)", "#361475", "L"),
+    "common_cause": ("no unusual change: ordinary month-to-month variation", "#7B7D7D", "~"),
+    "improvement_high": ("an unusual rise, an improvement (a real change, not chance)", "#289DE0", "H"),
+    "improvement_low": ("an unusual fall, an improvement (a real change, not chance)", "#289DE0", "L"),
+    "concern_high": ("an unusual rise, a concern (a real change, not chance)", "#FAB428", "H"),
+    "concern_low": ("an unusual fall, a concern (a real change, not chance)", "#FAB428", "L"),
+    "neutral_high": ("an unusual rise (a real change, not chance)", "#361475", "H"),
+    "neutral_low": ("an unusual fall (a real change, not chance)", "#361475", "L"),
 }
 POINT_TEXT = {
-    "common_cause": "common cause",
-    "special_cause_improvement": "unusual: improvement",
-    "special_cause_concern": "unusual: concern",
-    "special_cause_neutral_high": "unusual: high",
-    "special_cause_neutral_low": "unusual: low",
+    "common_cause": "ordinary",
+    "special_cause_improvement": "unusual month: improvement",
+    "special_cause_concern": "unusual month: concern",
+    "special_cause_neutral_high": "unusual month: high",
+    "special_cause_neutral_low": "unusual month: low",
 }
 ASSURANCE_TEXT = {
     "consistent_pass": ("will consistently meet the target", "#289DE0", "P"),
@@ -61,8 +61,10 @@ def describe(variation: str, assurance: str | None) -> str:
     return f"{VARIATION_TEXT[variation][0]}; {ASSURANCE_TEXT[assurance or None][0]}"
 
 
-def plot(frame: pd.DataFrame, title: str, ylabel: str, variation: str, assurance: str | None, ax=None):
-    """Draw a control chart (columns month, value, mean, lpl, upl, point_type, target, in the measure's unit)."""
+def plot(frame: pd.DataFrame, title: str, ylabel: str, variation: str, assurance: str | None, ax=None,
+         marks: list[tuple[str, str]] = ()):
+    """Draw a control chart (columns month, value, mean, lpl, upl, point_type, target, in the measure's unit);
+    ``marks``: (month, what changed) drawn as dotted vertical lines with a number, the changes listed under it."""
     if ax is None:
         fig, ax = plt.subplots(figsize=(8.5, 3.4))
     else:
@@ -76,7 +78,16 @@ def plot(frame: pd.DataFrame, title: str, ylabel: str, variation: str, assurance
     target = float(frame["target"].iloc[-1]) if len(frame) else np.nan
     if not np.isnan(target):
         ax.axhline(target, color="#DE1B1B", lw=1.2, ls=":", zorder=1)
-    labels = [str(v) for v in frame["month"]]
+    months = [str(v) for v in frame["month"]]
+    for k, (month, _) in enumerate(marks, 1):
+        at = next((i for i, m in enumerate(months) if m >= str(month)), None)
+        if at is not None:
+            ax.axvline(at - 0.5, color="#005EB8", lw=1, ls=(0, (2, 2)), zorder=1)
+            ax.text(at - 0.4, 1.0, f"{k}", transform=ax.get_xaxis_transform(), va="top", fontsize=8, color="#005EB8")
+    if marks:
+        ax.text(0, -0.32, "   ".join(f"{k}: {label(w, 60)} ({m})" for k, (m, w) in enumerate(marks, 1)),
+                transform=ax.transAxes, fontsize=7, color="#005EB8", va="top")
+    labels = months
     step = max(1, len(labels) // 12)
     ax.set_xticks(x[::step], labels[::step], rotation=45, ha="right", fontsize=8)
     ax.set_ylabel(ylabel)

@@ -1,0 +1,194 @@
+"""Districts: crime, response and compliance by district and month, the last 12 months to the period.
+
+A district is a group of local authorities (``districts`` in the params: district → the local
+authorities it covers; empty: each local authority is a district). A crime's local authority is its
+data.police.uk LSOA name without the LSOA's code ("Middlesbrough 005A" → "Middlesbrough"); a crime with
+no location is counted as "no location", never dropped. Incidents carry their district; a PPN takes its
+incident's.
+
+The measures are the scorecard's own, broken down (the same rows and flags, from
+:mod:`lib.measures.derived`): immediate incidents attended in target, PPNs submitted in time, and
+domestic-abuse crimes with an arrest. Crimes and incidents are events, published unsuppressed as
+data.police.uk does; PPNs and domestic-abuse arrests are about people, so their counts go through the
+book's disclosure control (:func:`lib.stats.disclosure.suppress`, district × month, each count table
+with its secondary suppression), and a rate is shown only where both its counts are.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from lib.config.params import Params
+from lib.inputs.loading import Loaded
+from lib.measures import derived
+from lib.stats.disclosure import SUPPRESSED, suppress
+
+NO_LOCATION = "no location"
+NO_DISTRICT = "no district"
+_LSOA_CODE = re.compile(r"\s+\d{3}[A-Z]$")
+
+
+def months(params: Params) -> list[str]:
+    """The 12 months to the period."""
+    return [str(m) for m in pd.period_range(pd.Period(params.period, "M") - 11, params.period, freq="M")]
+
+
+def local_authority(lsoa_name: pd.Series) -> pd.Series:
+    """The local authority of an LSOA name ('Middlesbrough 005A' → 'Middlesbrough'); NaN without one."""
+    return lsoa_name.astype("string").str.replace(_LSOA_CODE, "", regex=True)
+
+
+def district_of(authority: pd.Series, params: Params) -> pd.Series:
+    """The district of each local authority (params ``districts``; an authority in none: itself)."""
+    lookup = {a: d for d, authorities in params.districts.items() for a in authorities}
+    return authority.map(lambda a: NO_LOCATION if pd.isna(a) else lookup.get(a, a))
+
+
+def crime(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
+    """Crimes (anti-social behaviour left out) by district and month (long: district, month, crimes); a month
+    outside the data's coverage is absent (no data), never zero."""
+    c = derived.crimes(loaded, params)
+    c = c[c["Month"].isin(months(params))]
+    district = district_of(local_authority(c["LSOA name"]), params)
+    out = pd.crosstab(district, c["Month"]).reindex(columns=[m for m in months(params)
+                                                            if m in set(loaded["crimes"].coverage)], fill_value=0)
+    return out.rename_axis(index="district", columns="month").stack().rename("crimes").reset_index()
+
+
+def _rate_table(frame: pd.DataFrame, month: pd.Series, flag: pd.Series, district: pd.Series,
+                params: Params, measure: str, people: bool, covered) -> pd.DataFrame:
+    """x of n by district and month for one measure (long), with the counts as published."""
+    keep = month.isin(months(params)).to_numpy()
+    d = pd.DataFrame({"district": district.to_numpy()[keep], "month": month.to_numpy()[keep],
+                      "flag": np.asarray(flag, dtype=bool)[keep]})
+    cols = [m for m in months(params) if m in covered]
+    n = pd.crosstab(d["district"], d["month"]).reindex(columns=cols, fill_value=0)
+    x = pd.crosstab(d["district"], d["month"], values=d["flag"].astype(int), aggfunc="sum").reindex(
+        index=n.index, columns=cols).fillna(0).astype(int)
+    if n.empty:
+        return pd.DataFrame(columns=["measure", "district", "month", "x", "n", "value", "x_shown", "n_shown",
+                                     "value_shown"])
+    if people:
+        k = params.disclosure.min_count
+        x_pub, n_pub = suppress(x, k).iloc[:-1, :-1], suppress(n, k).iloc[:-1, :-1]
+    else:
+        x_pub, n_pub = x.map(lambda v: f"{v:,}"), n.map(lambda v: f"{v:,}")
+    rows = []
+    for dist in n.index:
+        for m in cols:
+            xv, nv = int(x.loc[dist, m]), int(n.loc[dist, m])
+            hidden = SUPPRESSED in (x_pub.loc[dist, m], n_pub.loc[dist, m])
+            value = 100 * xv / nv if nv else np.nan
+            rows.append({"measure": measure, "district": dist, "month": m, "x": xv, "n": nv, "value": value,
+                         "x_shown": x_pub.loc[dist, m], "n_shown": n_pub.loc[dist, m],
+                         "value_shown": SUPPRESSED if hidden else ("no data" if not nv else f"{value:.1f}%")})
+    return pd.DataFrame(rows)
+
+
+def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
+    """``district_crime`` and ``district_rates`` (immediate in target, PPNs in time, DA arrests)."""
+    out: dict[str, pd.DataFrame] = {}
+    if "crimes" in loaded:
+        out["district_crime"] = crime(loaded, params)
+    rates = []
+    if "incidents" in loaded:
+        frame, month, flag = derived.attended_rows(loaded, "immediate", params.response.immediate_target_minutes)
+        rates.append(_rate_table(frame, month, flag, frame["district"].fillna(NO_DISTRICT), params,
+                                 "immediate incidents attended in target", False, loaded["incidents"].coverage))
+        if "ppn" in loaded:
+            frame, month, flag = derived.ppn_in_time_rows(loaded, params)
+            district = frame["incident_id"].map(loaded["incidents"].frame.set_index("incident_id")["district"])
+            rates.append(_rate_table(frame, month, flag, district.fillna(NO_DISTRICT), params,
+                                     "PPNs submitted in time", True, loaded["ppn"].coverage))
+    if "crimes" in loaded and all(loaded["crimes"].supplies(c) for c in derived.NEEDS["da_arrest_rate"]["crimes"]):
+        frame, month, flag = derived.da_arrest_rows(loaded, params)
+        rates.append(_rate_table(frame, month, flag, district_of(local_authority(frame["LSOA name"]), params), params,
+                                 "domestic-abuse crimes with an arrest", True, loaded["crimes"].coverage))
+    if rates:
+        out["district_rates"] = pd.concat(rates, ignore_index=True)
+    return out
+
+
+def crime_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Crimes by district (rows) and month (columns), with totals."""
+    from lib.present import fmt_int, month_label
+
+    c = facts["district_crime"]
+    t = c.pivot(index="district", columns="month", values="crimes")
+    t.loc["all districts"] = t.sum()
+    shown = t.map(fmt_int).rename(columns=lambda m: pd.Period(m, "M").strftime("%b %y")).reset_index()
+    shown.columns.name = None
+    shown.attrs["caption_months"] = month_label(t.columns[0]) if len(t.columns) else ""
+    return shown, c
+
+
+def rate_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each measure's rate by district (rows) and month (columns), small counts of people suppressed."""
+    r = facts["district_rates"]
+    shown = r.pivot(index=["measure", "district"], columns="month", values="value_shown")
+    shown = shown.reindex(pd.MultiIndex.from_frame(r[["measure", "district"]].drop_duplicates()))
+    shown = shown.rename(columns=lambda m: pd.Period(m, "M").strftime("%b %y")).reset_index()
+    shown.columns.name = None
+    data = r[["measure", "district", "month", "x_shown", "n_shown", "value_shown"]].rename(
+        columns={"x_shown": "x", "n_shown": "n", "value_shown": "value"})
+    return shown, data
+
+
+def crime_figure(facts):
+    """Crimes a month by district (nothing without crimes)."""
+    from lib.present import shown
+    from lib.present.charts import districts as charts
+
+    return shown(charts.crime(facts["district_crime"])) if "district_crime" in facts else None
+
+
+def crime_table(facts):
+    """Crimes by district and month (nothing without crimes)."""
+    from lib.present import table
+
+    return table(crime_display(facts), caption="Crimes by district and month (anti-social behaviour left out)") \
+        if "district_crime" in facts else None
+
+
+def rates_figure(facts):
+    """Response and compliance by district and month (nothing without them)."""
+    from lib.present import shown
+    from lib.present.charts import districts as charts
+
+    return shown(charts.rates(facts["district_rates"])) if "district_rates" in facts else None
+
+
+def rates_table(facts):
+    """Response and compliance rates by district and month (nothing without them)."""
+    from lib.present import table
+
+    return table(rate_display(facts), caption="Response and compliance by district and month ([c]: suppressed)") \
+        if "district_rates" in facts else None
+
+
+def measures(facts) -> list[str]:
+    """The district measures there are facts for, in order."""
+    return list(dict.fromkeys(facts["district_rates"]["measure"])) if "district_rates" in facts else []
+
+
+def narrative(facts, params: Params) -> dict[str, str]:
+    """Texts glued into the chapter."""
+    from lib.present import fmt_int, month_label
+    from lib.stats.disclosure import rule_text
+
+    texts = {"period_label": month_label(params.period), "first_month": month_label(months(params)[0]),
+             "disclosure_rule": rule_text(params.disclosure.min_count)}
+    if "district_crime" in facts:
+        c = facts["district_crime"]
+        last = c[c["month"] == params.period].set_index("district")["crimes"]
+        named = last.drop(labels=[NO_LOCATION], errors="ignore")
+        texts["crime_sentence"] = (
+            f"In {month_label(params.period)} {named.idxmax()} recorded the most crimes ({fmt_int(named.max())}) and "
+            f"{named.idxmin()} the fewest ({fmt_int(named.min())})" +
+            (f"; {fmt_int(last.get(NO_LOCATION, 0))} crimes had no location." if NO_LOCATION in last.index else ".")
+            if len(named) else f"No crimes are dated {month_label(params.period)}.")
+    else:
+        texts["crime_sentence"] = "Crime by district: not supplied (needs inputs.crimes)."
+    return texts

@@ -1,0 +1,93 @@
+"""The force-management chapter, presented from its facts (:func:`lib.staffing.force_management.compute`)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.config.params import Params
+from lib.present import fmt_int, fmt_interval, fmt_number, month_label, month_range_label
+
+
+def _year(row) -> str:
+    return month_range_label(row["first_month"], row["last_month"])
+
+
+def yearly(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each series' last 12 months and each forecast year with its 95% prediction interval."""
+    y = facts["fm_years"]
+    wide = {}
+    for name, g in y.groupby("series", sort=False):
+        row = {"demand": name}
+        for _, r in g.iterrows():
+            head = f"{_year(r)}" + (" (recorded)" if r["year"] == 0 else "")
+            row[head] = fmt_int(r["value"]) if r["year"] == 0 else \
+                f"{fmt_int(r['value'])} ({fmt_interval(r['lower'], r['upper'], 'count')})"
+        wide[name] = row
+    return pd.DataFrame(list(wide.values())), y
+
+
+def backtest(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The forecast tested on held-out months against the seasonal-naive forecast."""
+    b = facts["fm_backtest"]
+    shown = pd.DataFrame({"demand": b["series"], "months tested": b["months_tested"].map(fmt_int),
+                          "mean absolute error: model": b["mae_model"].map(fmt_int),
+                          "mean absolute error: same month last year": b["mae_naive"].map(fmt_int),
+                          "ratio (below 1: model better)": b["ratio"].map(lambda v: fmt_number(v, 2))})
+    return shown, b
+
+
+def _staff(value: float, role: str) -> str:
+    """Officers are whole posts; call handlers full-time equivalents to one decimal."""
+    return fmt_int(value) if "officers" in role else fmt_number(value)
+
+
+def requirement(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Staff required each forecast year (with the range the demand interval gives) against capacity."""
+    r = facts["fm_requirement"]
+    years = facts["fm_years"].drop_duplicates("year").set_index("year")
+    shown = pd.DataFrame({"role": r["role"], "year": [_year(years.loc[k]) for k in r["year"]],
+                          "required": [_staff(v, role) for role, v in zip(r["role"], r["required"])],
+                          "range (demand's 95% interval)": [f"{_staff(lo, role)} to {_staff(hi, role)}"
+                                                            for role, lo, hi in zip(r["role"], r["lower"], r["upper"])],
+                          "capacity": [_staff(v, role) for role, v in zip(r["role"], r["capacity"])],
+                          "gap": (r["capacity"] - r["required"]).map(fmt_number)})
+    return shown, r
+
+
+def narrative(facts, params: Params) -> dict[str, str]:
+    """Texts glued into the chapter."""
+    b = facts["fm_backtest"]
+    tested = b[b["months_tested"] > 0]
+    better = int((tested["ratio"] < 1).sum())
+    r = facts["fm_requirement"]
+    texts = {"period_label": month_label(params.period), "years": fmt_int(params.force_management.years),
+             "holdout": fmt_int(params.force_management.holdout_months)}
+    if tested.empty:
+        texts["accuracy_sentence"] = ("The history is too short to test the forecast on held-out months "
+                                      "(it needs 12 months before them and 15 to fit).")
+    else:
+        texts["accuracy_sentence"] = (
+            f"Tested on the last {fmt_int(params.force_management.holdout_months)} months of history, the model beat "
+            f"the seasonal-naive forecast (the same month a year earlier) for {better} of {len(tested)} series; the "
+            f"ratios of their errors run from {fmt_number(tested['ratio'].min(), 2)} to "
+            f"{fmt_number(tested['ratio'].max(), 2)} (below 1: the model is better).")
+    parts = []
+    last = r["year"].max() if len(r) else None
+    for role in dict.fromkeys(r["role"]):
+        row = r[(r["role"] == role) & (r["year"] == last)].iloc[0]
+        gap = row["capacity"] - row["required"]
+        verdict = "no capacity given" if pd.isna(gap) else (
+            f"{_staff(gap, role)} more than needed" if gap >= 0 else f"{_staff(-gap, role)} short")
+        parts.append(f"{role}: {_staff(row['required'], role)} required ({_staff(row['lower'], role)} to "
+                     f"{_staff(row['upper'], role)}) against a capacity of {_staff(row['capacity'], role)}, {verdict}")
+    texts["requirement_sentence"] = ("In the last forecast year, " + "; ".join(parts) + ".") if parts else \
+        "No requirement could be worked out: the history is too short to forecast."
+    return texts
+
+
+def requirement_figure(facts):
+    """Staff required each year against capacity (nothing when no requirement could be worked out)."""
+    from lib.present import shown
+    from lib.present.charts import force_management as charts
+
+    r = facts["fm_requirement"]
+    return shown(charts.requirement(r, facts["fm_years"])) if len(r) else None

@@ -1,0 +1,92 @@
+"""The exception report: every measure not met and every overdue item, with the owners' commentary or its absence."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib import ROOT
+from lib.config.params import load_params
+from lib.errors import DataError
+from lib.inputs.loading import Loaded, load_source
+from lib.scorecard import exceptions
+
+
+def _facts():
+    return {
+        "measure_period": pd.DataFrame({"measure_id": ["a", "b", "c"], "value": [50.0, 99.0, 70.0],
+                                        "target": [90.0, 95.0, 80.0], "status": ["not met", "met", "not met"],
+                                        "variation": ["common_cause"] * 3, "assurance": ["consistent_fail"] * 3}),
+        "catalogue": pd.DataFrame({"measure_id": ["a", "b", "c"], "short_name": ["A", "B", "C"],
+                                   "unit": ["percent"] * 3}),
+    }
+
+
+def _commentary(rows):
+    frame = pd.DataFrame(rows, columns=["measure_id", "month", "owner_role", "commentary", "recovery_action",
+                                        "revised_date"])
+    return {"commentary": Loaded("commentary", ROOT / "data" / "commentary.csv", frame, len(frame), pd.DataFrame(), 0, 0)}
+
+
+def test_every_measure_not_met_is_listed_with_its_commentary_or_none(default_params):
+    loaded = _commentary([["a", default_params.period, "Head of X", "Recovering.", "Extra staff", "2020-03-31"],
+                          ["a", "2019-11", "Head of X", "Old note.", None, None],
+                          ["b", default_params.period, "Head of Y", "On target.", None, None]])
+    m = exceptions.measures(_facts(), loaded, default_params)
+    assert list(m["measure_id"]) == ["a", "c"]  # b met its target: not an exception
+    assert m.loc[0, "commentary"] == "Recovering." and m.loc[0, "revised_date"] == "2020-03-31"
+    facts = {**_facts(), "exceptions_measures": m}
+    shown, _ = exceptions.measures_display(facts)
+    assert shown.loc[1, "commentary"] == "no commentary supplied" and shown.loc[1, "owner"] == "not named"
+    assert shown.loc[0, "owner"] == "Head of X"
+
+
+def test_without_a_commentary_file_every_exception_says_none_supplied(default_params):
+    m = exceptions.measures(_facts(), {}, default_params)
+    shown, _ = exceptions.measures_display({**_facts(), "exceptions_measures": m})
+    assert (shown["commentary"] == "no commentary supplied").all()
+
+
+def test_a_commentary_for_an_unknown_measure_is_refused(default_params):
+    loaded = _commentary([["zz", default_params.period, "Head of X", "x", None, None]])
+    with pytest.raises(DataError, match=r"inputs.commentary \(data/commentary.csv\): column 'measure_id': 'zz' is not "
+                                        r"a measure of params/measures.yml \(ids: a, b, c\)"):
+        exceptions.measures(_facts(), loaded, default_params)
+
+
+def test_two_commentaries_for_one_measure_and_month_are_refused(default_params):
+    row = ["a", default_params.period, "Head of X", "x", None, None]
+    with pytest.raises(DataError, match=r"measure 'a' has 2 rows for 2019-12: one per measure and month"):
+        exceptions.measures(_facts(), _commentary([row, row]), default_params)
+
+
+def test_overdue_items_carry_the_trackers_commentary(default_params):
+    loaded = {"tracker": load_source(default_params, "tracker")}
+    from lib.programme import tracker
+
+    facts = tracker.compute({**loaded}, default_params)
+    o = exceptions.items(facts, default_params)
+    raw = loaded["tracker"].frame.set_index("item_id")
+    assert len(o) == (facts["programme_items"]["status_at_end"] == "overdue").sum() > 0
+    assert (o["days_overdue"] > 0).all() and o["due_date"].is_monotonic_increasing
+    for _, r in o.iterrows():  # each note is the tracker's own, or none
+        note = raw.loc[r["item_id"], "commentary"]
+        assert r["commentary"] == (None if pd.isna(note) else note)
+    assert o["commentary"].isna().any() and o["commentary"].notna().any()  # the demo has both
+
+
+def test_the_programme_rag_rule_discriminates_on_the_demo(default_params):
+    from lib.programme import tracker
+
+    facts = tracker.compute({"tracker": load_source(default_params, "tracker")}, default_params)
+    rag = facts["programme_by_group"]["RAG"].value_counts()
+    assert rag.get("red", 0) < len(facts["programme_by_group"]) / 2  # red is not the normal state
+    assert rag.get("green", 0) > 0 and rag.get("amber", 0) > 0
+
+
+def test_commentary_file_is_a_contract(tmp_path, params_in):
+    path = tmp_path / "commentary.csv"
+    pd.DataFrame({"measure_id": ["da_arrest_rate"], "month": ["2019-12"], "owner_role": ["Head of PP"],
+                  "commentary": ["=HYPERLINK(\"x\")"], "recovery_action": [""], "revised_date": ["2020-13-01"]}
+                 ).to_csv(path, index=False)
+    loaded = load_source(load_params(params_in(inputs__commentary=str(path))), "commentary")
+    assert loaded.rows_defective == 1 and loaded.defects.iloc[0]["column"] == "revised_date"
