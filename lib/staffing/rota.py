@@ -204,9 +204,9 @@ def _build(req: np.ndarray, p: RotaParams, objective: bool):
     while 24 * k + min(s.start_hour for s in p.shifts) - max(ends) < max(p.min_rest_hours, 1):
         bad = [(a, b, 24 * k + p.shifts[b].start_hour - ends[a]) for a in range(ns) for b in range(ns)]
         bad = [(a, b, gap < 0) for a, b, gap in bad if gap < p.min_rest_hours or gap < 0]
-        for g1, g2, lits in _pairs(days, k, last):
+        for g1, g2, held in _pairs(days, k, last):
             for a, b, overlap in bad:
-                m.add_bool_or([~x[g1][a], ~x[g2][b]] + [~lit for lit in lits] + ([] if overlap else [~rule["min_rest_hours"]]))
+                m.add_bool_or([~x[g1][a], ~x[g2][b]] + [~lit for lit in held] + ([] if overlap else [~rule["min_rest_hours"]]))
         k += 1
     # Consecutive days: every K + 1 days in a row (round the cycle, with repeats if it is shorter) hold a rest day.
     kk = p.max_consecutive_days
