@@ -148,3 +148,19 @@ def test_every_comparison_names_its_reference(book):
     assert references == {"March 2019 (baseline)", "Dec 2018–Oct 2019"}  # 2019-11: the 11 months before
     for reference in references:
         assert f"on {reference}" in compliance
+
+
+def test_pdf_columns_are_never_narrower_than_their_unbreakable_words():
+    """A number, date or id cannot wrap: its column gets at least its width (the board read 877 as '87' and
+    COC-1.R4 as 'COC-1' when a long text column squeezed them), and long text takes what is left."""
+    from lib.present import mime
+
+    columns = ["item", "what", "due", "n"]
+    rows = [["COC-1.R4", "a long description that goes on " * 4, "2019-09-30", "877"]] * 3
+    w = mime._weights(columns, rows, capacity=60)
+    assert sum(w) == pytest.approx(60)
+    for j, word in enumerate(["COC-1.R4", "description", "2019-09-30", "877"]):
+        assert w[j] >= len(word) + mime._PAD
+    assert w[1] > w[0]  # the text column takes the rest and wraps
+    roomy = mime._weights(columns[:1] + columns[2:], [[r[0], r[2], r[3]] for r in rows], capacity=95)
+    assert roomy == [len("COC-1.R4") + mime._PAD, len("2019-09-30") + mime._PAD, len("877") + mime._PAD]

@@ -6,8 +6,9 @@ glued value becomes a docutils ``Text`` node, which Sphinx escapes for HTML and 
 from the inputs is parsed as MyST, HTML, a role, a directive or maths.
 
 Tables are typeset for print as well as the screen: in the PDF every table is a ``longtable``
-(it breaks across pages instead of running off one) with column widths in proportion to their
-contents, so text wraps inside the page; tables with many columns are set in a smaller type and,
+(it breaks across pages instead of running off one); every column is at least as wide as its longest
+unbreakable word (numbers, dates and ids never print over the next column) and long text wraps;
+tables with many columns are set in a smaller type and,
 from :data:`LANDSCAPE_FROM` columns, on a landscape page. The CSV download link is for the web
 book only (in the PDF it would be dead text) and appears only when the build wrote the file.
 """
@@ -31,14 +32,33 @@ def _payload(content) -> dict:
     return json.loads(content) if isinstance(content, (str, bytes)) else dict(content)
 
 
-def _weights(columns: list[str], rows: list[list[str]]) -> list[int]:
-    """Relative column widths: the longest cell (capped) or the longest word of the header."""
-    out = []
+# Characters a line of a table holds in the PDF (A4, Sphinx's margins), by font and orientation; and the
+# cell padding (2 × \tabcolsep = 12 pt) in characters. Widths are set in characters of the cell font.
+_CAPACITY = {(False, r"\small"): 95, (False, r"\footnotesize"): 105, (False, r"\scriptsize"): 120,
+             (True, r"\small"): 145, (True, r"\footnotesize"): 160, (True, r"\scriptsize"): 185}
+_PAD = 3
+
+
+def _longest_word(text: str) -> int:
+    return max([len(w) for w in text.split()] + [1])
+
+
+def _weights(columns: list[str], rows: list[list[str]], capacity: int = 95) -> list[float]:
+    """Column widths, in characters: every column at least as wide as its longest unbreakable word (a number, a
+    date, an id: these cannot wrap, and a narrower column would print them over the next one); the rest of the
+    line shared in proportion to how much longer each column's cells are, capped, so long text wraps."""
+    minimum, natural = [], []
     for j, head in enumerate(columns):
-        longest = max([len(r[j]) for r in rows] + [0])
-        word = max([len(w) for w in head.split()] + [1])
-        out.append(max(3, min(longest, MAX_WEIGHT), word))
-    return out
+        cells = [r[j] for r in rows]
+        word = max([_longest_word(c) for c in cells] + [_longest_word(head), 3])
+        longest = max([len(c) for c in cells] + [word])
+        minimum.append(word + _PAD)
+        natural.append(max(word, min(longest, MAX_WEIGHT)) + _PAD)
+    spare, wanted = capacity - sum(minimum), sum(natural) - sum(minimum)
+    if wanted <= 0 or spare >= wanted:
+        return [float(n) for n in natural]
+    share = max(spare, 0) / wanted
+    return [m + (n - m) * share for m, n in zip(minimum, natural)]
 
 
 def _latex(text: str) -> nodes.raw:
@@ -99,8 +119,9 @@ def table_nodes(payload: dict, env=None) -> list[nodes.Node]:
         table["ids"] = [f"table-{payload['name']}"]
     group = nodes.tgroup(cols=len(columns))
     table += group
-    for weight in _weights(columns, rows):
-        group += nodes.colspec(colwidth=weight)
+    landscape = len(columns) >= LANDSCAPE_FROM
+    for weight in _weights(columns, rows, _CAPACITY[(landscape, _font(len(columns)))]):
+        group += nodes.colspec(colwidth=max(1, round(10 * weight)))
 
     def row_of(cells: list[str]) -> nodes.row:
         row = nodes.row()
@@ -117,7 +138,6 @@ def table_nodes(payload: dict, env=None) -> list[nodes.Node]:
         body += row_of(cells)
     group += head
     group += body
-    landscape = len(columns) >= LANDSCAPE_FROM
     # No hyphenation inside tables: a cell reads as typed ("December", not "De-cem-ber").
     before = (r"\begin{landscape}" if landscape else "") + r"\begingroup" + _font(len(columns)) \
         + r"\hyphenpenalty=10000\exhyphenpenalty=10000"
