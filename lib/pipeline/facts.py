@@ -74,7 +74,9 @@ def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None
         ("stop and search", "stop_search", lambda: stop_search.compute(loaded, params)),
         ("control room", "contacts", lambda: control_room.compute(loaded, params)),
         ("incident response", "incidents", lambda: incident_response.compute(loaded, params, tables["measure_period"])),
-        ("force management", None, lambda: force_management.compute(loaded, params, tables.get("irt_workforce"))),
+        ("force management", None, lambda: force_management.compute(
+            loaded, params, tables.get("irt_workforce"),
+            float(tables["fcr_rota"]["people"].iloc[0]) if "fcr_rota" in tables else None)),
         ("programme", "tracker", lambda: tracker.compute(loaded, params)),
         ("exceptions", None, lambda: exceptions.compute(tables, loaded, params)),
         ("districts", None, lambda: districts.compute(loaded, params)),

@@ -67,11 +67,13 @@ def weekly_requirement(counts: pd.DataFrame, aht: dict[str, pd.Series], params: 
                                                params.fcr.max_occupancy, params.fcr.patience(route))
     per_hour_agents = agents.groupby(level="how").max()
     per_hour_calls = mean.groupby(level="how").sum()
+    offered = frame.groupby("how")[params.fcr.routes].sum()
     out = pd.DataFrame({"how": range(168)})
     out["day"] = [demand.DAYS[h // 24] for h in out["how"]]
     out["hour"] = out["how"] % 24
     for route in params.fcr.routes:
         out[f"calls {route}"] = per_hour_calls[route].reindex(range(168)).to_numpy()
+        out[f"offered {route}"] = offered[route].reindex(range(168), fill_value=0).to_numpy()
         out[f"agents {route}"] = per_hour_agents[route].reindex(range(168)).to_numpy().astype(int)
     out["agents"] = out[[f"agents {r}" for r in params.fcr.routes]].sum(axis=1)
     out["rostered"] = erlang.rostered_staff(out["agents"].to_numpy(), params.fcr.shrinkage)
@@ -95,8 +97,9 @@ def achieved(requirement: pd.DataFrame, cover: np.ndarray, aht: dict[str, pd.Ser
 
 
 def weighted_sl(requirement: pd.DataFrame, sl: pd.DataFrame, route: str) -> float:
-    """Call-weighted service level over the week for a route."""
-    calls = requirement[f"calls {route}"].to_numpy()
+    """Service level over the period for a route: each hour of the week's level weighted by the calls offered in
+    it over the period (as the model check weights it: the share of the period's calls)."""
+    calls = requirement[f"offered {route}"].to_numpy(dtype=float)
     return float(np.sum(calls * sl[f"SL {route}"].to_numpy()) / np.sum(calls))
 
 

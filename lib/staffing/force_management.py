@@ -21,8 +21,9 @@ its mean absolute error is set against the seasonal-naive forecast's (the same m
 and the ratio shown (below 1: the model is better). It needs 12 months before the held-out months.
 
 **Requirement per year.** Each forecast year's demand over the last 12 months' is a growth factor.
-Call handlers: the period's hourly requirement (:func:`lib.staffing.control_room.weekly_requirement`) with
-each route's calls scaled by its factor, as rostered hours a week ÷ ``fcr.contracted_hours_per_week``.
+Call handlers: the people of today's workable rota (the control-room chapter's, :mod:`lib.staffing.rota`)
+scaled by the growth of the period's hourly requirement (:func:`lib.staffing.control_room.weekly_requirement`)
+when each route's calls are scaled by its factor.
 Officers: the incident-response establishment (:func:`lib.staffing.incident_response.required`) with
 officer jobs scaled by the attended grades' factor. Capacity: the current call-handler pattern's
 paid hours ÷ the contracted hours (the force staffs as now), and the projected response strength at
@@ -192,8 +193,8 @@ def _factor(years: pd.DataFrame, name: str, year: int, column: str) -> float:
 
 
 def requirement(loaded: dict[str, Loaded], params: Params, years: pd.DataFrame, workforce: pd.DataFrame | None,
-                horizon: int = 4) -> pd.DataFrame:
-    """Per forecast year: call handlers (FTE) and response officers required — forecast, lower, upper — against
+                horizon: int = 4, rota_people: float | None = None) -> pd.DataFrame:
+    """Per forecast year: call handlers and response officers required — forecast, lower, upper — against
     capacity. Rows for what the inputs cannot give are left out (the chapter says which)."""
     from lib.staffing import control_room, demand, incident_response
 
@@ -203,14 +204,18 @@ def requirement(loaded: dict[str, Loaded], params: Params, years: pd.DataFrame, 
         base = demand.period_rows(demand.hourly_counts(loaded, params), params)
         hours = params.fcr.contracted_hours_per_week
         capacity = control_room.current_cover(params).sum() / hours if params.fcr.current_pattern else np.nan
+        now = float(control_room.weekly_requirement(base, aht, params)["rostered"].sum())
+        # Today's workable rota (the control-room chapter's) scaled by the growth of the hourly requirement;
+        # without one, the rostered hours themselves as full-time equivalents.
+        per_hour = rota_people / now if rota_people else 1 / hours
         for k in range(1, horizon + 1):
-            row = {"role": "call handlers (FTE)", "year": k, "capacity": capacity}
+            row = {"role": "call handlers", "year": k, "capacity": capacity}
             for col, out in (("factor", "required"), ("factor_lower", "lower"), ("factor_upper", "upper")):
                 scaled = base.copy()
                 for r in params.fcr.routes:
                     scaled[r] = scaled[r] * _factor(years, f"contacts {r}", k, col)
                 req = control_room.weekly_requirement(scaled, aht, params)
-                row[out] = float(req["rostered"].sum()) / hours
+                row[out] = float(req["rostered"].sum()) * per_hour
             rows.append(row)
     if "incidents" in loaded and (years["series"] == ATTENDED).any():
         quarter = incident_response.period_incidents(loaded, params, params.irt.demand_weeks)
@@ -227,7 +232,8 @@ def requirement(loaded: dict[str, Loaded], params: Params, years: pd.DataFrame, 
     return pd.DataFrame(rows, columns=["role", "year", "required", "lower", "upper", "capacity"])
 
 
-def compute(loaded: dict[str, Loaded], params: Params, workforce: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def compute(loaded: dict[str, Loaded], params: Params, workforce: pd.DataFrame | None = None,
+            rota_people: float | None = None) -> dict[str, pd.DataFrame]:
     """The force-management facts: monthly forecasts, yearly totals, backtest and the requirement per year."""
     series = monthly_series(loaded, params)
     years = yearly(series, params, params.force_management.years)
@@ -235,5 +241,5 @@ def compute(loaded: dict[str, Loaded], params: Params, workforce: pd.DataFrame |
         "fm_forecast": forecast(series, params, params.force_management.years),
         "fm_years": years,
         "fm_backtest": backtest(series, params.force_management.holdout_months),
-        "fm_requirement": requirement(loaded, params, years, workforce, params.force_management.years),
+        "fm_requirement": requirement(loaded, params, years, workforce, params.force_management.years, rota_people),
     }

@@ -36,8 +36,8 @@ def backtest(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _staff(value: float, role: str) -> str:
-    """Officers are whole posts; call handlers full-time equivalents to one decimal."""
-    return fmt_int(value) if "officers" in role else fmt_number(value)
+    """Staff are whole people."""
+    return fmt_int(value)
 
 
 def requirement(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,11 +65,17 @@ def narrative(facts, params: Params) -> dict[str, str]:
         texts["accuracy_sentence"] = ("The history is too short to test the forecast on held-out months "
                                       "(it needs 12 months before them and 15 to fit).")
     else:
+        worse = tested[tested["ratio"] >= 1]["series"].tolist()
+        months = int(tested["months_of_history"].max())
         texts["accuracy_sentence"] = (
             f"Tested on the last {fmt_int(params.force_management.holdout_months)} months of history, the model beat "
             f"the seasonal-naive forecast (the same month a year earlier) for {better} of {len(tested)} series; the "
             f"ratios of their errors run from {fmt_number(tested['ratio'].min(), 2)} to "
-            f"{fmt_number(tested['ratio'].max(), 2)} (below 1: the model is better).")
+            f"{fmt_number(tested['ratio'].max(), 2)} (below 1: the model is better)."
+            + (f" For {', '.join(worse)} it did no better than 'the same month last year', so read those forecasts "
+               "as that and no more." if worse else "")
+            + (f" With {fmt_int(months)} months of history the trend is uncertain; the intervals show how much."
+               if months < 36 else ""))
     parts = []
     last = r["year"].max() if len(r) else None
     for role in dict.fromkeys(r["role"]):

@@ -131,7 +131,7 @@ def verdict_sentence(facts, params: Params) -> str:
     s = facts["irt_sensitivity"]
     text = (f"Under the stated assumptions, {key['current_pattern']} needs an establishment of "
             f"{fmt_int(v['required'])} officers.")
-    for name, label in (("current", "The current establishment"), ("proposed", "The proposed")):
+    for name, label in (("current", "The current establishment"), ("proposed", "The proposed establishment")):
         if pd.notna(v[name]):
             text += f" {label} of {fmt_int(v[name])} is {_enough(v[name], v['required'])}."
     text += (f" With each assumption in turn at its low or high value the requirement runs from {fmt_int(v['lowest'])} "
@@ -139,11 +139,28 @@ def verdict_sentence(facts, params: Params) -> str:
     counts = [f"{fmt_int(v[name])} is enough in {fmt_int(v[f'{name}_enough_cases'])} of those {fmt_int(v['cases'])} cases"
               for name in ("current", "proposed") if pd.notna(v[name])]
     text += (": " + "; ".join(counts) + "." if counts else ".")
+    est = facts["irt_establishment"]
+    others = est[est["pattern"] != key["current_pattern"]]
+    if len(others):
+        parts = []
+        for _, row in others.iterrows():
+            enough = [f"{fmt_int(v[n])} would be enough" for n in ("current", "proposed")
+                      if pd.notna(v[n]) and v[n] >= row["establishment"]]
+            name = "a roster fitted to demand" if row["pattern"] == "best fit to demand" else row["pattern"]
+            parts.append(f"{name} {fmt_int(row['establishment'])}" + (f" ({'; '.join(enough)})" if enough else ""))
+        text += " Other patterns need: " + "; ".join(parts) + "."
     if len(s):
         top = s.iloc[0]
         text += (f" It moves most with {top['what']} ({fmt_int(top['at_low'])} to {fmt_int(top['at_high'])} officers "
                  f"between {_assumption_value(top['low'], top['unit'])} and {_assumption_value(top['high'], top['unit'])}).")
     return text
+
+
+def gap_text(value: float) -> str:
+    """Officers short or to spare, in words and whole officers ('151 short', '20 to spare')."""
+    if pd.isna(value):
+        return "no data"
+    return f"{fmt_int(-value)} short" if round(value) < 0 else f"{fmt_int(value)} to spare"
 
 
 def workforce(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -152,10 +169,10 @@ def workforce(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         return None
     w = facts["irt_workforce"]
     pick = w[(w["month"].str.endswith("-03")) | (w.index == w.index[-1]) | (w["kind"].ne(w["kind"].shift(-1)))]
-    shown = pd.DataFrame({"month": pick["month"].map(month_label), "": pick["kind"],
-                          "strength": pick["strength"].map(fmt_number),
+    shown = pd.DataFrame({"month": pick["month"].map(month_label), "recorded or projected": pick["kind"],
+                          "strength": pick["strength"].map(fmt_int),
                           "required": pick["required"].map(fmt_int),
-                          "gap": (pick["strength"] - pick["required"]).map(fmt_number)})
+                          "gap": (pick["strength"] - pick["required"]).map(gap_text)})
     return shown, w
 
 
@@ -166,7 +183,7 @@ def workforce_sentence(facts, params: Params) -> str:
                 "month), so the book cannot say when strength would meet the requirement.")
     k = facts["irt_workforce_key"].iloc[0]
     v = facts["irt_verdict"].iloc[0]
-    text = (f"Strength in {month_label(params.period)} was {fmt_number(k['strength_now'])} officers against the "
+    text = (f"Strength in {month_label(params.period)} was {fmt_int(k['strength_now'])} officers against the "
             f"{fmt_int(v['required'])} required")
     meets = None if pd.isna(k["meets_month"]) else str(k["meets_month"])
     if meets == params.period:
@@ -176,7 +193,7 @@ def workforce_sentence(facts, params: Params) -> str:
     if meets:
         return text + f"strength first meets the requirement in {month_label(meets)}."
     return text + (f"strength does not meet it within the plan, which runs to {month_label(k['last_month'])}: it reaches "
-                   f"{fmt_number(k['strength_last'])}, {fmt_number(v['required'] - k['strength_last'])} short.")
+                   f"{fmt_int(k['strength_last'])}, {gap_text(k['strength_last'] - v['required'])}.")
 
 
 def workforce_figure(facts):

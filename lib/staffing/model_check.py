@@ -17,8 +17,10 @@ Achieved is measured in the model's own terms: calls answered within the target 
 offered, a call abandoned before answer counting as not answered in time (the scorecard measure
 counts answered calls only, so it reads a little higher; the chapter quotes both). Predictions and
 achievements are pooled (call-weighted) over the period for each hour of the week; the error is
-predicted minus achieved, in percentage points, over the hours of the week with calls: its mean
-absolute value and its mean (the bias: above 0, the model is optimistic).
+predicted minus achieved, in percentage points, for each hour of the week, averaged with the hour's
+calls as weights (so the errors are those of the calls, as the totals are): its mean absolute value
+and its mean, the bias (above 0, the model is optimistic; it equals predicted minus achieved over the
+period).
 
 The staff the model says were needed to achieve what was observed, per hour of the week, is the
 fewest whole staff whose predicted service level, at that hour's mean calls and handling time, is
@@ -123,12 +125,13 @@ def _check(loaded, params: Params, route: str, index: pd.DatetimeIndex, minutes:
                           "achieved_pct": 100 * achieved, "predicted_pct": 100 * model,
                           "staff_on_duty": g["staff"].to_numpy(dtype=float), "staff_needed": needed})
     err = 100 * (model - achieved)[has]
+    weights = calls[has]
     total = offered.sum()
     row = {"route": route, "source": source, "calls": int(total),
            "achieved_pct": 100 * frame["within"].sum() / total if total else np.nan,
            "predicted_pct": 100 * frame["expected"].sum() / total if total else np.nan,
-           "mae_points": float(np.mean(np.abs(err))) if err.size else np.nan,
-           "bias_points": float(np.mean(err)) if err.size else np.nan,
+           "mae_points": float(np.average(np.abs(err), weights=weights)) if err.size else np.nan,
+           "bias_points": float(np.average(err, weights=weights)) if err.size else np.nan,
            "staff_on_duty": float(np.mean(hours["staff_on_duty"].to_numpy()[has])) if has.any() else np.nan,
            "staff_needed": float(np.mean(needed[has])) if has.any() else np.nan}
     return hours, row

@@ -40,7 +40,7 @@ def service_level_by_hour(requirement: pd.DataFrame, routes: list[str], targets:
     ax.set_xticks(np.arange(0, 168, 24), DAYS)
     ax.set_ylabel("% answered in target")
     ax.set_ylim(0, 101)
-    ax.legend(fontsize=8, ncols=4, loc="lower left", frameon=False)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     fig.tight_layout()
     return fig
 
@@ -58,7 +58,7 @@ def model_check(hours: pd.DataFrame, routes: list[str]):
             ax.step(part["how"], part["predicted_pct"], where="mid", color=colour, lw=1.2, ls=ls, label=label)
         ax.set_ylabel(f"{route}: % in target")
         ax.set_ylim(0, 101)
-        ax.legend(fontsize=8, ncols=3, loc="lower left", frameon=False)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
     axes.flat[-1].set_xticks(np.arange(0, 168, 24), DAYS)
     fig.tight_layout()
     return fig
@@ -67,14 +67,18 @@ def model_check(hours: pd.DataFrame, routes: list[str]):
 def cost_curve(scenarios: pd.DataFrame, routes: list[str]):
     """Demand v cost: annual cost against the service level each scenario achieves."""
     fig, ax = plt.subplots(figsize=(8, 3.4))
+    best = scenarios[scenarios["scenario"].str.startswith("best fit")]
+    others = scenarios[~scenarios["scenario"].str.startswith("best fit")]
     for route, colour, marker in zip(routes, PALETTE, ["o", "s", "^", "D"]):
-        ax.plot(scenarios["annual_cost"] / 1e6, scenarios[f"sl_{route}"], marker=marker, color=colour, label=route)
+        ax.plot(best["annual_cost"] / 1e6, best[f"sl_{route}"], marker=marker, color=colour, label=f"{route}, best fit scaled")
+        ax.scatter(others["annual_cost"] / 1e6, others[f"sl_{route}"], marker=marker, facecolors="white",
+                   edgecolors=colour, s=50, zorder=3, label=f"{route}, current pattern" if len(others) else None)
     for _, row in scenarios.iterrows():
         ax.annotate(row["scenario"].replace("best fit × ", ""), (row["annual_cost"] / 1e6, row[f"sl_{routes[0]}"]),
                     fontsize=7, xytext=(3, 3), textcoords="offset points")
     ax.set_xlabel("annual cost (£ million)")
     ax.set_ylabel("% answered in target")
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
     return fig
 

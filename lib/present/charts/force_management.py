@@ -49,6 +49,6 @@ def requirement(req: pd.DataFrame, years: pd.DataFrame):
                       fontsize=7)
         ax.set_title(role, fontsize=9)
         ax.set_ylim(bottom=0)
-    axes.flat[0].legend(fontsize=8, frameon=False, loc="lower left")
+    axes.flat[0].legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=2)
     fig.tight_layout()
     return fig

@@ -82,7 +82,7 @@ def sensitivity(sens: pd.DataFrame, required: float, current=None, proposed=None
             ax.text(value, len(sens) - 0.4, f" {name} {int(value)}", fontsize=8, color="dimgrey")
     ax.set_yticks(y, [label(w, 40, lines=2) for w in sens["what"]], fontsize=8)
     ax.set_xlabel(f"establishment required (officers; as stated: {int(required)})")
-    ax.legend(fontsize=8, loc="lower right", frameon=False)
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncols=2, frameon=False)
     fig.tight_layout()
     return fig
 
