@@ -389,8 +389,8 @@ def test_peers_params_are_checked(params_in):
 
     with pytest.raises(ParamsError, match=r"peers.populations.durham = 0: Input should be greater than 0"):
         load_params(params_in(peers__populations__durham=0))
-    with pytest.raises(ParamsError, match=r"force = 'teesside' is not in populations"):
-        load_params(params_in(peers__force="teesside"))
+    with pytest.raises(ParamsError, match=r"populations.durham: the force's own population is scorecard.population"):
+        load_params(params_in(peers__force="durham"))
     with pytest.raises(ParamsError, match=r"peers.archive = .*no such folder"):
         load_params(params_in(peers__archive="/nowhere/archive"))
 

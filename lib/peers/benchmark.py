@@ -28,7 +28,7 @@ def compute(params: Params) -> dict[str, pd.DataFrame]:
     """``peers_coverage``, ``peers_latest``, ``peers_rank``, ``peers_monthly``, ``peers_funnel``,
     ``peers_funnel_limits`` and ``peers_key``."""
     p = params.peers
-    populations = dict(p.populations)
+    populations = params.peer_populations()
     counts = monthly_counts(params.peers_archive(), populations, months(params))
     r = rates(counts, populations, 1000, window=p.window_months, end=params.period)
     ranked = rank(r, p.force)
@@ -36,8 +36,11 @@ def compute(params: Params) -> dict[str, pd.DataFrame]:
     reference = float(total["crimes"].sum() / total["population"].sum())  # crimes a person, the group's
     f = funnel_mod.funnel(total["crimes"].to_numpy(float), total["population"].to_numpy(float) * reference,
                           target=1.0, kind="ratio", overdispersion="multiplicative", labels=total["force"].tolist())
+    # Forces by the name their files give ("Reported by"), else the slug.
+    names = counts.coverage.set_index("force")["reported_by"].fillna("").to_dict()
     units = f.units.assign(population=total["population"].to_numpy(float),
-                           rate=lambda u: 1000 * reference * u["value"])
+                           rate=lambda u: 1000 * reference * u["value"],
+                           name=lambda u: [names.get(x) or x for x in u["unit"]])
     limits = f.limits.assign(population=lambda x: x["precision"] / reference)
     for col in [c for c in limits.columns if c.startswith(("lower", "upper"))]:
         limits[col] = 1000 * reference * limits[col]

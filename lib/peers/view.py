@@ -5,7 +5,7 @@ import pandas as pd
 
 from lib.config.params import Params
 from lib.peers import TOTAL
-from lib.present import fmt_int, fmt_number, month_range_label
+from lib.present import fmt_int, fmt_number, month_range_label, plain
 
 BAND_TEXT = {
     "within": "within the funnel: no different from the group beyond chance",
@@ -31,7 +31,7 @@ def rank_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 def funnel_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each force's crimes per 1,000 over the window and where it lies in the funnel."""
     u = facts["peers_funnel"].sort_values("rate")
-    shown = pd.DataFrame({"force": u["unit"], "population": u["population"].map(fmt_int),
+    shown = pd.DataFrame({"force": u["name"].map(plain), "population": u["population"].map(fmt_int),
                           "crimes": u["observed"].map(fmt_int), "per 1,000": u["rate"].map(lambda v: fmt_number(v, 1)),
                           "in the funnel plot": u["band"].map(BAND_TEXT)})
     return shown, u
@@ -54,9 +54,12 @@ def narrative(facts, params: Params) -> dict[str, str]:
     highest = r[(r["rank"] == r["of"]) & (r.index != TOTAL)].index.tolist()
     if highest:
         sentence += f" It has the group's highest rate of {', '.join(t.lower() for t in highest)}."
-    spread = ("The forces differ more than chance alone would make them (over-dispersion φ = "
-              f"{fmt_number(k['phi'], 1)}), so the limits are widened as Spiegelhalter (2005) recommends; a force "
-              "outside them differs from the group beyond that spread." if k["adjusted"] else
+    spread = ("The forces differ far more than chance alone would make them: the spread of their rates is about "
+              f"{fmt_number(k['phi'] ** 0.5, 0)} times what chance gives (an over-dispersion of "
+              f"{fmt_number(k['phi'], 0)}), because forces differ in their areas, policing and recording. The "
+              "limits are widened by that spread, as Spiegelhalter (2005, 'Funnel plots for comparing institutional "
+              "performance', Statistics in Medicine 24) recommends; a force outside them differs from its group by "
+              "more than forces usually do." if k["adjusted"] else
               "The forces differ no more than chance would make them, so the limits are chance's alone.")
     return {"peers_sentence": sentence, "window": window,
             "funnel_sentence": f"In the funnel plot the force lies {BAND_TEXT[u.loc[k['force'], 'band']]}. {spread}"}
@@ -94,7 +97,11 @@ def monthly_figure(facts, params: Params):
     from lib.present import shown
     from lib.present.charts import peers as charts
 
-    return shown(charts.monthly(facts["peers_monthly"], params.peers.force)) if "peers_monthly" in facts else None
+    if "peers_monthly" not in facts:
+        return None
+    units = facts["peers_funnel"].set_index("unit")
+    name = units.loc[params.peers.force, "name"] if params.peers.force in units.index else params.peers.force
+    return shown(charts.monthly(facts["peers_monthly"], name))
 
 
 def monthly_download(facts):

@@ -19,13 +19,14 @@ def funnel(units: pd.DataFrame, limits: pd.DataFrame, force: str, group_rate: fl
     others = units[units["unit"] != force]
     ax.scatter(others["population"] / 1e6, others["rate"], color=PALETTE[0], zorder=3, label="peer forces")
     own = units[units["unit"] == force]
-    ax.scatter(own["population"] / 1e6, own["rate"], color=PALETTE[3], marker="D", s=50, zorder=4, label=label(force, 30))
-    for _, u in units.iterrows():
-        ax.annotate(label(u["unit"], 20), (u["population"] / 1e6, u["rate"]), fontsize=7, xytext=(4, 3),
-                    textcoords="offset points")
+    ax.scatter(own["population"] / 1e6, own["rate"], color=PALETTE[3], marker="D", s=50, zorder=4,
+               label=label(own["name"].iloc[0] if len(own) else force, 30))
+    for k, (_, u) in enumerate(units.sort_values("population").iterrows()):
+        ax.annotate(label(u["name"], 24), (u["population"] / 1e6, u["rate"]), fontsize=7,
+                    xytext=(4, 3 if k % 2 else -9), textcoords="offset points")
     ax.set_xlabel("population (millions)")
     ax.set_ylabel("crimes per 1,000 people")
-    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
     return fig
 
