@@ -13,11 +13,12 @@ from lib.scorecard import exceptions
 
 def _facts():
     return {
-        "measure_period": pd.DataFrame({"measure_id": ["a", "b", "c"], "value": [50.0, 99.0, 70.0],
-                                        "target": [90.0, 95.0, 80.0], "status": ["not met", "met", "not met"],
-                                        "variation": ["common_cause"] * 3, "assurance": ["consistent_fail"] * 3}),
-        "catalogue": pd.DataFrame({"measure_id": ["a", "b", "c"], "short_name": ["A", "B", "C"],
-                                   "unit": ["percent"] * 3}),
+        "measure_period": pd.DataFrame({"measure_id": ["a", "b", "c", "d"], "value": [50.0, 99.0, 70.0, 10.0],
+                                        "target": [90.0, 95.0, 80.0, 90.0],
+                                        "status": ["not met", "met", "not met", "not met"],
+                                        "variation": ["common_cause"] * 4, "assurance": ["consistent_fail"] * 4}),
+        "catalogue": pd.DataFrame({"measure_id": ["a", "b", "c", "d"], "short_name": ["A", "B", "C", "D"],
+                                   "unit": ["percent"] * 4, "priorities": ["P1", "P1", "P2", ""]}),
     }
 
 
@@ -32,7 +33,7 @@ def test_every_measure_not_met_is_listed_with_its_commentary_or_none(default_par
                           ["a", "2019-11", "Head of X", "Old note.", None, None],
                           ["b", default_params.period, "Head of Y", "On target.", None, None]])
     m = exceptions.measures(_facts(), loaded, default_params)
-    assert list(m["measure_id"]) == ["a", "c"]  # b met its target: not an exception
+    assert list(m["measure_id"]) == ["a", "c"]  # b met its target; d is not scored (no priority)
     assert m.loc[0, "commentary"] == "Recovering." and m.loc[0, "revised_date"] == "2020-03-31"
     facts = {**_facts(), "exceptions_measures": m}
     shown, _ = exceptions.measures_display(facts)
@@ -49,7 +50,7 @@ def test_without_a_commentary_file_every_exception_says_none_supplied(default_pa
 def test_a_commentary_for_an_unknown_measure_is_refused(default_params):
     loaded = _commentary([["zz", default_params.period, "Head of X", "x", None, None]])
     with pytest.raises(DataError, match=r"inputs.commentary \(data/commentary.csv\): column 'measure_id': 'zz' is not "
-                                        r"a measure of params/measures.yml \(ids: a, b, c\)"):
+                                        r"a measure of params/measures.yml \(ids: a, b, c, d\)"):
         exceptions.measures(_facts(), loaded, default_params)
 
 

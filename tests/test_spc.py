@@ -399,3 +399,16 @@ def test_p_charts_rebase_per_phase_by_hand():
     z = (x[6:] / 400 - pbar) / sigma
     assert pp["upl"].iloc[-1] == pytest.approx(pbar + 3 * sigma * np.mean(np.abs(np.diff(z))) / 1.128)
     assert spc.current_phase(pp)["x"].tolist() == [6, 7, 8, 9]
+
+
+def test_a_phase_without_variation_meets_or_misses_its_target_every_time():
+    """100% every month against a 100% target: no limits (NHSRplotthedots screens every zero range), and the
+    process meets the target every time, so the reading is a consistent pass, not 'hit and miss'."""
+    values = pd.Series([60, 62, 58, 61, 59, 60, 63, 57, 60, 61, 62, 59] + [100.0] * 9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", spc.ShortSeriesWarning)
+        chart = spc.xmr(values, "increase", 100, rebase_at=[12])
+        assert np.isnan(chart["upl"].iloc[-1])  # as NHSRplotthedots
+        assert spc.assurance_icon(chart) == "consistent_pass"
+        assert spc.assurance_icon(spc.xmr(values, "increase", 100.5, rebase_at=[12])) == "consistent_fail"
+        assert spc.assurance_icon(spc.xmr(values, "decrease", 100, rebase_at=[12])) == "consistent_pass"

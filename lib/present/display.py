@@ -94,13 +94,18 @@ def fmt_points(value, digits: int = 1) -> str:
     return f"{sign}{abs(rounded):.{digits}f}"
 
 
+def score_shown(value) -> float:
+    """An IMPACT score as the page shows it: rounded *down* to 2 decimals, so that 1.00 always means met."""
+    return math.floor(value * 100 + 1e-9) / 100
+
+
 def fmt_score(value) -> str:
     """An IMPACT score to 2 decimals, rounded *down* so that '1.00' always means met; '≥ 10' above 10."""
     if missing(value):
         return NO_DATA
     if value >= 10:
         return "≥ 10"
-    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
+    return f"{score_shown(value):.2f}"
 
 
 def fmt_money(value) -> str:

@@ -1,4 +1,4 @@
-"""The exception report: every scored measure not meeting its target and every overdue programme item, each
+"""The exception report: every scored (IMPACT) measure not meeting its target and every overdue programme item, each
 with its owner, commentary, recovery action and revised date.
 
 Measures: the period's rows of ``measure_period`` with status "not met", joined to the commentary file
@@ -49,7 +49,9 @@ def measures(facts, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     period = facts["measure_period"]
     ids = list(facts["catalogue"]["measure_id"])
     notes = _commentary(loaded, params, ids)
-    missed = period[period["status"] == "not met"][["measure_id", "value", "target", "variation", "assurance"]]
+    scored = set(facts["catalogue"].loc[facts["catalogue"]["priorities"].fillna("") != "", "measure_id"])
+    missed = period[(period["status"] == "not met") & period["measure_id"].isin(scored)]
+    missed = missed[["measure_id", "value", "target", "variation", "assurance"]]
     out = missed.merge(notes, on="measure_id", how="left")
     for col in ("owner_role", "commentary", "recovery_action", "revised_date"):
         out[col] = out[col].astype(object).where(out[col].notna(), None)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from lib.config.params import Params
-from lib.present import NO_DATA, fmt_int, fmt_score, fmt_value, month_label, round_half_up
+from lib.present import NO_DATA, fmt_int, fmt_score, fmt_value, month_label, round_half_up, score_shown
 from lib.present.charts.spc import describe
 from lib.vocabulary import PRIORITIES
 
@@ -137,6 +137,11 @@ def score_matrix_display(facts, params: Params) -> pd.DataFrame:
     return shown.reset_index(drop=True)
 
 
+def _signed(change: float) -> str:
+    v = round_half_up(change, 2)
+    return f"{'+' if v > 0 else '−' if v < 0 else '±'}{abs(v):.2f}"
+
+
 def movers_display(facts, k: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(largest improvements, largest concerns) as shown."""
     m = facts["movers"]
@@ -146,8 +151,9 @@ def movers_display(facts, k: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
         return pd.DataFrame({"measure": [names[i] for i in frame["measure_id"]],
                              "score now": [fmt_score(v) for v in frame["score"]],
                              "score a year ago": [fmt_score(v) for v in frame["score_last_year"]],
-                             "change": [f"{'+' if v > 0 else '−' if v < 0 else '±'}{abs(round_half_up(v, 2)):.2f}"
-                                        for v in frame["change"]]})
+                             # the change between the scores as shown, so the column adds up on the page
+                             "change": [_signed(score_shown(a) - score_shown(b))
+                                        for a, b in zip(frame["score"], frame["score_last_year"])]})
 
     return show(m.head(k)), show(m.tail(k).iloc[::-1])
 

@@ -340,13 +340,22 @@ def assurance_icon(frame) -> str | None:
     beyond the lower limit the reverse, otherwise inconsistent. A phase whose every point meets the
     target has its mean, and so the limit on the failing side, on the right side of the target, so it
     can never be "consistent_fail"; a chart not rebased after a sustained improvement can be.
+
+    One departure: a phase without any variation (every point the same, e.g. 100% every month) has no
+    limits in NHSRplotthedots (its moving-range screen removes every zero range), which then reads
+    "inconsistent". A process that never varies meets or misses its target every time, so the mean is
+    compared with the target: on the good side or on it, a consistent pass; otherwise a consistent fail.
     """
     chart = getattr(frame, "chart", frame)
-    last = current_phase(chart).iloc[-1]
+    phase = current_phase(chart)
+    last = phase.iloc[-1]
     improvement = chart.attrs.get("improvement", "increase")
     if np.isnan(last["target"]) or improvement == "neutral":
         return None
     up = improvement == "increase"
+    if np.isnan(last["upl"]) and len(phase) > 1 and np.ptp(phase["value"].to_numpy(dtype=float)) == 0:
+        meets = last["mean"] >= last["target"] if up else last["mean"] <= last["target"]
+        return "consistent_pass" if meets else "consistent_fail"
     if last["target"] > last["upl"]:
         return "consistent_fail" if up else "consistent_pass"
     if last["target"] < last["lpl"]:

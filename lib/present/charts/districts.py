@@ -19,8 +19,9 @@ def crime(frame: pd.DataFrame):
         x = pd.PeriodIndex(d["month"], freq="M").to_timestamp()
         ax.plot(x, d["crimes"], color=PALETTE[0], marker="o", ms=3, lw=1.2)
         ax.set_title(label(name, 40, lines=2), fontsize=9)
-        ax.set_ylim(bottom=0)
         ax.tick_params(labelsize=7)
+    top = float(frame["crimes"].max()) if len(frame) else 1.0
+    axes.flat[0].set_ylim(0, 1.08 * top)  # one scale for every panel (they share it), set once all are drawn
     for ax in list(axes.flat)[len(names):]:
         ax.set_visible(False)
     axes.flat[0].set_ylabel("crimes a month")

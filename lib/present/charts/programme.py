@@ -47,6 +47,6 @@ def due_dates(items: pd.DataFrame, period_end):
     ax.text(pd.Timestamp(period_end), len(streams) - 0.4, " period end", fontsize=8)
     ax.set_yticks(np.arange(len(streams)), [label(w, 32, lines=2) for w in streams], fontsize=8)
     ax.set_xlabel("due date")
-    ax.legend(loc="lower right", fontsize=8, ncols=4, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, ncols=4, frameon=False)
     fig.tight_layout()
     return fig

@@ -106,12 +106,16 @@ def numbers(frame: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     def r(v):
         return NO_DATA if pd.isna(v) else f"{round_half_up(v, digits):.{digits}f}"
 
+    def limit(v, mean):
+        # A phase without variation has no limits (every moving range is 0): say so rather than "no data".
+        return "none: no variation" if pd.isna(v) and not pd.isna(mean) else r(v)
+
     out = pd.DataFrame({
         "month": frame["month"].astype(str),
         "value": [r(v) for v in frame["value"]],
         "mean": [r(v) for v in frame["mean"]],
-        "lower limit": [r(v) for v in frame["lpl"]],
-        "upper limit": [r(v) for v in frame["upl"]],
+        "lower limit": [limit(v, m) for v, m in zip(frame["lpl"], frame["mean"])],
+        "upper limit": [limit(v, m) for v, m in zip(frame["upl"], frame["mean"])],
         "signal": frame["point_type"].map(POINT_TEXT),
     })
     if "n" in frame:
