@@ -44,11 +44,18 @@ FORCE = "Cleveland & <i>Hartlepool</i> {download}`x <" + str(SECRET) + ">`"
 def _hostile_inputs(folder):
     """Copies of the demo inputs with every free-text field carrying payloads."""
     texts = list(PAYLOADS.values())
-    for name in ("contacts", "incidents", "crimes", "ppn", "measure_values"):
+    for name in ("contacts", "crimes", "ppn", "measure_values", "staffing", "workforce"):
         shutil.copy2(DEMO / f"{name}.parquet", folder / f"{name}.parquet")
+    i = pd.read_parquet(DEMO / "incidents.parquet")  # district names reach the districts chapter's rows
+    i["district"] = i["district"].map({d: texts[k % len(texts)] for k, d in enumerate(sorted(i["district"].unique()))})
+    i.to_parquet(folder / "incidents.parquet", index=False)
+    c = pd.read_parquet(DEMO / "commentary.parquet")  # the exception report's owner, commentary and action
+    for col in ("owner_role", "commentary", "recovery_action"):
+        c[col] = [texts[k % len(texts)] + f" ({col} {k})" for k in range(len(c))]
+    c.to_parquet(folder / "commentary.parquet", index=False)
     for period in ("2019-11", "2019-12"):
         t = pd.read_parquet(DEMO / "tracker" / f"{period}.parquet")
-        for col in ("description", "workstream", "owner_role"):
+        for col in ("description", "workstream", "owner_role", "commentary", "recovery_action"):
             t[col] = [texts[i % len(texts)] + f" ({col} {i})" for i in range(len(t))]
         t.to_parquet(folder / f"tracker-{period}.parquet", index=False)
     a = pd.read_parquet(DEMO / "audits.parquet")
@@ -65,8 +72,12 @@ def hostile(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     _hostile_inputs(folder)
     inputs = {f"inputs__{n}": str(folder / f"{n}.parquet")
-              for n in ("contacts", "incidents", "crimes", "ppn", "audits", "measure_values", "stop_search")}
-    params = write_params(folder, title=TITLE, force_name=FORCE, inputs__tracker=str(folder / "tracker-2019-12.parquet"),
+              for n in ("contacts", "incidents", "crimes", "ppn", "audits", "measure_values", "stop_search", "staffing",
+                        "workforce", "commentary")}
+    changes = [{"month": "2019-04", "label": PAYLOADS["download"][:100], "measures": ["ppn_submitted_in_time"]},
+               {"month": "2019-05", "label": PAYLOADS["latex"][:100], "measures": ["da_arrest_rate"]}]
+    params = write_params(folder, title=TITLE, force_name=FORCE, interventions=changes,
+                          inputs__tracker=str(folder / "tracker-2019-12.parquet"),
                           inputs__tracker_previous=str(folder / "tracker-2019-11.parquet"), **inputs)
     build_dir = tmp_path_factory.mktemp("hostile-build")
     mp = pytest.MonkeyPatch()

@@ -260,7 +260,7 @@ class Fcr(_Strict):
     scenarios_service_level_999: list[Probability] = Field(min_length=1)
     # A rota of whole people under working-time rules (lib.staffing.rota.RotaParams; empty: its defaults).
     rota: dict[str, Any] = {}
-    # Contracted hours a week of a full-time call handler (FTE = rostered hours ÷ this).
+    # Contracted hours a week of a full-time call handler (a rota works each person at most this on average).
     contracted_hours_per_week: float = Field(gt=0, le=168)
     # The model check: a mean error (bias) within this many points means the model reproduces what happened.
     check_tolerance_points: float = Field(gt=0, le=50)
@@ -287,10 +287,12 @@ class Fcr(_Strict):
         return value
 
     def rota_params(self):
-        """The rota's rules and solver settings (:class:`lib.staffing.rota_rules.RotaParams`)."""
+        """The rota's rules and solver settings (:class:`lib.staffing.rota_rules.RotaParams`); its people work at
+        most their contracted hours a week on average (``contracted_hours_per_week``) unless the rota says otherwise."""
         from lib.staffing.rota_rules import RotaParams
 
-        return RotaParams.from_mapping(self.rota, where="fcr.rota")
+        rules = {"max_average_weekly_hours": self.contracted_hours_per_week, **self.rota}
+        return RotaParams.from_mapping(rules, where="fcr.rota")
 
     @field_validator("patience_seconds", mode="before")
     @classmethod
@@ -370,18 +372,19 @@ class Peers(_Strict):
     archive: Path
     # The force's slug in the archive's file names (e.g. cleveland).
     force: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
-    # Each force of the group (the force itself included) and its population (ONS mid-year estimate).
+    # Each peer force of the group and its population (ONS mid-year estimate); the force's own population is
+    # scorecard.population (given once).
     populations: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")], Annotated[int, Field(gt=0, le=100_000_000)]]
     # Months in the comparison (the latest, to the period).
     window_months: int = Field(default=12, ge=1, le=36)
 
     @model_validator(mode="after")
-    def _force_is_a_peer(self):
-        if self.force not in self.populations:
-            raise ValueError(f"force = {self.force!r} is not in populations ({', '.join(self.populations)}): give its "
-                             "population too")
-        if len(self.populations) < 2:
-            raise ValueError("populations: give at least one peer force beside the force")
+    def _peers_beside_the_force(self):
+        if self.force in self.populations:
+            raise ValueError(f"populations.{self.force}: the force's own population is scorecard.population; list only "
+                             "its peers here")
+        if not self.populations:
+            raise ValueError("populations: give at least one peer force")
         return self
 
 
@@ -483,6 +486,10 @@ class Params(_Strict):
                 f"history_start ({self.history_start:%Y-%m}) and the period ({self.period})"
             )
         return self
+
+    def peer_populations(self) -> dict[str, int]:
+        """Every force of the comparison and its population: the peers', and the force's (scorecard.population)."""
+        return {**self.peers.populations, self.peers.force: self.scorecard.population}
 
     def peers_archive(self) -> Path | None:
         """Absolute path of the peers' archive folder (None without peers)."""

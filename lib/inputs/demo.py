@@ -396,6 +396,31 @@ def crimes(rng) -> pd.DataFrame:
     })
 
 
+ASB_PER_MONTH = 2500  # anti-social behaviour incidents a month (Cleveland publishes about 30,000 a year)
+
+
+def anti_social_behaviour(seed: int) -> pd.DataFrame:
+    """Anti-social behaviour rows of the street-level file, as data.police.uk publishes them: no crime id and no
+    outcome; not crimes, so every crime measure leaves them out. Their own random stream (``seed``, 3)."""
+    rng = np.random.default_rng([seed, 3])
+    months = _months()
+    month_of = np.repeat(months.astype(str).to_numpy(), rng.poisson(ASB_PER_MONTH * _ramp(months, 1.0, 0.9), len(months)))
+    n = len(month_of)
+    reported = _month_times(month_of, rng)
+    lsoa = rng.integers(1, 60, n)
+    district = np.array(DISTRICTS)[lsoa % 4]
+    return pd.DataFrame({
+        "Crime ID": None, "Month": month_of, "Reported by": FORCE, "Falls within": FORCE,
+        "Longitude": np.round(-1.24 + rng.normal(0, .10, n), 6), "Latitude": np.round(54.56 + rng.normal(0, .04, n), 6),
+        "Location": np.char.add("On or near ", rng.choice(STREETS, n)),
+        "LSOA code": np.char.add("E0101", np.char.zfill((2000 + lsoa).astype(str), 4)),
+        "LSOA name": np.char.add(np.char.add(district, " "), np.char.add(np.char.zfill(lsoa.astype(str), 3), "A")),
+        "Crime type": "Anti-social behaviour", "Last outcome category": None, "Context": None,
+        "reported_at": reported, "recorded_at": reported, "domestic_abuse": False, "arrest_made": False,
+        "outcome_at": pd.Series(pd.NaT, index=range(n), dtype=reported.dtype),
+    })
+
+
 def ppn(rng, incident_frame: pd.DataFrame) -> pd.DataFrame:
     """PPNs raised at about a third of domestic incidents, compliance improving through 2019."""
     dom = incident_frame[incident_frame["category"] == "Domestic"]
@@ -627,6 +652,7 @@ def generate(out_dir: Path = OUT, seed: int = SEED, progress=print) -> dict[str,
             frames[name] = make(rng)
         progress(f"demo-data [{len(steps) + 1}/{len(steps) + 2}] ppn")
         frames["ppn"] = ppn(rng, frames["incidents"])
+        frames["crimes"] = pd.concat([frames["crimes"], anti_social_behaviour(seed)], ignore_index=True)
         frames["staffing"] = staffing()
         frames["workforce"] = workforce(seed)
         frames["commentary"] = commentary()

@@ -38,6 +38,8 @@ def headline(facts, params: Params) -> dict[str, str]:
         "staffing_sentence": _staffing(facts, params),
         "model_check_sentence": control_room_view.check_sentence(facts, params) if "fcr_check" in facts else "",
         "response_sentence": _response(facts, params),
+        "crime_sentence": _crime(facts, params),
+        "future_sentence": _future(facts, params),
         "ppn_sentence": compliance["ppn_sentence"],
         "programme_sentence": _programme(facts),
     }
@@ -58,6 +60,27 @@ def _response(facts, params: Params) -> str:
     if "irt_verdict" not in facts:
         return "Response establishment: not supplied (needs inputs.incidents)."
     return f"{incident_response_view.verdict_sentence(facts, params)} {incident_response_view.workforce_sentence(facts, params)}"
+
+
+def _crime(facts, params: Params) -> str:
+    from lib.crime import crime
+    from lib.peers import view as peers_view
+
+    if "crime_key" not in facts:
+        return "Recorded crime: not supplied (needs inputs.crimes)."
+    c = crime.narrative(facts, params)
+    text = f"{c['which_month']} {c['crimes']} crimes were recorded; a positive outcome has been given to {c['solved']}."
+    if "peers_key" in facts:
+        text += " " + peers_view.narrative(facts, params)["peers_sentence"]
+    return text
+
+
+def _future(facts, params: Params) -> str:
+    from lib.staffing import force_management_view
+
+    if "fm_requirement" not in facts:
+        return "Demand four years ahead: not supplied (needs inputs.contacts or inputs.incidents)."
+    return force_management_view.narrative(facts, params)["requirement_sentence"]
 
 
 def _programme(facts) -> str:
