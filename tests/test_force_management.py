@@ -68,6 +68,13 @@ def test_too_short_a_history_gives_no_forecast_not_a_guess(default_params):
     assert fm.backtest(series, 6)["months_tested"].iloc[0] == 0
 
 
+def test_no_demand_series_gives_an_empty_backtest_with_its_columns():
+    """Crimes only (the public example): no contacts or incidents, so nothing to test; the chapter and the
+    summary read the columns of the empty table (a frame without them failed the build)."""
+    empty = fm.backtest(pd.DataFrame(index=pd.period_range("2019-01", periods=12, freq="M")), 6)
+    assert empty.empty and {"months_tested", "ratio", "months_of_history"} <= set(empty.columns)
+
+
 def test_requirement_follows_demand(default_params):
     """With demand as it is (factor 1) the officers required are the incident-response chapter's."""
     from lib.inputs.loading import load_all

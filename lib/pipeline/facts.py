@@ -30,6 +30,9 @@ from lib.config.catalogue import load_catalogue
 from lib.config.params import Params
 from lib.errors import BuildError
 from lib.inputs.loading import Loaded
+from lib.pipeline.book import CHAPTER_INPUTS
+from lib.present.display import needs as inputs_needed
+from lib.present.display import not_supplied
 
 MANIFEST = "manifest.json"
 
@@ -66,26 +69,29 @@ def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None
 
     tables: dict[str, pd.DataFrame] = {}
     catalogue = load_catalogue(params.catalogue_path())
-    stages = [  # (name, the input it needs or None, what it computes)
+    # (name, the inputs it needs (any one of them; the chapter's own, so both say "not supplied") or None, what
+    # it computes)
+    stages = [
         ("measures", None, lambda: measure_facts.compute(catalogue, loaded, params)),
         ("scorecard", None, lambda: scorecard.compute(tables, params)),
         ("compliance", None, lambda: report.compute(tables["measure_months"], loaded, params)),
-        ("crime", "crimes", lambda: crime.compute(loaded, params)),
-        ("stop and search", "stop_search", lambda: stop_search.compute(loaded, params)),
-        ("control room", "contacts", lambda: control_room.compute(loaded, params)),
-        ("incident response", "incidents", lambda: incident_response.compute(loaded, params, tables["measure_period"])),
-        ("force management", None, lambda: force_management.compute(
+        ("crime", CHAPTER_INPUTS["notebooks/crime"], lambda: crime.compute(loaded, params)),
+        ("stop and search", CHAPTER_INPUTS["notebooks/stop_search"], lambda: stop_search.compute(loaded, params)),
+        ("control room", CHAPTER_INPUTS["notebooks/fcr"], lambda: control_room.compute(loaded, params)),
+        ("incident response", CHAPTER_INPUTS["notebooks/irt"], lambda: incident_response.compute(
+            loaded, params, tables["measure_period"])),
+        ("force management", CHAPTER_INPUTS["notebooks/force_management"], lambda: force_management.compute(
             loaded, params, tables.get("irt_workforce"),
             float(tables["fcr_rota"]["people"].iloc[0]) if "fcr_rota" in tables else None)),
-        ("programme", "tracker", lambda: tracker.compute(loaded, params)),
+        ("programme", CHAPTER_INPUTS["notebooks/programme"], lambda: tracker.compute(loaded, params)),
         ("exceptions", None, lambda: exceptions.compute(tables, loaded, params)),
         ("districts", None, lambda: districts.compute(loaded, params)),
         ("peers", None, lambda: benchmark.compute(params) if params.peers is not None else {}),
         ("the data", None, lambda: inventory.compute(loaded, params)),
     ]
     for name, needs, run in stages:
-        if needs is not None and needs not in loaded:
-            say(f"      facts: {name}: not supplied (needs inputs.{needs})")
+        if needs is not None and not any(source in loaded for source in needs):
+            say(f"      facts: {name}: {not_supplied(inputs_needed(needs))}")
             continue
         started = time.perf_counter()
         tables.update(run())

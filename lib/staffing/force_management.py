@@ -183,7 +183,7 @@ def backtest(series: pd.DataFrame, holdout: int) -> pd.DataFrame:
         mae_model, mae_naive = float(np.mean(np.abs(actual - model))), float(np.mean(np.abs(actual - naive)))
         rows.append({"series": name, "months_tested": holdout, "mae_model": mae_model, "mae_naive": mae_naive,
                      "ratio": mae_model / mae_naive if mae_naive > 0 else np.nan, "months_of_history": len(y)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["series", "months_tested", "mae_model", "mae_naive", "ratio", "months_of_history"])
 
 
 def _factor(years: pd.DataFrame, name: str, year: int, column: str) -> float:
