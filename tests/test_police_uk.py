@@ -85,6 +85,11 @@ def test_measures_needing_force_fields_say_not_supplied(loaded):
     from lib.scorecard import scorecard
     counts = scorecard.counts(facts)
     assert counts["not_supplied"] == 20 and counts["scored"] + counts["no_data"] + counts["tbd"] + 20 == counts["total"]
+    from lib.compliance import report
+    texts = report.narrative(facts, params)
+    assert texts["ppn_sentence"] == "PPNs submitted in time: not supplied (needs inputs.ppn)."
+    assert texts["da_sentence"] == ("DA crimes with an arrest: not supplied (the crimes input does not carry "
+                                    "domestic_abuse or arrest_made).")
 
 
 def test_anti_social_behaviour_is_not_a_crime_and_the_solved_rate_uses_every_category(loaded):
@@ -241,5 +246,7 @@ def test_the_public_edition_builds_from_the_shipped_files(tmp_path):
     assert "77" in pages["stop_search"] and "[c]" in pages["stop_search"]
     assert "needs inputs.contacts" in pages["fcr"] and "needs inputs.tracker" in pages["programme"]
     assert "not supplied" in pages["scorecard"] and "not supplied" in pages["compliance"]
+    assert "needs inputs.contacts (force control room contacts) or inputs.incidents" in pages["force_management"]
+    assert "Demand four years ahead: not supplied (needs inputs.contacts or inputs.incidents)" in pages["summary"]
     for name, text in pages.items():
         assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b", text), name

@@ -122,3 +122,20 @@ def test_neighbourhood_rate_per_1000(default_params, loaded):
     count = raw[(raw["Month"] == "2019-12") & raw["Crime type"].isin(
         ["Burglary", "Robbery", "Theft from the person", "Vehicle crime"])].shape[0]
     assert s["value"] == pytest.approx(count / 570_000 * 1000)
+
+
+def test_movers_rose_or_fell_as_shown_never_both():
+    """An improvement is a measure whose shown score rose, a concern one whose shown score fell; with few
+    measures the two tables do not repeat each other, and a change hidden by rounding down is in neither."""
+    from lib.present import table
+    from lib.present.texts import Text
+
+    catalogue = pd.DataFrame({"measure_id": ["up", "down", "same"], "name": ["Up", "Down", "Same"]})
+    movers = pd.DataFrame({"measure_id": ["up", "same", "down"], "score": [1.2, 0.955, 0.5],
+                           "score_last_year": [0.9, 0.951, 0.8]})
+    movers["change"] = movers["score"] - movers["score_last_year"]
+    rose, fell = scorecard.movers_display({"movers": movers, "catalogue": catalogue})
+    assert rose["measure"].tolist() == ["Up"] and rose["change"].tolist() == ["+0.30"]
+    assert fell["measure"].tolist() == ["Down"] and fell["change"].tolist() == ["−0.30"]
+    none = table(rose.iloc[:0], caption="Largest improvements", empty="no measure's score rose")
+    assert isinstance(none, Text) and none.text == "Largest improvements: no measure's score rose."

@@ -30,6 +30,8 @@ from lib.present import (
     fmt_points,
     month_label,
     month_range_label,
+    needs,
+    not_supplied,
     plain,
     table,
     text,
@@ -141,10 +143,10 @@ def significance(c: pd.Series) -> str:
     return f"{change}, which could be chance ({fmt_p(c['p_value'])})"
 
 
-def not_supplied(facts, mid: str) -> str:
-    """'' when a measure is supplied, else 'not supplied: <why>'."""
+def measure_not_supplied(facts, mid: str) -> str:
+    """'' when a measure is supplied, else 'not supplied (<why>)'."""
     p = _row(facts["measure_period"], measure_id=mid)
-    return f"not supplied: {p['reason']}" if p["status"] == "not supplied" else ""
+    return not_supplied(p["reason"]) if p["status"] == "not supplied" else ""
 
 
 def _comparison(facts, mid: str, kind: str) -> pd.Series | None:
@@ -162,7 +164,7 @@ def summary_table(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
         p, m = _row(period, measure_id=mid), _row(cat, measure_id=mid)
         base = _comparison(facts, mid, "baseline")
         if base is None:
-            why = not_supplied(facts, mid) or NO_DATA
+            why = measure_not_supplied(facts, mid) or NO_DATA
             shown.append({"measure": m["short_name"], "n": why, month_label(params.period): why, "95% CI": "",
                           baseline: "", "change v baseline (points, 95% CI)": "", "real change?": "",
                           "target": fmt_percent(m["target"], 0), "control chart": ""})
@@ -249,7 +251,8 @@ def figure(facts, mid: str):
 
     p, m = _row(facts["measure_period"], measure_id=mid), _row(facts["catalogue"], measure_id=mid)
     if (facts["measure_spc"]["measure_id"] == mid).sum() < 2:
-        return text(f"{m['short_name']}: {not_supplied(facts, mid) or 'no control chart: fewer than two months of data'}.")
+        why = measure_not_supplied(facts, mid) or "no control chart: fewer than two months of data"
+        return text(f"{m['short_name']}: {why}.")
     phases = facts.get("measure_phases")
     marks = [] if phases is None else [(r["month"], r["intervention"]) for _, r in phases[phases["measure_id"] == mid].iterrows()]
     fig = spcchart.plot(chart_frame(facts, mid), m["short_name"], "% of records", p["variation"], p["assurance"] or None,
@@ -270,7 +273,7 @@ def figure_numbers(facts, mid: str, caption: str):
 def audits(facts):
     """The period's audits and the quarter to date pooled (a table), or why there are none."""
     if "audit_period" not in facts:
-        return text("Audits: not supplied (needs inputs.audits).")
+        return text(f"Audits: {not_supplied(needs('audits'))}.")
     return table(audit_display(facts), caption="The month's ten-record audits, and the quarter to date pooled")
 
 
@@ -301,12 +304,12 @@ SENTENCES = {  # key: (measure, what it is)
 
 def sentence(facts, mid: str, what: str, kind: str = "baseline") -> str:
     """One measure's sentence: its rate this month and the change against a named reference; or why not."""
-    why = not_supplied(facts, mid)
-    if why:
-        return f"The share that {what.removeprefix('of ')}: {why}."
     p = _row(facts["measure_period"], measure_id=mid)
+    name = _row(facts["catalogue"], measure_id=mid)["short_name"]
+    if measure_not_supplied(facts, mid):
+        return f"{name}: {measure_not_supplied(facts, mid)}."
     if pd.isna(p["value"]):
-        return f"The share that {what.removeprefix('of ')}: no data this month."
+        return f"{name}: no data this month."
     text_ = f"{fmt_percent(p['value'])} {what} (n = {fmt_int(p['n'])})"
     c = _comparison(facts, mid, kind)
     return text_ + (f"; the rate {significance(c)}." if c is not None else ".")
@@ -324,7 +327,7 @@ def narrative(facts, params: Params) -> dict[str, str]:
     texts["ss_before_sentence"] = sentence(facts, "stop_search_grounds", "of searches had their grounds recorded",
                                            "months before")
     texts["ppn_now"] = fmt_percent(_row(facts["measure_period"], measure_id="ppn_submitted_in_time")["value"]) \
-        if not not_supplied(facts, "ppn_submitted_in_time") else "not supplied"
+        if not measure_not_supplied(facts, "ppn_submitted_in_time") else "not supplied"
     base = _comparison(facts, "ppn_submitted_in_time", "baseline")
     texts["ppn_change"] = significance(base) if base is not None else "cannot be tested: not supplied"
     return texts

@@ -61,6 +61,7 @@ from lib.pipeline.publish import (
 )
 from lib.pipeline.scan import describe as describe_scan
 from lib.pipeline.scan import pdf_text, published_texts, scan
+from lib.present.display import needs, not_supplied
 from lib.present.pages import write_page
 from lib.present.tables import TABLES_ENV
 
@@ -185,7 +186,7 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     stage_source(params, src)
     info["facts"] = facts_stage.write(facts, src / FACTS)
     for name, source in absent.items():
-        say(f"      {name}.ipynb: not supplied (needs {' or '.join(f'inputs.{s}' for s in source)}); the chapter says so")
+        say(f"      {name}.ipynb: {not_supplied(needs(source))}; the chapter says so")
         write_page(src / f"{name}.ipynb", not_supplied_page(name, source))
     parameters = {"period": params.period, "params_path": display_path(params.source_file),
                   "facts_dir": str(src / FACTS)}

@@ -10,7 +10,7 @@ import pandas as pd
 
 from lib.config.params import Params
 from lib.measures.impact import status
-from lib.present import fmt_score, fmt_value, month_label, table, text
+from lib.present import fmt_score, fmt_value, month_label, not_supplied, table, text
 
 
 def measures(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -23,7 +23,7 @@ def measures(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     shown, data = [], []
     period_rows = facts["measure_period"].set_index("measure_id")
     for mid in period_rows.index[period_rows["status"] == "not supplied"]:
-        why = f"not supplied: {period_rows.at[mid, 'reason']}"
+        why = not_supplied(period_rows.at[mid, "reason"])
         shown.append({"measure": cat.at[mid, "short_name"], month_label(prev): why, month_label(params.period): why,
                       "score then": "", "score now": "", "status then": "not supplied", "status now": "not supplied",
                       "status changed": ""})

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from lib.compliance import report
 from lib.config.params import Params
-from lib.present import fmt_int, fmt_number, month_label
+from lib.pipeline.book import CHAPTER_INPUTS
+from lib.present import fmt_int, fmt_number, month_label, needs, not_supplied
 from lib.programme.tracker import change_counts
 from lib.scorecard import scorecard
 from lib.staffing import control_room_view, incident_response_view
@@ -28,7 +29,7 @@ def headline(facts, params: Params) -> dict[str, str]:
         "period_label": month_label(params.period),
         "met_sentence": f"{c['met']} of {c['scored']} scored IMPACT measures met their target{no_data}; "
                         f"{c['tbd']} measures are still to be developed.",
-        "calls_sentence": "Call answering: not supplied (needs inputs.contacts)."
+        "calls_sentence": f"Call answering: {not_supplied(needs(CHAPTER_INPUTS['notebooks/fcr']))}."
                           if period.loc["calls_999_in_10s", "status"] == "not supplied" else
                           f"999 calls answered within {fmt_number(params.calls.answer_999_target_seconds, 0)} "
                           f"seconds: {current('calls_999_in_10s')} against the national standard of "
@@ -47,7 +48,7 @@ def headline(facts, params: Params) -> dict[str, str]:
 
 def _staffing(facts, params: Params) -> str:
     if "fcr_fit" not in facts:
-        return "Call-handler staffing: not supplied (needs inputs.contacts)."
+        return f"Call-handler staffing: {not_supplied(needs(CHAPTER_INPUTS['notebooks/fcr']))}."
     staffing = control_room_view.key_figures(facts, params)
     return (f"The current call-handler pattern leaves {staffing['current_hours_under']} hours of the week "
             f"under-covered ({staffing['current_short']} staff-hours short); a best-fit roster covers every hour "
@@ -58,7 +59,7 @@ def _staffing(facts, params: Params) -> str:
 
 def _response(facts, params: Params) -> str:
     if "irt_verdict" not in facts:
-        return "Response establishment: not supplied (needs inputs.incidents)."
+        return f"Response establishment: {not_supplied(needs(CHAPTER_INPUTS['notebooks/irt']))}."
     return f"{incident_response_view.verdict_sentence(facts, params)} {incident_response_view.workforce_sentence(facts, params)}"
 
 
@@ -67,7 +68,7 @@ def _crime(facts, params: Params) -> str:
     from lib.peers import view as peers_view
 
     if "crime_key" not in facts:
-        return "Recorded crime: not supplied (needs inputs.crimes)."
+        return f"Recorded crime: {not_supplied(needs(CHAPTER_INPUTS['notebooks/crime']))}."
     c = crime.narrative(facts, params)
     text = f"{c['which_month']} {c['crimes']} crimes were recorded; a positive outcome has been given to {c['solved']}."
     if "peers_key" in facts:
@@ -79,13 +80,13 @@ def _future(facts, params: Params) -> str:
     from lib.staffing import force_management_view
 
     if "fm_requirement" not in facts:
-        return "Demand four years ahead: not supplied (needs inputs.contacts or inputs.incidents)."
+        return f"Demand four years ahead: {not_supplied(needs(CHAPTER_INPUTS['notebooks/force_management']))}."
     return force_management_view.narrative(facts, params)["requirement_sentence"]
 
 
 def _programme(facts) -> str:
     if "programme_items" not in facts:
-        return "Programme tracking: not supplied (needs inputs.tracker)."
+        return f"Programme tracking: {not_supplied(needs(CHAPTER_INPUTS['notebooks/programme']))}."
     items = facts["programme_items"]
     counts = items["status_at_end"].value_counts()
     changes = change_counts(facts["programme_changes"])

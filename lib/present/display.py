@@ -3,7 +3,8 @@
 - rounding is half away from zero (2.5 → 3), through :func:`round_half_up`, except IMPACT scores,
   which are rounded *down* so that "1.00" always means the desired level is met;
 - a percentage has one decimal place; a count has thousands separators; money is whole pounds;
-- a missing value reads "no data"; an interval reads "97.8% to 99.3%"; a change names its sign.
+- a missing value reads "no data"; a figure the inputs do not carry reads "not supplied (<why>)";
+  an interval reads "97.8% to 99.3%"; a change names its sign.
 
 A figure that appears on two pages is formatted by the same function from the same fact, so it
 reads the same on both.
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 NO_DATA = "no data"
+NOT_SUPPLIED = "not supplied"
 UNIT_SUFFIX = {"percent": "%", "count": "", "rate_per_1000": " per 1,000", "days": " days"}
 UNIT_DIGITS = {"percent": 1, "count": 0, "rate_per_1000": 2, "days": 1}
 
@@ -25,6 +27,16 @@ UNIT_DIGITS = {"percent": 1, "count": 0, "rate_per_1000": 2, "days": 1}
 def missing(value) -> bool:
     """True for None, NaN and pandas' NA."""
     return value is None or value is pd.NA or (isinstance(value, (float, np.floating)) and math.isnan(value))
+
+
+def needs(sources) -> str:
+    """The inputs something needs (any one of them): 'needs inputs.contacts or inputs.incidents'."""
+    return "needs " + " or ".join(f"inputs.{s}" for s in ([sources] if isinstance(sources, str) else sources))
+
+
+def not_supplied(why: str) -> str:
+    """How a figure the inputs do not carry reads, on every page: 'not supplied (<why>)'."""
+    return f"{NOT_SUPPLIED} ({why})"
 
 
 def plain(value) -> str:

@@ -119,11 +119,16 @@ class Table:
         return {MIME: json.loads(json.dumps(self.payload())), "text/plain": text}
 
 
-def table(frame, caption: str = "", name: str = "", data: pd.DataFrame | None = None) -> Table:
+def table(frame, caption: str = "", name: str = "", data: pd.DataFrame | None = None, empty: str = ""):
     """Wrap a DataFrame for display as a real table (see :class:`Table`); ``frame`` may be a pair
-    (what the page shows, the numbers for the CSV), as the chapters' view functions return."""
+    (what the page shows, the numbers for the CSV), as the chapters' view functions return. A table
+    with ``empty`` text and no rows is that sentence instead (a board reads "none", not bare headers)."""
     if isinstance(frame, tuple):
         frame, data = frame
+    if empty and frame.empty:
+        from lib.present.texts import text
+
+        return text(f"{caption}: {empty}.")
     return Table(frame, caption, name, data)
 
 

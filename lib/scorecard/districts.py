@@ -175,7 +175,7 @@ def measures(facts) -> list[str]:
 
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the chapter."""
-    from lib.present import fmt_int, month_label
+    from lib.present import fmt_int, month_label, needs, not_supplied
     from lib.stats.disclosure import rule_text
 
     texts = {"period_label": month_label(params.period), "first_month": month_label(months(params)[0]),
@@ -190,5 +190,5 @@ def narrative(facts, params: Params) -> dict[str, str]:
             (f"; {fmt_int(last.get(NO_LOCATION, 0))} crimes had no location." if NO_LOCATION in last.index else ".")
             if len(named) else f"No crimes are dated {month_label(params.period)}.")
     else:
-        texts["crime_sentence"] = "Crime by district: not supplied (needs inputs.crimes)."
+        texts["crime_sentence"] = f"Crime by district: {not_supplied(needs('crimes'))}."
     return texts

@@ -137,7 +137,7 @@ def items_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the page."""
-    from lib.present import fmt_int, fmt_number, month_label
+    from lib.present import fmt_int, fmt_number, month_label, needs, not_supplied
 
     m = facts["exceptions_measures"]
     texts = {"period_label": month_label(params.period),
@@ -151,7 +151,7 @@ def narrative(facts, params: Params) -> dict[str, str]:
         texts["items_sentence"] = (f"{fmt_int(len(o))} programme items were overdue at the end of the period; owners "
                                    f"commented on {fmt_int(o['commentary'].notna().sum())} of them.")
     else:
-        texts["items_sentence"] = "Programme items: not supplied (needs inputs.tracker)."
+        texts["items_sentence"] = f"Programme items: {not_supplied(needs('tracker'))}."
     return texts
 
 

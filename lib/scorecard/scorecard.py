@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from lib.config.params import Params
-from lib.present import NO_DATA, fmt_int, fmt_score, fmt_value, month_label, round_half_up, score_shown
+from lib.present import NO_DATA, fmt_int, fmt_score, fmt_value, month_label, not_supplied, round_half_up, score_shown
 from lib.present.charts.spc import describe
 from lib.vocabulary import PRIORITIES
 
@@ -101,7 +101,7 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     for col in (month_label(prev), month_label(last), "control chart"):
         shown.loc[absent, col] = "not supplied"
     shown.loc[absent, "score"] = ""
-    shown.loc[absent, "status"] = ["not supplied: " + r for r in rows.loc[absent, "reason"]]
+    shown.loc[absent, "status"] = [not_supplied(r) for r in rows.loc[absent, "reason"]]
     data = rows[["priority", "measure_id", "name", "unit", "direction", "value", "n", "lower", "upper", "target",
                  "score", "previous", "last_year", "status", "reason", "provisional", "variation", "assurance"]].copy()
     data["priority"] = data["priority"].astype(str)
@@ -143,9 +143,11 @@ def _signed(change: float) -> str:
 
 
 def movers_display(facts, k: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(largest improvements, largest concerns) as shown."""
+    """(largest improvements, largest concerns) as shown: at most ``k`` measures whose shown score rose, and at
+    most ``k`` whose shown score fell (a measure is never in both, and an unchanged score is in neither)."""
     m = facts["movers"]
     names = facts["catalogue"].set_index("measure_id")["name"]
+    change = np.array([score_shown(a) - score_shown(b) for a, b in zip(m["score"], m["score_last_year"])])
 
     def show(frame):
         return pd.DataFrame({"measure": [names[i] for i in frame["measure_id"]],
@@ -155,7 +157,7 @@ def movers_display(facts, k: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
                              "change": [_signed(score_shown(a) - score_shown(b))
                                         for a, b in zip(frame["score"], frame["score_last_year"])]})
 
-    return show(m.head(k)), show(m.tail(k).iloc[::-1])
+    return show(m[change > 0].head(k)), show(m[change < 0].tail(k).iloc[::-1])
 
 
 def counts(facts) -> dict[str, int]:

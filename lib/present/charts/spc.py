@@ -85,7 +85,7 @@ def plot(frame: pd.DataFrame, title: str, ylabel: str, variation: str, assurance
             ax.axvline(at - 0.5, color="#005EB8", lw=1, ls=(0, (2, 2)), zorder=1)
             ax.text(at - 0.4, 1.0, f"{k}", transform=ax.get_xaxis_transform(), va="top", fontsize=8, color="#005EB8")
     if marks:
-        ax.text(0, -0.32, "   ".join(f"{k}: {label(w, 60)} ({m})" for k, (m, w) in enumerate(marks, 1)),
+        ax.text(0, -0.32, "\n".join(f"{k}: {label(w, 110, lines=2)} ({m})" for k, (m, w) in enumerate(marks, 1)),
                 transform=ax.transAxes, fontsize=7, color="#005EB8", va="top")
     labels = months
     step = max(1, len(labels) // 12)
