@@ -61,3 +61,15 @@ def test_people_table_is_published_suppressed(facts):
     people = facts["stop_search_people"]
     assert "[c]" in set(people.to_numpy().ravel())
     assert all(isinstance(v, str) for v in people.to_numpy().ravel())  # no raw counts kept in the facts
+
+
+def test_a_rate_improving_past_its_limits_is_not_left_reading_will_miss(facts):
+    """Demo 2019-12: PPNs in time at 98.5% against a 95% target, still rising beyond the limits set from April
+    2019, so Making Data Count's assurance (target above the upper limit) reads "will consistently miss"; the
+    chapter says the latest months have outgrown those limits. A measure without that pattern gets no such
+    sentence."""
+    p = facts["measure_period"].set_index("measure_id")
+    assert p.at["ppn_submitted_in_time", "status"] == "met"
+    assert p.at["ppn_submitted_in_time", "assurance"] == "consistent_fail"
+    assert any("have outgrown" in s for s in cr.phase_sentences(facts, "ppn_submitted_in_time"))
+    assert not any("have outgrown" in s for s in cr.phase_sentences(facts, "stop_search_supervised"))

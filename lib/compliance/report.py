@@ -236,6 +236,13 @@ def phase_sentences(facts, mid: str) -> list[str]:
                        f"for {fmt_int(g['length'])} months in a row, a lasting change rather than chance; if a known "
                        "change explains it, list it under interventions in the params and the limits will be "
                        "recalculated from there.")
+    now = _row(facts["measure_period"], measure_id=mid)
+    if now["status"] == "met" and now["assurance"] == "consistent_fail" and str(now["variation"]).startswith("improvement"):
+        # Making Data Count's assurance reads the limits; a process still improving beyond them has outgrown them.
+        moving = "rising" if now["variation"] == "improvement_high" else "falling"
+        out.append(f"This month's {fmt_percent(now['value'])} meets the target, and the rate is still {moving} beyond its "
+                   "control limits: 'will consistently miss the target' is read from limits the latest months have "
+                   "outgrown.")
     return out
 
 
