@@ -7,6 +7,7 @@ that changes nothing leaves git clean.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,6 +84,7 @@ def without_images(nb) -> None:
 def refresh(say: Callable[[str], None] = print) -> list[Path]:
     """Re-execute every chapter notebook for the default period, storing outputs (without images) in place."""
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     from lib.pipeline.book import chapter_notebooks
@@ -95,8 +97,16 @@ def refresh(say: Callable[[str], None] = print) -> list[Path]:
         path = ROOT / f"{name}.ipynb"
         say(f"[{i}/{len(names)}] executing {name}.ipynb")
         nb = nbformat.read(path, as_version=4)
-        NotebookClient(nb, kernel_name="python3", record_timing=False, timeout=600,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        # The kernel's start-up chatter ("running over TCP without encryption") is not progress: it goes to
+        # nothing; a failing cell still fails here with its traceback.
+        km = KernelManager(kernel_name="python3")
+        with open(os.devnull, "w") as quiet:
+            km.start_kernel(cwd=str(path.parent), stderr=quiet)
+        try:
+            NotebookClient(nb, km=km, record_timing=False, timeout=600,
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+        finally:
+            km.shutdown_kernel(now=True)
         without_images(nb)
         nbformat.write(nb, path)
         done.append(path)
