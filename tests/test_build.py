@@ -36,10 +36,13 @@ def test_provenance_page_names_inputs_params_and_code(built):
     _, folder, _ = built
     params = load_params(ROOT / "params" / "2019-11.yml")
     page = (folder / "html" / "book" / "provenance.html").read_text()
-    assert sha256(params.input_path("contacts")) in page
+    digest = sha256(params.input_path("contacts"))
+    # shown in groups of 16 so a printed table can wrap it; whole in provenance.json
+    assert " ".join(digest[i:i + 16] for i in range(0, 64, 16)) in page
     assert "params/2019-11.yml" in page and "period_end" in page
     info = json.loads((folder / "provenance.json").read_text())
     assert info["period"] == "2019-11" and re.fullmatch(r"[0-9a-f]{40}|unknown", info["git_commit"])
+    assert digest in {f["sha256"] for f in info["inputs"]["contacts"]["files"]}
     assert set(info["seconds"]) >= {"checks", "facts", "notebooks", "book", "publish", "total"}
     # The facts are published with the book, and their fingerprints are on the page.
     manifest = json.loads((folder / "facts" / "manifest.json").read_text())

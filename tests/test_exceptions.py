@@ -33,7 +33,8 @@ def test_every_measure_not_met_is_listed_with_its_commentary_or_none(default_par
                           ["a", "2019-11", "Head of X", "Old note.", None, None],
                           ["b", default_params.period, "Head of Y", "On target.", None, None]])
     m = exceptions.measures(_facts(), loaded, default_params)
-    assert list(m["measure_id"]) == ["a", "c"]  # b met its target; d is not scored (no priority)
+    assert list(m["measure_id"]) == ["a", "c", "d"]  # b met its target; d (no priority) is an exception too
+    assert list(m["scored"]) == [True, True, False]
     assert m.loc[0, "commentary"] == "Recovering." and m.loc[0, "revised_date"] == "2020-03-31"
     facts = {**_facts(), "exceptions_measures": m}
     shown, _ = exceptions.measures_display(facts)

@@ -89,3 +89,15 @@ def test_requirement_follows_demand(default_params):
     r = fm.requirement({"incidents": loaded["incidents"]}, default_params, years, None, horizon=1).iloc[0]
     assert r["required"] == now and r["lower"] <= now <= r["upper"] and r["lower"] < r["upper"]
     assert r["capacity"] == default_params.irt.current_establishment  # no workforce export: the establishment
+
+
+def test_the_gap_is_between_the_whole_numbers_shown():
+    """The table shows required and capacity as whole people; the gap beside them is their difference, in
+    words (a '-5.3' beside 54 and 49 read as a fraction of a person, with a sign the rest of the book spells)."""
+    from lib.staffing.force_management_view import _gap
+
+    assert _gap(48.810811, 54.064171, "call handlers") == "5 short"
+    assert _gap(324.201851, 475.0, "response officers") == "151 short"
+    assert _gap(330.6, 330.4, "response officers") == "1 more than needed"
+    assert _gap(54.2, 53.9, "call handlers") == "as many as needed"
+    assert _gap(float("nan"), 54.0, "call handlers") == "no capacity given"

@@ -234,8 +234,8 @@ def phase_sentences(facts, mid: str) -> list[str]:
         for _, g in suggestions[suggestions["measure_id"] == mid].iterrows():
             out.append(f"From {month_label(g['start'])} the rate stayed {g['side']} its average of {_mean_text(g['mean'])} "
                        f"for {fmt_int(g['length'])} months in a row, a lasting change rather than chance; if a known "
-                       "change explains it, list it under interventions in the params and the limits will be "
-                       "recalculated from there.")
+                       "change explains it, adding it to the report's list of changes (its settings) recalculates "
+                       "the limits from there.")
     now = _row(facts["measure_period"], measure_id=mid)
     if now["status"] == "met" and now["assurance"] == "consistent_fail" and str(now["variation"]).startswith("improvement"):
         # Making Data Count's assurance reads the limits; a process still improving beyond them has outgrown them.
@@ -331,8 +331,9 @@ def narrative(facts, params: Params) -> dict[str, str]:
              "disclosure_rule": rule_text(params.disclosure.min_count)}
     for key, (mid, what) in SENTENCES.items():
         texts[f"{key}_sentence"] = sentence(facts, mid, what)
-    texts["ss_before_sentence"] = sentence(facts, "stop_search_grounds", "of searches had their grounds recorded",
-                                           "months before")
+    before = _comparison(facts, "stop_search_grounds", "months before")
+    texts["ss_before_sentence"] = f"Against the months before, it {significance(before)}." \
+        if before is not None else ""
     texts["ppn_now"] = fmt_percent(_row(facts["measure_period"], measure_id="ppn_submitted_in_time")["value"]) \
         if not measure_not_supplied(facts, "ppn_submitted_in_time") else "not supplied"
     base = _comparison(facts, "ppn_submitted_in_time", "baseline")

@@ -310,7 +310,7 @@ STAFFING = Contract(
            minimum=0, maximum=1_000),
     ),
     time_column="interval_start",
-    row_rules=(RowRule("interval_minutes", "must be 15, 30 or 60",
+    row_rules=(RowRule("interval_minutes", "interval_minutes is 15, 30 or 60",
                        lambda f: ~f["interval_minutes"].isin([15, 30, 60]).fillna(False).astype(bool)),),
     series=True,
 )

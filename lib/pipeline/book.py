@@ -179,5 +179,5 @@ def not_supplied_page(name: str, sources: tuple[str, ...]) -> list:
     described = " ".join(CONTRACTS[s].description for s in sources)
     its = "Their" if len(sources) > 1 else "Its"
     return [f"# {chapter_title(name)}",
-            f"**Not supplied.** This chapter needs {needs}, which this edition's params do not give. {described} "
+            f"**Not supplied.** This chapter needs {needs}, which this edition's inputs do not include. {described} "
             f"{its} columns are in {{doc}}`../book/contracts`."]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from lib.compliance import report
 from lib.config.params import Params
 from lib.pipeline.book import CHAPTER_INPUTS
-from lib.present import fmt_int, fmt_number, month_label, needs, not_supplied
+from lib.present import fmt_int, fmt_money, fmt_number, month_label, needs, not_supplied
 from lib.programme.tracker import change_counts
 from lib.scorecard import scorecard
 from lib.staffing import control_room_view, incident_response_view
@@ -50,11 +50,13 @@ def _staffing(facts, params: Params) -> str:
     if "fcr_fit" not in facts:
         return f"Call-handler staffing: {not_supplied(needs(CHAPTER_INPUTS['notebooks/fcr']))}."
     staffing = control_room_view.key_figures(facts, params)
+    rota = facts["fcr_rota"].iloc[0]
     return (f"The current call-handler pattern leaves {staffing['current_hours_under']} hours of the week "
-            f"under-covered ({staffing['current_short']} staff-hours short); a best-fit roster covers every hour "
-            f"with {staffing['fit_paid_hours']} paid hours a week (now {staffing['current_paid_hours']}), which a "
-            f"rota meeting the working-time rules turns into {fmt_int(facts['fcr_rota']['people'].iloc[0])} call "
-            f"handlers on a {fmt_int(facts['fcr_rota']['weeks'].iloc[0])}-week cycle.")
+            f"under-covered ({staffing['current_short']} staff-hours short) at {staffing['current_cost']} a year; a "
+            f"best-fit roster covers every hour with {staffing['fit_paid_hours']} paid hours a week (now "
+            f"{staffing['current_paid_hours']}). As a rota people can work under the working-time rules that takes "
+            f"{fmt_int(rota['people'])} call handlers on a {fmt_int(rota['weeks'])}-week cycle: "
+            f"{fmt_int(rota['paid_hours'])} paid hours a week and {fmt_money(rota['annual_cost'])} a year.")
 
 
 def _response(facts, params: Params) -> str:

@@ -1,5 +1,6 @@
-"""The exception report: every scored (IMPACT) measure not meeting its target and every overdue programme item, each
-with its owner, commentary, recovery action and revised date.
+"""The exception report: every measure not meeting its target (the IMPACT scorecard's and the compliance-only ones:
+a target missed is an exception wherever it is reported) and every overdue programme item, each with its owner,
+commentary, recovery action and revised date.
 
 Measures: the period's rows of ``measure_period`` with status "not met", joined to the commentary file
 (``inputs.commentary``, keyed by measure and month). Items: the overdue rows of the programme tracker,
@@ -16,7 +17,7 @@ from lib.errors import DataError
 from lib.inputs.loading import Loaded
 
 NO_COMMENTARY = "no commentary supplied"
-MEASURE_COLUMNS = ["measure_id", "value", "target", "variation", "assurance", "owner_role", "commentary",
+MEASURE_COLUMNS = ["measure_id", "scored", "value", "target", "variation", "assurance", "owner_role", "commentary",
                    "recovery_action", "revised_date"]
 ITEM_COLUMNS = ["item_id", "type", "workstream", "owner_role", "due_date", "days_overdue", "description", "commentary",
                 "recovery_action", "revised_date"]
@@ -45,13 +46,15 @@ def _commentary(loaded: dict[str, Loaded], params: Params, ids: list[str]) -> pd
 
 
 def measures(facts, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
-    """Every scored measure not meeting its target this period, with its owner's commentary (or none)."""
+    """Every measure not meeting its target this period (``scored``: in the IMPACT scorecard), with its owner's
+    commentary (or none)."""
     period = facts["measure_period"]
     ids = list(facts["catalogue"]["measure_id"])
     notes = _commentary(loaded, params, ids)
     scored = set(facts["catalogue"].loc[facts["catalogue"]["priorities"].fillna("") != "", "measure_id"])
-    missed = period[(period["status"] == "not met") & period["measure_id"].isin(scored)]
-    missed = missed[["measure_id", "value", "target", "variation", "assurance"]]
+    missed = period[period["status"] == "not met"]
+    missed = missed[["measure_id", "value", "target", "variation", "assurance"]].assign(
+        scored=lambda f: f["measure_id"].isin(scored))
     out = missed.merge(notes, on="measure_id", how="left")
     for col in ("owner_role", "commentary", "recovery_action", "revised_date"):
         out[col] = out[col].astype(object).where(out[col].notna(), None)
@@ -141,8 +144,9 @@ def narrative(facts, params: Params) -> dict[str, str]:
 
     m = facts["exceptions_measures"]
     texts = {"period_label": month_label(params.period),
-             "measures_sentence": (f"{fmt_int(len(m))} scored measures did not meet their target in "
-                                   f"{month_label(params.period)}; owners commented on "
+             "measures_sentence": (f"{fmt_int(len(m))} measures did not meet their target in "
+                                   f"{month_label(params.period)} ({fmt_int(m['scored'].sum())} of them in the IMPACT "
+                                   f"scorecard, the others reported in the compliance chapter); owners commented on "
                                    f"{fmt_int(m['commentary'].notna().sum())} of them."),
              "rag_red": fmt_number(params.programme.rag_red_overdue_pct, 0),
              "rag_amber": fmt_number(params.programme.rag_amber_overdue_pct, 0)}

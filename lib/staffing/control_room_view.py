@@ -121,6 +121,7 @@ def key_figures(facts, params: Params) -> dict[str, str]:
         "current_paid_hours": fmt_int(fit["current_paid_hours"]) if params.fcr.current_pattern else "no data",
         "current_hours_under": fmt_int(gap["hours_under"]), "current_short": fmt_int(gap["staff_hours_short"]),
         "current_sl_999": sl(current, "999"), "best_sl_999": sl(best, "999"),
+        "current_cost": fmt_money(current["annual_cost"].iloc[0]) if len(current) else "no data",
     }
 
 
@@ -215,7 +216,7 @@ def check_sentence(facts, params: Params) -> str:
     if source == EXPORT and PATTERN in set(c["source"]):
         pattern = c[c["source"] == PATTERN].set_index("route").loc[routes]
         short = " and ".join(f"{_hours_pattern_short(facts, r)} ({r})" for r in routes)
-        text += (f"The current pattern as set out in the params would give {both('predicted_pct', frame=pattern)}: it "
+        text += (f"The current pattern as set out in the report's settings would give {both('predicted_pct', frame=pattern)}: it "
                  f"puts fewer staff on the phones than were logged on in {short} of the week's 168 hours, so the "
                  "pattern description, not the model, explains the gap.")
     elif source == PATTERN and not holds:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.config.params import Params
-from lib.present import fmt_int, fmt_interval, fmt_number, month_label, month_range_label
+from lib.present import fmt_int, fmt_interval, fmt_number, month_label, month_range_label, round_half_up
 
 
 def _year(row) -> str:
@@ -40,6 +40,16 @@ def _staff(value: float, role: str) -> str:
     return fmt_int(value)
 
 
+def _gap(capacity: float, required: float, role: str) -> str:
+    """Capacity against requirement in whole people, as shown beside them: '5 short', '3 more than needed'."""
+    if pd.isna(capacity):
+        return "no capacity given"
+    gap = round_half_up(capacity) - round_half_up(required)
+    if gap == 0:
+        return "as many as needed"
+    return f"{_staff(gap, role)} more than needed" if gap > 0 else f"{_staff(-gap, role)} short"
+
+
 def requirement(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Staff required each forecast year (with the range the demand interval gives) against capacity."""
     r = facts["fm_requirement"]
@@ -49,7 +59,7 @@ def requirement(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
                           "range (demand's 95% interval)": [f"{_staff(lo, role)} to {_staff(hi, role)}"
                                                             for role, lo, hi in zip(r["role"], r["lower"], r["upper"])],
                           "capacity": [_staff(v, role) for role, v in zip(r["role"], r["capacity"])],
-                          "gap": (r["capacity"] - r["required"]).map(fmt_number)})
+                          "gap": [_gap(c, q, role) for role, c, q in zip(r["role"], r["capacity"], r["required"])]})
     return shown, r
 
 
@@ -80,12 +90,11 @@ def narrative(facts, params: Params) -> dict[str, str]:
     last = r["year"].max() if len(r) else None
     for role in dict.fromkeys(r["role"]):
         row = r[(r["role"] == role) & (r["year"] == last)].iloc[0]
-        gap = row["capacity"] - row["required"]
-        verdict = "no capacity given" if pd.isna(gap) else (
-            f"{_staff(gap, role)} more than needed" if gap >= 0 else f"{_staff(-gap, role)} short")
+        verdict = _gap(row["capacity"], row["required"], role)
         parts.append(f"{role}: {_staff(row['required'], role)} required ({_staff(row['lower'], role)} to "
                      f"{_staff(row['upper'], role)}) against a capacity of {_staff(row['capacity'], role)}, {verdict}")
-    texts["requirement_sentence"] = ("In the last forecast year, " + "; ".join(parts) + ".") if parts else \
+    when = _year(facts["fm_years"].drop_duplicates("year").set_index("year").loc[last]) if parts else ""
+    texts["requirement_sentence"] = (f"In {when}, the last forecast year, " + "; ".join(parts) + ".") if parts else \
         "No requirement could be worked out: the history is too short to forecast."
     return texts
 

@@ -41,7 +41,7 @@ POINT_TEXT = {
 ASSURANCE_TEXT = {
     "consistent_pass": ("will consistently meet the target", "#289DE0", "P"),
     "consistent_fail": ("will consistently miss the target", "#FAB428", "F"),
-    "inconsistent": ("will hit and miss the target at random", "#7B7D7D", "?"),
+    "inconsistent": ("the target is within ordinary variation: it may be met or missed by chance", "#7B7D7D", "?"),
     None: ("no target", "#BBBBBB", "–"),
     "no target": ("no target", "#BBBBBB", "–"),
 }
