@@ -155,7 +155,7 @@ What this book was built from. This page is the only one that depends on when an
 was built; every other page depends only on the parameters and the input files below."""
 
 
-def _grouped(digest: str) -> str:
+def grouped_digest(digest: str) -> str:
     """A SHA-256 as shown on the page: four groups of 16 hex digits, so a printed table can wrap it (the
     CSV download carries it whole)."""
     return " ".join(digest[i:i + 16] for i in range(0, len(digest), 16))
@@ -191,14 +191,14 @@ def page(info: dict, stage_seconds: dict[str, float]) -> list:
         PROVENANCE_INTRO,
         table(build, caption="This build", name="provenance-build"),
         "## Input files",
-        table((inputs.assign(**{"SHA-256": inputs["SHA-256"].map(_grouped)}), inputs),
+        table((inputs.assign(**{"SHA-256": inputs["SHA-256"].map(grouped_digest)}), inputs),
               caption="Input files and their SHA-256 fingerprints", name="provenance-inputs"),
         "## Software",
         table(software, caption="Software versions", name="provenance-software"),
         "## Facts",
         "Every figure in this book was computed once, into these tables, and every page reads them "
         "(see {doc}`../notebooks/data`). Their fingerprints identify this version's numbers exactly.",
-        table((facts.assign(**{"Parquet SHA-256": facts["Parquet SHA-256"].map(_grouped)}), facts),
+        table((facts.assign(**{"Parquet SHA-256": facts["Parquet SHA-256"].map(grouped_digest)}), facts),
               caption="The period's fact tables and their SHA-256 fingerprints", name="provenance-facts"),
         links,
         "## Parameters as used",
