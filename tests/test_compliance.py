@@ -73,3 +73,11 @@ def test_a_rate_improving_past_its_limits_is_not_left_reading_will_miss(facts):
     assert p.at["ppn_submitted_in_time", "assurance"] == "consistent_fail"
     assert any("have outgrown" in s for s in cr.phase_sentences(facts, "ppn_submitted_in_time"))
     assert not any("have outgrown" in s for s in cr.phase_sentences(facts, "stop_search_supervised"))
+
+
+def test_months_at_the_start_of_new_limits_that_read_as_concerns_are_explained(facts):
+    """Demo: PPNs in time jumped in April 2019 but not yet to the new limits, so April and May read as unusual
+    lows against them (NHSRplotthedots' reading, kept); the note says the change was still building."""
+    note = " ".join(cr.phase_sentences(facts, "ppn_submitted_in_time"))
+    assert "Apr–May 2019 read as unusual (a concern) against the new limits only because the change was still " \
+           "building: they were already above the old average." in note

@@ -198,6 +198,18 @@ def _mean_text(value: float) -> str:
     return fmt_percent(value)
 
 
+def _building(facts, mid: str, start: str, side: str) -> str:
+    """The first months of new limits that read as concerns only because the change was still building."""
+    new = chart_frame(facts, mid).query("month >= @start")["point_type"].tolist()
+    k = next((i for i, t in enumerate(new) if t != "special_cause_concern"), len(new))
+    if not k:
+        return ""
+    months = chart_frame(facts, mid).query("month >= @start")["month"].iloc[:k].tolist()
+    when = month_label(months[0]) if k == 1 else month_range_label(months[0], months[-1])
+    return (f" {when} {'reads' if k == 1 else 'read'} as unusual (a concern) against the new limits only because the "
+            f"change was still building: {'it was' if k == 1 else 'they were'} already {side} the old average.")
+
+
 def phase_sentences(facts, mid: str) -> list[str]:
     """What the control chart did with each listed change, and the sustained shifts it found but did not apply,
     in plain words (months, not points)."""
@@ -213,7 +225,7 @@ def phase_sentences(facts, mid: str) -> list[str]:
                          f"recalculated from {month_label(d['start'])} and the chart's reading is on the months since")
                 if d["provisional"]:
                     text_ += f" (only {fmt_int(d['points'])} months so far, so the new limits are provisional)"
-                out.append(text_ + ".")
+                out.append(text_ + "." + _building(facts, mid, d["start"], d["side"]))
                 continue
             why = {
                 "first_point": "it is the chart's first month, with nothing before it to compare",
