@@ -250,3 +250,15 @@ def test_the_public_edition_builds_from_the_shipped_files(tmp_path):
     assert "Demand four years ahead: not supplied (needs inputs.contacts or inputs.incidents)" in pages["summary"]
     for name, text in pages.items():
         assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b", text), name
+
+
+def test_a_chapter_opens_on_its_month_or_says_where_the_data_stop():
+    """One opening rule for the crime and stop-and-search chapters (and the summary's crime line)."""
+    from lib.crime.crime import month_lead
+
+    key = pd.Series({"month": "2018-10", "is_period": False, "first_month": "2018-10", "last_month": "2018-10"})
+    assert month_lead(key, "crime") == ("The crime data stop short of the period: they run from October 2018 to "
+                                        "October 2018. In October 2018, the latest month they hold,")
+    assert month_lead(pd.Series({**key, "is_period": True}), "crime") == "In October 2018"
+    assert month_lead(pd.Series({**key, "month": ""}), "stop-and-search") == \
+        "The stop-and-search data hold no month up to the period."

@@ -26,6 +26,18 @@ def chapter_month(covered: tuple[str, ...], params: Params) -> str:
     return params.period if params.period in covered else (max(before) if before else "")
 
 
+def month_lead(key: pd.Series, what: str) -> str:
+    """How a chapter opens on its month (``key``: month, is_period, first_month, last_month): "In Dec 2019";
+    when the data stop short of the period, where they run and "In <month>, the latest month they hold,"; a
+    whole sentence when they hold no month up to the period."""
+    if not key["month"]:
+        return f"The {what} data hold no month up to the period."
+    if key["is_period"]:
+        return f"In {month_label(key['month'])}"
+    return (f"The {what} data stop short of the period: they run from {month_label(key['first_month'])} to "
+            f"{month_label(key['last_month'])}. In {month_label(key['month'])}, the latest month they hold,")
+
+
 def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
     """The chapter's facts (module docstring)."""
     all_crimes = loaded["crimes"].frame
@@ -88,13 +100,7 @@ def narrative(facts, params: Params) -> dict[str, str]:
     s = solved.iloc[0] if len(solved) else None
     solved_text = NO_DATA if s is None or pd.isna(s["value"]) else \
         f"{fmt_percent(s['value'])} of them (n = {fmt_int(s['n'])})" + (" so far (provisional)" if s["provisional"] else "")
-    if not key["month"]:
-        which = "The crime data hold no month up to the period."
-    elif key["is_period"]:
-        which = f"In {month_label(key['month'])}"
-    else:
-        which = (f"The crime data stop short of the period: they run from {month_label(key['first_month'])} to "
-                 f"{month_label(key['last_month'])}. In {month_label(key['month'])}, the latest month they hold,")
+    which = month_lead(key, "crime")
     positive = ", ".join(params.outcomes.positive)
     return {"which_month": which, "crimes": fmt_int(key["crimes"]), "asb": fmt_int(key["asb"]),
             "solved": solved_text, "positive_groups": positive, "lag": fmt_int(params.outcomes.lag_months),

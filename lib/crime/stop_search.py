@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.config.params import Params
-from lib.crime.crime import chapter_month
+from lib.crime.crime import chapter_month, month_lead
 from lib.inputs.loading import Loaded, month_of
 from lib.measures import derived
 from lib.present import fmt_int, month_label, table, text
@@ -74,14 +74,9 @@ def narrative(facts, params: Params) -> dict[str, str]:
     from lib.stats.disclosure import rule_text
 
     key = facts["search_key"].iloc[0]
-    if not key["month"]:
-        which = "The stop-and-search data hold no month up to the period."
-    elif key["is_period"]:
-        which = f"In {month_label(key['month'])} there were {fmt_int(key['searches'])} searches."
-    else:
-        which = (f"The stop-and-search data stop short of the period: they run from {month_label(key['first_month'])} "
-                 f"to {month_label(key['last_month'])}. In {month_label(key['month'])}, the latest month they hold, "
-                 f"there were {fmt_int(key['searches'])} searches.")
+    which = month_lead(key, "stop-and-search")
+    if key["month"]:
+        which += f" there were {fmt_int(key['searches'])} searches."
     return {"which_month": which, "disclosure_rule": rule_text(params.disclosure.min_count)}
 
 
