@@ -40,11 +40,69 @@ def test_crime_by_district_adds_up_to_the_force(setup, default_params):
 
 def test_rates_by_district_add_up_to_the_scorecard_measure(setup, default_params):
     loaded, facts = setup
-    r = facts["district_rates"]
-    ppn = r[r["measure"] == "PPNs submitted in time"].groupby("month")[["x", "n"]].sum()
+    frame, month, flag = derived.ppn_in_time_rows(loaded, default_params)
+    district = frame["incident_id"].map(loaded["incidents"].frame.set_index("incident_id")["district"])
+    # Counted as events (nothing suppressed), the districts' counts add up to the scorecard's.
+    r = districts._rate_table(frame, month, flag, district.fillna(districts.NO_DISTRICT), default_params, "PPNs",
+                              False, loaded["ppn"].coverage)
+    ppn = r.groupby("month")[["x", "n"]].sum()
     measure = derived.ppn_submitted_in_time(loaded, default_params).set_index("month")
     for month, row in ppn.iterrows():
         assert (row["x"], row["n"]) == (measure.loc[month, "x"], measure.loc[month, "n"])
+
+
+def _what_a_reader_can_work_out(month_rows: pd.DataFrame, force_x: int, force_n: int, k: int):
+    """Attack one month of a published district table (Hundepool et al. 2012, ch. 4): the reader knows each
+    district's x and n where shown, the force's x and n (the scorecard), that n = x + (n - x), and the rule.
+    Returns the ranges of every hidden count (x, n and n - x) and the complements a reader can compute."""
+    from lib.stats.disclosure import attack
+
+    table, computed = [], []
+    for row in month_rows.itertuples():
+        late = SUPPRESSED if SUPPRESSED in (row.x_shown, row.n_shown) else \
+            f"{int(row.n_shown.replace(',', '')) - int(row.x_shown.replace(',', ''))}"
+        if late != SUPPRESSED:
+            computed.append(int(late))
+        table.append([row.x_shown, late, row.n_shown])
+    table.append([f"{force_x}", f"{force_n - force_x}", f"{force_n}"])
+    published = pd.DataFrame(table, columns=["met", "not met", "Total"])
+    return attack(published), computed
+
+
+def test_no_count_or_complement_of_people_can_be_worked_out(default_params):
+    """A district with 30 PPNs of which 1 was late: its x (29) and n (30) may not both be shown, or n - x = 1
+    gives the late one away. Every hidden count keeps a range of at least min_count, every complement a reader
+    can compute is 0 or at least min_count (issue: 133 of 134 cells gave 1-2 late PPNs exactly)."""
+    k = default_params.disclosure.min_count
+    sizes = {"A": (30, 29), "B": (40, 38), "C": (25, 25), "D": (3, 3), "E": (60, 52)}
+    district, flag = [], []
+    for name, (n, x) in sizes.items():
+        district += [name] * n
+        flag += [True] * x + [False] * (n - x)
+    month = pd.Series(["2019-12"] * len(flag))
+    t = districts._rate_table(None, month, pd.Series(flag), pd.Series(district), default_params, "PPNs", True,
+                              ("2019-12",))
+    ranges, computed = _what_a_reader_can_work_out(t, sum(x for _, x in sizes.values()),
+                                                   sum(n for n, _ in sizes.values()), k)
+    assert ((ranges["hi"] - ranges["lo"]) >= k).all(), ranges
+    assert all(v == 0 or v >= k for v in computed), computed
+    # The fact table carries nothing the page hides: where [c] is shown, the count and the rate are blank.
+    for shown, raw in (("x_shown", "x"), ("n_shown", "n")):
+        assert t.loc[t[shown] == SUPPRESSED, raw].isna().all()
+    assert t.loc[t["value_shown"] == SUPPRESSED, "value"].isna().all()
+
+
+def test_demo_district_tables_hold_up_to_attack(setup, default_params):
+    loaded, facts = setup
+    k = default_params.disclosure.min_count
+    r = facts["district_rates"]
+    measure = derived.ppn_submitted_in_time(loaded, default_params).set_index("month")
+    people = r[r["measure"] == "PPNs submitted in time"]
+    assert (people["value_shown"] == SUPPRESSED).any()  # the demo has small cells to protect
+    for month, rows in people.groupby("month"):
+        ranges, computed = _what_a_reader_can_work_out(rows, int(measure.loc[month, "x"]), int(measure.loc[month, "n"]), k)
+        assert ((ranges["hi"] - ranges["lo"]) >= k).all(), (month, ranges)
+        assert all(v == 0 or v >= k for v in computed), (month, computed)
 
 
 def test_counts_about_people_are_suppressed(default_params):

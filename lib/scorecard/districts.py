@@ -10,8 +10,10 @@ The measures are the scorecard's own, broken down (the same rows and flags, from
 :mod:`lib.measures.derived`): immediate incidents attended in target, PPNs submitted in time, and
 domestic-abuse crimes with an arrest. Crimes and incidents are events, published unsuppressed as
 data.police.uk does; PPNs and domestic-abuse arrests are about people, so their counts go through the
-book's disclosure control (:func:`lib.stats.disclosure.suppress`, district × month, each count table
-with its secondary suppression), and a rate is shown only where both its counts are.
+book's disclosure control (:func:`lib.stats.disclosure.suppress`): each month is one table of district ×
+{met, not met} with its totals, so neither a count, its district's total nor the complement (n − x, e.g.
+the PPNs submitted late) can be worked out; a rate is shown only where both its counts are. The fact
+table holds only what is published: a hidden count is blank there too, never the raw count beside ``[c]``.
 """
 from __future__ import annotations
 
@@ -57,34 +59,58 @@ def crime(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     return out.rename_axis(index="district", columns="month").stack().rename("crimes").reset_index()
 
 
+RATE_COLUMNS = ["measure", "district", "month", "x", "n", "value", "x_shown", "n_shown", "value_shown"]
+
+
+def _shown_count(text: str):
+    """A published count back as a number (``<NA>`` where it is suppressed)."""
+    return pd.NA if text == SUPPRESSED else int(text.replace(",", ""))
+
+
+def _month_table(met: pd.Series, n: pd.Series, people: bool, min_count: int) -> pd.DataFrame:
+    """One month's counts by district as published: ``x_shown`` (met), ``n_shown`` (all) as text.
+
+    About people, the month is one table of district × {met, not met} with its totals (the district's n
+    and the force's x and n - x, which the scorecard publishes) suppressed together, so that neither x, n
+    nor the complement n - x of a district can be worked out to fewer than ``min_count + 1`` values.
+    """
+    if not people:
+        return pd.DataFrame({"x_shown": met.map(lambda v: f"{v:,}"), "n_shown": n.map(lambda v: f"{v:,}")})
+    published = suppress(pd.DataFrame({"met": met, "not met": n - met}), min_count).iloc[:-1]
+    return pd.DataFrame({"x_shown": published["met"], "n_shown": published["Total"]}, index=met.index)
+
+
 def _rate_table(frame: pd.DataFrame, month: pd.Series, flag: pd.Series, district: pd.Series,
                 params: Params, measure: str, people: bool, covered) -> pd.DataFrame:
-    """x of n by district and month for one measure (long), with the counts as published."""
+    """x of n by district and month for one measure (long), as published: about people, a count that is
+    suppressed is ``<NA>`` in ``x`` and ``n`` (and its rate in ``value``) as well as ``[c]`` in the
+    ``*_shown`` texts, so the table a reader downloads holds nothing the page hides."""
     keep = month.isin(months(params)).to_numpy()
     d = pd.DataFrame({"district": district.to_numpy()[keep], "month": month.to_numpy()[keep],
                       "flag": np.asarray(flag, dtype=bool)[keep]})
     cols = [m for m in months(params) if m in covered]
-    n = pd.crosstab(d["district"], d["month"]).reindex(columns=cols, fill_value=0)
-    x = pd.crosstab(d["district"], d["month"], values=d["flag"].astype(int), aggfunc="sum").reindex(
-        index=n.index, columns=cols).fillna(0).astype(int)
-    if n.empty:
-        return pd.DataFrame(columns=["measure", "district", "month", "x", "n", "value", "x_shown", "n_shown",
-                                     "value_shown"])
-    if people:
-        k = params.disclosure.min_count
-        x_pub, n_pub = suppress(x, k).iloc[:-1, :-1], suppress(n, k).iloc[:-1, :-1]
-    else:
-        x_pub, n_pub = x.map(lambda v: f"{v:,}"), n.map(lambda v: f"{v:,}")
-    rows = []
-    for dist in n.index:
-        for m in cols:
-            xv, nv = int(x.loc[dist, m]), int(n.loc[dist, m])
-            hidden = SUPPRESSED in (x_pub.loc[dist, m], n_pub.loc[dist, m])
-            value = 100 * xv / nv if nv else np.nan
-            rows.append({"measure": measure, "district": dist, "month": m, "x": xv, "n": nv, "value": value,
-                         "x_shown": x_pub.loc[dist, m], "n_shown": n_pub.loc[dist, m],
-                         "value_shown": SUPPRESSED if hidden else ("no data" if not nv else f"{value:.1f}%")})
-    return pd.DataFrame(rows)
+    names = sorted(d["district"].unique())
+    if not names or not cols:
+        return pd.DataFrame(columns=RATE_COLUMNS)
+    k = params.disclosure.min_count
+    frames = []
+    for m in cols:
+        this = d[d["month"] == m].groupby("district")["flag"]
+        met = this.sum().reindex(names, fill_value=0).astype(int)
+        n = this.size().reindex(names, fill_value=0).astype(int)
+        shown = _month_table(met, n, people, k)
+        x_pub, n_pub = shown["x_shown"].map(_shown_count), shown["n_shown"].map(_shown_count)
+        hidden = shown["x_shown"].eq(SUPPRESSED) | shown["n_shown"].eq(SUPPRESSED)
+        value = (100 * met / n.where(n > 0)).where(~hidden)
+        frames.append(pd.DataFrame({
+            "measure": measure, "district": names, "month": m,
+            "x": x_pub.astype("Int64").to_numpy(), "n": n_pub.astype("Int64").to_numpy(), "value": value.to_numpy(),
+            "x_shown": shown["x_shown"].to_numpy(), "n_shown": shown["n_shown"].to_numpy(),
+            "value_shown": np.where(hidden, SUPPRESSED, np.where(n > 0, value.map(lambda v: f"{v:.1f}%"), "no data"))}))
+    out = pd.concat(frames, ignore_index=True).astype({"x": "Int64", "n": "Int64"})
+    order = {name: i for i, name in enumerate(names)}
+    return out.sort_values(["district", "month"], key=lambda s: s.map(order) if s.name == "district" else s,
+                           kind="stable").reset_index(drop=True)
 
 
 def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
