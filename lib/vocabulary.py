@@ -23,6 +23,8 @@ CRIME_TYPES = (
 )
 SEARCH_TYPES = ("Person search", "Vehicle search", "Person and Vehicle search")
 AGE_RANGES = ("under 10", "10-17", "18-24", "25-34", "over 34")
+#: data.police.uk's officer-defined ethnicity (the five census groups an officer records).
+OFFICER_ETHNICITIES = ("Asian", "Black", "Mixed", "Other", "White")
 #: Kinds of item in the improvement programme's tracker.
 TRACKER_TYPES = (
     "cause of concern", "recommendation", "area for improvement", "national recommendation",

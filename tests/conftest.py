@@ -19,6 +19,12 @@ DEFAULT = ROOT / "params" / "2019-12.yml"
 
 
 def pytest_configure(config):
+    # What a run keeps for the analyst (rejected values, failed builds' logs) goes to a folder of the test
+    # session, not the project's _private/.
+    import os
+    import tempfile
+
+    os.environ.setdefault("FORCEBOOK_PRIVATE_DIR", tempfile.mkdtemp(prefix="forcebook-private-"))
     if not (DEMO / ".complete").exists():
         raise pytest.UsageError("demo data missing: run `make setup` (or `python -m lib demo-data`) first")
 

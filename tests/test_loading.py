@@ -153,8 +153,53 @@ def test_fail_mode_message_lists_every_rule(tmp_path, params_in, contacts):
         load_csv(tmp_path, params_in, "contacts", contacts, validation__on_row_error="fail")
     msg = str(info.value)
     assert "inputs.contacts: 3 row(s) break the contacts contract" in msg
-    assert "contacts.csv: column 'route': not an allowed value" in msg and "1 row(s), e.g. row 2 ('998')" in msg
-    assert "column 'talk_seconds': below the minimum 0: 2 row(s), e.g. row 3, 4 ('-1')" in msg
+    assert "contacts.csv: column 'route': not an allowed value" in msg and "1 row(s), e.g. row 2 (a number)" in msg
+    assert "column 'talk_seconds': below the minimum 0: 2 row(s), e.g. row 3, 4 (a number)" in msg
+    # The values themselves are in the private log the message names, never in the message or the book.
+    assert "'998'" not in msg and "rejected-contacts.csv, which is never published" in msg
+
+
+def test_rejected_rows_are_described_never_reproduced(tmp_path, params_in, default_params):
+    """Issue: a 7-decimal latitude and a name typed into Age range appeared in the data page, its CSV and the
+    fact table. The published defect table gives the column, rule, rows and a class of the problem; the values
+    are kept in the edition's private log (lib.private), outside everything published."""
+    from lib import private
+
+    search = demo_rows(default_params, "stop_search", 6)
+    search.loc[1, "Latitude"] = "154.5612345"
+    search.loc[2, "Age range"] = "Jane Smith"
+    loaded = load_csv(tmp_path, params_in, "stop_search", search)
+    d = loaded.defects.set_index("column")
+    assert d.loc["Latitude", "problem"] == "a coordinate given to 7 decimal places"
+    assert d.loc["Age range", "problem"] == "text not in the allowed list"
+    assert d.loc["Age range", "example_rows"] == "3"
+    published = loaded.defects.to_csv()
+    assert "Jane" not in published and "5612345" not in published
+    log = private.folder(default_params.force.id, default_params.period) / "rejected-stop_search.csv"
+    kept = pd.read_csv(log, dtype=str)
+    assert set(kept["value"]) == {"154.5612345", "Jane Smith"} and set(kept["row"]) == {"2", "3"}
+    # ... and the publication scan is told what those rows identify (their coordinates), rejected or not.
+    assert "154.5612345" in set(loaded.withheld["Latitude"].dropna())
+
+
+@pytest.mark.parametrize(("value", "kind", "identifies", "expected"), [
+    ("", "string", "", "blank"),
+    ("54.1234567", "float", "coordinate", "a coordinate given to 7 decimal places"),
+    ("54.1", "float", "coordinate", "a coordinate given to 1 decimal place"),
+    ("abc123", "string", "record", "a record id"),
+    ("12,5", "float", "", "a number"),
+    ("01/12/2019 10:00", "datetime", "", "a date or time written another way"),
+    ("Jane Smith", "category", "", "text not in the allowed list"),
+    ("lots", "float", "", "text in a number column"),
+    ("yesterday", "datetime", "", "text in a date column"),
+    ("maybe", "bool", "", "text in a True/False column"),
+    ("Jane Smith", "string", "", "text"),
+])
+def test_problem_classes_name_the_kind_of_value_only(value, kind, identifies, expected):
+    from lib.inputs.contracts import Column
+    from lib.inputs.loading import problem_class
+
+    assert problem_class(value, Column("x", kind, "", identifies=identifies)) == expected
 
 
 def test_corrupt_parquet(tmp_path):
@@ -196,4 +241,4 @@ def test_source_with_no_rows_in_the_period_fails_check_naming_it(params_in, defa
     # ...and, first, more than 5% of its rows set aside stops the run, with the defect table and examples
     share = 100 * in_period.sum() / len(ppn)
     assert f"inputs.ppn: {in_period.sum():,} of {len(ppn):,} rows ({share:.1f}%) break the ppn contract" in msg
-    assert "('maybe')" in msg
+    assert "(text in a True/False column)" in msg and "maybe" not in msg

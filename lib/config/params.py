@@ -425,12 +425,27 @@ class Irt(_Strict):
         return self
 
 
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]
+
+
+class Force(_Strict):
+    """The force an edition is about: its books, its history and the files it reads are this force's only."""
+
+    # data.police.uk's id of the force, as in its file names (2019-01-cleveland-street.csv); an edition's
+    # versions are kept under it (_build/<id>/<period>/), so two forces never share a history.
+    id: Slug
+    # The force as data.police.uk names it in every row's `Reported by` / `Falls within` (e.g. Cleveland Police).
+    name: str = Field(min_length=1, max_length=120)
+
+
 class Params(_Strict):
     """The validated parameters of one reporting period."""
 
     schema_version: Literal[1]
     title: str = Field(min_length=1, max_length=200)
+    # The name on the title page (e.g. "Cleveland Police (demo data)").
     force_name: str = Field(min_length=1, max_length=200)
+    force: Force
     period: str
     period_start: dt.date
     period_end: dt.date

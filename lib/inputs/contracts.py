@@ -19,6 +19,7 @@ from lib.vocabulary import (
     AGE_RANGES,
     CRIME_TYPES,
     GRADES,
+    OFFICER_ETHNICITIES,
     ROUTES,
     SEARCH_TYPES,
     TIMEZONE,
@@ -49,6 +50,10 @@ class Column:
     # An optional column of a force's own export (e.g. commentary): it may be absent, and the page then says
     # what is missing ("no commentary supplied").
     optional: bool = False
+    # What a value of this column identifies, so that it is never published (the publication scan looks for
+    # it in everything a reader gets, rejected rows included): "record" (an id), "coordinate" (a map point,
+    # published at most at ``disclosure.coordinate_decimals`` places) or "place" (a location's name).
+    identifies: str = ""
 
     @property
     def may_be_absent(self) -> bool:
@@ -95,6 +100,10 @@ class Contract:
         """The columns every file of this source must have (all but the force-only ones)."""
         return [c.name for c in self.columns if not c.may_be_absent]
 
+    def identifying(self, what: str) -> list[str]:
+        """The columns whose values identify ``what`` ("record", "coordinate" or "place")."""
+        return [c.name for c in self.columns if c.identifies == what]
+
     def column(self, name: str) -> Column:
         """The column called ``name``."""
         return next(c for c in self.columns if c.name == name)
@@ -108,7 +117,7 @@ CONTACTS = Contract(
     "contacts", "Force Control Room contacts",
     "One row per contact presented to the control room (a contact-centre call-detail export).",
     (
-        _c("contact_id", "string", "Unique contact reference.", unique=True),
+        _c("contact_id", "string", "Unique contact reference.", unique=True, identifies="record"),
         _c("route", "category", "How the contact arrived.", allowed=ROUTES),
         _c("presented_at", "datetime", "When the contact was presented to the queue."),
         _c("answered_at", "datetime", "When a call handler answered; blank when abandoned.", nullable=True),
@@ -127,7 +136,7 @@ INCIDENTS = Contract(
     "incidents", "Incidents (command and control)",
     "One row per incident created in the command-and-control system.",
     (
-        _c("incident_id", "string", "Unique incident reference.", unique=True),
+        _c("incident_id", "string", "Unique incident reference.", unique=True, identifies="record"),
         _c("created_at", "datetime", "When the incident was created."),
         _c("grade", "category", "Response grade.", allowed=GRADES),
         _c("first_arrived_at", "datetime", "First officer on scene; blank when not attended.", nullable=True),
@@ -153,12 +162,14 @@ STOP_SEARCH = Contract(
         _c("Part of a policing operation", "bool", _FLAG, nullable=True),
         _c("Policing operation", "string", "Operation name, if any.", nullable=True),
         _c("Latitude", "float", "Approximate location (data.police.uk anonymised point).", nullable=True, unit="degrees",
-           minimum=-90, maximum=90),
-        _c("Longitude", "float", "Approximate location.", nullable=True, unit="degrees", minimum=-180, maximum=180),
+           minimum=-90, maximum=90, identifies="coordinate"),
+        _c("Longitude", "float", "Approximate location.", nullable=True, unit="degrees", minimum=-180, maximum=180,
+           identifies="coordinate"),
         _c("Gender", "string", "Male, Female or Other.", nullable=True),
         _c("Age range", "category", "Age band of the person searched.", nullable=True, allowed=AGE_RANGES),
         _c("Self-defined ethnicity", "string", "As given by the person.", nullable=True),
-        _c("Officer-defined ethnicity", "string", "As recorded by the officer.", nullable=True),
+        _c("Officer-defined ethnicity", "category", "As recorded by the officer.", nullable=True,
+           allowed=OFFICER_ETHNICITIES),
         _c("Legislation", "string", "Power used.", nullable=True),
         _c("Object of search", "string", "What the officer was looking for.", nullable=True),
         _c("Outcome", "string", "Outcome of the search.", nullable=True),
@@ -176,13 +187,16 @@ CRIMES = Contract(
     "recording and arrest fields a force may add from its own systems (without them, the measures that "
     "need them are \"not supplied\").",
     (
-        _c("Crime ID", "string", "Unique crime reference (blank for anti-social behaviour).", nullable=True, unique=True),
+        _c("Crime ID", "string", "Unique crime reference (blank for anti-social behaviour).", nullable=True, unique=True,
+           identifies="record"),
         _c("Month", "month", "Month of the crime, YYYY-MM."),
         _c("Reported by", "string", "Force that provided the data."),
         _c("Falls within", "string", "Force area."),
-        _c("Longitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-180, maximum=180),
-        _c("Latitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-90, maximum=90),
-        _c("Location", "string", "Anonymised location description.", nullable=True),
+        _c("Longitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-180, maximum=180,
+           identifies="coordinate"),
+        _c("Latitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-90, maximum=90,
+           identifies="coordinate"),
+        _c("Location", "string", "Anonymised location description.", nullable=True, identifies="place"),
         _c("LSOA code", "string", "Lower-layer super output area code.", nullable=True),
         _c("LSOA name", "string", "Lower-layer super output area name.", nullable=True),
         _c("Crime type", "category", "One of the 14 data.police.uk crime types.", allowed=CRIME_TYPES),
@@ -203,13 +217,15 @@ OUTCOMES = Contract(
     "The data.police.uk outcomes CSV as downloaded: each outcome given to a crime, in the month it was "
     "given. The latest outcome of each crime replaces the street file's last outcome category.",
     (
-        _c("Crime ID", "string", "The crime (as in the street-level file)."),
+        _c("Crime ID", "string", "The crime (as in the street-level file).", identifies="record"),
         _c("Month", "month", "Month the outcome was given, YYYY-MM."),
         _c("Reported by", "string", "Force that provided the data."),
         _c("Falls within", "string", "Force area."),
-        _c("Longitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-180, maximum=180),
-        _c("Latitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-90, maximum=90),
-        _c("Location", "string", "Anonymised location description.", nullable=True),
+        _c("Longitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-180, maximum=180,
+           identifies="coordinate"),
+        _c("Latitude", "float", "Anonymised map point.", nullable=True, unit="degrees", minimum=-90, maximum=90,
+           identifies="coordinate"),
+        _c("Location", "string", "Anonymised location description.", nullable=True, identifies="place"),
         _c("LSOA code", "string", "Lower-layer super output area code.", nullable=True),
         _c("LSOA name", "string", "Lower-layer super output area name.", nullable=True),
         _c("Outcome type", "string", "The outcome (a data.police.uk outcome category)."),
@@ -221,8 +237,8 @@ PPN = Contract(
     "ppn", "Public Protection Notices",
     "One row per PPN (a risk-assessment referral raised at an incident).",
     (
-        _c("ppn_id", "string", "Unique PPN reference.", unique=True),
-        _c("incident_id", "string", "The incident that raised it."),
+        _c("ppn_id", "string", "Unique PPN reference.", unique=True, identifies="record"),
+        _c("incident_id", "string", "The incident that raised it.", identifies="record"),
         _c("submitted_at", "datetime", "When the PPN was submitted."),
         _c("submitted_in_time", "bool", "Submitted within the force's time limit."),
         _c("children_present", "bool", "Children live in or were present at the household."),
@@ -239,7 +255,7 @@ AUDITS = Contract(
     (
         _c("month", "month", "Audit month, YYYY-MM."),
         _c("audit", "string", "Name of the audit."),
-        _c("record_id", "string", "The record audited (never published)."),
+        _c("record_id", "string", "The record audited (never published).", identifies="record"),
         _c("passed", "bool", "The record met the standard."),
     ),
     time_column="month",

@@ -7,7 +7,11 @@ not supplied, and the measures that need it say so. Each source records its cove
 it holds, so a month outside it reads "no data", never zero.
 Row-level defects — values of the wrong type, unparsable dates, values outside the allowed list,
 negative durations, times out of order, duplicate ids — are collected per (column, rule) with a
-count and up to five example row numbers (1 = the first data row). Then, per
+count, up to five example row numbers (1 = the first data row) and the *class* of the offending
+values ("text not in the allowed list", "a coordinate given to 7 decimal places"), never the values:
+a rejected row may hold a name typed in the wrong column or an exact location, and the defect table
+is published. The values go to the edition's private ``rejected-rows.csv`` (:mod:`lib.private`).
+Then, per
 ``validation.on_row_error`` in the params, the load either fails with that table as its message
 or sets those rows aside and reports them in the book's data chapter. Rows dated outside the
 reporting window (``history_start`` to ``period_end``) are set aside too and counted, never
@@ -20,13 +24,16 @@ reshaped into that anyway, for an extra dependency and its import time on every 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params, public_path
+from lib import cache, private
+from lib.config.params import Params, display_path, public_path
 from lib.errors import DataError
 from lib.inputs import reading, series
 from lib.inputs.contracts import CONTRACTS, TIMEZONE, Column, Contract
@@ -36,7 +43,10 @@ _MONTH_RE = r"\d{4}-(0[1-9]|1[0-2])"
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 MAX_EXAMPLES = 5
-DEFECT_COLUMNS = ["file", "column", "rule", "rows", "example_rows", "example_values"]
+MAX_LOGGED = 100  # offending values kept per file, column and rule for the private log
+DEFECT_COLUMNS = ["file", "column", "rule", "problem", "rows", "example_rows"]
+REJECTED_COLUMNS = ["file", "row", "column", "rule", "value"]
+REJECTED_LOG = "rejected-rows.csv"
 
 
 @dataclass
@@ -54,6 +64,12 @@ class Loaded:
     coverage: tuple[str, ...] = ()  # the months the source holds (YYYY-MM); outside them: "no data"
     files: tuple[Path, ...] = ()
     notes: tuple[str, ...] = ()  # how files were read (an encoding or a separator other than the usual)
+    sha256: tuple[str, ...] = ()  # of each file, as read and validated (provenance states these)
+    # The offending values of rows set aside (file, row, column, rule, value): for the private log only.
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
+    # What identifies a record, a coordinate or a place in the rows not used (set aside or outside the
+    # window), as text: the publication scan looks for these too.
+    withheld: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def supplies(self, column: str) -> bool:
         """True when the source carries ``column`` (a force-only column may be absent)."""
@@ -223,32 +239,68 @@ def validate(frame: pd.DataFrame, contract: Contract, path: Path, timezone: str 
             found.append((later, f"before {earlier}", (typed[later] < typed[earlier]).fillna(False).astype(bool)))
     for rule in contract.row_rules:
         found.append((rule.column, rule.text, rule.bad(typed)))
-    rows = []
+    rows, logged = [], []
     any_bad = pd.Series(False, index=frame.index)
     for column, rule, mask in found:
         mask = mask.fillna(False).astype(bool)
         count = int(mask.sum())
         if count:
             any_bad |= mask
-            at = np.flatnonzero(mask.to_numpy())[:MAX_EXAMPLES]
-            examples = ", ".join(str(i + 1) for i in at)
-            values = frame[column].iloc[at] if column in frame else pd.Series(dtype=object)
-            shown = list(dict.fromkeys("(blank)" if pd.isna(v) or str(v).strip() == "" else repr(str(v))[:42]
-                                       for v in values))[:3]
-            rows.append({"file": public_path(path), "column": column, "rule": rule,
-                         "rows": count, "example_rows": examples, "example_values": ", ".join(shown)})
+            at = np.flatnonzero(mask.to_numpy())[:MAX_LOGGED]
+            values = frame[column].iloc[at] if column in frame else pd.Series([None] * len(at), dtype=object)
+            col = contract.column(column)
+            classes = list(dict.fromkeys(problem_class(v, col) for v in values.iloc[:MAX_EXAMPLES]))
+            rows.append({"file": public_path(path), "column": column, "rule": rule, "problem": "; ".join(classes),
+                         "rows": count, "example_rows": ", ".join(str(i + 1) for i in at[:MAX_EXAMPLES])})
+            logged.append(pd.DataFrame({"file": public_path(path), "row": at + 1, "column": column, "rule": rule,
+                                        "value": [None if pd.isna(v) else str(v) for v in values]}))
     defects = pd.DataFrame(rows, columns=DEFECT_COLUMNS)
     defects.attrs["mask"] = any_bad
+    defects.attrs["values"] = pd.concat(logged, ignore_index=True) if logged else \
+        pd.DataFrame(columns=REJECTED_COLUMNS)
     return typed, defects
 
 
-def describe_defects(defects: pd.DataFrame) -> str:
-    """The defects table as lines of text, for an error message."""
-    return "\n".join(
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,](\d+))?")
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?(?:[ T]\d{1,2}:\d{2}.*)?")
+
+
+def problem_class(value, col: Column) -> str:
+    """What kind of value broke a rule, in words that give nothing of it away (the value itself goes to the
+    private log only): a rejected row may hold a name typed into the wrong column or an exact location."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == "":
+        return "blank"
+    text = str(value).strip()
+    number = _NUMBER.fullmatch(text)
+    if col.identifies == "coordinate" and number:
+        places = len(number.group(1) or "")
+        return f"a coordinate given to {places} decimal place{'' if places == 1 else 's'}"
+    if col.identifies == "record":
+        return "a record id"
+    if number:
+        return "a number"
+    if _DATE_LIKE.fullmatch(text):
+        return "a date or time written another way"
+    if col.kind == "category":
+        return "text not in the allowed list"
+    if col.kind in {"int", "float"}:
+        return "text in a number column"
+    if col.kind in {"datetime", "date", "month"}:
+        return "text in a date column"
+    if col.kind == "bool":
+        return "text in a True/False column"
+    return "text"
+
+
+def describe_defects(defects: pd.DataFrame, log: Path | None = None) -> str:
+    """The defects table as lines of text, for an error message (classes of values, never the values; ``log``
+    names the private file that holds them)."""
+    lines = "\n".join(
         f"  {r.file}: column {r.column!r}: {r.rule}: {r.rows:,} row(s), e.g. row {r.example_rows}"
-        + (f" ({r.example_values})" if r.example_values else "")
+        + (f" ({r.problem})" if r.problem else "")
         for r in defects.itertuples()
     )
+    return lines + (f"\n  (the values are in {display_path(log)}, which is never published)" if log else "")
 
 
 def _window_mask(frame: pd.DataFrame, contract: Contract, params: Params) -> pd.Series:
@@ -274,29 +326,49 @@ class _Checked:
     rows_read: int
     rows_defective: int
     notes: list[str]
+    sha256: str
+    rejected: pd.DataFrame  # the offending values (private)
+    withheld: pd.DataFrame  # what identifies the rows set aside, as text (for the publication scan)
+
+
+_CACHED = ("valid.parquet", "defects.parquet", "rejected.parquet", "withheld.parquet")
+
+
+def _from_cache(hit: Path, path: Path, digest: str) -> _Checked | None:
+    """A validated file from its cache entry (already checked against its seal), or None when it cannot be read."""
+    try:
+        meta = json.loads((hit / "meta.json").read_text(encoding="utf-8"))
+        frames = {name: pd.read_parquet(hit / name) for name in _CACHED}
+        here = public_path(path)
+        return _Checked(frames["valid.parquet"], frames["defects.parquet"].assign(file=here)[DEFECT_COLUMNS],
+                        int(meta["rows_read"]), int(meta["rows_defective"]), list(meta["notes"]), digest,
+                        frames["rejected.parquet"].assign(file=here)[REJECTED_COLUMNS], frames["withheld.parquet"])
+    except Exception:  # pyarrow and json raise many kinds; each means "this entry cannot be used"
+        cache.discard(hit, "could not be read")
+        return None
+
+
+def _identifying(contract: Contract) -> list[str]:
+    return [c.name for c in contract.columns if c.identifies]
 
 
 def validated(path: Path, contract: Contract, timezone: str | None = None, source: str | None = None) -> _Checked:
     """One file's valid rows (typed), defects, rows read and set aside, and how it was read — from the cache
     when this file's contents were validated by this code before (:mod:`lib.cache`), e.g. by another
-    period's build."""
-    import json
-
-    from lib import cache
-
-    key = cache.digest(cache.file_sha256(path), contract.name, str(timezone), cache.code_digest(*VALIDATION_CODE),
-                       pd.__version__)
-    hit = cache.entry("inputs", key)
-    if (hit / "meta.json").is_file():
-        meta = json.loads((hit / "meta.json").read_text(encoding="utf-8"))
-        defects = pd.read_parquet(hit / "defects.parquet").assign(file=public_path(path))
-        return _Checked(pd.read_parquet(hit / "valid.parquet"), defects[DEFECT_COLUMNS], meta["rows_read"],
-                        meta["rows_defective"], meta["notes"])
+    period's build. A cache entry is used only when its seal matches this file's SHA-256 and its own files."""
+    digest = cache.file_sha256(path)
+    key = cache.digest(digest, contract.name, str(timezone), cache.code_digest(*VALIDATION_CODE), pd.__version__)
+    hit = cache.opened("inputs", key, source=digest)
+    if hit is not None and (found := _from_cache(hit, path, digest)) is not None:
+        return found
     raw = reading.read(path)
     rows_read = len(raw.frame)
     typed, defects = validate(raw.frame, contract, path, timezone, raw.decimal_comma, source)
-    raw.frame = None  # peak memory: the raw and the typed copy of a large file are not both needed from here
     bad = defects.attrs.pop("mask")
+    rejected = defects.attrs.pop("values")
+    keep = [c for c in _identifying(contract) if c in raw.frame]
+    withheld = raw.frame.loc[bad.to_numpy(), keep].astype("string").reset_index(drop=True)
+    raw.frame = None  # peak memory: the raw and the typed copy of a large file are not both needed from here
     valid = typed[~bad].reset_index(drop=True) if bad.any() else typed
     del typed
     valid.attrs = {}
@@ -304,12 +376,15 @@ def validated(path: Path, contract: Contract, timezone: str | None = None, sourc
         tmp = cache.scratch("inputs", key)
         valid.to_parquet(tmp / "valid.parquet", index=False)
         defects.drop(columns="file").to_parquet(tmp / "defects.parquet", index=False)
+        rejected.drop(columns="file").to_parquet(tmp / "rejected.parquet", index=False)
+        withheld.to_parquet(tmp / "withheld.parquet", index=False)
         meta = {"rows_read": rows_read, "rows_defective": int(bad.sum()), "notes": raw.notes}
         (tmp / "meta.json").write_text(json.dumps(meta))
-        cache.commit(tmp, hit)
+        cache.seal(tmp, source=digest)
+        cache.commit(tmp, cache.entry("inputs", key))
     except OSError:  # a cache that cannot be written is only slower
         pass
-    return _Checked(valid, defects, rows_read, int(bad.sum()), raw.notes)
+    return _Checked(valid, defects, rows_read, int(bad.sum()), raw.notes, digest, rejected, withheld)
 
 
 def _empty_column(col: Column, n: int) -> pd.Series:
@@ -350,12 +425,15 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
     checked = [validated(f, contract, timezone, name) for f in files]
     defects = pd.concat([c.defects for c in checked], ignore_index=True) if checked else \
         pd.DataFrame(columns=DEFECT_COLUMNS)
+    rejected = pd.concat([c.rejected for c in checked], ignore_index=True) if checked else \
+        pd.DataFrame(columns=REJECTED_COLUMNS)
+    log = rejected_log(params, name, rejected)
     rows_read, rows_defective = sum(c.rows_read for c in checked), sum(c.rows_defective for c in checked)
     if len(defects) and (params.validation.on_row_error == "fail" or contract.series):
         why = ("a series: every interval is modelled, so none may be set aside" if contract.series else
                "validation.on_row_error = 'fail'; set it to 'exclude' to set them aside")
         raise DataError(f"inputs.{name}: {rows_defective:,} row(s) break the {contract.name} contract ({why}):\n"
-                        + describe_defects(defects))
+                        + describe_defects(defects, log))
     if contract.series:
         series.CHECKS[contract.name](series.tagged([(f, k.valid) for f, k in zip(files, checked)]), params)
     # A force-only column is supplied only when every file carries it (part of the rows would mislead).
@@ -369,14 +447,37 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
     coverage = _coverage(contract, files, valid)
     inside = _window_mask(valid, contract, params)
     frame = valid if inside.all() else valid[inside].reset_index(drop=True)
+    keep = _identifying(contract)
+    withheld = pd.concat([c.withheld for c in checked] + [valid.loc[~inside.to_numpy(), keep].astype("string")],
+                         ignore_index=True) if keep else pd.DataFrame()
     notes = tuple(f"{public_path(f)}: {n}" for f, k in zip(files, checked) for n in k.notes)
     return Loaded(name, files[0] if files else None, frame, rows_read, defects, rows_defective, int((~inside).sum()),
-                  absent, coverage, tuple(files), notes)
+                  absent, coverage, tuple(files), notes, tuple(c.sha256 for c in checked), rejected, withheld)
+
+
+def rejected_log_path(params: Params, source: str) -> Path:
+    """Where a source's rejected values are kept: the edition's private folder (:mod:`lib.private`)."""
+    return private.folder(params.force.id, params.period) / f"rejected-{source}.csv"
+
+
+def rejected_log(params: Params, source: str, rejected: pd.DataFrame) -> Path | None:
+    """Write a source's rejected values to :func:`rejected_log_path`, replacing an earlier run's; return the file
+    (None when no row was rejected, or it cannot be written)."""
+    path = rejected_log_path(params, source)
+    try:
+        if rejected.empty:
+            path.unlink(missing_ok=True)
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rejected.to_csv(path, index=False)
+        return path
+    except OSError:  # the message then says the values could not be kept; the run goes on
+        return None
 
 
 def _too_many_set_aside(item: Loaded, params: Params) -> str:
     """'' unless more than ``validation.max_set_aside_pct`` of a source's rows were set aside; then the message
-    with the defect table (rule, count, example rows and values)."""
+    with the defect table (rule, count, example rows and the class of the values)."""
     if not item.rows_read:
         return ""
     share = 100 * item.rows_defective / item.rows_read
@@ -385,7 +486,7 @@ def _too_many_set_aside(item: Loaded, params: Params) -> str:
     return (f"inputs.{item.name}: {item.rows_defective:,} of {item.rows_read:,} rows ({share:.1f}%) break the "
             f"{item.name} contract, more than validation.max_set_aside_pct = "
             f"{params.validation.max_set_aside_pct:g}%; the export is probably not the one expected:\n"
-            + describe_defects(item.defects))
+            + describe_defects(item.defects, rejected_log_path(params, item.name) if len(item.rejected) else None))
 
 
 def load_all(params: Params) -> dict[str, Loaded]:

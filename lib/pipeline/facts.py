@@ -18,6 +18,7 @@ the data                    ``data_*`` (sources, completeness, defects, rows per
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -26,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from lib.cache import file_sha256 as sha256
 from lib.config.catalogue import load_catalogue
 from lib.config.params import Params
 from lib.errors import BuildError
@@ -114,7 +116,6 @@ def _clean(frame: pd.DataFrame) -> pd.DataFrame:
 def write(facts: Facts, folder: Path) -> dict[str, dict]:
     """Write every table as ``<name>.parquet`` and a spreadsheet-safe ``<name>.csv``; return the manifest
     (rows and SHA-256 of each file), also written as ``manifest.json``."""
-    from lib.pipeline.provenance import sha256
     from lib.present.tables import write_csv
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -129,14 +130,43 @@ def write(facts: Facts, folder: Path) -> dict[str, dict]:
     return manifest
 
 
+TABLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,80}")
+
+
 def read(folder: Path) -> Facts:
-    """Read the facts a build wrote (raises BuildError naming the folder when there are none)."""
+    """Read the facts a build wrote, each table checked against the SHA-256 its manifest records.
+
+    Raises
+    ------
+    BuildError
+        The folder has no manifest, or the manifest is malformed, names a table outside the folder, or a
+        table whose file is missing or differs from what was written (the message names it).
+    """
     folder = Path(folder)
     manifest = folder / MANIFEST
     if not manifest.is_file():
         raise BuildError(f"{folder}: no facts here (no {MANIFEST}); build the period first")
-    names = json.loads(manifest.read_text(encoding="utf-8"))
-    return Facts({name: pd.read_parquet(folder / f"{name}.parquet") for name in names})
+    try:
+        names = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise BuildError(f"{manifest}: not a facts manifest ({exc})") from None
+    if not isinstance(names, dict):
+        raise BuildError(f"{manifest}: not a facts manifest (a mapping of table names is expected)")
+    tables = {}
+    for name, entry in names.items():
+        if not TABLE_NAME.fullmatch(str(name)):
+            raise BuildError(f"{manifest}: table {str(name)[:60]!r}: not a fact table's name (lower-case letters, digits "
+                             "and _): a manifest names only the tables beside it")
+        path = folder / f"{name}.parquet"
+        recorded = entry.get("parquet_sha256") if isinstance(entry, dict) else None
+        if not path.is_file() or recorded != sha256(path):
+            raise BuildError(f"{path}: missing, or not the table its manifest records (SHA-256 differs); "
+                             "the facts were changed after they were written")
+        try:
+            tables[name] = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises many kinds; each means "unreadable"
+            raise BuildError(f"{path}: cannot be read as a fact table ({type(exc).__name__})") from None
+    return Facts(tables)
 
 
 def with_version_changes(facts: Facts, previous: Path | None, number: int | None, reason: str) -> Facts:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from lib import ROOT
 from lib.config.params import Params, load_params
-from lib.errors import ParamsError
+from lib.errors import BuildError, ParamsError
 from lib.inputs.loading import load_all
 from lib.pipeline.facts import Facts, compute, read
 from lib.present import setup_figures
@@ -56,16 +56,20 @@ def _cached_facts(params: Params) -> Facts:
 
     key = fingerprint_of(params)
     hit = cache.entry("facts", key)
-    if not (hit / "manifest.json").is_file():
-        facts = compute(params, load_all(params))
+    if (hit / "manifest.json").is_file():
         try:
-            tmp = cache.scratch("facts", key)
-            write(facts, tmp)
-            cache.commit(tmp, hit)
-        except OSError:  # no cache: read them back from a temporary folder, as a build's notebooks do
-            with tempfile.TemporaryDirectory() as folder:
-                write(facts, Path(folder))
-                return read(Path(folder))
+            return read(hit)  # each table checked against the SHA-256 its manifest records
+        except BuildError:
+            cache.discard(hit, "does not match what was written")
+    facts = compute(params, load_all(params))
+    try:
+        tmp = cache.scratch("facts", key)
+        write(facts, tmp)
+        cache.commit(tmp, hit)
+    except OSError:  # no cache: read them back from a temporary folder, as a build's notebooks do
+        with tempfile.TemporaryDirectory() as folder:
+            write(facts, Path(folder))
+            return read(Path(folder))
     return read(hit)
 
 
