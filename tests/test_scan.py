@@ -32,8 +32,8 @@ def page(tmp_path, text: str, name: str = "html/notebooks/x.html"):
 
 
 @pytest.mark.parametrize("text, finding", [
-    ("see INC0001234 for details", "record id(s) from the inputs: INC0001234"),
-    ("crime ab12cd34ef", "record id(s) from the inputs: ab12cd34ef"),
+    ("see INC0001234 for details", "record id(s) from the inputs, or part of one: INC0001234"),
+    ("crime ab12cd34ef", "record id(s) from the inputs, or part of one: ab12cd34ef"),
     ("at On or near Park Road", "crime location(s): On or near Park Road"),
     ("point 54.568 west", "a coordinate finer than 2 decimal places (54.568)"),
     ("lon -1.2346", "a coordinate finer than 2 decimal places (-1.2346)"),
@@ -54,6 +54,46 @@ def test_near_misses_pass(tmp_path, default_params, inputs, text):
         assert hits  # a number equal to a coordinate is refused even as a rate: the scan cannot tell
     else:
         assert hits == []
+
+
+LONG_ID = "c14c136dc57ccccbee9c019e9b0167e88f6ddee0a2991b9b6aa82c23b4adfa7e"
+
+
+def _with_withheld(inputs):
+    """The crimes source with a rejected row (a 7-decimal latitude, a long id, a location) and a row outside the
+    window: neither is in the rows used, both were in the inputs."""
+    crimes = inputs["crimes"]
+    crimes.withheld = pd.DataFrame({"Crime ID": [LONG_ID, "zz99yy88xx"], "Latitude": ["54.5612345", None],
+                                    "Longitude": [None, "-1.1"], "Location": ["On or near Rejected Row", None]},
+                                   dtype="string")
+    return inputs
+
+
+@pytest.mark.parametrize("text, finding", [
+    (f"repeated id {LONG_ID[:41]}… (cut short)", f"or part of one: {LONG_ID[:41]}"),
+    (f"x{LONG_ID[10:30]}", "or part of one"),
+    ("id zz99yy88xx outside the window", "zz99yy88xx"),
+    ("latitude 54.5612345", "a coordinate finer than 2 decimal places (54.5612345)"),
+    ("at On or near Rejected Row", "crime location(s): On or near Rejected Row"),
+])
+def test_rows_set_aside_or_outside_the_window_are_scanned_too(tmp_path, default_params, inputs, text, finding):
+    """Issue: the scan only looked at rows that passed, and matched whole ids, so a repeated Crime ID cut to 41
+    characters was published in the data page, the search index and the downloads."""
+    hits = scan(page(tmp_path, text), default_params, _with_withheld(inputs))
+    assert any(finding in h for h in hits), hits
+
+
+def test_a_short_fragment_or_another_hash_is_not_an_id(tmp_path, default_params, inputs):
+    text = f"{LONG_ID[:12]} and the fingerprint e3b0c44298fc1c14 9afbf4c8996fb924 27ae41e4649b934c"
+    assert scan(page(tmp_path, text), default_params, _with_withheld(inputs)) == []
+
+
+def test_parquet_facts_are_scanned(tmp_path, default_params, inputs):
+    page(tmp_path, "ok")
+    (tmp_path / "facts").mkdir()
+    pd.DataFrame({"file": ["a.csv"], "example": [LONG_ID[:41]]}).to_parquet(tmp_path / "facts" / "data_defects.parquet")
+    hits = scan(tmp_path, default_params, _with_withheld(inputs))
+    assert any(h.startswith("facts/data_defects.parquet: ") for h in hits), hits
 
 
 def test_csv_and_search_index_are_scanned(tmp_path, default_params, inputs):

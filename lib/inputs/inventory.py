@@ -5,7 +5,7 @@ import pandas as pd
 
 from lib.config.params import Params, public_path
 from lib.inputs.contracts import CONTRACTS
-from lib.inputs.loading import Loaded, month_of, time_range
+from lib.inputs.loading import DEFECT_COLUMNS, Loaded, month_of, time_range
 
 
 def _contract(loaded: Loaded):
@@ -49,10 +49,11 @@ def completeness(loaded: dict[str, Loaded]) -> pd.DataFrame:
 
 
 def defects(loaded: dict[str, Loaded]) -> pd.DataFrame:
-    """Every row-level defect found, per file, column and rule (with example row numbers)."""
+    """Every row-level defect found, per file, column and rule, with example row numbers and the class of the
+    offending values (never the values: :func:`lib.inputs.loading.problem_class`)."""
     frames = [item.defects for item in loaded.values() if len(item.defects)]
     if not frames:
-        return pd.DataFrame(columns=["file", "column", "rule", "rows", "example_rows"])
+        return pd.DataFrame(columns=DEFECT_COLUMNS)
     return pd.concat(frames, ignore_index=True)
 
 

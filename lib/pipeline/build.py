@@ -59,8 +59,8 @@ from lib.pipeline.publish import (
     version_for,
     versions,
 )
+from lib.pipeline.scan import Scanner, pdf_text, published_texts
 from lib.pipeline.scan import describe as describe_scan
-from lib.pipeline.scan import pdf_text, published_texts, scan
 from lib.present.display import needs, not_supplied
 from lib.present.pages import write_page
 from lib.present.tables import TABLES_ENV
@@ -204,15 +204,17 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     hits: list[str] = []
     info["pdf"] = pdf_name(params) if do_pdf else None
 
+    scanner = Scanner(params, loaded, extra_paths=[work])
+
     def scan_html(folder: Path) -> None:  # while the PDF is still typesetting
-        hits.extend(scan(folder, params, loaded, extra_paths=[work], texts=published_texts(folder, pdf=False)))
+        hits.extend(scanner(folder, texts=published_texts(folder, pdf=False)))
 
     build_editions(src, work, final, info["pdf"], _failed_dir(params.period), on_html=scan_html)
 
     stage("publish", f"scanning for personal data and machine paths, then publishing {params.period} "
                      f"version {number} ({info['changes']})")
     if do_pdf:
-        hits += scan(final, params, loaded, extra_paths=[work], texts={info["pdf"]: pdf_text(final / info["pdf"])})
+        hits += scanner(final, texts={info["pdf"]: pdf_text(final / info["pdf"])})
     if hits:
         raise BuildError(describe_scan(hits))
     stage.end()
