@@ -49,7 +49,32 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-GLOB_CHARS = set("*?[")
+GLOB_CHARS = set("*?[]")
+
+
+def read_as(entry: Path) -> tuple[str, list[Path]]:
+    """How a path given in the params is read: ``("path", [entry])`` when it exists (a file or folder is itself,
+    whatever characters its name holds), ``("pattern", matches)`` when it does not and holds ``*``, ``?`` or
+    ``[...]``, ``("missing", [])`` otherwise, and ``("ambiguous", others)`` when it exists *and*, read as a
+    pattern, matches other paths too (``exports [2019]`` beside ``exports 2``): the caller refuses it, naming
+    both readings."""
+    globbed = any(GLOB_CHARS & set(part) for part in entry.parts)
+    exists = entry.exists()
+    if not globbed:
+        return ("path", [entry]) if exists else ("missing", [])
+    matches = sorted(Path(entry.anchor).glob(str(entry.relative_to(entry.anchor))))
+    if exists:
+        others = [m for m in matches if m != entry]
+        return ("ambiguous", others) if others else ("path", [entry])
+    return ("pattern", matches) if matches else ("missing", [])
+
+
+def ambiguity(entry: Path, others: list[Path]) -> str:
+    """The message for a path that exists and, read as a pattern, matches other paths too."""
+    shown = ", ".join(repr(display_path(p)) for p in others[:3]) + (", …" if len(others) > 3 else "")
+    return (f"{display_path(entry)!r} exists, and read as a pattern it also matches {shown}; to read the file or "
+            "folder itself, rename it without [ ] * ?, or write each of those characters in brackets ([[] for [, "
+            "[]] for ], [*], [?]), which reads it as a pattern that matches only it")
 
 
 class InputSpec(_Strict):
@@ -746,15 +771,15 @@ def load_params(path: str | Path) -> Params:
     missing = []
     for source in Inputs.model_fields:
         for resolved in params.input_paths(source):
-            globbed = bool(GLOB_CHARS & set(resolved.name)) or any(GLOB_CHARS & set(p) for p in resolved.parts)
-            found = any(Path(resolved.anchor).glob(str(resolved.relative_to(resolved.anchor)))) if globbed \
-                else resolved.exists()
-            if not found:
-                origin = path if _has_key(period_data, ("inputs", source)) else files[-1][0]
-                missing.append(
-                    f"{display_path(origin)}: inputs.{source} = {display_path(resolved)!r}: "
-                    + ("no file matches this pattern" if globbed else "no such file or folder")
-                    + " (paths are relative to the params file; run `make demo-data` for the demo inputs)")
+            kind, others = read_as(resolved)
+            if kind in {"path", "pattern"}:
+                continue
+            origin = path if _has_key(period_data, ("inputs", source)) else files[-1][0]
+            what = ambiguity(resolved, others) if kind == "ambiguous" else (
+                f"{display_path(resolved)!r}: " + ("no file matches this pattern" if GLOB_CHARS & set(str(resolved))
+                                                   else "no such file or folder")
+                + " (paths are relative to the params file; run `make demo-data` for the demo inputs)")
+            missing.append(f"{display_path(origin)}: inputs.{source} = {what}")
     if not params.catalogue_path().is_file():
         origin = path if _has_key(period_data, ("scorecard", "catalogue")) else files[-1][0]
         missing.append(f"{display_path(origin)}: scorecard.catalogue = {display_path(params.catalogue_path())!r}: "

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib.config.params import GLOB_CHARS, display_path, public_path
+from lib.config.params import ambiguity, display_path, public_path, read_as
 from lib.errors import DataError
 from lib.inputs.contracts import CONTRACTS, Contract
 
@@ -118,12 +118,15 @@ def read(path: Path) -> Read:
         raise DataError(f"{display_path(path)}: cannot be read as {suffix[1:]}: {type(exc).__name__}: {exc}") from None
 
 
-def _candidates(entry: Path) -> list[Path]:
-    if any(GLOB_CHARS & set(part) for part in entry.parts):
-        found = Path(entry.anchor).glob(str(entry.relative_to(entry.anchor)))
-    elif entry.is_dir():
-        found = entry.rglob("*")
-    else:
+def _candidates(entry: Path, source: str) -> list[Path]:
+    """The files a path stands for: itself, a folder's files (with its subfolders), or a pattern's matches
+    (:func:`lib.config.params.read_as`: an existing path is never read as a pattern)."""
+    kind, found = read_as(entry)
+    if kind == "ambiguous":
+        raise DataError(f"inputs.{source}: {ambiguity(entry, found)}")
+    if kind == "path" and entry.is_dir():
+        found = list(entry.rglob("*"))
+    elif kind == "path":
         return [entry]
     return sorted(p for p in found if p.is_file() and p.suffix.lower() in SUFFIXES)
 
@@ -139,7 +142,7 @@ def expand(paths: list[Path], contract: Contract, source: str) -> list[Path]:
     """
     files: list[Path] = []
     for entry in paths:
-        candidates = _candidates(entry)
+        candidates = _candidates(entry, source)
         if candidates == [entry]:
             files.append(entry)
             continue

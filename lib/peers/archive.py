@@ -185,6 +185,12 @@ def _select(archive: Path, files: pd.DataFrame, forces: list[str], months: list[
     return chosen[chosen["month"].isin(months)] if months is not None else chosen
 
 
+def literal_glob(path: Path | str) -> str:
+    """A path DuckDB reads as itself: DuckDB reads every file name as a glob, so ``[``, ``]``, ``*`` and ``?`` are
+    written in brackets (``peers [2019]`` would otherwise read ``peers 2``)."""
+    return re.sub(r"([\[\]*?])", r"[\1]", str(path))
+
+
 def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -200,7 +206,7 @@ def _read(headers: dict[Path, list[str]], threads: int | None, memory_limit: str
 
     groups: dict[tuple[str, ...], list[str]] = {}
     for path, header in headers.items():
-        groups.setdefault(tuple(header), []).append(str(path))
+        groups.setdefault(tuple(header), []).append(literal_glob(path))
     parts = []
     for i, header in enumerate(groups):
         columns = "{" + ", ".join(f"{_sql_text(c)}: 'VARCHAR'" for c in header) + "}"
