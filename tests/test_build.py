@@ -21,14 +21,14 @@ pytestmark = pytest.mark.build
 
 def test_period_is_published_with_html_pdf_and_index(built):
     build_dir, folder, _ = built
-    assert folder == build_dir / "2019-11" / "v1"
+    assert folder == build_dir / "demo" / "2019-11" / "v1"
     assert (folder / "html" / "index.html").is_file()
-    assert (build_dir / "2019-11" / "latest" / "html" / "index.html").is_file()
+    assert (build_dir / "demo" / "2019-11" / "latest" / "html" / "index.html").is_file()
     if build_mod.tex_available():
         pdf = folder / "forcebook-2019-11.pdf"
         assert pdf.read_bytes()[:5] == b"%PDF-"
     index = (build_dir / "index.html").read_text()
-    assert 'href="2019-11/v1/html/index.html"' in index and "first version" in index
+    assert 'href="demo/2019-11/v1/html/index.html"' in index and "first version" in index
     assert not list((build_dir / ".staging").glob("*"))
 
 
@@ -86,7 +86,10 @@ def test_failed_rebuild_leaves_previous_build_untouched(built, monkeypatch):
         build_mod.build(ROOT / "params" / "2019-11.yml", say=lambda m: None)
     assert _published(build_dir) == before
     assert not list((build_dir / ".staging").glob("*"))
-    assert (build_dir / ".failed" / "2019-11").is_dir()
+    from lib import private
+
+    kept = private.folder("demo", "2019-11") / "failed"
+    assert kept.is_dir() and not (build_dir / ".failed").exists()  # evidence stays outside what is published
 
 
 def test_failing_notebook_is_named_with_cell_and_error(tmp_path, default_params):
@@ -163,10 +166,10 @@ def _published(build_dir):
     out = {}
     for top, dirs, files in os.walk(build_dir):
         rel = os.path.relpath(top, build_dir)
-        if rel.split(os.sep)[0] in {".staging", ".failed", ".locks"}:
+        if rel.split(os.sep)[0] in {".staging", ".locks"}:
             continue
         for name in dirs + files:
-            if rel == "." and name in {".staging", ".failed", ".locks"}:
+            if rel == "." and name in {".staging", ".locks"}:
                 continue
             path = os.path.join(top, name)
             key = os.path.relpath(path, build_dir)
@@ -238,21 +241,21 @@ def test_drill_build_killed_midway_stops_its_workers_and_next_run_recovers(built
         os.kill(pid, signal.SIGKILL)
     assert not left, f"{len(left)} process(es) of the killed build still running"
     assert _published(build_dir) == before  # nothing published, nothing half-written
-    assert list((build_dir / ".staging").glob("2019-11-*"))  # the dead run's scratch is left behind...
+    assert list((build_dir / ".staging").glob("demo-2019-11-*"))  # the dead run's scratch is left behind...
     result = _cli(["build", "--params", "params/2019-10.yml", "--no-pdf"], build_dir)
     assert result.returncode == 0, result.stderr[-2000:]
     assert not list((build_dir / ".staging").glob("*"))  # ...and the next run clears it
     index = (build_dir / "index.html").read_text()
     assert index.index("2019-11") < index.index("2019-10")
     after = _published(build_dir)
-    assert all(after[path] == stamp for path, stamp in before.items() if path.startswith("2019-11"))
+    assert all(after[path] == stamp for path, stamp in before.items() if path.startswith("demo/2019-11"))
 
 
 def test_drill_second_build_of_a_period_is_refused_while_one_runs(built):
-    from lib.pipeline.publish import period_lock
+    from lib.pipeline.publish import edition_lock
     build_dir = built[0]
     before = _published(build_dir)
-    with period_lock("2019-11", build_dir):
+    with edition_lock("demo", "2019-11", build_dir):
         result = _cli(["build", "--params", "params/2019-11.yml", "--no-pdf"], build_dir)
-    assert result.returncode == 4 and "a build of 2019-11 is already running (process" in result.stderr
+    assert result.returncode == 4 and "a build of demo 2019-11 is already running (process" in result.stderr
     assert "Traceback" not in result.stderr and _published(build_dir) == before

@@ -243,4 +243,4 @@ def test_cli_machine_errors_are_one_message(monkeypatch, capsys, tmp_path):
     err = capsys.readouterr().err
     assert code == 5, err
     assert "error: " in err and "No space left on device" in err and "Traceback" not in err
-    assert not (tmp_path / "_build" / "2019-12").exists()
+    assert not (tmp_path / "_build" / "demo" / "2019-12").exists()

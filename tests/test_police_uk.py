@@ -240,7 +240,7 @@ def test_the_public_edition_builds_from_the_shipped_files(tmp_path):
     result = subprocess.run([sys.executable, "-m", "lib", "build", "--params", "params/public-example.yml", "--no-pdf"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
-    html = tmp_path / "2019-01" / "latest" / "html" / "notebooks"
+    html = tmp_path / "cleveland" / "2019-01" / "latest" / "html" / "notebooks"
     pages = {p.stem: " ".join(re.sub(r"<[^>]+>", " ", p.read_text()).split()) for p in html.glob("*.html")}
     assert "6,371" in pages["crime"] and "2,981" in pages["crime"] and "14.4%" in pages["crime"]
     assert "77" in pages["stop_search"] and "[c]" in pages["stop_search"]

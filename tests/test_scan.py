@@ -134,4 +134,4 @@ def test_a_hit_stops_the_build_and_publishes_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(build_mod, "build_editions", leaky_book)
     with pytest.raises(BuildError, match=r"(?s)publication scan found .*html/notebooks/x.html: a path of this machine"):
         build_mod.build(ROOT / "params" / "2019-12.yml", pdf=False, say=lambda m: None)
-    assert not list((tmp_path / "_build").glob("2019-12/v*"))
+    assert not list((tmp_path / "_build").glob("demo/2019-12/v*"))

@@ -7,7 +7,9 @@ Sphinx's own LaTeX template; where TeX is not installed it is skipped, and the b
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +17,9 @@ from pathlib import Path
 import yaml
 
 from lib import ROOT
-from lib.config.params import Params, display_path
+from lib.config.params import Params
 from lib.errors import BuildError
-from lib.pipeline.execute import die_with_parent
+from lib.pipeline.execute import lead_group_with_parent
 
 FACTS = "facts"
 # A chapter that cannot be written without an input: without it the build writes a page saying so.
@@ -117,21 +119,39 @@ def stage_pdf_source(src: Path) -> Path:
     return pdf_src
 
 
+JUPYTER_BOOK = ("from lib.pipeline.execute import end_group_on_term; end_group_on_term(); "
+                "from jupyter_book.cli.main import main; main()")
+
+
 def _start(src: Path, out: Path, builder: str, log: Path) -> tuple[subprocess.Popen, object]:
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(src),
+    """Start Jupyter Book in a process group of its own, which ends whole with the build (see
+    :func:`lib.pipeline.execute.lead_group_with_parent`)."""
+    cmd = [sys.executable, "-c", JUPYTER_BOOK, "build", str(src),
            "--path-output", str(out), "--builder", builder, "-n", "-W", "--keep-going"]
     handle = open(log, "w", encoding="utf-8")
-    return subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT, cwd=src, preexec_fn=die_with_parent), handle
+    return subprocess.Popen(cmd, stdout=handle, stderr=subprocess.STDOUT, cwd=src, start_new_session=True,
+                            preexec_fn=lead_group_with_parent), handle
 
 
-def _failure(builder: str, log: Path, kept: Path) -> BuildError:
+def _stop(proc: subprocess.Popen) -> None:
+    """Kill a Jupyter Book process and everything it started (its process group)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _failure(builder: str, log: Path) -> BuildError:
+    """The error of a failed edition: its warnings (the full log, ``log``'s name, is kept with the failed
+    build's other logs, which the build names once it has kept them)."""
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    warnings = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
+    warnings = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln or "!" in ln[:1]]
     shown = "\n".join((warnings or lines)[-15:])
-    return BuildError(f"Jupyter Book ({builder}) failed; the full log is kept as {display_path(kept / log.name)}:\n{shown}")
+    return BuildError(f"Jupyter Book ({builder}) failed (full log: {log.name}):\n{shown}")
 
 
-def build_editions(src: Path, work: Path, final: Path, pdf_file: str | None, kept: Path, on_html=None) -> None:
+def build_editions(src: Path, work: Path, final: Path, pdf_file: str | None, on_html=None) -> None:
     """Build the HTML (into ``final/html``) and, when ``pdf_file`` is given, the PDF (``final/<pdf_file>``)
     side by side. ``on_html(final)`` runs as soon as the HTML is in place (the PDF may still be typesetting).
 
@@ -146,20 +166,18 @@ def build_editions(src: Path, work: Path, final: Path, pdf_file: str | None, kep
     try:
         proc, handle = jobs["html"]
         if proc.wait() != 0:
-            raise _failure("html", work / "html.log", kept)
+            raise _failure("html", work / "html.log")
         shutil.copytree(work / "out-html" / "_build" / "html", final / "html")
         if on_html is not None:
             on_html(final)
         if pdf_file:
             proc, handle = jobs["pdflatex"]
             if proc.wait() != 0:
-                raise _failure("pdflatex", work / "pdf.log", kept)
+                raise _failure("pdflatex", work / "pdf.log")
             shutil.copy2(work / "out-pdf" / "_build" / "latex" / "book.pdf", final / pdf_file)
     finally:
         for proc, handle in jobs.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+            _stop(proc)  # the group too: a finished build leaves nothing running either
             handle.close()
 
 

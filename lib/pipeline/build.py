@@ -12,15 +12,17 @@ Stages, each timed and reported as it runs:
    facts; ``notebooks/`` is never modified;
 5. build the HTML and the PDF side by side (:mod:`lib.pipeline.book`);
 6. scan everything a reader would get for personal data and machine paths
-   (:mod:`lib.pipeline.scan`), then publish the result as a version of the period
-   (:mod:`lib.pipeline.publish`).
+   (:mod:`lib.pipeline.scan`), then publish the result as a version of the edition — the force's
+   book for the period (:mod:`lib.pipeline.publish`).
 
 A failure at any stage publishes nothing and leaves every published version untouched; the run's
-logs and executed notebooks are kept in ``_build/.failed/<period>/``.
+logs and executed notebooks are kept in the edition's private folder (``_private/<force>/<period>/failed/``,
+:mod:`lib.private`), outside what is published.
 """
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -28,7 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lib import ROOT
+from lib import ROOT, private
 from lib.config.catalogue import load_catalogue
 from lib.config.params import Params, display_path, load_params
 from lib.errors import BuildError
@@ -52,7 +54,8 @@ from lib.pipeline.publish import (
     BUILD_DIR,
     LATEST,
     STAGING,
-    period_lock,
+    edition_dir,
+    edition_lock,
     publish,
     read_info,
     recover,
@@ -76,24 +79,32 @@ def single_thread_blas() -> None:
         os.environ.setdefault(var, "1")
 
 
-def _failed_dir(period: str) -> Path:
-    """Where a failed run keeps its logs and executed notebooks: ``_build/.failed/<period>/``."""
-    return BUILD_DIR / ".failed" / period
+def _failed_dir(params: Params) -> Path:
+    """Where a failed run keeps its logs and executed notebooks: the edition's private folder, never inside
+    what is published (they hold machine paths and the inputs' values)."""
+    return private.folder(params.force.id, params.period) / "failed"
 
 
-def _keep_failure(work: Path, period: str, error: BuildError) -> Path | None:
-    """Keep a failed run's logs and executed notebooks; None (and a note on the error) when that fails too,
-    so a full disk or a read-only folder never hides the real cause."""
-    failed = _failed_dir(period)
+FULL_DISK = ("No space left on device", "Disk quota exceeded")
+
+
+def _keep_failure(work: Path, params: Params) -> tuple[Path | None, OSError | None]:
+    """Keep a failed run's logs and executed notebooks in the edition's private folder; return it, or None and
+    why it could not be kept (a full disk or a read-only folder), so that the message says one true thing."""
+    failed = _failed_dir(params)
     try:
         shutil.rmtree(failed, ignore_errors=True)
         failed.mkdir(parents=True)
         for path in list(work.glob("*.log")) + list((work / "src" / "notebooks").glob("*.ipynb")):
             shutil.copy2(path, failed / path.name)
-        return failed
+        return failed, None
     except OSError as exc:
-        error.args = (f"{error}\n(its logs could not be kept: {exc.strerror or exc})",)
-        return None
+        return None, exc
+
+
+def _disk_full(error: Exception, kept: OSError | None) -> bool:
+    """True when a build failed because the disk (or the user's quota) is full: a machine error, not a build's."""
+    return (kept is not None and kept.errno in {errno.ENOSPC, errno.EDQUOT}) or any(t in str(error) for t in FULL_DISK)
 
 
 class _Stages:
@@ -136,9 +147,9 @@ def build(params_path: str | Path, *, pdf: bool = True, say: Callable[[str], Non
     stage("checks", "checking params and input files")
     params = load_params(params_path)
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
-    with period_lock(params.period, BUILD_DIR):
+    with edition_lock(params.force.id, params.period, BUILD_DIR):
         recover(BUILD_DIR)
-        work = BUILD_DIR / STAGING / f"{params.period}-{os.getpid()}"
+        work = BUILD_DIR / STAGING / f"{params.force.id}-{params.period}-{os.getpid()}"
         src = work / "src"
         single_thread_blas()
         # Tables write their CSV downloads here (and only during a build): see lib.present.tables.
@@ -147,13 +158,29 @@ def build(params_path: str | Path, *, pdf: bool = True, say: Callable[[str], Non
             with NotebookPool(workers, env, _log(work), src / "notebooks") as pool:
                 target = _build_in(params, pool, work, notebooks, do_pdf, pdf, stage, started_wall, t0, say)
         except BuildError as exc:
-            failed = _keep_failure(work, params.period, exc)
-            say(f"      nothing was published; every published version of {params.period} is as it was."
-                + (f" Logs and executed notebooks: {display_path(failed)}/" if failed else ""))
+            failed, why = _keep_failure(work, params)
+            if _disk_full(exc, why):
+                raise OSError(errno.ENOSPC, "No space left on device: the build stopped and its logs could not be "
+                              f"kept; free some space and build again ({str(exc).splitlines()[0]})") from None
+            say(f"      nothing was published; every published version of {params.force.id} {params.period} is as "
+                "it was. " + (f"Logs and executed notebooks (not published): {display_path(failed)}/" if failed else
+                              f"Its logs could not be kept: {why.strerror or why}."))
             raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def _keep_pdf(version: Path, final: Path, info: dict, say: Callable[[str], None]) -> None:
+    """A rebuild without the PDF of a version that has one keeps it: same inputs, params and code (the version's
+    fingerprint), so the same PDF; the landing page and provenance say it comes from the earlier build."""
+    previous = read_info(version).get("pdf")
+    if previous and (version / previous).is_file():
+        shutil.copy2(version / previous, final / previous)
+        info["pdf"] = previous
+        info["pdf_from"] = read_info(version).get("pdf_from") or read_info(version).get("build_finished", "")
+        say(f"      PDF not built this time: the version keeps the PDF of its build of {info['pdf_from']} "
+            "(same inputs, params and code)")
 
 
 def _log(work: Path) -> Path:
@@ -170,8 +197,8 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     say(f"      {len(loaded)} input files valid; {aside:,} row(s) set aside with defects (listed in the data chapter)")
     stage("facts", "computing the period's facts")
     facts = facts_stage.compute(params, loaded, say)
-    info = collect(params, started_wall)
-    period_dir = BUILD_DIR / params.period
+    info = collect(params, started_wall, loaded)
+    period_dir = edition_dir(params.force.id, params.period, BUILD_DIR)
     number = version_for(period_dir, info["fingerprint"]["total"])
     found = versions(period_dir)
     previous = max((n for n in found if n != number), default=None)
@@ -209,7 +236,7 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     def scan_html(folder: Path) -> None:  # while the PDF is still typesetting
         hits.extend(scanner(folder, texts=published_texts(folder, pdf=False)))
 
-    build_editions(src, work, final, info["pdf"], _failed_dir(params.period), on_html=scan_html)
+    build_editions(src, work, final, info["pdf"], on_html=scan_html)
 
     stage("publish", f"scanning for personal data and machine paths, then publishing {params.period} "
                      f"version {number} ({info['changes']})")
@@ -218,11 +245,13 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     if hits:
         raise BuildError(describe_scan(hits))
     stage.end()
+    if not do_pdf and number in found:
+        _keep_pdf(found[number], final, info, say)
     info["build_finished"] = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
     info["seconds"] = {k: round(v, 2) for k, v in stage.seconds.items()}
     info["seconds"]["total"] = round(time.perf_counter() - t0, 2)
     (final / "provenance.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
-    target = publish(final, params.period, number, BUILD_DIR)
+    target = publish(final, params.force.id, params.period, number, BUILD_DIR)
     say(f"built {display_path(target)}/ in {time.perf_counter() - t0:.1f} s "
         f"(HTML: {display_path(target)}/html/index.html"
         + (f", PDF: {display_path(target)}/{info['pdf']}" if do_pdf else "")

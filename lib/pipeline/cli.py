@@ -3,12 +3,17 @@
 Errors a user can fix (:class:`~lib.errors.ReportError`) and errors of the machine (permissions,
 a full disk, memory) are printed as one message with no traceback, and the exit code says which
 kind: 2 params, 3 data, 4 build (a notebook, the book, the publication scan, a build already
-running), 5 the machine, 1 anything else.
+running), 5 the machine, 130 interrupted (Ctrl-C or SIGTERM: everything the run started is
+stopped and nothing is published), 1 anything else — a bug, whose traceback goes to the private
+``errors.log`` (:mod:`lib.private`), named in one line.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import signal
 import sys
+import traceback
 
 from lib.errors import BuildError, DataError, ParamsError, ReportError
 
@@ -91,9 +96,30 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the exit code."""
-    argv = sys.argv[1:] if argv is None else argv
+def _terminated(signum, frame) -> None:
+    """SIGTERM stops a run as Ctrl-C does: its clean-up runs (workers, the PDF toolchain, scratch folders)."""
+    raise KeyboardInterrupt
+
+
+def _unexpected(exc: BaseException) -> int:
+    """A bug: one line naming the error and where its traceback was kept (never a traceback on the screen)."""
+    from lib import private
+
+    log = private.root() / "errors.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"--- {dt.datetime.now().astimezone():%Y-%m-%d %H:%M:%S} python -m lib {' '.join(sys.argv[1:])}\n")
+            handle.write("".join(traceback.format_exception(exc)))
+        where = f"; the details are in {log}"
+    except OSError:
+        where = ""
+    _say(f"error: an unexpected {type(exc).__name__} (a fault in forcebook, not in your inputs: please report it){where}. "
+         "Nothing was published by this run.")
+    return 1
+
+
+def _dispatch(argv: list[str]) -> int:
     if argv[:1] == ["demo-data"]:  # its own options and --help belong to lib.inputs.demo's parser
         from lib.inputs.demo import main as demo_main
 
@@ -101,14 +127,18 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["diff"]:  # its own options and --help belong to lib.pipeline.diff's parser
         from lib.pipeline.diff import main as diff_main
 
-        try:
-            return diff_main(argv[1:])
-        except ReportError as exc:
-            _say(f"error: {exc}")
-            return 4
+        return diff_main(argv[1:])
     args = parser().parse_args(argv)
+    return args.run(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    argv = sys.argv[1:] if argv is None else argv
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminated)
     try:
-        return args.run(args)
+        return _dispatch(argv)
     except ReportError as exc:
         _say(f"error: {exc}")
         return next((code for kind, code in EXIT_CODES.items() if isinstance(exc, kind)), 1)
@@ -123,3 +153,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("interrupted: nothing was published for this run")
         return 130
+    except Exception as exc:  # anything else is a bug: said in one line, its traceback kept privately
+        return _unexpected(exc)

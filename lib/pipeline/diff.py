@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from lib.pipeline.facts import Facts, read
 from lib.present import fmt_int, fmt_score, fmt_value
 
 COLUMNS = ["what", "item", "then", "now"]
+PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 HEADLINES = {  # table -> (row key column, {column: label})
     "fcr_fit": (None, {"paid_hours": "best-fit paid hours a week", "current_paid_hours": "current pattern's paid hours"}),
     "fcr_gaps": ("roster", {"hours_under": "hours under-covered", "staff_hours_short": "staff-hours short"}),
@@ -92,13 +94,30 @@ def diff(old: Facts, new: Facts) -> pd.DataFrame:
 
 
 def resolve(ref: str, build_dir: Path) -> Path:
-    """The facts folder of a period ('2019-12': its latest version), a version ('2019-12/v1') or a folder."""
+    """The facts folder of an edition's latest version ('demo/2019-12', or '2019-12' when one force has that
+    period), a version ('demo/2019-12/v1', '2019-12/v1') or a facts folder (one holding ``manifest.json``).
+
+    Raises
+    ------
+    BuildError
+        Nothing built matches, or a period is built for several forces (the message lists them).
+    """
+    from lib.pipeline.publish import editions
+
+    parts = ref.strip("/").split("/")
+    if parts and PERIOD.fullmatch(parts[0]):  # a period without its force: the one force that has it
+        forces = [f for f, p in editions(build_dir) if p == parts[0]]
+        if len(forces) > 1:
+            raise BuildError(f"{ref}: {parts[0]} is built for several forces ({', '.join(forces)}); "
+                             f"name one, e.g. {forces[0]}/{ref}")
+        parts = forces[:1] + parts
+    inside = build_dir.joinpath(*parts) if parts and all(p and p not in {".", ".."} for p in parts) else None
     path = Path(ref)
-    for candidate in (build_dir / ref / "latest" / "facts", build_dir / ref / "facts", path / "facts", path):
+    for candidate in ([inside / "latest" / "facts", inside / "facts"] if inside else []) + [path / "facts", path]:
         if (candidate / "manifest.json").is_file():
             return candidate
-    raise BuildError(f"{ref}: no built facts found; give a period built in {build_dir} (e.g. 2019-12), "
-                     "a version (2019-12/v1) or a facts folder")
+    raise BuildError(f"{ref}: no built facts found; give an edition built in {build_dir} (e.g. demo/2019-12, or "
+                     "2019-12 when one force has it), a version (demo/2019-12/v1) or a facts folder")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,10 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     from lib.pipeline.publish import BUILD_DIR
 
     p = argparse.ArgumentParser(prog="python -m lib diff",
-                                description="Print the facts that differ between two builds: periods (2019-11: "
-                                            "its latest version), versions (2019-12/v1) or facts folders.")
-    p.add_argument("a", help="the earlier build, e.g. 2019-11 or 2019-12/v1")
-    p.add_argument("b", help="the later build, e.g. 2019-12 or 2019-12/v2")
+                                description="Print the facts that differ between two builds: editions (demo/2019-11, "
+                                            "or 2019-11 when one force has it: its latest version), versions "
+                                            "(demo/2019-12/v1) or facts folders.")
+    p.add_argument("a", help="the earlier build, e.g. demo/2019-11 or demo/2019-12/v1")
+    p.add_argument("b", help="the later build, e.g. demo/2019-12 or demo/2019-12/v2")
     args = p.parse_args(argv)
     old, new = read(resolve(args.a, BUILD_DIR)), read(resolve(args.b, BUILD_DIR))
     found = diff(old, new)

@@ -38,6 +38,29 @@ def die_with_parent() -> None:
             os._exit(1)
 
 
+def lead_group_with_parent() -> None:
+    """``preexec_fn`` of a child that leads its own process group (``start_new_session=True``): when the build
+    dies, even by ``kill -9``, the child gets SIGTERM, and :func:`end_group_on_term` (run first thing in the
+    child) turns that into SIGKILL for its whole group — the PDF toolchain it started (make, latexmk, xelatex)
+    included, which a parent-death signal alone would leave running."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG; it survives exec
+        if os.getppid() == 1:
+            os._exit(1)
+
+
+def end_group_on_term() -> None:
+    """In a group-leading child: on SIGTERM (the build ended, see :func:`lead_group_with_parent`), kill the
+    child's whole process group at once."""
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
+
+
 def strip_private_metadata(nb) -> None:
     """Drop papermill's and nbclient's metadata (machine paths, run times) from an executed notebook."""
     nb.metadata.pop("papermill", None)

@@ -83,16 +83,23 @@ def fingerprint(inputs: dict, params_yaml: str) -> dict[str, str]:
     return out
 
 
-def inputs_info(params: Params) -> dict[str, dict]:
-    """Each source's files as published — name, SHA-256 and size — and one SHA-256 over them all."""
+def inputs_info(params: Params, loaded: dict | None = None) -> dict[str, dict]:
+    """Each source's files as published — name, SHA-256 and size — and one SHA-256 over them all. Given the
+    loaded inputs, the SHA-256 are those of the files as they were read and validated (the cache is used
+    only when it matches them), so the page states the fingerprints of what the numbers came from."""
     from lib.inputs.contracts import CONTRACTS
     from lib.inputs.reading import expand
 
     inputs = {}
     for source in params.supplied():
-        contract = CONTRACTS["tracker" if source.startswith("tracker") else source]
-        files = [{"file": public_path(f), "sha256": sha256(f), "bytes": f.stat().st_size}
-                 for f in expand(params.input_paths(source), contract, source)]
+        if loaded is not None and source in loaded:
+            item = loaded[source]
+            files = [{"file": public_path(f), "sha256": digest, "bytes": f.stat().st_size}
+                     for f, digest in zip(item.files, item.sha256)]
+        else:
+            contract = CONTRACTS["tracker" if source.startswith("tracker") else source]
+            files = [{"file": public_path(f), "sha256": sha256(f), "bytes": f.stat().st_size}
+                     for f in expand(params.input_paths(source), contract, source)]
         digest = files[0]["sha256"] if len(files) == 1 else _digest(*(f["sha256"] for f in files))
         inputs[source] = {"file": files[0]["file"] if len(files) == 1 else f"{len(files)} files", "sha256": digest,
                           "bytes": sum(f["bytes"] for f in files), "files": files}
@@ -104,13 +111,15 @@ def fingerprint_of(params: Params) -> str:
     return fingerprint(inputs_info(params), params.as_yaml())["total"]
 
 
-def collect(params: Params, started: dt.datetime) -> dict:
+def collect(params: Params, started: dt.datetime, loaded: dict | None = None) -> dict:
     """Everything the provenance page shows, as a JSON-ready dict."""
-    inputs = inputs_info(params)
+    inputs = inputs_info(params, loaded)
     commit, dirty = git_state()
     used = params.as_yaml()
     return {
         "period": params.period,
+        "force": params.force.model_dump(),
+        "force_name": params.force_name,
         "params_file": public_path(params.source_file),
         "params": used,
         "inputs": inputs,

@@ -1,19 +1,26 @@
-"""Publishing: versions of a period's book, swapped in atomically, and the landing page.
+"""Publishing: editions kept by force and period, versions swapped in atomically, and the landing page.
 
-Layout of the published folder (``_build/`` by default)::
+An *edition* is one force's book for one period; two forces never share a history. Layout of the
+published folder (``_build/`` by default)::
 
-    index.html                  every period and every version, newest first
-    <period>/latest -> v2       the stable link to the version built last
-    <period>/v1 -> .store/...   one folder per version (a link to its store entry)
-    <period>/v2 -> .store/...
-    <period>/.store/<id>/       html/, the PDF, provenance.json
+    index.html -> .site/current/index.html        every force, period and version, newest first
+    <force>/<period>/v1 -> .store/<entry>         one folder per version: html/, the PDF, facts/, provenance.json
+    <force>/<period>/latest -> ../../.site/current/latest/<force>/<period>
+    .site/current -> g<id>                        the landing page and every edition's latest version, together
+    .site/g<id>/latest/<force>/<period> -> ../../../../<force>/<period>/vN
 
 A version is identified by its fingerprint (the inputs' SHA-256, the params as used and the code):
 building again with the same fingerprint replaces that version in place; anything else is a new
-version beside the old ones. Every step of publishing is one atomic operation on one file system
-(a rename of a finished folder into the store, then ``os.replace`` of a symbolic link), so a kill
-at any instant leaves every earlier version readable and linked from ``index.html``; the next run
-repairs what a killed run left (:func:`recover`). Builds of one period are serialised by a lock.
+version beside the old ones. Every step of publishing is one atomic operation on one file system:
+the finished folder is renamed into the store, the version's link is replaced, then one
+``os.replace`` of ``.site/current`` switches the landing page and every ``latest`` at once — so at
+any instant ``latest`` and ``index.html`` agree, and a kill at any step leaves every earlier version
+readable and listed; the next run repairs what a killed run left (:func:`recover`). Builds of one
+edition are serialised by a lock; builds of different editions publish side by side, each
+rewriting the landing page under a short lock.
+
+Machine-specific and private things are never here: failed builds' logs live in the edition's
+private folder (:mod:`lib.private`).
 """
 from __future__ import annotations
 
@@ -34,8 +41,14 @@ from lib.errors import BuildError
 BUILD_DIR = Path(os.environ.get("FORCEBOOK_BUILD_DIR", ROOT / "_build"))
 STAGING = ".staging"
 STORE = ".store"
+SITE = ".site"
 LATEST = "latest"
+INDEX = "index.html"
 VERSION_RE = re.compile(r"^v(\d+)$")
+PERIOD_RE = re.compile(r"^\d{4}-\d{2}$")
+FORCE_RE = re.compile(r"^[a-z][a-z0-9-]*$")
+# Books built before editions were kept by force (``_build/<period>/``) are kept under this name.
+EARLIER = "earlier-layout"
 
 
 def _alive(pid: int) -> bool:
@@ -46,6 +59,16 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _owner_dead(name: str, mine_too: bool = False) -> bool:
+    """True when a scratch name ending in ``-<pid>`` or ``.<pid>.tmp`` belongs to a process that has ended (or,
+    with ``mine_too``, to this one: what it left from an earlier, abandoned step)."""
+    found = re.search(r"[-.](\d+)(?:\.tmp)?$", name)
+    if not found:
+        return False
+    pid = int(found.group(1))
+    return (mine_too and pid == os.getpid()) or (pid != os.getpid() and not _alive(pid))
 
 
 @contextmanager
@@ -75,14 +98,19 @@ def locked(path: Path, what: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def period_lock(period: str, build_dir: Path | None = None):
-    """The lock that serialises builds of one period."""
+def edition_dir(force: str, period: str, build_dir: Path | None = None) -> Path:
+    """The folder of one force's book for one period."""
+    return (build_dir or BUILD_DIR) / force / period
+
+
+def edition_lock(force: str, period: str, build_dir: Path | None = None):
+    """The lock that serialises builds of one edition (one force, one period)."""
     build_dir = build_dir or BUILD_DIR
-    return locked(build_dir / ".locks" / f"{period}.lock", f"a build of {period}")
+    return locked(build_dir / ".locks" / f"{force}-{period}.lock", f"a build of {force} {period}")
 
 
 def _link(target: str, at: Path) -> None:
-    """Point the symbolic link ``at`` to ``target`` (relative), replacing any old link atomically."""
+    """Point the symbolic link ``at`` to ``target`` (relative), replacing any old link or file atomically."""
     tmp = at.with_name(f".{at.name}.{os.getpid()}.tmp")
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
@@ -90,10 +118,10 @@ def _link(target: str, at: Path) -> None:
     os.replace(tmp, at)
 
 
-def versions(period_dir: Path) -> dict[int, Path]:
-    """The complete versions of a period (a link to a folder holding provenance.json), by number."""
+def versions(edition: Path) -> dict[int, Path]:
+    """The complete versions of an edition (a link to a folder holding provenance.json), by number."""
     out = {}
-    for path in period_dir.glob("v*"):
+    for path in edition.glob("v*"):
         m = VERSION_RE.match(path.name)
         if m and path.is_symlink() and (path / "provenance.json").is_file():
             out[int(m.group(1))] = path
@@ -105,95 +133,161 @@ def read_info(version: Path) -> dict:
     return json.loads((version / "provenance.json").read_text(encoding="utf-8"))
 
 
-def version_for(period_dir: Path, fingerprint: str) -> int:
+def version_for(edition: Path, fingerprint: str) -> int:
     """The version a build with ``fingerprint`` publishes as: the one with the same fingerprint, or a new one."""
-    found = versions(period_dir)
+    found = versions(edition)
     for number, path in found.items():
         if read_info(path).get("fingerprint", {}).get("total") == fingerprint:
             return number
     return max(found, default=0) + 1
 
 
+def editions(build_dir: Path | None = None) -> list[tuple[str, str]]:
+    """Every (force, period) folder of the published folder, by force, newest period first."""
+    build_dir = build_dir or BUILD_DIR
+    found = [(f.name, p.name) for f in build_dir.iterdir() if f.is_dir() and FORCE_RE.match(f.name)
+             for p in f.iterdir() if p.is_dir() and PERIOD_RE.match(p.name)] if build_dir.is_dir() else []
+    return sorted(found, key=lambda e: (e[0], [-int(x) for x in e[1].split("-")]))
+
+
 def recover(build_dir: Path | None = None) -> None:
-    """Repair what a killed run left: scratch of dead runs, orphan store entries, a stale ``latest``."""
+    """Repair what a killed run left: scratch and links of dead runs, orphan store entries, the landing page.
+
+    Only what a process that has ended left is touched: another edition's build may be publishing now.
+    """
     build_dir = build_dir or BUILD_DIR
     for path in (build_dir / STAGING).glob("*"):
-        pid = path.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if _owner_dead(path.name):
             shutil.rmtree(path, ignore_errors=True)
-    for period_dir in build_dir.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]"):
-        _recover_period(period_dir)
+    _adopt_earlier_layout(build_dir)
+    for force, period in editions(build_dir):
+        _recover_edition(edition_dir(force, period, build_dir))
+    for tmp in [*build_dir.glob(".*.tmp"), *(build_dir / SITE).glob(".*.tmp")]:
+        if _owner_dead(tmp.name, mine_too=True):
+            tmp.unlink(missing_ok=True)
+    if editions(build_dir):
+        with _index_lock(build_dir):
+            _commit_site(build_dir, {})
 
 
-def _adopt_first_edition(period_dir: Path) -> None:
-    """A period built before versions (html/, the PDF and provenance.json in the period folder)
-    becomes version 1, so nothing a board has read disappears."""
-    if not (period_dir / "provenance.json").is_file() or (period_dir / "v1").is_symlink():
+def _adopt_earlier_layout(build_dir: Path) -> None:
+    """Books built before editions were kept by force (``_build/<period>/``) move, whole, to
+    ``_build/earlier-layout/<period>/``: nothing a board has read disappears (their links are relative)."""
+    for old in build_dir.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]"):
+        if old.is_dir() and not old.is_symlink():
+            target = edition_dir(EARLIER, old.name, build_dir)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                old.rename(target)
+
+
+def _adopt_first_edition(edition: Path) -> None:
+    """An edition built before versions (html/, the PDF and provenance.json in its folder) becomes version 1."""
+    if not (edition / "provenance.json").is_file() or (edition / "v1").is_symlink():
         return
-    entry = period_dir / STORE / f"first-edition-{os.getpid()}"
+    entry = edition / STORE / f"first-edition-{os.getpid()}"
     entry.mkdir(parents=True)
-    for item in list(period_dir.iterdir()):
-        if item.name not in {STORE} and not item.name.startswith("."):
+    for item in list(edition.iterdir()):
+        if item.name not in {STORE, LATEST} and not item.name.startswith("."):
             item.rename(entry / item.name)
-    _link(f"{STORE}/{entry.name}", period_dir / "v1")
+    _link(f"{STORE}/{entry.name}", edition / "v1")
 
 
-def _recover_period(period_dir: Path) -> None:
-    _adopt_first_edition(period_dir)
-    linked = {p.resolve() for p in period_dir.glob("v*") if p.is_symlink()}
-    for entry in (period_dir / STORE).glob("*"):
-        pid = entry.name.rsplit("-", 1)[-1]
-        # An unlinked entry of another live process is a publish in progress (another period's
-        # build runs recover() too); anything else unlinked was left by a killed run.
-        in_progress = pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid))
-        if entry.resolve() not in linked and not in_progress:
+def _recover_edition(edition: Path) -> None:
+    _adopt_first_edition(edition)
+    linked = {p.resolve() for p in edition.glob("v*") if p.is_symlink()}
+    for entry in (edition / STORE).glob("*"):
+        # An unlinked entry of a live process is a publish in progress; anything else unlinked was left by a
+        # killed run.
+        if entry.resolve() not in linked and (_owner_dead(entry.name, mine_too=True)
+                                              or not re.search(r"-\d+$", entry.name)):
             shutil.rmtree(entry, ignore_errors=True)
-    for tmp in period_dir.glob(".*.tmp"):
-        tmp.unlink(missing_ok=True)
-    found = versions(period_dir)
-    latest = period_dir / LATEST
-    if found and not (latest.is_symlink() and (latest / "provenance.json").is_file()):
-        newest = max(found, key=lambda n: read_info(found[n]).get("build_finished", ""))
-        _link(f"v{newest}", latest)
+    for tmp in edition.glob(".*.tmp"):
+        if _owner_dead(tmp.name, mine_too=True):
+            tmp.unlink(missing_ok=True)
 
 
-def publish(finished: Path, period: str, number: int, build_dir: Path | None = None) -> Path:
-    """Publish a finished build folder as version ``number`` of ``period``; return ``<period>/v<number>``.
+def _latest_now(build_dir: Path) -> dict[tuple[str, str], str]:
+    """Each edition's latest version as the landing page now has it ('v3'), where that version still exists."""
+    out = {}
+    for force, period in editions(build_dir):
+        link = build_dir / SITE / "current" / LATEST / force / period
+        if link.is_symlink():
+            name = os.readlink(link).rsplit("/", 1)[-1]
+            if VERSION_RE.match(name) and name in {f"v{n}" for n in versions(edition_dir(force, period, build_dir))}:
+                out[(force, period)] = name
+    return out
+
+
+def _commit_site(build_dir: Path, chosen: dict[tuple[str, str], str]) -> None:
+    """Write a new landing page and every edition's ``latest`` (``chosen`` ones as given, the others as they were,
+    or their newest build), then switch ``.site/current`` to them in one atomic step. Under the index lock."""
+    site = build_dir / SITE
+    latest = _latest_now(build_dir)
+    for force, period in editions(build_dir):
+        found = versions(edition_dir(force, period, build_dir))
+        if found and (force, period) not in latest:
+            latest[(force, period)] = f"v{max(found, key=lambda n: read_info(found[n]).get('build_finished', ''))}"
+    latest.update(chosen)
+    generation = site / f"g{dt.datetime.now():%Y%m%dT%H%M%S%f}-{os.getpid()}"
+    generation.mkdir(parents=True)
+    for (force, period), name in latest.items():
+        at = generation / LATEST / force / period
+        at.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(f"../../../../{force}/{period}/{name}", at)
+        edition_latest = edition_dir(force, period, build_dir) / LATEST
+        target = f"../../{SITE}/current/{LATEST}/{force}/{period}"
+        if not edition_latest.is_symlink() or os.readlink(edition_latest) != target:
+            _link(target, edition_latest)  # dangles until the switch below if the edition is new
+    (generation / INDEX).write_text(_index_page(build_dir, latest), encoding="utf-8")
+    if not (build_dir / INDEX).is_symlink():
+        _link(f"{SITE}/current/{INDEX}", build_dir / INDEX)
+    _link(generation.name, site / "current")  # the one step that switches the landing page and every latest
+    for old in site.glob("g*"):  # under the index lock, no other generation is being written
+        if old.name != generation.name:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def publish(finished: Path, force: str, period: str, number: int, build_dir: Path | None = None) -> Path:
+    """Publish a finished build folder as version ``number`` of ``force``'s ``period``; return its version link.
 
     ``finished`` must be on the same file system as ``build_dir`` (it is in its staging folder).
     """
     build_dir = build_dir or BUILD_DIR
-    period_dir = build_dir / period
-    store = period_dir / STORE
+    edition = edition_dir(force, period, build_dir)
+    store = edition / STORE
     store.mkdir(parents=True, exist_ok=True)
     entry = store / f"{dt.datetime.now():%Y%m%dT%H%M%S%f}-{os.getpid()}"
     finished.rename(entry)
-    version = period_dir / f"v{number}"
+    version = edition / f"v{number}"
     old = version.resolve() if version.is_symlink() else None
     _link(f"{STORE}/{entry.name}", version)
-    _link(version.name, period_dir / LATEST)
+    with _index_lock(build_dir):
+        _commit_site(build_dir, {(force, period): version.name})
     if old is not None and old != entry.resolve():
         shutil.rmtree(old, ignore_errors=True)
-    write_index(build_dir)
     return version
 
 
-def built_periods(build_dir: Path | None = None) -> list[tuple[str, list[tuple[int, dict]]]]:
-    """Every period with complete versions, newest period first, each with its versions newest first."""
+def built(build_dir: Path | None = None) -> list[tuple[str, str, list[tuple[int, dict]]]]:
+    """Every edition with complete versions — (force, period, its versions newest first) — by force, newest
+    period first."""
     build_dir = build_dir or BUILD_DIR
     out = []
-    for period_dir in sorted(build_dir.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]"), reverse=True):
-        found = versions(period_dir)
+    for force, period in editions(build_dir):
+        found = versions(edition_dir(force, period, build_dir))
         if found:
-            out.append((period_dir.name, [(n, read_info(p)) for n, p in sorted(found.items(), reverse=True)]))
+            out.append((force, period, [(n, read_info(p)) for n, p in sorted(found.items(), reverse=True)]))
     return out
 
 
-def _row(period: str, number: int, info: dict, latest: bool) -> str:
+def _row(force: str, period: str, number: int, info: dict, latest: bool) -> str:
     esc = html.escape
-    base = f"{esc(period)}/v{number}"
+    base = f"{esc(force)}/{esc(period)}/v{number}"
     pdf = info.get("pdf")
     pdf_link = f'<a href="{base}/{esc(pdf)}">PDF</a>' if pdf else "PDF not built"
+    if pdf and info.get("pdf_from"):
+        pdf_link += f" (typeset by the build of {esc(info['pdf_from'])}: same inputs, params and code)"
     tag = " (latest)" if latest else ""
     return (f'<tr><th scope="row">{esc(period)}</th><td>version {number}{tag}</td>'
             f'<td><a href="{base}/html/index.html">HTML book</a></td><td>{pdf_link}</td>'
@@ -201,35 +295,44 @@ def _row(period: str, number: int, info: dict, latest: bool) -> str:
             f"<td>{esc(info.get('changes', ''))}</td></tr>")
 
 
-def write_index(build_dir: Path | None = None) -> Path:
-    """Write ``index.html`` (atomically, under a lock) listing every period and version."""
-    build_dir = build_dir or BUILD_DIR
-    with _index_lock(build_dir):
-        rows = []
-        for period, found in built_periods(build_dir):
-            latest = (build_dir / period / LATEST)
-            latest_name = os.readlink(latest) if latest.is_symlink() else ""
-            rows += [_row(period, n, info, f"v{n}" == latest_name) for n, info in found]
-        body = "\n".join(rows) or '<tr><td colspan="7">No period has been built yet.</td></tr>'
-        page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>forcebook: built periods</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font-family:sans-serif;max-width:64rem;margin:2rem auto;color:#111}}
-table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #ccc}}
-a{{color:#0050a0}}</style></head>
-<body><main><h1>Performance and progress reports</h1>
-<p>Every built reporting period, newest first, with every version of it. <code>&lt;period&gt;/latest/</code>
-always leads to the version built last.</p>
+def _index_page(build_dir: Path, latest: dict[tuple[str, str], str]) -> str:
+    """The landing page: a section per force, every period and version of it, newest first."""
+    esc = html.escape
+    sections, rows, names = [], {}, {}
+    for force, period, found in built(build_dir):
+        names.setdefault(force, found[0][1].get("force_name", force))
+        rows.setdefault(force, []).extend(
+            _row(force, period, n, info, latest.get((force, period)) == f"v{n}") for n, info in found)
+    for force, body in rows.items():
+        title = "Books built before editions were kept by force" if force == EARLIER else names[force]
+        sections.append(f"""<section aria-labelledby="f-{esc(force)}"><h2 id="f-{esc(force)}">{esc(title)}
+<small>({esc(force)})</small></h2>
 <table><thead><tr><th scope="col">Period</th><th scope="col">Version</th><th scope="col">Book</th>
 <th scope="col">PDF</th><th scope="col">Built</th><th scope="col">Commit</th><th scope="col">What changed</th></tr></thead>
 <tbody>
-{body}
-</tbody></table></main></body></html>
+{chr(10).join(body)}
+</tbody></table></section>""")
+    content = "\n".join(sections) or "<p>No book has been built yet.</p>"
+    return f"""<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>forcebook: built editions</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font-family:sans-serif;max-width:64rem;margin:2rem auto;color:#111}}
+table{{border-collapse:collapse;width:100%}}th,td{{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #ccc}}
+a{{color:#0050a0}}h2 small{{font-weight:normal;color:#444}}</style></head>
+<body><main><h1>Performance and progress reports</h1>
+<p>Every force's books, each period newest first, with every version of it.
+<code>&lt;force&gt;/&lt;period&gt;/latest/</code> always leads to the version marked latest here.</p>
+{content}
+</main></body></html>
 """
-        tmp = build_dir / f".index-{os.getpid()}.html"
-        tmp.write_text(page, encoding="utf-8")
-        os.replace(tmp, build_dir / "index.html")
-    return build_dir / "index.html"
+
+
+def write_index(build_dir: Path | None = None) -> Path:
+    """Write the landing page again (atomically, with every ``latest``, under the index lock)."""
+    build_dir = build_dir or BUILD_DIR
+    with _index_lock(build_dir):
+        _commit_site(build_dir, {})
+    return build_dir / INDEX
 
 
 @contextmanager
@@ -237,7 +340,7 @@ def _index_lock(build_dir: Path):
     path = build_dir / ".locks" / "index.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # brief: another build's index write; wait for it
+        fcntl.flock(handle, fcntl.LOCK_EX)  # brief: another build's landing page; wait for it
         try:
             yield
         finally:
