@@ -31,6 +31,11 @@ TRACKER_TYPES = (
     "NCPI recommendation", "crime data integrity",
 )
 TRACKER_STATUSES = ("not started", "in progress", "complete")
+#: Rows the districts chapter adds beside the districts: no district may be called one of these.
+NO_LOCATION = "no location"
+NO_DISTRICT = "no district"
+ALL_DISTRICTS = "all districts"
+DISTRICT_LABELS = (NO_LOCATION, NO_DISTRICT, ALL_DISTRICTS)
 #: Compliance measures of the compliance chapter (each also in the measure catalogue).
 COMPLIANCE_MEASURES = ("ppn_submitted_in_time", "ppn_all_children", "stop_search_grounds",
                        "stop_search_supervised", "da_arrest_rate")

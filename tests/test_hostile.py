@@ -38,7 +38,8 @@ PAYLOADS = {
     "subst": "{{ period }} [link](javascript:alert(1))",
 }
 TITLE = "Report <b>bold</b> & 100% $x$ #1 \\input{" + str(SECRET) + "}"
-FORCE = "Cleveland & <i>Hartlepool</i> {download}`x <" + str(SECRET) + ">`"
+# Long, too: a force name of 81 characters ran off the PDF's title page.
+FORCE = "Cleveland & <i>Hartlepool</i> {download}`x <" + str(SECRET) + ">` Police and Crime Commissioner's Office"
 
 
 def _hostile_inputs(folder):
@@ -131,6 +132,22 @@ def test_pdf_shows_text_as_typed(hostile):
     assert "".join("Pay $10 uplift for $ call handlers & 5% #1 _x_".split()) in flat
     assert "\\input{" in flat  # the LaTeX command printed, not run
     assert "Cleveland&<i>Hartlepool</i>" in flat  # the force name on the title page
+    assert "PoliceandCrimeCommissioner'sOffice" in flat
+
+
+def test_long_names_wrap_on_the_title_page(hostile):
+    """Every word of the title page lies inside the page (pdftotext's word boxes, in points)."""
+    import re
+    import subprocess
+
+    if not build_mod.tex_available() or not shutil.which("pdftotext"):
+        pytest.skip("no PDF, or no pdftotext")
+    pdf = next(hostile.glob("*.pdf"))
+    boxes = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', boxes).group(1))
+    right = [float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', boxes)]
+    assert right and max(right) <= width - 36, (max(right), width)  # at least half an inch of margin
 
 
 def test_csv_downloads_are_spreadsheet_safe(hostile):

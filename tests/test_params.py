@@ -4,6 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from lib import ROOT
@@ -176,6 +177,21 @@ def test_cli_demo_data_help():
     ({"fcr__patience_seconds": {"999": 600}}, "patience_seconds gives no value for route(s) ['101']"),
     ({"irt__sensitivity__travel_minutes": [15, 7]}, "[15.0, 7.0]: give [low, high], low first"),
     ({"irt__sensitivity__attend_probability": [0.5, 1.5]}, "attend_probability = 1.5: must be from 0.01 to 0.999"),
+    # Issue "Nothing hidden leaks by another door": each of these passed check, then broke the build.
+    ({"scorecard__population": 10**30}, "scorecard.population = 1000000000000000000000000000000"),
+    ({"title": "Report\x07 for the board"}, "holds the control character '\\x07' (U+0007)"),
+    ({"force_name": "Cleveland\x1b[31m"}, "force_name = 'Cleveland\\x1b[31m': holds the control character"),
+    ({"interventions": [{"month": "2019-04", "label": "a\x00b", "measures": ["da_arrest_rate"]}]},
+     "label = 'a\\x00b': holds the control character"),
+    ({"force_management__holdout_months": 22}, "force_management.holdout_months = 22: the history holds 21 month(s)"),
+    ({"history_start": "2019-12-01", "compliance__baseline_month": "2019-12", "interventions": []},
+     "with contacts it needs at least 2 months of history; set history_start to 2019-11-01 or earlier"),
+    ({"period_end": "2020-03-15"}, "period_end = 2020-03-15 is after the period 2019-12 (it ends on 2019-12-31)"),
+    ({"districts": {"all districts": ["Hartlepool"]}}, "'all districts' is a row the districts chapter adds itself"),
+    ({"districts": {"No Location": ["Hartlepool"]}}, "is a row the districts chapter adds itself"),
+    ({"districts": {"North": ["Hartlepool"], "South": ["Hartlepool", "Middlesbrough"]}},
+     "local authority 'Hartlepool' is in two districts ('North' and 'South')"),
+    ({"force__id": "Cleveland Police"}, "force.id = 'Cleveland Police'"),
 ])
 def test_values_are_range_checked(params_in, change, expected):
     assert expected in refusal(params_in(**change))
@@ -189,7 +205,54 @@ def test_yaml_alias_refused_before_it_expands(tmp_path):
     started = time.perf_counter()
     msg = refusal(path)
     assert time.perf_counter() - started < 2
-    assert "an alias (*" in msg and "not allowed in params" in msg and "line" in msg
+    assert "an alias (*" in msg and "not allowed here" in msg and "line" in msg
+
+
+def test_the_catalogue_is_read_with_the_same_guard(params_in, tmp_path):
+    """Issue: 386 bytes of aliases in the measure catalogue gave a 351 MB error."""
+    import time
+
+    bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"] + [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]"
+                                                    for i in range(9)]
+    catalogue = tmp_path / "measures.yml"
+    catalogue.write_text("measures: [*j]\n" + "\n".join(bomb) + "\n")
+    started = time.perf_counter()
+    msg = refusal(params_in(scorecard__catalogue=str(catalogue)))
+    assert time.perf_counter() - started < 2 and len(msg) < 2000
+    assert "measures.yml: not valid YAML" in msg and "an alias (*" in msg
+
+
+def test_a_local_authority_in_no_district_with_a_district_s_name_is_refused(default_params):
+    """Issue: a district named after a local authority it does not cover took that authority's crimes."""
+    from lib.scorecard.districts import district_of
+
+    params = default_params.model_copy(update={"districts": {"Hartlepool": ["Middlesbrough"]}})
+    with pytest.raises(ParamsError, match="the local authority 'Hartlepool' is in no district but has the name of a "
+                                          "district"):
+        district_of(pd.Series(["Hartlepool", "Middlesbrough"]), params)
+
+
+def test_an_unexpected_error_is_one_line_with_its_traceback_kept_privately(monkeypatch, capsys):
+    from lib import private
+    from lib.pipeline import cli
+
+    def broken(args):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(cli, "_check", broken)
+    parser = cli.parser
+    monkeypatch.setattr(cli, "parser", lambda: _with_check(parser(), broken))
+    code = cli.main(["check", "--params", "params/2019-12.yml"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and err.count("\n") == 1
+    assert "an unexpected ZeroDivisionError" in err and str(private.root() / "errors.log") in err
+    assert "ZeroDivisionError: boom" in (private.root() / "errors.log").read_text()
+
+
+def _with_check(p, run):
+    for action in p._subparsers._group_actions:
+        action.choices["check"].set_defaults(run=run)
+    return p
 
 
 def test_latin1_params_file_refused_with_line(tmp_path):

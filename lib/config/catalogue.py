@@ -11,10 +11,9 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lib.config.params import display_path
+from lib.config.params import display_path, read_yaml
 from lib.errors import ParamsError
 from lib.vocabulary import COMPLIANCE_MEASURES, PRIORITIES
 
@@ -84,11 +83,9 @@ def load_catalogue(path: Path) -> list[Measure]:
     from lib.measures.derived import DERIVED
 
     where = display_path(path)
+    data = read_yaml(Path(path), "measure catalogue")  # the params' guard: size, UTF-8, no aliases
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        catalogue = Catalogue(**(data or {}))
-    except yaml.YAMLError as exc:
-        raise ParamsError(f"{where}: not valid YAML: {exc}") from None
+        catalogue = Catalogue(**data)
     except ValidationError as exc:
         raise ParamsError(_problems(exc, where)) from None
     except (TypeError, UnicodeDecodeError, OSError) as exc:

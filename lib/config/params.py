@@ -17,12 +17,13 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import pandas as pd
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from lib import ROOT
 from lib.errors import ParamsError
-from lib.vocabulary import CRIME_TYPES, ROUTES, TIMEZONE, TRACKER_TYPES
+from lib.vocabulary import CRIME_TYPES, DISTRICT_LABELS, ROUTES, TIMEZONE, TRACKER_TYPES
 
 SCHEMA_VERSION = 1
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])\Z")
@@ -45,8 +46,35 @@ def _month(value: str) -> str:
 Month = Annotated[str, AfterValidator(_month)]
 
 
+# Control characters (other than tab and newline) in params text would be typeset as garbage, or break the PDF.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _texts(value, key: str = ""):
+    """Every text in a params value, with the key it sits under (mapping keys included)."""
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _texts(k, f"{key}.{k}".strip(".") if isinstance(k, str) else key)
+            yield from _texts(v, f"{key}.{k}".strip("."))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _texts(v, f"{key}[{i}]")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data):
+        for key, text in _texts(data) if isinstance(data, dict) else ():
+            found = CONTROL.search(text)
+            if found:
+                raise ValueError(f"{key} = {text[:60]!r}: holds the control character {found.group(0)!r} (U+"
+                                 f"{ord(found.group(0)):04X}); write plain text")
+        return data
 
 
 GLOB_CHARS = set("*?[]")
@@ -207,7 +235,8 @@ class Scorecard(_Strict):
     """IMPACT scorecard settings."""
 
     catalogue: Path
-    population: int = Field(gt=0)
+    # The force's resident population (ONS mid-year estimate): rates per 1,000 divide by it.
+    population: int = Field(gt=0, le=100_000_000)
     neighbourhood_crime_types: list[Literal[CRIME_TYPES]] = Field(min_length=1)
 
 
@@ -520,12 +549,46 @@ class Params(_Strict):
             raise ValueError(
                 f"history_start = {self.history_start} must be on or before period_start = {self.period_start}"
             )
+        last = (pd.Period(self.period, "M").end_time.date())
+        if self.period_end > last:
+            raise ValueError(f"period_end = {self.period_end} is after the period {self.period} (it ends on {last})")
         if not self.history_start.strftime("%Y-%m") <= self.compliance.baseline_month <= self.period:
             raise ValueError(
                 f"compliance.baseline_month = {self.compliance.baseline_month!r} must be between "
                 f"history_start ({self.history_start:%Y-%m}) and the period ({self.period})"
             )
+        months = self.history_months
+        if self.inputs.contacts is not None and months < 2:
+            raise ValueError(
+                f"history_start = {self.history_start}: the control room's demand forecast is fitted on the weeks "
+                f"before its last four and tested on those, so with contacts it needs at least 2 months of history; "
+                f"set history_start to {pd.Period(self.period, 'M') - 1}-01 or earlier")
+        forecasts = self.inputs.contacts is not None or self.inputs.incidents is not None  # force management runs
+        if forecasts and self.force_management.holdout_months >= months:
+            raise ValueError(
+                f"force_management.holdout_months = {self.force_management.holdout_months}: the history holds "
+                f"{months} month(s) (history_start {self.history_start:%Y-%m} to the period {self.period}); hold out "
+                "fewer months than that (the forecast is tested on them after fitting on the rest)")
         return self
+
+    @model_validator(mode="after")
+    def _districts_distinct(self) -> Params:
+        seen: dict[str, str] = {}
+        for district, authorities in self.districts.items():
+            if district.strip().lower() in DISTRICT_LABELS:
+                raise ValueError(f"districts.{district}: {district!r} is a row the districts chapter adds itself "
+                                 f"({', '.join(DISTRICT_LABELS)}); call the district something else")
+            for authority in authorities:
+                if authority in seen:
+                    raise ValueError(f"districts: local authority {authority!r} is in two districts ({seen[authority]!r} "
+                                     f"and {district!r}); put it in one")
+                seen[authority] = district
+        return self
+
+    @property
+    def history_months(self) -> int:
+        """Months from history_start's month to the period, both included."""
+        return (pd.Period(self.period, "M") - pd.Period(self.history_start, "M")).n + 1
 
     def peer_populations(self) -> dict[str, int]:
         """Every force of the comparison and its population: the peers', and the force's (scorecard.population)."""
@@ -592,7 +655,7 @@ class _TextDatesLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, f"an alias (*{event.anchor}) is not allowed in params; "
+            raise yaml.composer.ComposerError(None, None, f"an alias (*{event.anchor}) is not allowed here; "
                                               "write the value out", event.start_mark)
         return super().compose_node(parent, index)
 
@@ -623,11 +686,19 @@ def display_path(path: Path) -> str:
 MAX_PARAMS_BYTES = 1_000_000
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path, what: str = "params file") -> dict[str, Any]:
+    """Read a YAML file of ours (params, the measure catalogue): at most ``MAX_PARAMS_BYTES``, UTF-8, aliases
+    refused (a few nested ones expand to gigabytes), dates left as text, a mapping at the top.
+
+    Raises
+    ------
+    ParamsError
+        Naming the file and the problem (``what`` says what the file is).
+    """
     if not path.is_file():
-        raise ParamsError(f"{display_path(path)}: params file not found")
+        raise ParamsError(f"{display_path(path)}: {what} not found")
     if path.stat().st_size > MAX_PARAMS_BYTES:
-        raise ParamsError(f"{display_path(path)}: {path.stat().st_size:,} bytes; a params file is at most "
+        raise ParamsError(f"{display_path(path)}: {path.stat().st_size:,} bytes; a {what} is at most "
                           f"{MAX_PARAMS_BYTES:,} bytes")
     try:
         text = path.read_bytes().decode("utf-8")
@@ -645,7 +716,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ParamsError(f"{display_path(path)}: not valid YAML{where}: {problem}") from None
     except RecursionError:
-        raise ParamsError(f"{display_path(path)}: nested too deeply to be a params file") from None
+        raise ParamsError(f"{display_path(path)}: nested too deeply to be a {what}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -736,7 +807,7 @@ def load_params(path: str | Path) -> Params:
     if not path.is_absolute() and not path.exists() and (ROOT / path).exists():
         path = ROOT / path
     path = path.resolve()
-    period_data = _read_yaml(path)
+    period_data = read_yaml(path)
     files = [(path, period_data)]
     merged = dict(period_data)
     parent = merged.pop("extends", None)
@@ -744,7 +815,7 @@ def load_params(path: str | Path) -> Params:
         if not isinstance(parent, str):
             raise ParamsError(f"{display_path(path)}: extends = {parent!r}: must be the name of a params file")
         base_path = (path.parent / parent).resolve()
-        base = _read_yaml(base_path)
+        base = read_yaml(base_path)
         if "extends" in base:
             raise ParamsError(f"{display_path(base_path)}: extends: a defaults file cannot extend another")
         files.append((base_path, base))

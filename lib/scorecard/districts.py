@@ -22,13 +22,13 @@ import re
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params
+from lib.config.params import Params, display_path
+from lib.errors import ParamsError
 from lib.inputs.loading import Loaded
 from lib.measures import derived
 from lib.stats.disclosure import SUPPRESSED, suppress
+from lib.vocabulary import ALL_DISTRICTS, DISTRICT_LABELS, NO_DISTRICT, NO_LOCATION
 
-NO_LOCATION = "no location"
-NO_DISTRICT = "no district"
 _LSOA_CODE = re.compile(r"\s+\d{3}[A-Z]$")
 
 
@@ -43,8 +43,21 @@ def local_authority(lsoa_name: pd.Series) -> pd.Series:
 
 
 def district_of(authority: pd.Series, params: Params) -> pd.Series:
-    """The district of each local authority (params ``districts``; an authority in none: itself)."""
+    """The district of each local authority (params ``districts``; an authority in none: itself).
+
+    Raises
+    ------
+    ParamsError
+        An authority in no district bears the name of a district (its crimes would be counted as that
+        district's), or the name of a row the chapter adds (``no location``, ``all districts``).
+    """
     lookup = {a: d for d, authorities in params.districts.items() for a in authorities}
+    unlisted = set(authority.dropna().unique()) - set(lookup)
+    clash = sorted(a for a in unlisted if a in params.districts or str(a).strip().lower() in DISTRICT_LABELS)
+    if clash:
+        what = "a district" if clash[0] in params.districts else "a row the chapter adds"
+        raise ParamsError(f"{display_path(params.source_file)}: districts: the local authority {clash[0]!r} is in no "
+                          f"district but has the name of {what}; list it under the district it belongs to")
     return authority.map(lambda a: NO_LOCATION if pd.isna(a) else lookup.get(a, a))
 
 
@@ -143,7 +156,7 @@ def crime_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     c = facts["district_crime"]
     t = c.pivot(index="district", columns="month", values="crimes")
-    t.loc["all districts"] = t.sum()
+    t.loc[ALL_DISTRICTS] = t.sum()
     shown = t.map(fmt_int).rename(columns=lambda m: pd.Period(m, "M").strftime("%b %y")).reset_index()
     shown.columns.name = None
     shown.attrs["caption_months"] = month_label(t.columns[0]) if len(t.columns) else ""

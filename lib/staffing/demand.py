@@ -140,11 +140,14 @@ def poisson_fit(y: np.ndarray, level: np.ndarray, z: np.ndarray, levels: int = 1
 
 
 def _fit_predict(train: pd.Series, future: pd.DatetimeIndex) -> np.ndarray:
+    """Fit on ``train`` and predict ``future``. A covariate that does not vary in the training hours (no bank
+    holiday among them) cannot be estimated: it is left out, i.e. its effect is taken as none."""
     origin = train.index[0]
     level, z = _design(train.index, origin)
-    a, theta = poisson_fit(train.to_numpy(dtype=float), level, z)
+    varies = np.ptp(z, axis=0) > 0
+    a, theta = poisson_fit(train.to_numpy(dtype=float), level, z[:, varies])
     f_level, f_z = _design(future, origin)
-    return np.exp(a[f_level] + f_z @ theta)
+    return np.exp(a[f_level] + f_z[:, varies] @ theta)
 
 
 def forecast(counts: pd.DataFrame, params: Params, routes: list[str]) -> pd.DataFrame:

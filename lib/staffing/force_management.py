@@ -171,7 +171,8 @@ def backtest(series: pd.DataFrame, holdout: int) -> pd.DataFrame:
     rows = []
     for name in series.columns:
         y = series[name].dropna()
-        if len(y) < MIN_MONTHS:
+        # The seasonal-naive forecast needs the 12 months before the held-out ones (and the model 15 to fit).
+        if len(y) < MIN_MONTHS or len(y) - holdout < 12:
             rows.append({"series": name, "months_tested": 0, "mae_model": np.nan, "mae_naive": np.nan,
                          "ratio": np.nan, "months_of_history": len(y)})
             continue
