@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import nbformat
+import pandas as pd
 import pytest
 
 from lib import ROOT
@@ -259,3 +260,106 @@ def test_drill_second_build_of_a_period_is_refused_while_one_runs(built):
         result = _cli(["build", "--params", "params/2019-11.yml", "--no-pdf"], build_dir)
     assert result.returncode == 4 and "a build of demo 2019-11 is already running (process" in result.stderr
     assert "Traceback" not in result.stderr and _published(build_dir) == before
+
+
+def _named(tag: str) -> dict[int, str]:
+    """The drilled build's processes and their program names."""
+    out = {}
+    for pid in _processes_with(tag):
+        try:
+            with open(f"/proc/{pid}/comm", encoding="utf-8") as handle:
+                out[pid] = handle.read().strip()
+        except OSError:
+            continue
+    return out
+
+
+def test_drill_build_killed_while_typesetting_stops_the_pdf_toolchain_at_once(built):
+    """Issue: killing a build during the PDF stage left make, latexmk and xelatex running for up to 15 s."""
+    import os
+    import signal
+    import time
+    import uuid
+
+    if not build_mod.tex_available():
+        pytest.skip("xelatex is not installed: no PDF stage")
+    build_dir = built[0]
+    before = _published(build_dir)
+    tag = f"FORCEBOOK_DRILL={uuid.uuid4().hex}"
+    env = {**os.environ, "FORCEBOOK_BUILD_DIR": str(build_dir), tag.split("=")[0]: tag.split("=")[1]}
+    proc = subprocess.Popen([sys.executable, "-m", "lib", "build", "--params", "params/2019-10.yml"],
+                            cwd=ROOT, env=env, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not {"xelatex", "latexmk", "make"} & set(_named(tag).values()):
+        time.sleep(0.2)
+    assert {"xelatex", "latexmk", "make"} & set(_named(tag).values()), "the PDF toolchain never started"
+    os.kill(proc.pid, signal.SIGKILL)  # the build's own process only
+    proc.wait()
+    killed = time.monotonic()
+    while _processes_with(tag) and time.monotonic() - killed < 3:
+        time.sleep(0.1)
+    left = _named(tag)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"still running 3 s after the kill: {sorted(set(left.values()))}"
+    assert _published(build_dir) == before
+
+
+def test_a_rebuild_without_the_pdf_keeps_the_versions_pdf(built):
+    """Issue: rebuilding with --no-pdf and the same inputs replaced the version and deleted its PDF."""
+    build_dir, folder, _ = built
+    if not build_mod.tex_available():
+        pytest.skip("xelatex is not installed: no PDF to keep")
+    pdf = folder / "forcebook-2019-11.pdf"
+    first = pdf.read_bytes()
+    result = _cli(["build", "--params", "params/2019-11.yml", "--no-pdf"], build_dir)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "keeps the PDF of its build of" in result.stderr
+    assert (build_dir / "demo" / "2019-11" / "v1" / "forcebook-2019-11.pdf").read_bytes() == first
+    assert not (build_dir / "demo" / "2019-11" / "v2").exists()
+    index = (build_dir / "index.html").read_text()
+    assert 'href="demo/2019-11/v1/forcebook-2019-11.pdf"' in index and "typeset by the build of" in index
+
+
+def test_drill_a_full_disk_while_building_exits_5_with_one_true_message(built, monkeypatch, capsys):
+    """Issue: a full disk exited 4, saying both that its log was kept and that it could not be."""
+    import errno
+
+    from lib.pipeline import cli, execute
+
+    build_dir = built[0]
+    before = _published(build_dir)
+
+    def full(name, src, parameters, source_root, reuse_kernel=False):
+        raise BuildError(f"{name}.ipynb failed in cell 4 of the executed notebook: OSError: [Errno 28] No space left "
+                         "on device")
+
+    def no_room(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(execute, "execute_notebook", full)
+    monkeypatch.setattr(build_mod, "BUILD_DIR", build_dir)
+    monkeypatch.setattr(build_mod.shutil, "copy2", no_room)
+    code = cli.main(["build", "--params", "params/2019-11.yml", "--no-pdf"])
+    err = capsys.readouterr().err
+    assert code == 5, err
+    assert err.count("No space left on device") >= 1 and "kept:" not in err and "Logs and executed" not in err
+    assert _published(build_dir) == before
+
+
+def test_published_facts_hold_only_what_the_pages_show(built):
+    """Every door is a page: in every published fact table (Parquet and CSV), a value shown as [c] is blank in
+    its raw column too, and rows that broke their contract are described, never reproduced."""
+    _, folder, _ = built
+    facts = folder / "facts"
+    for parquet in facts.glob("*.parquet"):
+        frame = pd.read_parquet(parquet)
+        for shown in [c for c in frame.columns if c.endswith("_shown")]:
+            raw = shown.removesuffix("_shown")
+            if raw in frame:
+                hidden = frame[shown] == "[c]"
+                assert frame.loc[hidden, raw].isna().all(), (parquet.name, raw)
+        csv = pd.read_csv(parquet.with_suffix(".csv"), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        assert list(csv.columns) == list(frame.columns)
+    defects = pd.read_parquet(facts / "data_defects.parquet")
+    assert "example_values" not in defects.columns and "problem" in defects.columns

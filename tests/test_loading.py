@@ -154,7 +154,7 @@ def test_fail_mode_message_lists_every_rule(tmp_path, params_in, contacts):
     msg = str(info.value)
     assert "inputs.contacts: 3 row(s) break the contacts contract" in msg
     assert "contacts.csv: column 'route': not an allowed value" in msg and "1 row(s), e.g. row 2 (a number)" in msg
-    assert "column 'talk_seconds': below the minimum 0: 2 row(s), e.g. row 3, 4 (a number)" in msg
+    assert "column 'talk_seconds': below the minimum 0: 2 row(s), e.g. row 3, 4 (a negative number)" in msg
     # The values themselves are in the private log the message names, never in the message or the book.
     assert "'998'" not in msg and "rejected-contacts.csv, which is never published" in msg
 

@@ -278,7 +278,7 @@ def problem_class(value, col: Column) -> str:
     if col.identifies == "record":
         return "a record id"
     if number:
-        return "a number"
+        return "a negative number" if text.startswith("-") else "a number"
     if _DATE_LIKE.fullmatch(text):
         return "a date or time written another way"
     if col.kind == "category":
