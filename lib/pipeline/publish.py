@@ -229,6 +229,12 @@ def _commit_site(build_dir: Path, chosen: dict[tuple[str, str], str]) -> None:
         if found and (force, period) not in latest:
             latest[(force, period)] = f"v{max(found, key=lambda n: read_info(found[n]).get('build_finished', ''))}"
     latest.update(chosen)
+    page = _index_page(build_dir, latest)
+    current = site / "current"
+    if (current / INDEX).is_file() and (current / INDEX).read_text(encoding="utf-8") == page \
+            and _latest_now(build_dir) == latest and all(
+                (edition_dir(f, p, build_dir) / LATEST).is_symlink() for f, p in latest):
+        return  # nothing to change: a run that publishes nothing leaves the landing page as it was
     generation = site / f"g{dt.datetime.now():%Y%m%dT%H%M%S%f}-{os.getpid()}"
     generation.mkdir(parents=True)
     for (force, period), name in latest.items():
@@ -239,7 +245,7 @@ def _commit_site(build_dir: Path, chosen: dict[tuple[str, str], str]) -> None:
         target = f"../../{SITE}/current/{LATEST}/{force}/{period}"
         if not edition_latest.is_symlink() or os.readlink(edition_latest) != target:
             _link(target, edition_latest)  # dangles until the switch below if the edition is new
-    (generation / INDEX).write_text(_index_page(build_dir, latest), encoding="utf-8")
+    (generation / INDEX).write_text(page, encoding="utf-8")
     if not (build_dir / INDEX).is_symlink():
         _link(f"{SITE}/current/{INDEX}", build_dir / INDEX)
     _link(generation.name, site / "current")  # the one step that switches the landing page and every latest
