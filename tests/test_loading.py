@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from lib import ROOT
 from lib.config.params import load_params
 from lib.errors import DataError
 from lib.inputs.contracts import CONTRACTS
@@ -58,9 +59,34 @@ def test_missing_column_fails(tmp_path, params_in, contacts):
         load_csv(tmp_path, params_in, "contacts", contacts.drop(columns="wrap_seconds"))
 
 
-def test_unknown_column_fails(tmp_path, params_in, contacts):
-    with pytest.raises(DataError, match=r"not in the contacts contract: 'agent_name'"):
-        load_csv(tmp_path, params_in, "contacts", contacts.assign(agent_name="x"))
+def test_files_as_people_save_them(tmp_path, params_in, contacts):
+    """Issue: snake_case or differently written column names, two extra columns, or a blank-allowed column left
+    out were refused. Names are matched ignoring case, spaces, underscores and punctuation; extra columns are
+    ignored and listed; a column the contract allows blank may be absent."""
+    saved = contacts.rename(columns={"contact_id": "Contact ID", "presented_at": "PRESENTED-AT",
+                                     "talk_seconds": "talk seconds"}).assign(agent_name="x", team="y")
+    saved = saved.drop(columns="answered_at").assign(abandoned=saved["abandoned"].map(lambda v: "False"))
+    loaded = load_csv(tmp_path, params_in, "contacts", saved.assign(abandoned=contacts["abandoned"],
+                                                                     answered_at=contacts["answered_at"]))
+    assert len(loaded.frame) == 8 and list(loaded.frame.columns)[:3] == ["contact_id", "route", "presented_at"]
+    notes = " ".join(loaded.notes)
+    assert "'Contact ID' read as 'contact_id'" in notes and "extra column(s) ignored: 'agent_name', 'team'" in notes
+    crimes = pd.read_csv(ROOT / "tests" / "data" / "police-uk" / "2018-10-cleveland-street.csv", dtype=str).head(20)
+    path = tmp_path / "street.csv"
+    crimes.drop(columns=["Crime ID", "Context"]).to_csv(path, index=False)  # both may be blank: may be absent
+    loaded = load_source(load_params(params_in(inputs__crimes={"path": [str(path)], "require_period": False},
+                                               force__id="cleveland")), "crimes")
+    assert len(loaded.frame) == 20 and loaded.frame["Crime ID"].isna().all()
+    assert "column(s) absent, read as blank (the contract allows it): 'Crime ID', 'Context'" in " ".join(loaded.notes)
+
+
+def test_a_refused_file_names_columns_found_expected_and_the_cause(tmp_path, params_in, contacts):
+    with pytest.raises(DataError) as info:
+        load_csv(tmp_path, params_in, "contacts", contacts.drop(columns=["route", "abandoned"]))
+    msg = str(info.value)
+    assert "columns found: 'contact_id'" in msg and "missing for inputs.contacts: 'route', 'abandoned'" in msg
+    assert "expected: 'contact_id', 'route', 'presented_at', 'abandoned', 'talk_seconds', 'wrap_seconds', and " \
+           "optionally 'answered_at'" in msg
 
 
 def test_columns_are_read_by_name_in_any_order(tmp_path, params_in, default_params):

@@ -33,15 +33,15 @@ NOT_SUPPLIED = {"contacts": None, "incidents": None, "ppn": None, "audits": None
 def public(tmp_path, crimes=DATA, stop_search=DATA, period="2019-01", **changes):
     """A params file for the published files alone (like params/public-example.yml)."""
     inputs = {f"inputs__{k}": v for k, v in NOT_SUPPLIED.items()}
-    inputs["inputs__crimes"] = {"path": [str(p) for p in (crimes if isinstance(crimes, list) else [crimes])],
-                                "require_period": False}
+    inputs["inputs__crimes"] = None if crimes is None else \
+        {"path": [str(p) for p in (crimes if isinstance(crimes, list) else [crimes])], "require_period": False}
     inputs["inputs__stop_search"] = {"path": [str(stop_search)], "require_period": False}
     year, month = period.split("-")
     last = pd.Period(period, "M").days_in_month
     return load_params(write_params(tmp_path, name=f"{period}.yml", period=period, period_start=f"{period}-01",
                                     period_end=f"{period}-{last}", history_start="2018-10-01",
                                     compliance__baseline_month="2018-10", interventions=[], peers=None,
-                                    **inputs, **changes))
+                                    force__id="cleveland", **inputs, **changes))
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +112,7 @@ def test_a_month_outside_coverage_is_no_data_not_zero(tmp_path):
     for month in ("2018-10", "2018-12"):
         (tmp_path / month).mkdir()
         frame = pd.read_csv(STREET, dtype=str, keep_default_na=False).assign(Month=month)
+        frame["Crime ID"] = frame["Crime ID"].where(frame["Crime ID"] == "", frame["Crime ID"] + month)  # other crimes
         frame.to_csv(tmp_path / month / f"{month}-cleveland-street.csv", index=False)
     (tmp_path / "params").mkdir()
     params = public(tmp_path / "params", crimes=tmp_path, period="2018-12")
@@ -173,8 +174,8 @@ def test_timestamps_with_offsets_or_a_declared_zone(tmp_path):
     assert "datetime without UTC offset" in str(info.value) and "(a date or time written another way)" in str(info.value)
     params = public(tmp_path, stop_search=path)
     spec = {"path": [str(path)], "timezone": "Europe/London", "require_period": False}
-    params = load_params(write_params(tmp_path, name="2019-01.yml", period="2019-01", period_start="2019-01-01",
-                                      period_end="2019-01-31", history_start="2018-10-01",
+    params = load_params(write_params(tmp_path, name="2019-01.yml", force__id="cleveland", period="2019-01",
+                                      period_start="2019-01-01", period_end="2019-01-31", history_start="2018-10-01",
                                       compliance__baseline_month="2018-10", inputs__stop_search=spec,
                                       inputs__crimes={"path": [str(DATA)], "require_period": False},
                                       interventions=[], peers=None,
@@ -189,7 +190,7 @@ def test_too_many_rows_set_aside_stops_check_with_the_defect_table(tmp_path):
     frame["Type"] = "Searched"  # every row breaks the contract
     path = tmp_path / SEARCH.name
     frame.to_csv(path, index=False)
-    params = write_params(tmp_path, name="2019-01.yml", period="2019-01", period_start="2019-01-01",
+    params = write_params(tmp_path, name="2019-01.yml", force__id="cleveland", period="2019-01", period_start="2019-01-01",
                           period_end="2019-01-31", history_start="2018-10-01", compliance__baseline_month="2018-10",
                           inputs__stop_search=str(path), inputs__crimes={"path": [str(DATA)], "require_period": False},
                           interventions=[], peers=None, **{f"inputs__{k}": v for k, v in NOT_SUPPLIED.items()})
@@ -262,3 +263,157 @@ def test_a_chapter_opens_on_its_month_or_says_where_the_data_stop():
     assert month_lead(pd.Series({**key, "is_period": True}), "crime") == "In October 2018"
     assert month_lead(pd.Series({**key, "month": ""}), "stop-and-search") == \
         "The stop-and-search data hold no month up to the period."
+
+
+# --- Folders as people keep them (issue "Public editions that cannot be silently wrong") -----------------
+
+def _archive(tmp_path, months=("2018-10",), name="{m}-cleveland-street.csv", frame=None):
+    """An archive folder of street files made from the real October 2018 file (other months: other crimes)."""
+    folder = tmp_path / "archive"
+    for month in months:
+        (folder / month).mkdir(parents=True, exist_ok=True)
+        f = pd.read_csv(STREET, dtype=str, keep_default_na=False) if frame is None else frame.copy()
+        f = f.assign(Month=month)
+        if month != "2018-10":
+            f["Crime ID"] = f["Crime ID"].where(f["Crime ID"] == "", f["Crime ID"].str[:-7] + month)
+        f.to_csv(folder / month / name.format(m=month), index=False)
+    return folder
+
+
+def _refusal(params) -> str:
+    with pytest.raises(DataError) as info:
+        load_all(params)
+    return str(info.value)
+
+
+def test_a_month_saved_twice_stops_check_naming_both(tmp_path):
+    folder = _archive(tmp_path)
+    shutil.copy(folder / "2018-10" / "2018-10-cleveland-street.csv", folder / "2018-10" / "2018-10-cleveland-street (1).csv")
+    msg = _refusal(public(tmp_path, crimes=folder))
+    assert "2018-10-cleveland-street (1).csv and 2018-10-cleveland-street.csv both hold rows of 2018-10" in msg
+
+
+def test_a_copy_relabelled_to_another_month_stops_check(tmp_path):
+    folder = _archive(tmp_path)
+    (folder / "2018-11").mkdir()
+    pd.read_csv(STREET, dtype=str, keep_default_na=False).assign(Month="2018-11").to_csv(
+        folder / "2018-11" / "2018-11-cleveland-street.csv", index=False)
+    msg = _refusal(public(tmp_path, crimes=folder, period="2018-11"))
+    assert "of its 6,371 Crime IDs are also in" in msg and "a copy of another file" in msg
+
+
+@pytest.mark.parametrize("how", ["rows", "name"])
+def test_another_forces_file_stops_check_naming_the_force(tmp_path, how):
+    folder = _archive(tmp_path)
+    durham = pd.read_csv(STREET, dtype=str, keep_default_na=False).assign(Month="2018-11")
+    durham["Crime ID"] = durham["Crime ID"].where(durham["Crime ID"] == "", durham["Crime ID"].str[:-3] + "dur")
+    (folder / "2018-11").mkdir()
+    if how == "rows":
+        durham = durham.assign(**{"Reported by": "Durham Constabulary", "Falls within": "Durham Constabulary"})
+        durham.to_csv(folder / "2018-11" / "2018-11-cleveland-street.csv", index=False)
+        expected = "9,352 of 9,352 rows name another force in Falls within and Reported by: 'Durham Constabulary'"
+    else:
+        durham.to_csv(folder / "2018-11" / "2018-11-durham-street.csv", index=False)
+        expected = "2018-11-durham-street.csv: a file of force 'durham' (by its name); this edition is force.id = 'cleveland'"
+    assert expected in _refusal(public(tmp_path, crimes=folder, period="2018-11"))
+
+
+def test_a_file_cut_mid_row_stops_check(tmp_path):
+    folder = _archive(tmp_path)
+    path = folder / "2018-10" / "2018-10-cleveland-street.csv"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2 + 17])  # a download that stopped in the middle of a row
+    msg = _refusal(public(tmp_path, crimes=folder))
+    assert "2018-10-cleveland-street.csv: the file ends in the middle of a row" in msg and "download it again" in msg
+
+
+def test_a_thin_month_is_reported_with_the_counts(tmp_path):
+    full = pd.read_csv(STREET, dtype=str, keep_default_na=False)
+    folder = _archive(tmp_path, months=("2018-10", "2018-11", "2018-12"))
+    path = folder / "2018-11" / "2018-11-cleveland-street.csv"
+    pd.read_csv(path, dtype=str, keep_default_na=False).head(3000).to_csv(path, index=False)  # cut at a row's end
+    ld = load_all(public(tmp_path, crimes=folder, period="2018-12"))
+    assert any(f"2018-11 has 3,000 rows, under half the {len(full):,} of the months around it" in n
+               for n in ld["crimes"].notes), ld["crimes"].notes
+
+
+def test_repeated_crime_ids_keep_the_row_with_the_outcome(tmp_path):
+    """Issue: real files repeat 12-21 Crime IDs a month; the first row (usually 'Status update unavailable') was
+    kept and the row holding the outcome dropped, and check said '21 set aside' with no reason."""
+    frame = pd.read_csv(STREET, dtype=str, keep_default_na=False)
+    charged = frame[frame["Last outcome category"] == "Offender given a caution"].head(5)
+    blank_first = charged.assign(**{"Last outcome category": "Status update unavailable"})
+    frame = pd.concat([blank_first, frame], ignore_index=True)
+    folder = _archive(tmp_path, frame=frame)
+    ld = load_all(public(tmp_path, crimes=folder))
+    crimes = ld["crimes"].frame.set_index("Crime ID")
+    assert len(ld["crimes"].frame) == 9352 and ld["crimes"].rows_defective == 0
+    assert (crimes.loc[charged["Crime ID"], "Last outcome category"] == "Offender given a caution").all()
+    assert any("5 repeated row(s) of 5 Crime ID(s) merged (in " in n and "with an outcome that says something" in n
+               for n in ld["crimes"].notes)
+
+
+def _outcomes(tmp_path, rows: pd.DataFrame, month: str = "2018-12", name: str = "{m}-cleveland-outcomes.csv"):
+    folder = tmp_path / "outcomes" / month
+    folder.mkdir(parents=True, exist_ok=True)
+    rows.assign(Month=month).to_csv(folder / name.format(m=month), index=False)
+    return tmp_path / "outcomes"
+
+
+def _outcome_rows(category: str, n: int = 72, where: str = "Unable to prosecute suspect") -> pd.DataFrame:
+    raw = pd.read_csv(STREET, dtype=str, keep_default_na=False)
+    rows = raw[raw["Last outcome category"] == where].head(n)
+    return rows.drop(columns=["Crime type", "Last outcome category", "Context"]).assign(**{"Outcome type": category})
+
+
+def test_outcomes_files_categories_are_mapped_and_correct_the_solved_rate(tmp_path):
+    """Issue: 'Suspect charged' (72 of 692 outcome rows) was 'not in the mapping' and lowered the solved rate."""
+    folder = _outcomes(tmp_path, _outcome_rows("Suspect charged"))
+    params = public(tmp_path, inputs__outcomes={"path": [str(folder)], "require_period": False})
+    ld = load_all(params)
+    solved = derived.DERIVED["crimes_solved"](ld, params).set_index("month").loc["2018-10"]
+    assert solved["x"] == 915 + 72 and solved["n"] == 6371
+
+
+def test_the_latest_outcome_wins_and_a_tie_keeps_the_street_files_unless_it_says_nothing():
+    from lib.inputs.police_uk import latest_outcomes
+
+    crimes = pd.DataFrame({"Crime ID": ["a", "b", "c", "d"], "Month": "2019-03",
+                           "Last outcome category": ["Offender fined", "Status update unavailable", "Offender fined",
+                                                     "Local resolution"]})
+    outcomes = pd.DataFrame({"Crime ID": ["a", "b", "c", "d"], "Month": ["2019-02", "2019-03", "2019-03", "2019-04"],
+                             "Outcome type": ["Suspect charged", "Suspect charged", "Suspect charged",
+                                              "Offender given a caution"]})
+    got = latest_outcomes(crimes, outcomes, "2019-04").tolist()
+    # a: an older outcome never overwrites a newer street result (issue: 27 court results became 'Suspect charged');
+    # b: a tie, and the street file says nothing; c: a tie, the street file's stands; d: a later outcome.
+    assert got == ["Offender fined", "Suspect charged", "Offender fined", "Offender given a caution"]
+
+
+def test_an_unmapped_category_stops_check_listing_it(tmp_path):
+    folder = _outcomes(tmp_path, _outcome_rows("Sent to the moon", n=4))
+    msg = _refusal(public(tmp_path, inputs__outcomes={"path": [str(folder)], "require_period": False}))
+    assert "inputs.outcomes: Outcome type: 1 category in no outcome group: 'Sent to the moon' (4)" in msg
+    assert "add each to a group of outcomes.groups" in msg
+
+
+def test_an_outcomes_file_matching_no_crime_stops_check(tmp_path):
+    rows = _outcome_rows("Suspect charged", n=10)
+    rows["Crime ID"] = rows["Crime ID"].str[:-4] + "zzzz"
+    folder = _outcomes(tmp_path, rows)
+    msg = _refusal(public(tmp_path, inputs__outcomes={"path": [str(folder)], "require_period": False}))
+    assert "2018-12-cleveland-outcomes.csv: no outcome in it is of a crime in inputs.crimes" in msg
+
+
+def test_outcomes_of_crimes_not_read_are_counted(tmp_path):
+    rows = _outcome_rows("Suspect charged", n=10)
+    rows.loc[rows.index[:4], "Crime ID"] = rows["Crime ID"].iloc[:4].str[:-4] + "zzzz"
+    folder = _outcomes(tmp_path, rows)
+    ld = load_all(public(tmp_path, inputs__outcomes={"path": [str(folder)], "require_period": False}))
+    assert any(n.startswith("4 outcome row(s) are of crimes outside the crime files read") for n in ld["outcomes"].notes)
+
+
+def test_outcomes_without_crimes_are_refused(tmp_path):
+    folder = _outcomes(tmp_path, _outcome_rows("Suspect charged", n=3))
+    params = public(tmp_path, inputs__outcomes={"path": [str(folder)], "require_period": False}, crimes=None)
+    assert "inputs.outcomes is given without inputs.crimes" in _refusal(params)

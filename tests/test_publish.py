@@ -19,7 +19,7 @@ FORCE = "demo"
 def finished(tmp_path, name: str, fingerprint: str, built: str = "2019-12-31T00:00:00+00:00",
              force_name: str = "Demo Police") -> os.PathLike:
     """A finished build folder, as the build leaves it in its staging folder."""
-    folder = tmp_path / ".staging" / f"{name}-{os.getpid()}-{fingerprint}"
+    folder = tmp_path / ".staging" / f"{name}-{fingerprint}-{os.getpid()}"  # as a build names it: ends in its pid
     (folder / "html").mkdir(parents=True)
     (folder / "html" / "index.html").write_text(f"<p>{name}</p>")
     info = {"fingerprint": {"total": fingerprint}, "build_finished": built, "git_commit": "abc", "changes": name,

@@ -187,8 +187,8 @@ CRIMES = Contract(
     "recording and arrest fields a force may add from its own systems (without them, the measures that "
     "need them are \"not supplied\").",
     (
-        _c("Crime ID", "string", "Unique crime reference (blank for anti-social behaviour).", nullable=True, unique=True,
-           identifies="record"),
+        _c("Crime ID", "string", "Crime reference (blank for anti-social behaviour); a crime repeated in the files "
+           "keeps one row (lib.inputs.police_uk.one_row_per_crime).", nullable=True, identifies="record"),
         _c("Month", "month", "Month of the crime, YYYY-MM."),
         _c("Reported by", "string", "Force that provided the data."),
         _c("Falls within", "string", "Force area."),

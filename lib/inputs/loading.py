@@ -35,7 +35,7 @@ import pandas as pd
 from lib import cache, private
 from lib.config.params import Params, display_path, public_path
 from lib.errors import DataError
-from lib.inputs import reading, series
+from lib.inputs import police_uk, reading, series
 from lib.inputs.contracts import CONTRACTS, TIMEZONE, Column, Contract
 
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
@@ -70,6 +70,8 @@ class Loaded:
     # What identifies a record, a coordinate or a place in the rows not used (set aside or outside the
     # window), as text: the publication scan looks for these too.
     withheld: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # data.police.uk sources: each row's file (its position in ``files``).
+    row_files: np.ndarray | None = None
 
     def supplies(self, column: str) -> bool:
         """True when the source carries ``column`` (a force-only column may be absent)."""
@@ -362,6 +364,9 @@ def validated(path: Path, contract: Contract, timezone: str | None = None, sourc
     if hit is not None and (found := _from_cache(hit, path, digest)) is not None:
         return found
     raw = reading.read(path)
+    check_columns(raw.frame, contract, path, source)
+    raw.frame, conformed = reading.conform(raw.frame, contract)
+    raw.notes += conformed
     rows_read = len(raw.frame)
     typed, defects = validate(raw.frame, contract, path, timezone, raw.decimal_comma, source)
     bad = defects.attrs.pop("mask")
@@ -436,6 +441,8 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
                         + describe_defects(defects, log))
     if contract.series:
         series.CHECKS[contract.name](series.tagged([(f, k.valid) for f, k in zip(files, checked)]), params)
+    if name in police_uk.SOURCES:
+        police_uk.check_source(name, files, [k.valid for k in checked], params)
     # A force-only column is supplied only when every file carries it (part of the rows would mislead).
     absent = tuple(c.name for c in contract.columns if c.may_be_absent and not all(c.name in k.valid for k in checked))
     frames = [k.valid.drop(columns=[a for a in absent if a in k.valid]) for k in checked]
@@ -444,15 +451,25 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
         if col.name in absent:
             valid[col.name] = _empty_column(col, len(valid))
     valid = valid[contract.column_names]
+    row_files = np.repeat(np.arange(len(files), dtype=np.int32), [len(k.valid) for k in checked])
+    extra: list[str] = []
+    if name == "crimes":
+        valid, merged = police_uk.one_row_per_crime(valid, row_files, files)
+        row_files = valid.attrs.pop("row_files", row_files)
+        extra += [merged] if merged else []
     coverage = _coverage(contract, files, valid)
+    if name in police_uk.SOURCES:
+        extra += police_uk.thin_months(valid, coverage)
     inside = _window_mask(valid, contract, params)
     frame = valid if inside.all() else valid[inside].reset_index(drop=True)
+    row_files = row_files[inside.to_numpy()] if name in police_uk.SOURCES else None
     keep = _identifying(contract)
     withheld = pd.concat([c.withheld for c in checked] + [valid.loc[~inside.to_numpy(), keep].astype("string")],
                          ignore_index=True) if keep else pd.DataFrame()
-    notes = tuple(f"{public_path(f)}: {n}" for f, k in zip(files, checked) for n in k.notes)
+    notes = tuple(f"{public_path(f)}: {n}" for f, k in zip(files, checked) for n in k.notes) + tuple(extra)
     return Loaded(name, files[0] if files else None, frame, rows_read, defects, rows_defective, int((~inside).sum()),
-                  absent, coverage, tuple(files), notes, tuple(c.sha256 for c in checked), rejected, withheld)
+                  absent, coverage, tuple(files), notes, tuple(c.sha256 for c in checked), rejected, withheld,
+                  row_files)
 
 
 def rejected_log_path(params: Params, source: str) -> Path:
@@ -499,14 +516,41 @@ def load_all(params: Params) -> dict[str, Loaded]:
         set aside; or a dated source that must cover the period has no usable row in it (every chapter
         that reads it would be empty). The message names each such source, and what it does cover.
     """
+    if "outcomes" in params.supplied() and "crimes" not in params.supplied():
+        raise DataError("inputs.outcomes is given without inputs.crimes: an outcomes file gives outcomes of crimes, "
+                        "so give the street-level files too (inputs.crimes)")
     loaded = {n: load_source(params, n) for n in params.supplied()}
     problems = [_too_many_set_aside(item, params) for item in loaded.values()]
+    problems += _outcome_problems(loaded, params)
     problems += [_no_period_rows(item, params) for item in loaded.values()
                  if params.input_spec(item.name).require_period and item.name != "measure_values"]
     problems = [p for p in problems if p]
     if problems:
         raise DataError("\n".join(problems))
     return loaded
+
+
+def _outcome_problems(loaded: dict[str, Loaded], params: Params) -> list[str]:
+    """Outcome categories in no group (each with its count), and outcomes files that match no crime; the outcome
+    rows that match no crime of the edition are counted in the outcomes source's notes."""
+    problems = []
+    for source, column in (("crimes", "Last outcome category"), ("outcomes", "Outcome type")):
+        if source in loaded:
+            found = police_uk.unmapped(loaded[source].frame[column], params)
+            if len(found):
+                listed = ", ".join(f"{c!r} ({n:,})" for c, n in found.items())
+                problems.append(f"inputs.{source}: {column}: {len(found)} categor{'y' if len(found) == 1 else 'ies'} in no "
+                                f"outcome group: {listed}; add each to a group of outcomes.groups in the params")
+    if "outcomes" in loaded and "crimes" in loaded:
+        item = loaded["outcomes"]
+        count, none = police_uk.unmatched_outcomes(loaded["crimes"].frame, item.frame, item.row_files, item.files)
+        if none:
+            problems.append(f"inputs.outcomes: {', '.join(public_path(f) for f in none)}: no outcome in it is of a crime "
+                            "in inputs.crimes: is it another force's file, or of months the crime files do not hold?")
+        elif count:
+            item.notes = item.notes + (f"{count:,} outcome row(s) are of crimes outside the crime files read (earlier "
+                                       "months, or crimes not published by street): they are left out",)
+    return problems
 
 
 def month_of(times: pd.Series) -> pd.Series:

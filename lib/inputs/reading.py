@@ -8,12 +8,17 @@ force-only ones optional): a street-level file goes to ``crimes``, a stop-and-se
 
 CSV text is read as UTF-8 (a byte-order mark is skipped); a file that is not UTF-8 is read as
 Windows-1252, as a spreadsheet saves it, and the data chapter says so. A semicolon-separated
-export (a European-locale spreadsheet) is read with its decimal commas. A file whose columns still
-do not fit is refused with the columns found and the likely cause.
+export (a European-locale spreadsheet) is read with its decimal commas. Column names are matched
+as people save them — ignoring case, spaces, underscores and punctuation (``crime_id`` is
+``Crime ID``); extra columns are ignored and listed; a column the contract allows blank may be
+absent (read as blank). A file whose columns still do not fit is refused with the columns found,
+the columns expected and the likely cause. A CSV whose last row is cut short (a download that
+stopped) is refused.
 """
 from __future__ import annotations
 
 import codecs
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +72,26 @@ def csv_format(path: Path) -> CsvFormat:
     return CsvFormat(encoding, sep, note)
 
 
+def cut_short(path: Path, fmt: CsvFormat) -> str:
+    """'' unless a CSV file ends in the middle of a row (no line end, and fewer fields than its header: a
+    download cut short); then the message naming the file."""
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        header = handle.readline(1 << 20)
+        handle.seek(max(0, size - (1 << 16)))
+        tail = handle.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return ""
+    encoding = "utf-8-sig" if fmt.encoding == "utf-8-sig" else fmt.encoding
+    width = len(next(csv.reader([header.decode(encoding, errors="replace")], delimiter=fmt.sep), []))
+    last = tail.rsplit(b"\n", 1)[-1].decode(fmt.encoding.replace("-sig", ""), errors="replace")
+    fields = len(next(csv.reader([last], delimiter=fmt.sep), []))
+    if fields >= width:
+        return ""
+    return (f"{display_path(path)}: the file ends in the middle of a row (its last row has {fields} of its {width} "
+            "columns): the download was cut short; download it again")
+
+
 def columns_of(path: Path) -> list[str]:
     """A file's column names, without reading its rows."""
     if path.suffix.lower() == ".parquet":
@@ -80,10 +105,49 @@ def columns_of(path: Path) -> list[str]:
         return []
 
 
+def normalised(name: str) -> str:
+    """A column name as compared: lower case, without spaces, underscores or punctuation."""
+    return re.sub(r"[\W_]+", "", str(name).lower())
+
+
+def matching(columns: list[str], contract: Contract) -> dict[str, str]:
+    """The file's columns that are the contract's (found name → the contract's name), compared by
+    :func:`normalised`."""
+    wanted = {normalised(c): c for c in contract.column_names}
+    return {c: wanted[normalised(c)] for c in columns if normalised(c) in wanted}
+
+
+def _needed(contract: Contract) -> list[str]:
+    """The columns a file of the source must have: not force-only or optional, and not allowed blank."""
+    return [c.name for c in contract.columns if not c.may_be_absent and not c.nullable]
+
+
 def belongs(columns: list[str], contract: Contract) -> bool:
-    """True when a file with these columns is a file of this source."""
-    have = set(columns)
-    return set(contract.required_names) <= have <= set(contract.column_names)
+    """True when a file with these columns is a file of this source (every needed column, matched by
+    :func:`normalised`; other columns may be there too)."""
+    have = set(matching(columns, contract).values())
+    return bool(columns) and set(_needed(contract)) <= have
+
+
+def conform(frame: pd.DataFrame, contract: Contract) -> tuple[pd.DataFrame, list[str]]:
+    """The frame with its columns named as the contract names them, extra columns dropped and blank-allowed
+    columns it lacks added as blank; and notes saying what was done."""
+    found = matching(list(frame.columns), contract)
+    notes = []
+    extra = [str(c) for c in frame.columns if c not in found]
+    renamed = {c: n for c, n in found.items() if c != n}
+    out = frame[list(found)].rename(columns=found) if extra or renamed else frame
+    missing = [c.name for c in contract.columns if c.name not in out and c.nullable and not c.may_be_absent]
+    for name in missing:
+        out[name] = pd.Series(pd.NA, index=out.index, dtype="object")
+    if renamed:
+        notes.append("columns named as saved (" + ", ".join(f"{a!r} read as {b!r}" for a, b in list(renamed.items())[:4])
+                     + (", …" if len(renamed) > 4 else "") + ")")
+    if extra:
+        notes.append(f"extra column(s) ignored: {', '.join(map(repr, extra[:6]))}" + (", …" if len(extra) > 6 else ""))
+    if missing:
+        notes.append(f"column(s) absent, read as blank (the contract allows it): {', '.join(map(repr, missing))}")
+    return out, notes
 
 
 def read(path: Path) -> Read:
@@ -102,6 +166,9 @@ def read(path: Path) -> Read:
         if suffix == ".parquet":
             return Read(path, pd.read_parquet(path))
         fmt = csv_format(path)
+        cut = cut_short(path, fmt)
+        if cut:
+            raise DataError(cut)
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], sep=fmt.sep,
                                 encoding=fmt.encoding)
@@ -157,14 +224,17 @@ def expand(paths: list[Path], contract: Contract, source: str) -> list[Path]:
 
 
 def kind_of(columns: list[str]) -> str:
-    """Which source a file with these columns is for ('' when none)."""
-    return next((name for name, contract in CONTRACTS.items() if columns and belongs(columns, contract)), "")
+    """Which source a file with these columns is for ('' when none): of the sources it could be, the one
+    whose columns it holds most of."""
+    fits = [(len(matching(columns, contract)), name) for name, contract in CONTRACTS.items() if belongs(columns, contract)]
+    return max(fits, key=lambda f: f[0])[1] if fits else ""
 
 
 def misfit(path: Path, columns: list[str], contract: Contract, source: str) -> str:
     """The message for a file whose columns are not the source's: what was found and the likely cause."""
-    missing = [c for c in contract.required_names if c not in columns]
-    unknown = [c for c in columns if c not in contract.column_names]
+    have = set(matching(columns, contract).values())
+    missing = [c for c in _needed(contract) if c not in have]
+    unknown = [c for c in columns if c not in matching(columns, contract)]
     cause = ""
     if len(columns) == 1 and any(sep in columns[0] for sep in (";", "\t", "|")):
         cause = "the columns are separated by another character than a comma"
@@ -174,12 +244,16 @@ def misfit(path: Path, columns: list[str], contract: Contract, source: str) -> s
         cause = "the file's text encoding is not UTF-8 or Windows-1252"
     elif (kind := kind_of(columns)) and kind != source:
         cause = f"this is a {CONTRACTS[kind].title.lower()} file: give it as inputs.{kind}"
-    elif missing and all(m.lower() in {c.lower().strip() for c in columns} for m in missing):
-        cause = "column names differ only in capitals or spaces"
+    elif missing and len(missing) == len(_needed(contract)):
+        cause = f"this is not a {contract.title.lower()} file"
     parts = [f"{public_path(path)}: columns found: {', '.join(map(repr, columns)) or 'none'}"]
     if missing:
         parts.append(f"missing for inputs.{source}: {', '.join(map(repr, missing))}")
-    if unknown:
+    parts.append(f"expected: {', '.join(map(repr, _needed(contract)))}, and optionally "
+                 f"{', '.join(repr(c) for c in contract.column_names if c not in _needed(contract))}"
+                 if len(_needed(contract)) < len(contract.column_names) else
+                 f"expected: {', '.join(map(repr, contract.column_names))}")
+    if unknown and missing:
         parts.append(f"not in the {contract.name} contract: {', '.join(map(repr, unknown))}")
     if cause:
         parts.append(f"likely cause: {cause}")

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lib.config.params import Params
+from lib.inputs import police_uk
 from lib.inputs.loading import Loaded, month_of
 from lib.stats.proportions import proportion_ci
 
@@ -73,16 +74,13 @@ def coverage(loaded: dict[str, Loaded], source: str) -> tuple[str, ...] | None:
 
 
 def crimes(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
-    """Recorded crimes, anti-social behaviour left out, each with its latest outcome: from the outcomes
-    file when one is supplied (its latest row per crime, up to the period), else the street file's."""
+    """Recorded crimes, anti-social behaviour left out, each with its latest outcome across the street files
+    and the outcomes files (:func:`lib.inputs.police_uk.latest_outcomes`: latest by month, the tie rule there)."""
     c = loaded["crimes"].frame
     c = c[c["Crime type"] != "Anti-social behaviour"]
     if "outcomes" in loaded:
-        o = loaded["outcomes"].frame
-        o = o[o["Month"] <= params.period].sort_values(["Crime ID", "Month"], kind="stable")
-        latest = o.drop_duplicates("Crime ID", keep="last").set_index("Crime ID")["Outcome type"]
-        found = c["Crime ID"].map(latest)
-        c = c.assign(**{"Last outcome category": found.where(found.notna(), c["Last outcome category"])})
+        latest = police_uk.latest_outcomes(c, loaded["outcomes"].frame, params.period)
+        c = c.assign(**{"Last outcome category": latest})
     return c
 
 

@@ -224,10 +224,9 @@ def _commit_site(build_dir: Path, chosen: dict[tuple[str, str], str]) -> None:
     or their newest build), then switch ``.site/current`` to them in one atomic step. Under the index lock."""
     site = build_dir / SITE
     latest = _latest_now(build_dir)
-    for force, period in editions(build_dir):
-        found = versions(edition_dir(force, period, build_dir))
-        if found and (force, period) not in latest:
-            latest[(force, period)] = f"v{max(found, key=lambda n: read_info(found[n]).get('build_finished', ''))}"
+    for force, period, found in built(build_dir):
+        if (force, period) not in latest:
+            latest[(force, period)] = f"v{max(found, key=lambda f: f[1].get('build_finished', ''))[0]}"
     latest.update(chosen)
     page = _index_page(build_dir, latest)
     current = site / "current"
@@ -277,13 +276,18 @@ def publish(finished: Path, force: str, period: str, number: int, build_dir: Pat
 
 def built(build_dir: Path | None = None) -> list[tuple[str, str, list[tuple[int, dict]]]]:
     """Every edition with complete versions — (force, period, its versions newest first) — by force, newest
-    period first."""
+    period first. A version being replaced by another edition's build this instant is listed if it can be read."""
     build_dir = build_dir or BUILD_DIR
     out = []
     for force, period in editions(build_dir):
-        found = versions(edition_dir(force, period, build_dir))
+        found = []
+        for n, path in sorted(versions(edition_dir(force, period, build_dir)).items(), reverse=True):
+            try:
+                found.append((n, read_info(path)))
+            except (OSError, ValueError):  # its old store entry was removed after its link moved on
+                continue
         if found:
-            out.append((force, period, [(n, read_info(p)) for n, p in sorted(found.items(), reverse=True)]))
+            out.append((force, period, found))
     return out
 
 
