@@ -58,6 +58,10 @@ def test_an_unrecorded_shift_starts_a_phase_marked_cause_not_recorded():
     facts = {"measure_phases": pd.DataFrame(columns=["measure_id", "month", "intervention"]),
              "measure_changes": pd.DataFrame([{"measure_id": "m", "start": "2019-06"}])}
     assert spcchart.measure_marks(facts, "m") == [("2019-06", "change from Jun 2019, cause not recorded")]
+    # Recording its cause (an intervention in the params) names it instead.
+    _, named, row, words, _ = _read(values, interventions={"2019-06": "new triage desk"})
+    assert named.changes == () and named.decisions[0].applied and row["phase_cause"] == "new triage desk"
+    assert words.startswith("new limits from Jun 2019, after a listed change; since then no unusual month")
     # Before issue 21, one set of limits across the change: "will consistently miss", beside months that meet it.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", spc.ShortSeriesWarning)

@@ -184,3 +184,15 @@ def test_movers_rose_or_fell_as_shown_never_both():
     assert fell["measure"].tolist() == ["Down"] and fell["change"].tolist() == ["−0.30"]
     none = table(rose.iloc[:0], caption="Largest improvements", empty="no measure's score rose")
     assert isinstance(none, Text) and none.text == "Largest improvements: no measure's score rose."
+
+
+def test_changes_whose_cause_is_not_recorded_are_listed_for_the_analyst(facts):
+    """Issue 21: demo crimes recorded within 24 hours rose from mid-2019 with no listed intervention; the scorecard
+    lists the change (the compliance measures' are described under their own charts)."""
+    shown, data = scorecard.changes_display(facts)
+    row = shown.set_index("measure").loc["Crimes recorded within 24 h"]
+    assert row["change from"] == "June 2019"
+    assert row["what"] == "7 months in a row above the old average of 86.2%"
+    assert row["months since"] == "7 (limits provisional)"
+    assert not set(data["measure_id"]) & set(COMPLIANCE_MEASURES)
+    assert set(data["measure_id"]) == set(facts["measure_changes"]["measure_id"])  # the demo's are all scored

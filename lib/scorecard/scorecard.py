@@ -209,6 +209,30 @@ def charts_table(facts):
                  caption="Each scored measure's control chart: its current limits, target and reading")
 
 
+def changes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the scored measures' lasting changes whose cause is not recorded, as shown; the same as numbers): each is where
+    its chart starts new limits, listed for the force to record what caused it."""
+    ch = facts["measure_changes"]
+    ch = ch[ch["measure_id"].isin(scored_ids(facts))].reset_index(drop=True)
+    cat = facts["catalogue"].set_index("measure_id")
+    shown = pd.DataFrame({
+        "measure": [cat.at[i, "short_name"] for i in ch["measure_id"]],
+        "change from": [month_label(m) for m in ch["start"]],
+        "what": [f"{fmt_int(n)} months in a row {side} the old average of {fmt_value(v, cat.at[i, 'unit'])}"
+                 for i, n, side, v in zip(ch["measure_id"], ch["length"], ch["side"], ch["old_mean"])],
+        "months since": [fmt_int(n) + (" (limits provisional)" if p else "") for n, p in zip(ch["points"], ch["provisional"])],
+    })
+    return shown, ch
+
+
+def changes_table(facts):
+    """The table of :func:`changes_display`, or a sentence when there is none."""
+    from lib.present import table
+
+    return table(changes_display(facts), caption="Lasting changes whose cause is not recorded",
+                 empty="none: every lasting change follows a change listed in the report's settings")
+
+
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the scorecard's prose."""
     c = counts(facts)
