@@ -135,7 +135,10 @@ def false_signal_rate(points: int, lock: int = MIN_MONTHS, sims: int = 20000, se
     2/7! = 0.04%, two of the last three beyond 2σ 0.09%. Limits estimated from 12 months are
     uncertain, which more than doubles that on longer series; so the rate is simulated with the
     chart's own rules for the last point, vectorised (checked against :func:`lib.stats.spc.xmr` point
-    for point in the tests).
+    for point in the tests). It is the rate of one phase: the book's charts also start a phase at a
+    chance run of 7 that outlasts the locked months, after which that run no longer flags the latest
+    month, so the rate is if anything a little high — the right side to err on when telling a board
+    how many unusual readings chance alone would give.
     """
     if points < 2:
         return float("nan")
