@@ -230,7 +230,7 @@ def changes_table(facts):
     from lib.present import table
 
     return table(changes_display(facts), caption="Lasting changes whose cause is not recorded",
-                 empty="none: every lasting change follows a change listed in the report's settings")
+                 empty="none found")
 
 
 def narrative(facts, params: Params) -> dict[str, str]:

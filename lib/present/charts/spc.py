@@ -320,9 +320,11 @@ def small_multiples(facts, ids: list[str], cols: int = 4):
         if frame["value"].notna().sum() < 2:
             ax.axis("off")
             ax.set_title(label(cat.at[mid, "short_name"], 34), fontsize=6.5, loc="left")
-            status = period.at[mid, "status"] if mid in period.index else NO_DATA
-            ax.text(0.5, 0.5, "no chart: " + (status if status in ("not supplied", "to be developed") else "no data"),
-                    transform=ax.transAxes, ha="center", va="center", fontsize=6, color=GREY)
+            row = period.loc[mid] if mid in period.index else pd.Series({"status": NO_DATA})
+            why = row["status"] if row["status"] in ("not supplied", "to be developed") else \
+                too_few_text(row["months_judged"]) if _get(row, "variation") == TOO_FEW else NO_DATA
+            ax.text(0.5, 0.5, label(f"no chart: {why}", 30, lines=2), transform=ax.transAxes, ha="center",
+                    va="center", fontsize=6, color=GREY)
             continue
         plot(frame, cat.at[mid, "short_name"], "", _reading_row(facts, mid), ax=ax, marks=measure_marks(facts, mid),
              small=True)
