@@ -7,6 +7,9 @@ from __future__ import annotations
 
 TIMEZONE = "Europe/London"
 
+#: A measure's target and status when neither the catalogue nor the params set a target: never a number.
+NO_TARGET = "no target set"
+
 #: How a contact reaches the Force Control Room.
 ROUTES = ("999", "101", "switchboard", "online")
 #: Incident response grades, most urgent first.

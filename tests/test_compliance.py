@@ -17,7 +17,7 @@ def test_significance_sentence_names_its_reference():
     row = pd.Series({"difference": 100 * r.difference, "lower": 100 * r.lower, "upper": 100 * r.upper,
                      "p_value": r.p_value, "significant": r.p_value < 0.05, "reference": "March 2019 (baseline)"})
     assert cr.significance(row) == ("is up 20.0 points on March 2019 (baseline) (95% CI +5.2 to +33.4), "
-                                    "a real change, not chance (p = 0.008)")
+                                    "unusual — unlikely to be chance alone (p = 0.008)")
     row2 = row.copy()
     row2["significant"], row2["p_value"] = False, 0.5
     assert "could be chance (p = 0.500)" in cr.significance(row2)
@@ -43,7 +43,7 @@ def test_summary_reads_targets_from_the_catalogue(facts, default_params):
     cat = facts["catalogue"].set_index("measure_id")
     assert list(data["measure_id"]) == list(COMPLIANCE_MEASURES)
     assert (data["target"].to_numpy() == cat.loc[list(COMPLIANCE_MEASURES), "target"].to_numpy()).all()
-    assert shown["95% CI"].str.contains(" to ").all() and shown.loc[0, "real change?"].startswith("yes")
+    assert shown["95% CI"].str.contains(" to ").all() and shown.loc[0, "unlikely to be chance alone?"].startswith("yes")
     assert "March 2019 (baseline)" in shown.columns  # the comparison names its reference
     da = shown.set_index("measure").loc[cat.at["da_arrest_rate", "short_name"]]
     assert da["target"] == "45%"  # one target for the arrest rate, the catalogue's, in both chapters
@@ -63,16 +63,18 @@ def test_people_table_is_published_suppressed(facts):
     assert all(isinstance(v, str) for v in people.to_numpy().ravel())  # no raw counts kept in the facts
 
 
-def test_a_rate_improving_past_its_limits_is_not_left_reading_will_miss(facts):
-    """Demo 2019-12: PPNs in time at 98.5% against a 95% target, still rising beyond the limits set from April
-    2019, so Making Data Count's assurance (target above the upper limit) reads "will consistently miss"; the
-    chapter says the latest months have outgrown those limits. A measure without that pattern gets no such
-    sentence."""
+def test_a_rate_still_improving_reads_not_yet_never_will_miss(facts, default_params):
+    """Demo 2019-12 (issue 21): PPNs in time at 98.5% against a 95% target, met, and still rising through the limits
+    set from April 2019. Limits over a ramp describe nothing: the reading is "assurance: not yet — still changing
+    (improving)", said under the chart, never "will consistently miss" (the reading before this issue)."""
     p = facts["measure_period"].set_index("measure_id")
     assert p.at["ppn_submitted_in_time", "status"] == "met"
-    assert p.at["ppn_submitted_in_time", "assurance"] == "consistent_fail"
-    assert any("have outgrown" in s for s in cr.phase_sentences(facts, "ppn_submitted_in_time"))
-    assert not any("have outgrown" in s for s in cr.phase_sentences(facts, "stop_search_supervised"))
+    assert (p.at["ppn_submitted_in_time", "assurance"], p.at["ppn_submitted_in_time", "changing"]) == ("not_yet", "improving")
+    shown, _ = cr.summary_table(facts, default_params)
+    reading = shown.set_index("measure").at["PPNs submitted in time", "control chart"]
+    assert reading.endswith("assurance: not yet — still changing (improving)") and "miss" not in reading
+    assert any("no assurance reading yet" in s for s in cr.phase_sentences(facts, "ppn_submitted_in_time"))
+    assert not any("no assurance reading yet" in s for s in cr.phase_sentences(facts, "stop_search_supervised"))
 
 
 def test_months_at_the_start_of_new_limits_that_read_as_concerns_are_explained(facts):

@@ -16,7 +16,10 @@ def _facts():
         "measure_period": pd.DataFrame({"measure_id": ["a", "b", "c", "d"], "value": [50.0, 99.0, 70.0, 10.0],
                                         "target": [90.0, 95.0, 80.0, 90.0],
                                         "status": ["not met", "met", "not met", "not met"],
-                                        "variation": ["common_cause"] * 4, "assurance": ["consistent_fail"] * 4}),
+                                        "variation": ["common_cause"] * 4, "assurance": ["consistent_fail"] * 4,
+                                        "changing": [""] * 4, "months_judged": [21] * 4, "phase_start": ["2018-04"] * 4,
+                                        "phase_cause": [""] * 4, "phase_points": [21] * 4,
+                                        "provisional_limits": [False] * 4}),
         "catalogue": pd.DataFrame({"measure_id": ["a", "b", "c", "d"], "short_name": ["A", "B", "C", "D"],
                                    "unit": ["percent"] * 4, "priorities": ["P1", "P1", "P2", ""]}),
     }
@@ -51,7 +54,7 @@ def test_without_a_commentary_file_every_exception_says_none_supplied(default_pa
 def test_a_commentary_for_an_unknown_measure_is_refused(default_params):
     loaded = _commentary([["zz", default_params.period, "Head of X", "x", None, None]])
     with pytest.raises(DataError, match=r"inputs.commentary \(data/commentary.csv\): column 'measure_id': 'zz' is not "
-                                        r"a measure of params/measures.yml \(ids: a, b, c, d\)"):
+                                        r"a measure of params/measures-demo.yml \(ids: a, b, c, d\)"):
         exceptions.measures(_facts(), loaded, default_params)
 
 

@@ -62,9 +62,10 @@ def test_a_measure_met_every_month_since_a_change_never_reads_will_miss():
     assert len(current) == 9 and (current["mean"] == 100).all()
     from lib.stats import spc
     assert spc.assurance_icon(result.chart) != "consistent_fail"
-    unrebased = _chart(values, None)
-    assert spc.assurance_icon(unrebased.chart) == "consistent_fail"  # what the book used to say
-    assert [s.start for s in unrebased.suggestions] == ["2019-01"]  # ... and now suggests instead
+    # Without the intervention the same shift starts a phase whose cause is not recorded: the reading is the same.
+    unrecorded = _chart(values, None)
+    assert [c.start for c in unrecorded.changes] == ["2019-01"] and unrecorded.decisions == ()
+    assert spc.assurance_icon(unrecorded.chart) == spc.assurance_icon(result.chart) == "consistent_pass"
 
 
 def test_an_intervention_in_a_month_without_data_takes_effect_at_the_next_month():
@@ -79,3 +80,50 @@ def test_interventions_apply_to_the_measures_they_name(default_params):
     item = default_params.interventions[0]
     assert interventions_for(default_params, item.measures[0]) == {item.month: item.label}
     assert interventions_for(default_params, "calls_999_in_10s") == {}
+
+
+# --- Readings on the demo's three periods (issue 21) and targets only where set (issue 20.5) -----------------------
+
+@pytest.mark.parametrize("period", ["2019-10", "2019-11", "2019-12"])
+def test_no_reading_on_a_demo_period_contradicts_its_row_and_every_scored_measure_has_a_chart(period):
+    """Read page by page as a board would: no "will consistently miss" beside a met target, no "consistently meet"
+    beside a missed one, and every measure with values has a control chart (issue 21, "Done when")."""
+    from lib.pipeline.notebooks import open_period
+    from lib.present.charts.spc import describe
+
+    _, facts = open_period(f"params/{period}.yml", period)
+    p = facts["measure_period"]
+    for row in p.itertuples():
+        words = describe(row._asdict())
+        if row.status == "met":
+            assert row.assurance != "consistent_fail" and "consistently miss" not in words, (period, row.measure_id)
+        if row.status == "not met":
+            assert row.assurance != "consistent_pass" and "consistently meet" not in words, (period, row.measure_id)
+    supplied = p.loc[~p["status"].isin(["to be developed", "not supplied"]), "measure_id"]
+    charted = facts["measure_spc"].groupby("measure_id").size()
+    assert (charted.reindex(supplied).fillna(0) >= 12).all()
+
+
+def test_without_targets_in_the_catalogue_no_measure_is_scored_read_against_a_target_or_an_exception(default_params,
+                                                                                                    loaded):
+    """Issue 20.5: the public catalogue (params/measures.yml) sets only the 999 national standard. Built on it, every
+    other measure reads "no target set": no score, no assurance reading, no exception."""
+    from lib import ROOT
+    from lib.config.catalogue import load_catalogue
+    from lib.measures import facts as measure_facts
+    from lib.scorecard import exceptions, scorecard
+
+    facts = measure_facts.compute(load_catalogue(ROOT / "params" / "measures.yml"), loaded, default_params)
+    p = facts["measure_period"].set_index("measure_id")
+    untargeted = p[p["target"].isna() & ~p["status"].isin(["to be developed", "not supplied"])]
+    assert len(untargeted) == 26 and (untargeted["status"] == "no target set").all()
+    assert untargeted["score"].isna().all() and (untargeted["assurance"] == "no_target").all()
+    assert p.at["calls_999_in_10s", "target"] == 90 and p.at["calls_999_in_10s", "status"] in ("met", "not met")
+    missed = exceptions.measures(facts, {}, default_params)
+    assert set(missed["measure_id"]) <= {"calls_999_in_10s"}
+    facts.update(scorecard.compute(facts, default_params))
+    shown, _ = scorecard.display(facts, default_params)
+    crimes = shown[shown["measure"].str.startswith("% of crimes solved")].iloc[0]
+    assert (crimes["target"], crimes["score"], crimes["status"]) == ("no target set", "", "no target set")
+    assert crimes["control chart"].endswith("; no target set")
+    assert scorecard.counts(facts)["no_target"] == 22 and scorecard.counts(facts)["scored"] == 1

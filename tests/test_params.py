@@ -169,7 +169,7 @@ def test_cli_demo_data_help():
     ({"interventions": [{"month": "2019-13", "label": "x", "measures": ["ppn_submitted_in_time"]}]},
      "interventions.0.month = '2019-13'"),
     ({"interventions": [{"month": "2019-04", "label": "x", "measures": ["ppn_in_time"]}]},
-     "interventions[0].measures: 'ppn_in_time' is not a measure of params/measures.yml (ids: crimes_recorded_24h"),
+     "interventions[0].measures: 'ppn_in_time' is not a measure of params/measures-demo.yml (ids: crimes_recorded_24h"),
     ({"interventions": [{"month": "2017-01", "label": "x", "measures": ["da_arrest_rate"]}]},
      "interventions[0].month = '2017-01': outside the data, which runs from history_start (2018-04) to the period "
      "(2019-12)"),

@@ -403,3 +403,47 @@ def test_a_peer_missing_from_the_archive_is_named(params_in):
     params = load_params(params_in(**{"peers__populations__dyfed-powys": 520000}))
     with pytest.raises(DataError, match=r"no street files for peer force 'dyfed-powys'.*Forces in this archive: cleveland"):
         benchmark.compute(params)
+
+
+# --- The funnel's words (issue 21) ------------------------------------------------------------------------------
+
+def _funnel_facts(x, populations, overdispersion):
+    from lib.stats import funnel
+
+    reference = x.sum() / populations.sum()
+    f = funnel.funnel(x, populations * reference, target=1.0, kind="ratio", overdispersion=overdispersion,
+                      labels=[f"force-{i}" for i in range(len(x))])
+    units = f.units.assign(population=populations, rate=1000 * reference * f.units["value"], name=f.units["unit"])
+    key = pd.DataFrame([{"force": "force-0", "peers": len(x), "window_first": "2019-01", "window_last": "2019-12",
+                         "group_rate": 1000 * reference, "phi": f.dispersion.phi, "adjusted": f.adjustment is not None}])
+    rank_rows = pd.DataFrame([{"crime_type": TOTAL, "rate": units["rate"].iloc[0], "rank": 1, "of": len(x)}])
+    return {"peers_funnel": units, "peers_key": key, "peers_rank": rank_rows}, f
+
+
+def test_an_over_dispersed_funnel_reads_the_usual_spread_between_forces():
+    """Spiegelhalter (2005) §5: when units differ more than chance allows, the limits are widened by φ, and they then
+    show the usual spread between units, not chance: a force inside them is "within the usual spread between
+    forces", never "no different from the group beyond chance" (the words before issue 21). The demo's φ = 711 is
+    such a case. Without over-dispersion, the limits are chance's and the words say so."""
+    from lib.peers import view
+
+    populations = np.array([570e3, 640e3, 935e3, 1.34e6, 1.41e6, 1.43e6, 1.48e6, 600e3])
+    rates_ = np.random.default_rng(3).normal(0.075, 0.012, 8)  # forces differ by about 16%: far beyond chance
+    facts, f = _funnel_facts(np.round(populations * rates_), populations, "multiplicative")
+    assert f.adjustment == "multiplicative" and f.dispersion.phi > 100
+    shown, _ = view.funnel_display(facts)
+    bands = dict(zip(facts["peers_funnel"]["unit"], facts["peers_funnel"]["band"]))
+    words = dict(zip(shown["force"], shown["in the funnel plot"]))
+    assert bands["force-0"] == "above 95%" and words["force-0"] == ("above the usual spread between forces "
+                                                                    "(outside the 95% limit)")
+    assert {words[u] for u, b in bands.items() if b == "within"} == {"within the usual spread between forces"}
+    assert not any("beyond chance" in w or "no different" in w for w in words.values())
+    sentence = view.narrative(facts, None)["funnel_sentence"]
+    assert sentence.startswith("In the funnel plot the force lies above the usual spread between forces")
+    # Forces that differ only by chance: the limits are chance's alone, and so are the words.
+    expected = populations * 0.075
+    plain, g = _funnel_facts(np.round(expected + np.sqrt(expected) * np.array([0.3, -0.5, 1.1, -0.2, 0.4, -1.0, 0.1,
+                                                                                 0.6])), populations, "multiplicative")
+    assert g.adjustment is None
+    words = view.funnel_display(plain)[0]["in the funnel plot"]
+    assert set(words) == {"within what chance alone gives a force of its size"}

@@ -123,6 +123,24 @@ def test_a_month_outside_coverage_is_no_data_not_zero(tmp_path):
     assert math.isnan(rate.loc["2018-11"])  # never 0 crimes
 
 
+def test_four_months_of_published_files_are_too_few_to_judge(tmp_path):
+    """Issue 20.6: a public edition read "will consistently miss" from 4 months of real files. With fewer than 12
+    months the chart is drawn but gives no special-cause or assurance reading: "too few months to judge"."""
+    from lib.config.catalogue import load_catalogue
+    from lib.measures import facts as measure_facts
+    from lib.present.charts.spc import describe
+
+    folder = _archive(tmp_path, months=("2018-10", "2018-11", "2018-12", "2019-01"))
+    (tmp_path / "params").mkdir()
+    params = public(tmp_path / "params", crimes=folder, period="2019-01")
+    facts = measure_facts.compute(load_catalogue(params.catalogue_path()), load_all(params), params)
+    row = facts["measure_period"].set_index("measure_id").loc["neighbourhood_crime_rate"]
+    assert (row["variation"], row["assurance"], row["months_judged"]) == ("too_few", "", 4)
+    assert describe(row) == "too few months to judge (4 of the 12 needed)"
+    spc = facts["measure_spc"]
+    assert set(spc.loc[spc["measure_id"] == "neighbourhood_crime_rate", "point_type"]) == {"not_judged"}
+
+
 @pytest.mark.parametrize("how", ["bom", "latin1", "semicolon"])
 def test_spreadsheet_saved_csvs_are_read_correctly(tmp_path, how):
     frame = pd.read_csv(SEARCH, dtype=str, keep_default_na=False)
@@ -247,6 +265,10 @@ def test_the_public_edition_builds_from_the_shipped_files(tmp_path):
     assert "77" in pages["stop_search"] and "[c]" in pages["stop_search"]
     assert "needs inputs.contacts" in pages["fcr"] and "needs inputs.tracker" in pages["programme"]
     assert "not supplied" in pages["scorecard"] and "not supplied" in pages["compliance"]
+    # Issue 20.5 and 20.6: no invented target anywhere, and one month of crimes is too few to read.
+    assert "no target set" in pages["scorecard"] and not any("demo assumption" in t for t in pages.values())
+    assert "too few months to judge (1 of the 12 needed)" in pages["scorecard"]
+    assert "consistently" not in pages["scorecard"] and "consistently" not in pages["exceptions"]
     assert "needs inputs.contacts (force control room contacts) or inputs.incidents" in pages["force_management"]
     assert "Demand four years ahead: not supplied (needs inputs.contacts or inputs.incidents)" in pages["summary"]
     for name, text in pages.items():

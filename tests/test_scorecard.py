@@ -78,9 +78,9 @@ def write(tmp_path, text):
 
 
 COMPLIANCE = "".join(f"  - {{id: {m}, name: {m}, short_name: {m}, unit: percent, direction: higher, desired: 90, "
-                     f"source: 'derived:{m}'}}\n" for m in COMPLIANCE_MEASURES)
+                     f"desired_source: force, source: 'derived:{m}'}}\n" for m in COMPLIANCE_MEASURES)
 BASE = ('schema_version: 1\nmeasures:\n  - {id: a, name: A, short_name: A, priorities: [Protect People], unit: percent, '
-        'direction: higher, desired: 90, source: measure_values}\n' + COMPLIANCE)
+        'direction: higher, desired: 90, desired_source: force, source: measure_values}\n' + COMPLIANCE)
 
 
 def test_catalogue_refusals(tmp_path):
@@ -88,17 +88,62 @@ def test_catalogue_refusals(tmp_path):
     with pytest.raises(ParamsError, match=r"measures\[0\]\.direction.*'higher' or 'lower'"):
         load_catalogue(write(tmp_path, BASE.replace("direction: higher", "direction: up", 1)))
     with pytest.raises(ParamsError, match=r"measures\[0\]\.colour: Extra inputs"):
-        load_catalogue(write(tmp_path, BASE.replace("source:", "colour: red, source:", 1)))
+        load_catalogue(write(tmp_path, BASE.replace(" source:", " colour: red, source:", 1)))
     with pytest.raises(ParamsError, match="duplicate id"):
         load_catalogue(write(tmp_path, BASE + BASE.split("measures:\n")[1]))
     with pytest.raises(ParamsError, match="no such derived measure"):
         load_catalogue(write(tmp_path, BASE.replace("measure_values", "'derived:nope'")))
-    with pytest.raises(ParamsError, match="needs a desired level"):
-        load_catalogue(write(tmp_path, BASE.replace("desired: 90, ", "", 1)))
+    with pytest.raises(ParamsError, match="a target says where it comes from"):
+        load_catalogue(write(tmp_path, BASE.replace("desired_source: force, ", "", 1)))
+    with pytest.raises(ParamsError, match="needs a source"):
+        load_catalogue(write(tmp_path, BASE.replace("measure_values", "none", 1)))
     with pytest.raises(ParamsError, match="compliance measure 'ppn_all_children' is missing"):
         load_catalogue(write(tmp_path, "\n".join(ln for ln in BASE.splitlines() if "ppn_all_children" not in ln)))
     with pytest.raises(ParamsError, match="a percentage is at most 100"):
         load_catalogue(write(tmp_path, BASE.replace("desired: 90", "desired: 150", 1)))
+
+
+def test_targets_come_only_from_a_catalogue_that_sets_them(tmp_path):
+    """Issue 20.5: a measure has a target only where a catalogue sets one (with its source); a catalogue that
+    extends another adds targets and nothing else."""
+    base = write(tmp_path, BASE.replace("desired: 90, desired_source: force, ", ""))
+    assert all(m.desired is None for m in load_catalogue(base))
+    ext = tmp_path / "force.yml"
+
+    def extended(text):
+        ext.write_text("extends: measures.yml\nschema_version: 1\n" + text)
+        return load_catalogue(ext)
+
+    got = {m.id: m for m in extended("targets:\n  a: {desired: 80, desired_source: board}\n")}
+    assert (got["a"].desired, got["a"].desired_source) == (80, "board") and got["ppn_all_children"].desired is None
+    with pytest.raises(ParamsError, match="targets: 'zz' is not a measure of"):
+        extended("targets:\n  zz: {desired: 80, desired_source: board}\n")
+    with pytest.raises(ParamsError, match=r"targets\.a\.desired_source"):
+        extended("targets:\n  a: {desired: 80}\n")
+    with pytest.raises(ParamsError, match="a percentage is at most 100"):
+        extended("targets:\n  a: {desired: 180, desired_source: board}\n")
+    with pytest.raises(ParamsError, match="adds targets only"):
+        extended("measures:\n" + BASE.split("measures:\n")[1])
+    with pytest.raises(ParamsError, match="only a catalogue that extends another adds targets"):
+        load_catalogue(write(tmp_path, BASE + "targets:\n  a: {desired: 80, desired_source: board}\n"))
+
+
+def test_the_public_catalogue_sets_no_invented_target():
+    """params/measures.yml (a public edition's catalogue) sets only published standards; every demo target is
+    labelled a demo assumption and lives in measures-demo.yml, which the demo's defaults name and the public
+    example does not."""
+    from lib import ROOT
+    from lib.config.params import load_params
+
+    public = load_catalogue(ROOT / "params" / "measures.yml")
+    assert {m.id: m.desired_source for m in public if m.desired is not None} == {
+        "calls_999_in_10s": "national standard (90% within 10 s)"}
+    demo = load_catalogue(ROOT / "params" / "measures-demo.yml")
+    invented = [m for m in demo if m.desired is not None and m.id != "calls_999_in_10s"]
+    assert invented and all("demo assumption" in m.desired_source for m in invented)
+    assert [m.id for m in demo] == [m.id for m in public]  # the measures are defined once
+    assert load_params(ROOT / "params" / "public-example.yml").catalogue_path().name == "measures.yml"
+    assert load_params(ROOT / "params" / "2019-12.yml").catalogue_path().name == "measures-demo.yml"
 
 
 def test_scorecard_agrees_with_compliance_chapter(facts, default_params, loaded):
@@ -139,3 +184,15 @@ def test_movers_rose_or_fell_as_shown_never_both():
     assert fell["measure"].tolist() == ["Down"] and fell["change"].tolist() == ["−0.30"]
     none = table(rose.iloc[:0], caption="Largest improvements", empty="no measure's score rose")
     assert isinstance(none, Text) and none.text == "Largest improvements: no measure's score rose."
+
+
+def test_changes_whose_cause_is_not_recorded_are_listed_for_the_analyst(facts):
+    """Issue 21: demo crimes recorded within 24 hours rose from mid-2019 with no listed intervention; the scorecard
+    lists the change (the compliance measures' are described under their own charts)."""
+    shown, data = scorecard.changes_display(facts)
+    row = shown.set_index("measure").loc["Crimes recorded within 24 h"]
+    assert row["change from"] == "June 2019"
+    assert row["what"] == "7 months in a row above the old average of 86.2%"
+    assert row["months since"] == "7 (limits provisional)"
+    assert not set(data["measure_id"]) & set(COMPLIANCE_MEASURES)
+    assert set(data["measure_id"]) == set(facts["measure_changes"]["measure_id"])  # the demo's are all scored

@@ -16,6 +16,11 @@
 [MDC] Making Data Count, Strengthening your decisions (as summarised in shared/DOMAIN.md; the
       primary text was not in the search corpus): recalculate only after a sustained change with a
       known cause, from the point of change; the shift rule is 7 in a row on one side of the mean.
+[PTD-N] NHSRplotthedots vignettes: number-of-points-required.Rmd ("the calculations will be locked [at 12
+      points], until such time as a signal of special cause variation occurs - for example, a long run above
+      or below the mean. At this point ... revise the limits from the start of the long run"; below 12
+      points, "trial limits"); deviations.Rmd (ae_all() rebased at 2017-04-01 and 2018-04-01: "three
+      sections, each with twelve grey common cause points").
 Where no published example exists (phases, the window), the tests are labelled invariants or
 hand-built cases, and each can fail.
 """
@@ -188,6 +193,56 @@ def test_ptd_integration_performance_fixed_after_12_points():
     assert r["point_type"].tolist() == [POINT_CODE[c] for c in "CCCCCCCCCXCIIIIIIIICXXXXCCCCCXXXXXXX"]
 
 
+# --- [PTD-N] the phase rule (lib.stats.phases) on NHSRplotthedots' published examples --------------------------------
+
+def test_the_phase_rule_starts_where_the_published_locked_chart_first_signals_a_long_run():
+    """[PTD-INT] performance, fixed after 12 points: the published chart's first long run is 2017-03 to 2017-10
+    ("I" × 8 against the locked mean 0.89089). [PTD-N] revise the limits from the start of the long run: the rule
+    starts its new phase at 2017-03, judged against that same locked mean, the run 8 long."""
+    ph = phases.phases(pd.Series(AE_PERFORMANCE, index=MONTHS))
+    first = ph.changes[0]
+    assert (first.start, first.length, first.side) == ("2017-03", 8, "above")
+    assert first.mean == pytest.approx(0.8908915564349236, rel=1e-12)  # the snapshot's locked mean
+    published = "CCCCCCCCCXCIIIIIIIICXXXXCCCCCXXXXXXX"
+    assert published.index("IIIIIII") == list(MONTHS).index("2017-03")
+    # Phase 0 now has 11 points (trial limits); phase 1 is locked on its first 12.
+    assert ph.chart["short_group"].tolist()[:11] == [True] * 11 and not ph.chart["short_group"].iloc[11]
+
+
+def test_the_phase_rule_judges_the_published_rebases_rather_than_taking_them():
+    """[PTD-N] deviations.Rmd rebases ae_all() attendances at 2017-04 and 2018-04 and shows three 12-point sections of
+    common cause points; our chart with those rebases draws the same. Given them as listed interventions, the rule
+    recalculates from 2018-04 (10 months above the old mean of 1.975 M follow it) but not from 2017-04 (the run above
+    the old mean starts 11 months later: too late to be its effect). With none listed it finds the lasting change on
+    its own, from 2018-03 (2,049,785, nearer the new level than the old), cause not recorded."""
+    y = pd.Series(AE_ATTENDANCES, index=MONTHS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", spc.ShortSeriesWarning)
+        published = spc.xmr(y, rebase_at=["2017-04", "2018-04"])
+    assert (published["point_type"] == "common_cause").all() and published["group"].tolist() == [0] * 12 + [1] * 12 + [2] * 12
+    listed = phases.phases(y, {"2017-04": "new year", "2018-04": "new year"})
+    assert [(d.at, d.applied, d.reason) for d in listed.decisions] == [("2017-04", False, "too_late"),
+                                                                       ("2018-04", True, "shift")]
+    assert listed.decisions[1].old_mean == pytest.approx(np.mean(AE_ATTENDANCES[:24]))
+    assert listed.rebase_at == ("2018-04",) and listed.changes == ()
+    alone = phases.phases(y)
+    assert [(c.start, c.length, c.side) for c in alone.changes] == [("2018-03", 13, "above")]
+    assert alone.changes[0].mean == pytest.approx(1946858.4166666667, rel=1e-12)  # [PTD-INT] group 0's mean
+
+
+def test_limits_are_locked_on_a_phases_first_12_points():
+    """[PTD-N] and ptd_spc(fix_after_n_points = 12) per rebase group: our phases lock each phase's limits on its first
+    12 points; the published performance limits (fixed after 12) are reproduced when no phase starts."""
+    ph = phases.phases(pd.Series(AE_PERFORMANCE, index=MONTHS), unrecorded=False)
+    assert ph.chart["mean"].to_numpy() == pytest.approx(0.8908915564349236, rel=1e-12)
+    assert ph.chart["upl"].to_numpy() == pytest.approx(0.9203781339624213, rel=1e-12)
+    assert ph.chart["point_type"].tolist() == [POINT_CODE[c] for c in "CCCCCCCCCXCIIIIIIIICXXXXCCCCCXXXXXXX"]
+    # A run wholly inside the locked months is their own variation, not a change (it must still be going after them).
+    base = [9.2, 10.0, 10.2, 10.1, 10.3, 10.2, 10.4, 10.3, 9.4, 9.3, 9.5, 9.1] + [9.5, 10.2] * 6
+    assert phases.sustained_shift(base).position == 1 and phases.sustained_shift(base, fix_after_n=12) is None
+    assert phases.phases(base).changes == ()
+
+
 # --- [PTD-AT] assurance reads the latest phase's limits ------------------------------------------------------------
 
 def test_ptd_assurance_uses_the_last_rows_limits_when_rebased():
@@ -245,16 +300,20 @@ def test_a_run_from_the_phase_start_is_its_baseline_not_a_shift():
     assert phases.sustained_shift([10.0] * 3 + [9.0, 11.0] * 6) is None  # no run away from the start
 
 
-def test_suggested_rebases_split_phase_by_phase():
+def test_unrecorded_shifts_start_phases_one_after_another():
+    # A staircase: each step is a new phase, found against the locked mean of the phase before it.
     y = _step(12, 12) + [30 + w for w in (0.4, -0.3, 0.2, -0.5, 0.1, -0.2, 0.3, -0.1, 0.2, -0.4, 0.1, 0.3)]
-    shifts = phases.suggested_rebases(pd.Series(y, index=MONTHS))
-    assert [(s.start, s.side, s.points) for s in shifts] == [("2017-04", "above", 12), ("2018-04", "above", 12)]
-    # Within given phases, nothing is left to suggest.
-    assert phases.suggested_rebases(pd.Series(y, index=MONTHS), rebase_at=["2017-04", "2018-04"]) == []
-    # Proportions: judged on x/n against the pooled Σx/Σn.
+    ph = phases.phases(pd.Series(y, index=MONTHS))
+    assert [(c.start, c.side, c.points, c.provisional) for c in ph.changes] == [("2017-04", "above", 12, False),
+                                                                              ("2018-04", "above", 12, False)]
+    assert ph.rebase_at == ("2017-04", "2018-04") and ph.chart["group"].tolist() == [0] * 12 + [1] * 12 + [2] * 12
+    # Each phase read alone has no run left: nothing flagged.
+    assert (ph.chart["point_type"] == "common_cause").all()
+    # Proportions: judged on x/n against the pooled Σx/Σn of the first 12 months.
     n = np.full(24, 200)
     x = np.r_[np.full(12, 100), np.full(12, 160)] + np.tile([3, -2, 1, -4, 2, 0], 4)
     assert phases.sustained_shift(x, n=n).position == 12
+    assert [c.position for c in phases.phases(x, n=n, chart="p").changes] == [12]
 
 
 # --- phases: recalculate only after an intervention followed by a shift ---------------------------------------------
@@ -269,7 +328,7 @@ def test_phases_recalculates_from_an_intervention_followed_by_a_shift():
     assert ph.chart["group"].tolist() == [0] * 15 + [1] * 21
     assert d.sentence("{:.1f}".format) == ("limits recalculated from 2017-07 after 'new supervisor checks': 21 points in "
                                            "a row above the old mean of 80.0")
-    assert ph.suggestions == ()
+    assert ph.changes == ()  # the intervention explains the shift
 
 
 LAGGED = pd.Series(_step(15, 0, low=80) + [79.0, 79.5] + _step(0, 19, high=92), index=MONTHS)  # change at 2017-09
@@ -307,12 +366,19 @@ def test_phases_attribute_a_run_to_the_latest_intervention_only():
     assert again.decisions[1].baseline == 4
 
 
-def test_without_interventions_phases_only_suggests():
-    y = pd.Series(_step(15, 21, low=80, high=92), index=MONTHS)
+def test_without_interventions_a_shift_starts_a_phase_whose_cause_is_not_recorded():
+    y = pd.Series(_step(16, 20, low=80, high=92), index=MONTHS)
     ph = phases.phases(y)
-    assert ph.decisions == () and ph.rebase_at == ()
-    assert [(s.start, s.side) for s in ph.suggestions] == [("2017-07", "above")]
-    assert (ph.chart["group"] == 0).all()
+    assert ph.decisions == () and ph.rebase_at == ("2017-08",)
+    assert [(c.start, c.side, c.length, c.points) for c in ph.changes] == [("2017-08", "above", 20, 20)]
+    assert ph.chart["group"].tolist() == [0] * 16 + [1] * 20
+    # In _step(15, 21) the month before the step (80.2) is just above the old mean (79.975), so the run starts a
+    # month early; it is nearer the old mean than the new level (92), so it stays in the old phase.
+    early = phases.phases(pd.Series(_step(15, 21, low=80, high=92), index=MONTHS))
+    assert early.rebase_at == ("2017-07",) and early.changes[0].length == 21
+    # The Making Data Count rule alone (unrecorded=False) leaves one set of limits across the change.
+    alone = phases.phases(y, unrecorded=False)
+    assert alone.changes == () and (alone.chart["group"] == 0).all()
 
 
 def test_phases_validate_interventions_and_options():

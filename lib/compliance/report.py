@@ -23,11 +23,13 @@ from lib.inputs.loading import Loaded
 from lib.measures import derived
 from lib.present import (
     NO_DATA,
+    UNUSUAL,
     fmt_int,
     fmt_interval,
     fmt_p,
     fmt_percent,
     fmt_points,
+    fmt_target,
     month_label,
     month_range_label,
     needs,
@@ -38,6 +40,7 @@ from lib.present import (
 )
 from lib.present.charts import spc as spcchart
 from lib.stats.disclosure import rule_text
+from lib.stats.phases import NOT_RECORDED
 from lib.stats.proportions import audit_sample_size, compare_proportions, margin_of_error, proportion_ci
 from lib.vocabulary import COMPLIANCE_MEASURES
 
@@ -124,11 +127,14 @@ def change_text(c: pd.Series) -> str:
     return f"{fmt_points(c['difference'])} points ({fmt_points(c['lower'])} to {fmt_points(c['upper'])})"
 
 
+CHANCE_COLUMN = "unlikely to be chance alone?"
+
+
 def real_change(c: pd.Series) -> str:
-    """Whether a change is real, in words with the p-value: 'yes (p < 0.001)'."""
+    """Whether a change is unlikely to be chance alone, in words with the p-value: 'yes (p < 0.001)'."""
     if math.isnan(c["p_value"]):
         return NO_DATA
-    return f"{'yes' if c['significant'] else 'not shown: it could be chance'} ({fmt_p(c['p_value'])})"
+    return f"{'yes' if c['significant'] else 'no: it could be chance'} ({fmt_p(c['p_value'])})"
 
 
 def significance(c: pd.Series) -> str:
@@ -139,7 +145,7 @@ def significance(c: pd.Series) -> str:
     change = (f"is {direction} {fmt_points(abs(c['difference']))[1:]} points on {c['reference']} "
               f"(95% CI {fmt_points(c['lower'])} to {fmt_points(c['upper'])})")
     if c["significant"]:
-        return f"{change}, a real change, not chance ({fmt_p(c['p_value'])})"
+        return f"{change}, {UNUSUAL} ({fmt_p(c['p_value'])})"
     return f"{change}, which could be chance ({fmt_p(c['p_value'])})"
 
 
@@ -166,16 +172,16 @@ def summary_table(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
         if base is None:
             why = measure_not_supplied(facts, mid) or NO_DATA
             shown.append({"measure": m["short_name"], "n": why, month_label(params.period): why, "95% CI": "",
-                          baseline: "", "change v baseline (points, 95% CI)": "", "real change?": "",
-                          "target": fmt_percent(m["target"], 0), "control chart": ""})
+                          baseline: "", "change v baseline (points, 95% CI)": "", CHANCE_COLUMN: "",
+                          "target": _target(m["target"]), "control chart": ""})
             data.append({"measure_id": mid, "month": params.period, "status": p["status"], "reason": p["reason"],
                          "target": m["target"]})
             continue
         shown.append({
             "measure": m["short_name"], "n": fmt_int(p["n"]), month_label(params.period): fmt_percent(p["value"]),
             "95% CI": fmt_interval(p["lower"], p["upper"]), baseline: fmt_percent(base["value2"]),
-            "change v baseline (points, 95% CI)": change_text(base), "real change?": real_change(base),
-            "target": fmt_percent(m["target"], 0), "control chart": spcchart.describe(p["variation"], p["assurance"]),
+            "change v baseline (points, 95% CI)": change_text(base), CHANCE_COLUMN: real_change(base),
+            "target": _target(m["target"]), "control chart": spcchart.describe(p),
         })
         data.append({"measure_id": mid, "month": params.period, "status": p["status"], "reason": "",
                      "n": p["n"], "value": p["value"], "lower": p["lower"],
@@ -186,12 +192,18 @@ def summary_table(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(shown), pd.DataFrame(data)
 
 
-def chart_frame(facts, mid: str) -> pd.DataFrame:
-    """The control chart of a measure (from the facts), with its target."""
-    frame = facts["measure_spc"][facts["measure_spc"]["measure_id"] == mid].reset_index(drop=True)
-    n = facts["measure_months"].set_index(["measure_id", "month"]).loc[mid]["n"]
-    return frame.assign(n=frame["month"].map(n).to_numpy(),
-                        target=float(_row(facts["catalogue"], measure_id=mid)["target"]))
+def _target(value) -> str:
+    """A compliance target as the summary shows it: whole percent, or 'no target set'."""
+    return fmt_target(value, "percent") if pd.isna(value) else fmt_percent(value, 0)
+
+
+def rows(facts) -> pd.DataFrame:
+    """The period rows of the compliance measures (their readings are listed in the summary table)."""
+    p = facts["measure_period"]
+    return p[p["measure_id"].isin(COMPLIANCE_MEASURES)]
+
+
+chart_frame = spcchart.measure_frame
 
 
 def _mean_text(value: float) -> str:
@@ -211,8 +223,8 @@ def _building(facts, mid: str, start: str, side: str) -> str:
 
 
 def phase_sentences(facts, mid: str) -> list[str]:
-    """What the control chart did with each listed change, and the sustained shifts it found but did not apply,
-    in plain words (months, not points)."""
+    """What the control chart did with each listed change, the lasting changes no listed change explains, and why
+    a process still changing has no assurance reading yet, in plain words (months, not points)."""
     out = []
     phases = facts.get("measure_phases")
     if phases is not None:
@@ -221,7 +233,7 @@ def phase_sentences(facts, mid: str) -> list[str]:
             if d["applied"]:
                 lag = "" if not d["lag"] else f", starting {fmt_int(d['lag'])} month{'s' * (d['lag'] > 1)} after it"
                 text_ = (f"{head} the rate stayed {d['side']} its old average of {_mean_text(d['old_mean'])} for "
-                         f"{fmt_int(d['run'])} months in a row{lag}: a real change, not chance, so the limits are "
+                         f"{fmt_int(d['run'])} months in a row{lag}: a lasting change, so the limits are "
                          f"recalculated from {month_label(d['start'])} and the chart's reading is on the months since")
                 if d["provisional"]:
                     text_ += f" (only {fmt_int(d['points'])} months so far, so the new limits are provisional)"
@@ -241,20 +253,22 @@ def phase_sentences(facts, mid: str) -> list[str]:
                              if isinstance(d["start"], str) else "the run after it starts too late to be its effect"),
             }[d["reason"]]
             out.append(f"{head} the limits are not recalculated: {why}.")
-    suggestions = facts.get("measure_suggestions")
-    if suggestions is not None:
-        for _, g in suggestions[suggestions["measure_id"] == mid].iterrows():
-            out.append(f"From {month_label(g['start'])} the rate stayed {g['side']} its average of {_mean_text(g['mean'])} "
-                       f"for {fmt_int(g['length'])} months in a row, a lasting change rather than chance; if a known "
-                       "change explains it, adding it to the report's list of changes (its settings) recalculates "
-                       "the limits from there.")
+    changes = facts.get("measure_changes")
+    if changes is not None:
+        for _, g in changes[changes["measure_id"] == mid].iterrows():
+            text_ = (f"From {month_label(g['start'])} the rate stayed {g['side']} its old average of "
+                     f"{_mean_text(g['old_mean'])} for {fmt_int(g['length'])} months in a row, a lasting change that no "
+                     f"listed change explains (marked on the chart: {spcchart.change_text(g['start'], NOT_RECORDED)}). "
+                     "The chart reads the months since on their own")
+            if g["provisional"]:
+                text_ += f" (only {fmt_int(g['points'])} months so far, so their limits are provisional)"
+            out.append(text_ + "; if a known change caused it, adding it to the report's list of changes (its "
+                               "settings) names it here.")
     now = _row(facts["measure_period"], measure_id=mid)
-    if now["status"] == "met" and now["assurance"] == "consistent_fail" and str(now["variation"]).startswith("improvement"):
-        # Making Data Count's assurance reads the limits; a process still improving beyond them has outgrown them.
-        moving = "rising" if now["variation"] == "improvement_high" else "falling"
-        out.append(f"This month's {fmt_percent(now['value'])} meets the target, and the rate is still {moving} beyond its "
-                   "control limits: 'will consistently miss the target' is read from limits the latest months have "
-                   "outgrown.")
+    if now["assurance"] == "not_yet":
+        out.append(f"The rate is still changing ({now['changing']}: the latest month is unusual against the current "
+                   "limits), so the chart gives no assurance reading yet: limits drawn over a moving process describe "
+                   "nothing. It will once the rate settles.")
     return out
 
 
@@ -266,25 +280,18 @@ def phase_note(facts, mid: str):
 
 def figure(facts, mid: str):
     """The control chart of one measure, with its icons; a sentence instead when it cannot be drawn."""
-    import matplotlib.pyplot as plt
-
-    p, m = _row(facts["measure_period"], measure_id=mid), _row(facts["catalogue"], measure_id=mid)
-    if (facts["measure_spc"]["measure_id"] == mid).sum() < 2:
-        why = measure_not_supplied(facts, mid) or "no control chart: fewer than two months of data"
-        return text(f"{m['short_name']}: {why}.")
-    phases = facts.get("measure_phases")
-    marks = [] if phases is None else [(r["month"], r["intervention"]) for _, r in phases[phases["measure_id"] == mid].iterrows()]
-    fig = spcchart.plot(chart_frame(facts, mid), m["short_name"], "% of records", p["variation"], p["assurance"] or None,
-                        marks=marks)
-    plt.close(fig)  # shown once, as the cell's result
+    fig = spcchart.measure_figure(facts, mid)
+    if fig is None:
+        name = _row(facts["catalogue"], measure_id=mid)["short_name"]
+        return text(f"{name}: {measure_not_supplied(facts, mid) or 'no control chart: fewer than two months of data'}.")
     return fig
 
 
 def figure_numbers(facts, mid: str, caption: str):
     """The numbers behind one measure's chart (a table), or nothing to show when there is no chart."""
-    if (facts["measure_spc"]["measure_id"] == mid).sum() < 2:
-        return None
     frame = chart_frame(facts, mid)
+    if frame["value"].notna().sum() < 2:
+        return None
     return table((spcchart.numbers(frame), frame[["month", "n", "value", "mean", "lpl", "upl", "point_type"]]),
                  caption=caption)
 
@@ -340,7 +347,8 @@ def narrative(facts, params: Params) -> dict[str, str]:
              "baseline_label": month_label(params.compliance.baseline_month),
              "audit_margin": fmt_int(100 * margin_of_error(10)),
              "audit_n_for_10": fmt_int(audit_sample_size(0.10)),
-             "disclosure_rule": rule_text(params.disclosure.min_count)}
+             "disclosure_rule": rule_text(params.disclosure.min_count),
+             "false_signals": spcchart.false_signals_sentence(rows(facts))}
     for key, (mid, what) in SENTENCES.items():
         texts[f"{key}_sentence"] = sentence(facts, mid, what)
     before = _comparison(facts, "stop_search_grounds", "months before")

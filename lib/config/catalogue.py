@@ -4,6 +4,14 @@ A measure with priorities is an IMPACT scorecard measure (the strategic plan's l
 with none is reported in the compliance chapter only. Either way its target (``desired``), unit
 and direction live here and nowhere else: the scorecard, the compliance chapter and the summary
 read them from the catalogue. Validated strictly, like the params.
+
+**No invented targets.** A measure has a target only where the catalogue sets one, with where it comes
+from (``desired_source``); without one the book says "no target set" and gives it no score, no
+assurance reading and no exception. ``params/measures.yml`` defines the measures and sets only
+published standards (999 calls answered within 10 seconds: the national standard), so a public
+edition built on it judges nothing against a target nobody set. A force's own targets, or the
+demo's, live in a catalogue that names it (``extends: measures.yml``) and adds them under
+``targets:`` (``params/measures-demo.yml``: the demo force's, every one a "demo assumption").
 """
 from __future__ import annotations
 
@@ -30,7 +38,7 @@ class Measure(BaseModel):
     priorities: list[Literal[PRIORITIES]] = []
     unit: Literal[UNITS]
     direction: Literal["higher", "lower"]
-    desired: float | None = Field(None, gt=0)
+    desired: float | None = Field(None, gt=0)  # the target; None: no target set
     desired_source: str = ""
     source: str
     to_be_developed: bool = False
@@ -41,8 +49,10 @@ class Measure(BaseModel):
             raise ValueError(f"source = {self.source!r}: must be 'none', 'measure_values' or 'derived:<name>'")
         if self.to_be_developed and self.source != "none":
             raise ValueError("a measure to be developed has source 'none'")
-        if not self.to_be_developed and (self.desired is None or self.source == "none"):
-            raise ValueError("a measure that is not 'to be developed' needs a desired level and a source")
+        if not self.to_be_developed and self.source == "none":
+            raise ValueError("a measure that is not 'to be developed' needs a source")
+        if self.desired is not None and not self.desired_source.strip():
+            raise ValueError(f"desired = {self.desired:g}: a target says where it comes from (desired_source)")
         if self.unit == "percent" and self.desired is not None and self.desired > 100:
             raise ValueError(f"desired = {self.desired:g}: a percentage is at most 100")
         return self
@@ -53,12 +63,33 @@ class Measure(BaseModel):
         return bool(self.priorities)
 
 
+class Target(BaseModel):
+    """A target a catalogue adds to a measure of the catalogue it extends."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    desired: float = Field(gt=0)
+    desired_source: str = Field(min_length=1)
+
+
 class Catalogue(BaseModel):
-    """The measure catalogue file."""
+    """The measure catalogue file: the measures, or (with ``extends``) another catalogue's measures and targets."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     schema_version: Literal[1]
-    measures: list[Measure]
+    extends: str | None = None
+    measures: list[Measure] = []
+    targets: dict[str, Target] = {}
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Catalogue:
+        if self.extends is None and not self.measures:
+            raise ValueError("measures: a catalogue lists its measures, or extends another catalogue")
+        if self.extends is not None and self.measures:
+            raise ValueError("measures: a catalogue that extends another adds targets only (the measures are defined "
+                             "once, in the catalogue it extends)")
+        if self.extends is None and self.targets:
+            raise ValueError("targets: only a catalogue that extends another adds targets (set `desired` on a measure)")
+        return self
 
 
 def _problems(exc: ValidationError, where: str) -> str:
@@ -71,32 +102,66 @@ def _problems(exc: ValidationError, where: str) -> str:
     return "\n".join(lines)
 
 
+def _read(path: Path) -> Catalogue:
+    where = display_path(path)
+    data = read_yaml(Path(path), "measure catalogue")  # the params' guard: size, UTF-8, no aliases
+    try:
+        return Catalogue(**data)
+    except ValidationError as exc:
+        raise ParamsError(_problems(exc, where)) from None
+    except (TypeError, UnicodeDecodeError, OSError) as exc:
+        raise ParamsError(f"{where}: {exc}") from None
+
+
+def _with_targets(path: Path, catalogue: Catalogue) -> list[Measure]:
+    """The measures of the catalogue ``catalogue`` (read from ``path``) extends, with its targets set."""
+    where = display_path(path)
+    base_path = (Path(path).parent / catalogue.extends).resolve()
+    if not base_path.is_file():
+        raise ParamsError(f"{where}: extends = {catalogue.extends!r}: file not found")
+    base = _read(base_path)
+    if base.extends is not None:
+        raise ParamsError(f"{display_path(base_path)}: extends: a catalogue that is extended cannot extend another")
+    by_id = {m.id: m for m in base.measures}
+    unknown = sorted(set(catalogue.targets) - set(by_id))
+    if unknown:
+        raise ParamsError(f"{where}: targets: {', '.join(map(repr, unknown))} "
+                          f"{'is not a measure' if len(unknown) == 1 else 'are not measures'} of {display_path(base_path)}")
+    out = []
+    for m in base.measures:
+        target = catalogue.targets.get(m.id)
+        if target is None:
+            out.append(m)
+            continue
+        try:
+            out.append(Measure(**{**m.model_dump(), **target.model_dump()}))
+        except ValidationError as exc:
+            raise ParamsError(_problems(exc, f"{where}: targets.{m.id}")) from None
+    return out
+
+
 def load_catalogue(path: Path) -> list[Measure]:
-    """Read and validate the catalogue.
+    """Read and validate the catalogue (and the catalogue it extends, if any).
 
     Raises
     ------
     ParamsError
         Unreadable file, unknown keys, bad values, a duplicate id, a derived measure that does not
-        exist, or a compliance measure missing.
+        exist, a compliance measure missing, a target for a measure the extended catalogue does not
+        have, or a target without its source.
     """
     from lib.measures.derived import DERIVED
 
     where = display_path(path)
-    data = read_yaml(Path(path), "measure catalogue")  # the params' guard: size, UTF-8, no aliases
-    try:
-        catalogue = Catalogue(**data)
-    except ValidationError as exc:
-        raise ParamsError(_problems(exc, where)) from None
-    except (TypeError, UnicodeDecodeError, OSError) as exc:
-        raise ParamsError(f"{where}: {exc}") from None
-    ids = [m.id for m in catalogue.measures]
+    catalogue = _read(path)
+    measures = _with_targets(path, catalogue) if catalogue.extends is not None else list(catalogue.measures)
+    ids = [m.id for m in measures]
     problems = [f"{where}: measures: duplicate id {i!r}; each measure appears once"
                 for i in sorted({i for i in ids if ids.count(i) > 1})]
     problems += [f"{where}: {m.id}: source = {m.source!r}: no such derived measure; known: {', '.join(sorted(DERIVED))}"
-                 for m in catalogue.measures if m.source.startswith("derived:") and m.source[8:] not in DERIVED]
+                 for m in measures if m.source.startswith("derived:") and m.source[8:] not in DERIVED]
     problems += [f"{where}: measures: the compliance measure {i!r} is missing (the compliance chapter reports it)"
                  for i in COMPLIANCE_MEASURES if i not in ids]
     if problems:
         raise ParamsError("\n".join(problems))
-    return catalogue.measures
+    return measures

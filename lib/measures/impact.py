@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lib.errors import ModelError
+from lib.vocabulary import NO_TARGET
 
 DIRECTIONS = ("higher", "lower")
 
@@ -65,8 +66,10 @@ def impact_score(current, desired, direction):
     return float(score) if scalar else score
 
 
-def status(score) -> str:
-    """'met' (score >= 1), 'not met', or 'no data' for NaN."""
+def status(score, has_target: bool = True) -> str:
+    """'met' (score >= 1), 'not met', 'no data' for NaN, or 'no target set' (``NO_TARGET``) without a target."""
+    if not has_target:
+        return NO_TARGET
     if score is None or pd.isna(score):
         return "no data"
     return "met" if score >= 1 else "not met"

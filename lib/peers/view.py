@@ -5,15 +5,32 @@ import pandas as pd
 
 from lib.config.params import Params
 from lib.peers import TOTAL
-from lib.present import fmt_int, fmt_number, month_range_label, plain
+from lib.present import UNUSUAL, fmt_int, fmt_number, month_range_label, plain
 
-BAND_TEXT = {
-    "within": "within the funnel: no different from the group beyond chance",
-    "above 95%": "above the 95% limit: possibly higher than the group",
-    "above 99.8%": "above the 99.8% limit: higher than the group, beyond chance",
-    "below 95%": "below the 95% limit: possibly lower than the group",
-    "below 99.8%": "below the 99.8% limit: lower than the group, beyond chance",
+# Where the funnel lies, in words. When the forces differ more than chance alone would make them, the limits are
+# widened to the usual spread between forces (Spiegelhalter 2005), and a force inside them is within that spread, not
+# "no different from the group": it may well differ, as forces usually do. Without over-dispersion the limits are
+# chance's alone.
+SPREAD_TEXT = {
+    "within": "within the usual spread between forces",
+    "above 95%": "above the usual spread between forces (outside the 95% limit)",
+    "above 99.8%": "well above the usual spread between forces (outside the 99.8% limit)",
+    "below 95%": "below the usual spread between forces (outside the 95% limit)",
+    "below 99.8%": "well below the usual spread between forces (outside the 99.8% limit)",
 }
+CHANCE_TEXT = {
+    "within": "within what chance alone gives a force of its size",
+    "above 95%": "above the 95% limit: possibly higher than chance alone gives",
+    "above 99.8%": f"above the 99.8% limit: higher than the group, {UNUSUAL}",
+    "below 95%": "below the 95% limit: possibly lower than chance alone gives",
+    "below 99.8%": f"below the 99.8% limit: lower than the group, {UNUSUAL}",
+}
+
+
+def band_text(band: str, adjusted: bool) -> str:
+    """Where a force lies in the funnel, in words: against the usual spread between forces when the limits were
+    widened for over-dispersion (``adjusted``), else against chance alone."""
+    return (SPREAD_TEXT if adjusted else CHANCE_TEXT)[band]
 
 
 def rank_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -31,9 +48,10 @@ def rank_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 def funnel_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each force's crimes per 1,000 over the window and where it lies in the funnel."""
     u = facts["peers_funnel"].sort_values("rate")
+    adjusted = bool(facts["peers_key"]["adjusted"].iloc[0])
     shown = pd.DataFrame({"force": u["name"].map(plain), "population": u["population"].map(fmt_int),
                           "crimes": u["observed"].map(fmt_int), "per 1,000": u["rate"].map(lambda v: fmt_number(v, 1)),
-                          "in the funnel plot": u["band"].map(BAND_TEXT)})
+                          "in the funnel plot": [band_text(b, adjusted) for b in u["band"]]})
     return shown, u
 
 
@@ -62,7 +80,8 @@ def narrative(facts, params: Params) -> dict[str, str]:
               "more than forces usually do." if k["adjusted"] else
               "The forces differ no more than chance would make them, so the limits are chance's alone.")
     return {"peers_sentence": sentence, "window": window,
-            "funnel_sentence": f"In the funnel plot the force lies {BAND_TEXT[u.loc[k['force'], 'band']]}. {spread}"}
+            "funnel_sentence": f"In the funnel plot the force lies {band_text(u.loc[k['force'], 'band'], k['adjusted'])}. "
+                               f"{spread}"}
 
 
 def rank_table(facts):

@@ -31,7 +31,8 @@ def measures(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
                      "status_now": "not supplied"})
     for mid in now.index:
         unit = cat.at[mid, "unit"]
-        s_then, s_now = status(then.at[mid, "score"]), status(now.at[mid, "score"])
+        has_target = not pd.isna(cat.at[mid, "target"])
+        s_then, s_now = status(then.at[mid, "score"], has_target), status(now.at[mid, "score"], has_target)
         shown.append({"measure": cat.at[mid, "short_name"], month_label(prev): fmt_value(then.at[mid, "value"], unit),
                       month_label(params.period): fmt_value(now.at[mid, "value"], unit),
                       "score then": fmt_score(then.at[mid, "score"]), "score now": fmt_score(now.at[mid, "score"]),

@@ -4,7 +4,10 @@
   which are rounded *down* so that "1.00" always means the desired level is met;
 - a percentage has one decimal place; a count has thousands separators; money is whole pounds;
 - a missing value reads "no data"; a figure the inputs do not carry reads "not supplied (<why>)";
-  an interval reads "97.8% to 99.3%"; a change names its sign.
+  a target nobody set reads "no target set"; an interval reads "97.8% to 99.3%"; a change names its sign;
+- a control-chart signal or a significance test that finds a difference reads ``UNUSUAL``
+  ("unusual — unlikely to be chance alone"), never "a real change": with many measures and several
+  rules some signals are chance, and the pages that list readings say how many to expect.
 
 A figure that appears on two pages is formatted by the same function from the same fact, so it
 reads the same on both.
@@ -18,8 +21,11 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from lib.vocabulary import NO_TARGET
+
 NO_DATA = "no data"
 NOT_SUPPLIED = "not supplied"
+UNUSUAL = "unusual — unlikely to be chance alone"
 UNIT_SUFFIX = {"percent": "%", "count": "", "rate_per_1000": " per 1,000", "days": " days"}
 UNIT_DIGITS = {"percent": 1, "count": 0, "rate_per_1000": 2, "days": 1}
 
@@ -88,6 +94,11 @@ def fmt_value(value, unit: str) -> str:
         return NO_DATA
     digits = UNIT_DIGITS[unit]
     return f"{round_half_up(value, digits):,.{digits}f}{UNIT_SUFFIX[unit]}"
+
+
+def fmt_target(value, unit: str) -> str:
+    """A measure's target in its unit (:func:`fmt_value`); 'no target set' when none is set, never a number."""
+    return NO_TARGET if missing(value) else fmt_value(value, unit)
 
 
 def fmt_interval(lower, upper, unit: str = "percent") -> str:

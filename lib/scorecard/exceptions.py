@@ -17,7 +17,9 @@ from lib.errors import DataError
 from lib.inputs.loading import Loaded
 
 NO_COMMENTARY = "no commentary supplied"
-MEASURE_COLUMNS = ["measure_id", "scored", "value", "target", "variation", "assurance", "owner_role", "commentary",
+READING_COLUMNS = ["variation", "assurance", "changing", "months_judged", "phase_start", "phase_cause", "phase_points",
+                   "provisional_limits"]
+MEASURE_COLUMNS = ["measure_id", "scored", "value", "target", *READING_COLUMNS, "owner_role", "commentary",
                    "recovery_action", "revised_date"]
 ITEM_COLUMNS = ["item_id", "type", "workstream", "owner_role", "due_date", "days_overdue", "description", "commentary",
                 "recovery_action", "revised_date"]
@@ -53,7 +55,7 @@ def measures(facts, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     notes = _commentary(loaded, params, ids)
     scored = set(facts["catalogue"].loc[facts["catalogue"]["priorities"].fillna("") != "", "measure_id"])
     missed = period[period["status"] == "not met"]
-    missed = missed[["measure_id", "value", "target", "variation", "assurance"]].assign(
+    missed = missed[["measure_id", "value", "target", *READING_COLUMNS]].assign(
         scored=lambda f: f["measure_id"].isin(scored))
     out = missed.merge(notes, on="measure_id", how="left")
     for col in ("owner_role", "commentary", "recovery_action", "revised_date"):
@@ -114,7 +116,7 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
         "measure": [cat.loc[i, "short_name"] for i in m["measure_id"]],
         "this month": [fmt_value(v, cat.loc[i, "unit"]) for i, v in zip(m["measure_id"], m["value"])],
         "target": [fmt_value(v, cat.loc[i, "unit"]) for i, v in zip(m["measure_id"], m["target"])],
-        "control chart": [spcchart.describe(v, a or None) for v, a in zip(m["variation"], m["assurance"])],
+        "control chart": [spcchart.describe(r) for _, r in m.iterrows()],
         "owner": m["owner_role"].map(_owner),
         "commentary": m["commentary"].map(_note),
         "recovery action": [_follow_up(v, c) for v, c in zip(m["recovery_action"], m["commentary"])],
@@ -138,9 +140,27 @@ def items_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, o
 
 
+def charts(facts):
+    """The control chart of each measure listed (small multiples, three to a row), or nothing when none is listed."""
+    from lib.present.charts import spc as spcchart
+
+    return spcchart.small_multiples(facts, list(facts["exceptions_measures"]["measure_id"]), cols=3)
+
+
+def charts_table(facts):
+    """The numbers beside the charts: each listed measure's current limits, target and reading (nothing for none)."""
+    from lib.present import table
+    from lib.present.charts import spc as spcchart
+
+    ids = list(facts["exceptions_measures"]["measure_id"])
+    return table(spcchart.limits_display(facts, ids), caption="The charts' current limits, target and reading") \
+        if ids else None
+
+
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the page."""
     from lib.present import fmt_int, fmt_number, month_label, needs, not_supplied
+    from lib.present.charts import spc as spcchart
 
     m = facts["exceptions_measures"]
     texts = {"period_label": month_label(params.period),
@@ -148,6 +168,7 @@ def narrative(facts, params: Params) -> dict[str, str]:
                                    f"{month_label(params.period)} ({fmt_int(m['scored'].sum())} of them in the IMPACT "
                                    f"scorecard, the others reported in the compliance chapter); owners commented on "
                                    f"{fmt_int(m['commentary'].notna().sum())} of them."),
+             "false_signals": spcchart.false_signals_sentence(m),
              "rag_red": fmt_number(params.programme.rag_red_overdue_pct, 0),
              "rag_amber": fmt_number(params.programme.rag_amber_overdue_pct, 0)}
     if "exceptions_items" in facts:

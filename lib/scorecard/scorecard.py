@@ -11,9 +11,20 @@ import numpy as np
 import pandas as pd
 
 from lib.config.params import Params
-from lib.present import NO_DATA, fmt_int, fmt_score, fmt_value, month_label, not_supplied, round_half_up, score_shown
+from lib.present import (
+    NO_DATA,
+    fmt_int,
+    fmt_score,
+    fmt_target,
+    fmt_value,
+    month_label,
+    not_supplied,
+    round_half_up,
+    score_shown,
+)
+from lib.present.charts import spc as spcchart
 from lib.present.charts.spc import describe
-from lib.vocabulary import PRIORITIES
+from lib.vocabulary import NO_TARGET, PRIORITIES
 
 
 def _scored(facts) -> pd.DataFrame:
@@ -27,7 +38,8 @@ def _scored(facts) -> pd.DataFrame:
 
 
 def priority_summary(measure_period: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Per priority: measures, to be developed, with no data, scored, met, and the median score.
+    """Per priority: measures, to be developed, not supplied, with no target set, with no data, scored, met, and the
+    median score.
 
     Scores are ratios on different scales, so they are not averaged: a mean would let one extreme
     measure (or a +inf) dominate. The board's question is how many measures meet their target; the
@@ -40,6 +52,7 @@ def priority_summary(measure_period: pd.DataFrame, catalogue: pd.DataFrame) -> p
         scored = sub[sub["score"].notna()]
         rows.append({"priority": priority, "measures": len(sub), "to_be_developed": int(sub["to_be_developed"].sum()),
                      "not_supplied": int((sub["status"] == "not supplied").sum()),
+                     "no_target": int((sub["status"] == NO_TARGET).sum()),
                      "no_data": int((sub["status"] == "no data").sum()), "scored": len(scored),
                      "met": int((scored["score"] >= 1).sum()),
                      "median_score": float(np.median(scored["score"])) if len(scored) else np.nan})
@@ -88,11 +101,12 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
         "measure": [f"{n} ({d} is better)" for n, d in zip(rows["name"], rows["direction"])],
         month_label(params.period): [current_text(v, n, u, st, pr) for v, n, u, st, pr in
                                      zip(rows["value"], rows["n"], rows["unit"], rows["status"], rows["provisional"])],
-        "target": [f"{fmt_value(t, u)} ({s})" for t, u, s in zip(rows["target"], rows["unit"], rows["target_source"])],
+        "target": [fmt_target(t, u) + (f" ({s})" if s and not pd.isna(t) else "")
+                   for t, u, s in zip(rows["target"], rows["unit"], rows["target_source"])],
         "score": [fmt_score(v) for v in rows["score"]],
         month_label(prev): [fmt_value(v, u) for v, u in zip(rows["previous"], rows["unit"])],
         month_label(last): [fmt_value(v, u) for v, u in zip(rows["last_year"], rows["unit"])],
-        "control chart": [describe(v, a) for v, a in zip(rows["variation"], rows["assurance"])],
+        "control chart": [describe(r) for _, r in rows.iterrows()],
         "status": rows["status"],
     })
     for col in shown.columns[2:-1]:
@@ -102,8 +116,10 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
         shown.loc[absent, col] = "not supplied"
     shown.loc[absent, "score"] = ""
     shown.loc[absent, "status"] = [not_supplied(r) for r in rows.loc[absent, "reason"]]
+    shown.loc[(rows["status"] == NO_TARGET).to_numpy(bool), "score"] = ""  # never scored: the status says why
     data = rows[["priority", "measure_id", "name", "unit", "direction", "value", "n", "lower", "upper", "target",
-                 "score", "previous", "last_year", "status", "reason", "provisional", "variation", "assurance"]].copy()
+                 "score", "previous", "last_year", "status", "reason", "provisional", "variation", "assurance", "changing",
+                 "phase_start", "phase_cause"]].copy()
     data["priority"] = data["priority"].astype(str)
     return shown, data
 
@@ -113,7 +129,8 @@ def summary_display(facts) -> pd.DataFrame:
     s = facts["priority_summary"]
     return pd.DataFrame({
         "priority": s["priority"], "measures": s["measures"], "to be developed": s["to_be_developed"],
-        "not supplied": s["not_supplied"], "no data": s["no_data"], "scored": s["scored"], "met": s["met"],
+        "not supplied": s["not_supplied"], "no target set": s["no_target"], "no data": s["no_data"],
+        "scored": s["scored"], "met": s["met"],
         "share met": [f"{round_half_up(100 * m / n):.0f}%" if n else NO_DATA for m, n in zip(s["met"], s["scored"])],
         "median score": [fmt_score(v) for v in s["median_score"]],
     })
@@ -131,9 +148,10 @@ def score_matrix(facts, params: Params, months_back: int = 12) -> pd.DataFrame:
 def score_matrix_display(facts, params: Params) -> pd.DataFrame:
     """The score matrix as shown: scores by the one rule, measures by their short names."""
     matrix = score_matrix(facts, params)
-    names = facts["catalogue"].set_index("measure_id")["short_name"]
+    cat = facts["catalogue"].set_index("measure_id")
     shown = matrix.map(fmt_score)
-    shown.insert(0, "measure", [names[i] for i in matrix.index])
+    shown.loc[cat.loc[matrix.index, "target"].isna().to_numpy()] = NO_TARGET  # a measure without a target has no score
+    shown.insert(0, "measure", [cat.at[i, "short_name"] for i in matrix.index])
     return shown.reset_index(drop=True)
 
 
@@ -161,23 +179,70 @@ def movers_display(facts, k: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def counts(facts) -> dict[str, int]:
-    """How many IMPACT measures there are, are to be developed, have no data, are scored and met."""
+    """How many IMPACT measures there are, are to be developed, are not supplied, have no target set or no data, are
+    scored and met."""
     cat = facts["catalogue"]
     ids = set(cat.loc[cat["priorities"] != "", "measure_id"])
     p = facts["measure_period"][facts["measure_period"]["measure_id"].isin(ids)]
     return {"total": len(ids), "tbd": int((p["status"] == "to be developed").sum()),
-            "not_supplied": int((p["status"] == "not supplied").sum()),
+            "not_supplied": int((p["status"] == "not supplied").sum()), "no_target": int((p["status"] == NO_TARGET).sum()),
             "no_data": int((p["status"] == "no data").sum()), "scored": int(p["score"].notna().sum()),
             "met": int((p["status"] == "met").sum())}
+
+
+def scored_ids(facts) -> list[str]:
+    """The IMPACT measures that can be scored (every one but those to be developed), in catalogue order."""
+    cat = facts["catalogue"]
+    return list(cat.loc[(cat["priorities"] != "") & ~cat["to_be_developed"].astype(bool), "measure_id"])
+
+
+def charts(facts):
+    """Every scored measure's control chart, small, with its limits, target line and icons."""
+    return spcchart.small_multiples(facts, scored_ids(facts))
+
+
+def charts_table(facts):
+    """The numbers beside the small multiples: each measure's current limits, target and reading."""
+    from lib.present import table
+
+    return table(spcchart.limits_display(facts, scored_ids(facts)),
+                 caption="Each scored measure's control chart: its current limits, target and reading")
+
+
+def changes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the scored measures' lasting changes whose cause is not recorded, as shown; the same as numbers): each is where
+    its chart starts new limits, listed for the force to record what caused it."""
+    ch = facts["measure_changes"]
+    ch = ch[ch["measure_id"].isin(scored_ids(facts))].reset_index(drop=True)
+    cat = facts["catalogue"].set_index("measure_id")
+    shown = pd.DataFrame({
+        "measure": [cat.at[i, "short_name"] for i in ch["measure_id"]],
+        "change from": [month_label(m) for m in ch["start"]],
+        "what": [f"{fmt_int(n)} months in a row {side} the old average of {fmt_value(v, cat.at[i, 'unit'])}"
+                 for i, n, side, v in zip(ch["measure_id"], ch["length"], ch["side"], ch["old_mean"])],
+        "months since": [fmt_int(n) + (" (limits provisional)" if p else "") for n, p in zip(ch["points"], ch["provisional"])],
+    })
+    return shown, ch
+
+
+def changes_table(facts):
+    """The table of :func:`changes_display`, or a sentence when there is none."""
+    from lib.present import table
+
+    return table(changes_display(facts), caption="Lasting changes whose cause is not recorded",
+                 empty="none found")
 
 
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the scorecard's prose."""
     c = counts(facts)
     supplied = f"; {c['not_supplied']} are not supplied by these inputs" if c["not_supplied"] else ""
+    supplied += f"; {c['no_target']} have no target set, so they are shown but not scored" if c["no_target"] else ""
+    p = facts["measure_period"]
     return {"period_label": month_label(params.period), "measures_total": f"{c['total']}",
             "measures_tbd": f"{c['tbd']}{supplied}", "measures_scored": f"{c['scored']}", "measures_met": f"{c['met']}",
-            "no_data": f"{c['no_data']}"}
+            "no_data": f"{c['no_data']}",
+            "false_signals": spcchart.false_signals_sentence(p[p["measure_id"].isin(scored_ids(facts))])}
 
 
 def short_names(facts) -> dict[str, str]:

@@ -1,20 +1,33 @@
 """Phases of a control chart: when to recalculate its limits (:mod:`lib.stats.spc` draws the chart).
 
-Limits are "locked" and stay until a long-run signal, and are
-recalculated only where the process has changed for a reason that is understood and expected to
-last (NHSRplotthedots vignettes "Number of points required" and the intro's "Change point"; Making
-Data Count, *Strengthening your decisions*: recalculate after a sustained change with a known cause,
-from the point of change, with about 12 points of the new phase before the limits are more than
-provisional). The sustained change is the MDC "shift" rule: ``RUN_LENGTH`` (7) or more points in a
-row on one side of the mean; a new phase starts at the first point of the run (Wheeler's advice, as
-Graban, *Measures of Success*, puts it). ``sustained_shift`` and ``suggested_rebases`` find such
-runs; ``phases`` recalculates only from a known intervention whose run follows it (see its Notes)
-and says, for each intervention, what was done and why, in words a chapter can print.
+The rule (Making Data Count, *Strengthening your decisions*; NHSRplotthedots' vignette "Number of
+points required"):
+
+- **Limits are locked** on a phase's first ``LOCK`` (12) points and stay until a long-run signal,
+  as NHSRplotthedots' ``fix_after_n_points = 12`` does; a phase of fewer points has *trial*
+  (provisional) limits, recalculated as each month is added.
+- **A sustained shift starts a new phase**: ``RUN_LENGTH`` (7) or more points in a row on one
+  side of the locked mean that is still going after the locked points (a run within them is the
+  baseline's own variation). The new phase starts at the first point of the run (Wheeler, as
+  Graban, *Measures of Success*, puts it; NHSRplotthedots: "revise the limits from the start of
+  the long run"), so a chart never draws one set of limits across a lasting change.
+- **A known cause is recorded, an unknown one is shown.** Making Data Count recalculates only after
+  a change with a known cause (NHSRplotthedots' ``rebase`` takes the dates the analyst gives). A
+  listed intervention followed within ``WINDOW`` points by a sustained shift starts the new phase
+  (:class:`Decision`); a sustained shift no intervention explains starts one too, for the chart's
+  reading, and is returned as a :class:`Shift` ("change from <month>, cause not recorded") for the
+  analyst to record its cause. Departing from Making Data Count here is deliberate: limits drawn
+  across a change misread both icons (a process that improved past its target reading "will
+  consistently miss" it), and a book that says "cause not recorded" is honest where silence is not.
+
+``sustained_shift`` finds the first such run in one phase; ``phases`` applies the rule to a
+series and says, for each intervention, what was done and why, in words a chapter can print.
 
 References
 ----------
 NHS England (2019). *Making Data Count: Strengthening your decisions*. NHS England and NHS Improvement.
-NHSRplotthedots, NHS-R Community: vignettes intro.Rmd and number-of-points-required.Rmd.
+NHSRplotthedots, NHS-R Community: ``ptd_spc(rebase = , fix_after_n_points = )``; vignettes intro.Rmd
+("Change point"), number-of-points-required.Rmd and deviations.Rmd.
 Graban, M. (2019). *Measures of Success*; "Questions on shifts and recalculating limits".
 """
 from __future__ import annotations
@@ -27,12 +40,14 @@ import numpy as np
 import pandas as pd
 
 from lib.errors import ModelError
-from lib.stats.spc import SHORT_GROUP, ShortSeriesWarning, _groups, _p_frame, _proportions, _values, xmr
+from lib.stats.spc import SHORT_GROUP, ShortSeriesWarning, _p_frame, _proportions, _values, xmr
 
 RUN_LENGTH = 7  # MDC "shift" rule and NHSRplotthedots' ptd_seven_point_one_side_mean: 7 in a row on one side
+LOCK = SHORT_GROUP  # limits locked on a phase's first 12 points (NHSRplotthedots: "number of points required")
 WINDOW = 3  # periods an intervention's effect may take to show (a quarter of monthly data); see phases()
 CHARTS = ("xmr", "p", "p_prime")
 REASONS = ("shift", "first_point", "already_rebased", "too_few_points", "no_shift", "too_late")
+NOT_RECORDED = "not recorded"  # the cause of a phase started by a sustained shift no listed intervention explains
 
 
 @dataclass(frozen=True)
@@ -40,8 +55,9 @@ class Shift:
     """A sustained shift: ``length`` points in a row on one ``side`` ("above"/"below") of ``mean``.
 
     ``start`` is the first point of the run (its index label; ``position`` counts from 0), where a
-    new phase would start; ``points`` is how many points that phase would have (to the next phase
-    or the end): fewer than 12 make its limits provisional.
+    new phase starts; ``points`` is how many points that phase has (to the next phase or the end):
+    fewer than 12 make its limits provisional. In :class:`Phases` a shift is a change whose cause
+    is not recorded (no listed intervention explains it).
     """
 
     start: object
@@ -113,12 +129,12 @@ class Decision:
 
 @dataclass(frozen=True)
 class Phases:
-    """Result of :func:`phases`: the chart with the applied rebases, a decision per intervention, and
-    suggested rebase points (sustained shifts within the final phases, not applied)."""
+    """Result of :func:`phases`: the chart with its phases, a decision per intervention, and the changes
+    whose cause is not recorded (sustained shifts no intervention explains, each starting a phase)."""
 
     chart: pd.DataFrame
     decisions: tuple
-    suggestions: tuple
+    changes: tuple
     rebase_at: tuple
 
     def table(self) -> pd.DataFrame:
@@ -168,13 +184,19 @@ def _whole(value, name: str, low: int) -> int:
     return int(value)
 
 
-def _first_shift(y, w, labels, lo: int, hi: int, run_length: int, fix_after_n) -> Shift | None:
-    """First run of >= run_length points on one side of the phase [lo, hi)'s mean that does not start it."""
+def _first_shift(y, w, labels, lo: int, hi: int, run_length: int, fix_after_n, past: int = 0) -> Shift | None:
+    """First run of >= run_length points on one side of the phase [lo, hi)'s mean (of its first ``fix_after_n``
+    points) that does not start it and is still going after its first ``past`` points; its leading points that
+    are nearer the old mean than the run's own are left out while run_length remain (see :func:`phases`)."""
     stop = hi if fix_after_n is None else min(hi, lo + fix_after_n)
     centre = _centre(y[lo:stop], w[lo:stop])
     for start, length, side in _runs(y[lo:hi], centre):
-        if start > 0 and length >= run_length:
-            return Shift(labels[lo + start], lo + start, length, "above" if side > 0 else "below", centre, hi - lo - start)
+        if start > 0 and length >= run_length and start + length > past:
+            at, end = lo + start, lo + start + length
+            level = _centre(y[at:end], w[at:end])
+            while end - at > run_length and abs(y[at] - centre) < abs(y[at] - level):
+                at += 1
+            return Shift(labels[at], at, end - at, "above" if side > 0 else "below", centre, hi - at)
     return None
 
 
@@ -190,7 +212,8 @@ def sustained_shift(values, n=None, run_length: int = RUN_LENGTH, fix_after_n: i
     run_length : int, default 7
         Points in a row on one side of the mean that make a shift (Making Data Count; NHSRplotthedots).
     fix_after_n : int, optional
-        Judge against the mean of the first n points (the locked limits) rather than of the whole phase.
+        Judge against the mean of the first n points (the locked limits) rather than of the whole phase;
+        the run must then still be going after those n points (a run within them is their own variation).
 
     Returns
     -------
@@ -210,39 +233,7 @@ def sustained_shift(values, n=None, run_length: int = RUN_LENGTH, fix_after_n: i
     run_length = _whole(run_length, "run_length", 2)
     if fix_after_n is not None:
         fix_after_n = _whole(fix_after_n, "fix_after_n", 1)
-    return _first_shift(y, w, labels, 0, len(y), run_length, fix_after_n)
-
-
-def _bounds(group: np.ndarray) -> list[tuple[int, int]]:
-    edges = [0, *np.flatnonzero(np.diff(group)) + 1, len(group)]
-    return list(zip(edges[:-1], edges[1:]))
-
-
-def suggested_rebases(values, n=None, rebase_at=None, run_length: int = RUN_LENGTH,
-                      fix_after_n: int | None = None) -> list[Shift]:
-    """Every sustained shift, phase by phase: where limits could be recalculated (none is applied).
-
-    Within each phase (``rebase_at`` as in :func:`xmr`), a shift splits the phase and both parts are
-    searched again against their own means (binary segmentation), so a step in the middle of a
-    staircase is found even when it sits on the whole phase's mean. Once rebased at every suggestion,
-    no phase has a shift left. Only rebase at a suggestion whose cause is known (:func:`phases`).
-    """
-    y, w, labels, index = _series(values, n)
-    run_length = _whole(run_length, "run_length", 2)
-    if fix_after_n is not None:
-        fix_after_n = _whole(fix_after_n, "fix_after_n", 1)
-    phases_ = _bounds(_groups(len(y), rebase_at, index))
-    found = []
-    for segment in phases_:
-        stack = [segment]
-        while stack:
-            lo, hi = stack.pop()
-            if (shift := _first_shift(y, w, labels, lo, hi, run_length, fix_after_n)) is not None:
-                found.append(shift)
-                stack += [(lo, shift.position), (shift.position, hi)]
-    edges = sorted({hi for _, hi in phases_} | {s.position for s in found})
-    return [replace(s, points=next(e for e in edges if e > s.position) - s.position)
-            for s in sorted(found, key=lambda s: s.position)]
+    return _first_shift(y, w, labels, 0, len(y), run_length, fix_after_n, past=fix_after_n or 0)
 
 
 def _interventions(interventions, labels: list) -> list[tuple[int, object, str]]:
@@ -291,9 +282,9 @@ def _decide(y, w, labels, lo: int, item, nxt: int, run_length: int, window: int)
 
 def phases(values, interventions=None, improvement: str = "increase", target: float | None = None, n=None,
            chart: str = "xmr", run_length: int = RUN_LENGTH, window: int = WINDOW,
-           screen_outliers: bool = True) -> Phases:
-    """Control chart whose limits follow known changes: recalculated after an intervention only when a
-    sustained shift follows it.
+           screen_outliers: bool = True, lock: int | None = LOCK, unrecorded: bool = True) -> Phases:
+    """Control chart whose limits follow lasting changes: locked on each phase's first 12 points, and a new
+    phase from each sustained shift, its cause recorded (an intervention) or not.
 
     Parameters
     ----------
@@ -301,8 +292,7 @@ def phases(values, interventions=None, improvement: str = "increase", target: fl
         The measure in time order; with ``n``, the successes of a proportion.
     interventions : mapping or iterable, optional
         ``{point: "what changed"}`` (points are index labels of a Series, positions of an array), or
-        a list of points or of (point, name) pairs. None: nothing is applied and
-        ``suggestions`` lists the sustained shifts (rebase points to investigate).
+        a list of points or of (point, name) pairs.
     improvement : {"increase", "decrease", "neutral"}
     target : float, optional
         For the assurance icon.
@@ -315,30 +305,44 @@ def phases(values, interventions=None, improvement: str = "increase", target: fl
         The run must start within this many points of the intervention (at it, or up to window - 1 after).
     screen_outliers : bool, default True
         Passed to :func:`xmr`.
+    lock : int or None, default 12
+        Each phase's mean and limits come from its first ``lock`` points (NHSRplotthedots'
+        ``fix_after_n_points``); None: from all its points.
+    unrecorded : bool, default True
+        Start a new phase at a sustained shift no intervention explains (returned in ``changes``). With
+        False, only interventions start phases (the Making Data Count rule on its own).
 
     Returns
     -------
     Phases
-        ``chart`` (the :func:`xmr`/p/p′ frame with the applied rebases; ``group`` numbers the
-        phases), ``decisions`` (one :class:`Decision` per intervention, in time order, with a
-        ``sentence()``), ``suggestions`` (:class:`Shift` within the final phases, not applied),
-        ``rebase_at`` (the points the limits were recalculated from).
+        ``chart`` (the :func:`xmr`/p/p′ frame; ``group`` numbers the phases), ``decisions`` (one
+        :class:`Decision` per intervention, in time order, with a ``sentence()``), ``changes``
+        (:class:`Shift`, the phases started by a change whose cause is not recorded), ``rebase_at``
+        (every point a phase starts at, recorded or not).
 
     Raises
     ------
     ModelError
         An intervention that is not a point of the series (or two at one point), an unknown chart,
-        ``n`` given with "xmr" or missing with "p"/"p_prime", run_length < 2 or window < 1.
+        ``n`` given with "xmr" or missing with "p"/"p_prime", run_length < 2, window < 1 or lock < 2.
 
     Notes
     -----
-    For each intervention, in time order, in the phase it falls in: the old mean is the mean (for
-    proportions Σx/Σn) of that phase's points before the intervention, the level the board was
-    looking at. From the intervention on (earlier points are not counted), the points are split into
-    runs on one side of the old mean; the limits are recalculated from the first point of the first
-    run of ``run_length`` or more if that run starts within ``window`` points of the intervention and
-    before the next one. The new phase starts at the run, not at the intervention, because that is
-    where the process changed (MDC: "from the point of change"; Wheeler: from the first point of the run).
+    The series is read forward, one phase at a time. In the current phase, the next listed
+    intervention is decided first unless the phase's first unexplained shift ends before it: its old
+    mean is the mean (for proportions Σx/Σn) of the phase's points before it, the level the board was
+    looking at; from the intervention on, the points are split into runs on one side of that mean,
+    and a new phase starts at the first point of the first run of ``run_length`` or more if that run
+    starts within ``window`` points of the intervention and before the next one (MDC: "from the point
+    of change"; Wheeler: from the first point of the run). Otherwise the phase's first unexplained
+    shift (:func:`sustained_shift` against the mean of its first ``lock`` points, a run still going
+    after them) starts the next phase, "cause not recorded". A phase of fewer than ``lock`` points
+    has trial (provisional) limits and no shift is looked for within it: its points are all its
+    baseline. The new phase starts at the run's first point (the guidance: "from the start of the
+    long run"), except that its leading points nearer the old mean than the run's own mean are left
+    in the old phase while ``run_length`` points remain: a month just before a step that happens to
+    lie a little on the new side of the old mean (probability 1/2) would otherwise start the new
+    phase early and, being far below its level, split it again at once.
 
     Why a window of 3: Making Data Count asks for a known cause, and a run that begins long after
     an intervention is not evidence that the intervention caused it; an effect may take a few periods
@@ -346,31 +350,43 @@ def phases(values, interventions=None, improvement: str = "increase", target: fl
     old mean starts at the intervention with probability 2 × 2^-7 = 1/64, and at each later point (the
     point before it on the other side) with probability 2 × 2^-8 = 1/128, so a window of 3 attributes
     a chance run to an intervention 1/64 + 2/128 = 3.1% of the time (a window of 7: 6.3%).
-    A phase of fewer than 12 points has provisional limits (``Decision.provisional``).
     """
     if chart not in CHARTS:
         raise ModelError(f"chart = {chart!r}: must be one of 'xmr', 'p', 'p_prime'")
     if (n is None) != (chart == "xmr"):
         raise ModelError(f"chart = {chart!r}: " + ("give n (denominators)" if n is None else "takes no n; use 'p' or 'p_prime'"))
     run_length, window = _whole(run_length, "run_length", 2), _whole(window, "window", 1)
+    lock = None if lock is None else _whole(lock, "lock", 2)
     y, w, labels, index = _series(values, n)
     items = _interventions(interventions, labels)
-    decisions, starts = [], [0]
-    for k, item in enumerate(items):
-        nxt = items[k + 1][0] if k + 1 < len(items) else len(y)
-        decision = _decide(y, w, labels, starts[-1], item, nxt, run_length, window)
-        if decision.applied:
-            starts.append(item[0] + decision.lag)
-        decisions.append(decision)
+    decisions, changes, starts, k = [], [], [0], 0
+    while True:
+        lo = starts[-1]
+        shift = _first_shift(y, w, labels, lo, len(y), run_length, lock, past=lock or 0) \
+            if unrecorded and (lock is None or len(y) - lo > lock) else None
+        if k < len(items) and (shift is None or shift.position + shift.length > items[k][0]):
+            nxt = items[k + 1][0] if k + 1 < len(items) else len(y)
+            decision = _decide(y, w, labels, lo, items[k], nxt, run_length, window)
+            decisions.append(decision)
+            if decision.applied:
+                starts.append(items[k][0] + decision.lag)
+            k += 1
+        elif shift is not None:
+            changes.append(shift)
+            starts.append(shift.position)
+        else:
+            break
     length = dict(zip(starts, np.diff([*starts, len(y)])))
     decisions = tuple(replace(d, points=int(length[pos + d.lag])) if d.applied else d
                       for d, (pos, _, _) in zip(decisions, items))
+    changes = tuple(replace(c, points=int(length[c.position])) for c in changes)
     rebase = [labels[s] for s in starts[1:]]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ShortSeriesWarning)  # short phases are flagged in short_group
         if chart == "xmr":
-            frame = xmr(values, improvement, target, screen_outliers=screen_outliers, rebase_at=rebase or None)
+            frame = xmr(values, improvement, target, screen_outliers=screen_outliers, rebase_at=rebase or None,
+                        fix_after_n=lock)
         else:
-            frame = _p_frame(values, n, improvement, target, laney=chart == "p_prime", rebase_at=rebase or None)
-    suggestions = suggested_rebases(values, n, rebase_at=rebase or None, run_length=run_length)
-    return Phases(frame, decisions, tuple(suggestions), tuple(rebase))
+            frame = _p_frame(values, n, improvement, target, laney=chart == "p_prime", rebase_at=rebase or None,
+                             fix_after_n=lock)
+    return Phases(frame, decisions, changes, tuple(rebase))

@@ -193,6 +193,11 @@ def _classify(frame: pd.DataFrame, direction: int) -> pd.DataFrame:
     return frame
 
 
+def _fix(fix_after_n) -> None:
+    if fix_after_n is not None and (int(fix_after_n) != fix_after_n or fix_after_n < 2):
+        raise ModelError(f"fix_after_n = {fix_after_n!r}: must be a whole number >= 2")
+
+
 def xmr(values, improvement: str = "increase", target: float | None = None, screen_outliers: bool = True,
         rebase_at=None, fix_after_n: int | None = None) -> pd.DataFrame:
     """XmR chart (individuals and moving range) with Making Data Count rules.
@@ -224,8 +229,7 @@ def xmr(values, improvement: str = "increase", target: float | None = None, scre
     """
     direction = _direction(improvement)
     y, index = _values(values)
-    if fix_after_n is not None and (int(fix_after_n) != fix_after_n or fix_after_n < 2):
-        raise ModelError(f"fix_after_n = {fix_after_n!r}: must be a whole number >= 2")
+    _fix(fix_after_n)
     n = len(y)
     frame = pd.DataFrame({"x": index if index is not None else np.arange(n), "value": y,
                           "group": _groups(n, rebase_at, index)})
@@ -273,18 +277,20 @@ def _sigma_z(p: np.ndarray, pbar: float, sigma: np.ndarray) -> float:
     return float(np.mean(np.abs(np.diff(z))) / D2) if len(z) > 1 else np.nan
 
 
-def _p_frame(successes, n, improvement, target, laney: bool, rebase_at=None) -> pd.DataFrame:
+def _p_frame(successes, n, improvement, target, laney: bool, rebase_at=None, fix_after_n: int | None = None) -> pd.DataFrame:
     direction = _direction(improvement)
     x, m, index = _proportions(successes, n)
+    _fix(fix_after_n)
     p = x / m
     group = _groups(len(p), rebase_at, index)
     pbar, sigma = np.empty_like(p), np.empty_like(p)
     for g in np.unique(group):
         k = group == g
-        pbar[k] = x[k].sum() / m[k].sum()
+        base = np.flatnonzero(k)[:fix_after_n]  # the points the phase's limits are computed from
+        pbar[k] = x[base].sum() / m[base].sum()
         sigma[k] = np.sqrt(pbar[k] * (1 - pbar[k]) / m[k])
         if laney:
-            sigma[k] *= _sigma_z(p[k], pbar[k][0], sigma[k])
+            sigma[k] *= _sigma_z(p[base], pbar[k][0], sigma[base])
     frame = pd.DataFrame({"x": index if index is not None else np.arange(len(p)), "value": p, "n": m,
                           "group": group, "mean": pbar})
     frame["lpl"], frame["upl"] = np.clip(pbar - 3 * sigma, 0, 1), np.clip(pbar + 3 * sigma, 0, 1)
@@ -295,15 +301,18 @@ def _p_frame(successes, n, improvement, target, laney: bool, rebase_at=None) -> 
     return frame
 
 
-def p_chart(successes, n, improvement: str = "increase", target: float | None = None, rebase_at=None) -> pd.DataFrame:
-    """p-chart: limits p̄ ± 3 sqrt(p̄(1 - p̄)/n_i) per phase, same rules and columns as :func:`xmr` plus ``n``."""
-    return _p_frame(successes, n, improvement, target, laney=False, rebase_at=rebase_at)
+def p_chart(successes, n, improvement: str = "increase", target: float | None = None, rebase_at=None,
+            fix_after_n: int | None = None) -> pd.DataFrame:
+    """p-chart: limits p̄ ± 3 sqrt(p̄(1 - p̄)/n_i) per phase, same rules and columns as :func:`xmr` plus ``n``
+    (``fix_after_n``: p̄ from each phase's first n points)."""
+    return _p_frame(successes, n, improvement, target, laney=False, rebase_at=rebase_at, fix_after_n=fix_after_n)
 
 
 def p_prime_chart(successes, n, improvement: str = "increase", target: float | None = None,
-                  rebase_at=None) -> pd.DataFrame:
-    """Laney p′ chart: p-chart limits scaled by σ_z = mean |Δz| / 1.128 of z_i = (p_i − p̄)/σ_i, per phase."""
-    return _p_frame(successes, n, improvement, target, laney=True, rebase_at=rebase_at)
+                  rebase_at=None, fix_after_n: int | None = None) -> pd.DataFrame:
+    """Laney p′ chart: p-chart limits scaled by σ_z = mean |Δz| / 1.128 of z_i = (p_i − p̄)/σ_i, per phase
+    (``fix_after_n``: p̄ and σ_z from each phase's first n points)."""
+    return _p_frame(successes, n, improvement, target, laney=True, rebase_at=rebase_at, fix_after_n=fix_after_n)
 
 
 def current_phase(frame) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Scorecard figures: the scores heatmap (measures × months) and 12-month small multiples."""
+"""Scorecard figures: the scores heatmap (measures × months); every measure's control chart is :mod:`lib.present.charts.spc`."""
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -22,25 +22,5 @@ def heatmap(matrix: pd.DataFrame, names: dict[str, str]):
             ax.text(c, r, fmt_score(v), ha="center", va="center", fontsize=6, color="black")
     bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
     bar.set_label("IMPACT score (1 = target met)", fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def small_multiples(measure_months: pd.DataFrame, catalogue: pd.DataFrame, period: str, months_back: int = 12):
-    """One small line chart per scored measure: the last 12 months' values, the target dashed."""
-    cat = catalogue[(catalogue["priorities"] != "") & ~catalogue["to_be_developed"].astype(bool)]
-    cols = 4
-    rows = int(np.ceil(len(cat) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(9, 1.45 * rows), squeeze=False)
-    for ax, m in zip(axes.flat, cat.itertuples()):
-        s = measure_months[(measure_months["measure_id"] == m.measure_id) & (measure_months["month"] <= period)]
-        s = s.tail(months_back)
-        ax.plot(np.arange(len(s)), s["value"].to_numpy(dtype=float), color="#0072B2", lw=1.2)
-        ax.axhline(m.target, color="#D55E00", lw=0.9, ls="--")
-        ax.set_title(label(m.short_name), fontsize=6.5, loc="left")
-        ax.tick_params(labelsize=6)
-        ax.set_xticks([])
-    for ax in list(axes.flat)[len(cat):]:
-        ax.axis("off")
     fig.tight_layout()
     return fig
