@@ -439,3 +439,48 @@ def test_outcomes_without_crimes_are_refused(tmp_path):
     folder = _outcomes(tmp_path, _outcome_rows("Suspect charged", n=3))
     params = public(tmp_path, inputs__outcomes={"path": [str(folder)], "require_period": False}, crimes=None)
     assert "inputs.outcomes is given without inputs.crimes" in _refusal(params)
+
+
+def test_a_month_without_a_file_is_no_data_in_the_data_crime_and_district_chapters(tmp_path):
+    """Issue: the data chapter showed 0 for months with no file, a missing month vanished from the crime table,
+    and the districts page said the data ran from February 2018 (they start October 2018)."""
+    from lib.crime import crime
+    from lib.inputs import inventory
+    from lib.scorecard import districts
+
+    folder = _archive(tmp_path, months=("2018-10", "2018-12"))
+    (tmp_path / "params").mkdir()
+    params = public(tmp_path / "params", crimes=folder, period="2018-12")
+    ld = load_all(params)
+    rows = inventory.monthly_rows(ld, params).loc["crimes"]
+    assert rows["2018-10"] == 9352 and math.isnan(rows["2018-11"])
+    shown, _ = inventory.monthly_display(inventory.compute(ld, params))
+    assert shown.set_index("month").loc["2018-11", "crimes"] == "no data"
+    facts = crime.compute(ld, params)
+    table, _ = crime.by_type(facts)
+    assert list(table.columns[1:]) == ["2018-10", "2018-11", "2018-12"]
+    assert table.set_index("type").loc["all crimes", "2018-11"] == "no data"
+    texts = districts.narrative(districts.compute(ld, params), params)
+    assert texts["first_month"] == "October 2018"
+
+
+def test_an_area_the_params_do_not_list_is_never_singled_out(default_params):
+    crime = pd.DataFrame({"district": ["Hartlepool", "Middlesbrough", "County Durham", "no location"],
+                          "month": "2019-12", "crimes": [900, 1500, 0, 12]})
+    from lib.scorecard.districts import crime_sentence
+
+    text = crime_sentence(crime, default_params)
+    assert text == ("In December 2019 Middlesbrough recorded the most crimes (1,500) and Hartlepool the fewest of the "
+                    "districts (900); 12 crimes had no location.")
+    assert "County Durham" not in text
+
+
+def test_a_params_copy_kept_beside_the_downloads_finds_the_projects_defaults(tmp_path):
+    """Issue: a copy of params/public-example.yml beside the downloads failed with 'defaults.yml: params file not
+    found'."""
+    copy = tmp_path / "downloads" / "my-force.yml"
+    copy.parent.mkdir()
+    text = (ROOT / "params" / "public-example.yml").read_text().replace("../tests/data/police-uk", str(DATA))
+    copy.write_text(text)
+    params = load_params(copy)
+    assert params.catalogue_path() == ROOT / "params" / "measures.yml" and params.force.id == "cleveland"

@@ -196,3 +196,46 @@ def test_changes_whose_cause_is_not_recorded_are_listed_for_the_analyst(facts):
     assert row["months since"] == "7 (limits provisional)"
     assert not set(data["measure_id"]) & set(COMPLIANCE_MEASURES)
     assert set(data["measure_id"]) == set(facts["measure_changes"]["measure_id"])  # the demo's are all scored
+
+
+# --- Sentences built from counts read right at 0, 1 and many (issue 20.9) --------------------------------
+
+@pytest.mark.parametrize(("n", "expected"), [(0, "no measures"), (1, "1 measure"), (2, "2 measures"),
+                                             (1234, "1,234 measures")])
+def test_counted_agrees_with_its_number(n, expected):
+    from lib.present import counted
+
+    assert counted(n, "measure") == expected
+
+
+@pytest.mark.parametrize(("c", "expected"), [
+    ({"total": 25, "tbd": 2, "not_supplied": 20, "no_target": 0, "no_data": 0, "scored": 3, "met": 1},
+     "The plan lists 25 measures. 2 are still to be developed; 20 are not supplied by these inputs: listed, not "
+     "scored. In December 2019, 1 of the 3 scored measures met their desired level."),
+    ({"total": 1, "tbd": 1, "not_supplied": 0, "no_target": 0, "no_data": 0, "scored": 0, "met": 0},
+     "The plan lists 1 measure. 1 is still to be developed: listed, not scored. In December 2019, no measure could "
+     "be scored."),
+    ({"total": 5, "tbd": 0, "not_supplied": 1, "no_target": 1, "no_data": 1, "scored": 3, "met": 0},
+     "The plan lists 5 measures. 1 is not supplied by these inputs; 1 has no target set: listed, not scored. In "
+     "December 2019, 0 of the 3 scored measures met their desired level; 1 had no data for the month."),
+    ({"total": 2, "tbd": 0, "not_supplied": 0, "no_target": 0, "no_data": 0, "scored": 1, "met": 1},
+     "The plan lists 2 measures. In December 2019, 1 of the 1 scored measure met its desired level."),
+])
+def test_the_counts_sentence_reads_right_at_0_1_and_many(c, expected):
+    """Issue: '25 measures; 2; 20 are not supplied … are still to be developed', '1 measures'."""
+    assert scorecard.counts_sentence(c, "2019-12") == expected
+
+
+def test_every_count_the_sentence_quotes_is_the_count_in_its_table(facts):
+    c = scorecard.counts(facts)
+    p = facts["measure_period"].set_index("measure_id")
+    ids = facts["catalogue"].loc[facts["catalogue"]["priorities"] != "", "measure_id"]
+    assert c["total"] == len(ids) and c["met"] == int((p.loc[ids, "status"] == "met").sum())
+    assert f"{c['met']:,} of the {c['scored']:,} scored" in scorecard.counts_sentence(c, "2019-12") or not c["scored"]
+
+
+def test_movers_say_why_they_are_empty(facts):
+    none = dict(facts)
+    none["movers"] = facts["movers"].assign(score_last_year=float("nan"))
+    assert scorecard.movers_empty(none, "rose").startswith("no measure has a score for both this month and")
+    assert scorecard.movers_empty(facts, "fell") == "no measure's score fell"

@@ -784,6 +784,17 @@ def _describe(error: dict, files: list[tuple[Path, dict]]) -> str:
     return f"{where}: {msg}"
 
 
+PROJECT_PARAMS = ROOT / "params"
+
+
+def _beside_or_project(folder: Path, name: str) -> Path:
+    """A file a params file names (``extends: defaults.yml``, ``catalogue: measures.yml``): beside it, or — for a
+    copy kept elsewhere, e.g. beside the downloads — the project's ``params/`` file of that name."""
+    here = (folder / name).resolve()
+    project = (PROJECT_PARAMS / name).resolve()
+    return project if not here.exists() and not Path(name).is_absolute() and project.is_file() else here
+
+
 def load_params(path: str | Path) -> Params:
     """Read, merge and validate a period's params file.
 
@@ -814,7 +825,7 @@ def load_params(path: str | Path) -> Params:
     if parent is not None:
         if not isinstance(parent, str):
             raise ParamsError(f"{display_path(path)}: extends = {parent!r}: must be the name of a params file")
-        base_path = (path.parent / parent).resolve()
+        base_path = _beside_or_project(path.parent, parent)
         base = read_yaml(base_path)
         if "extends" in base:
             raise ParamsError(f"{display_path(base_path)}: extends: a defaults file cannot extend another")
@@ -830,6 +841,8 @@ def load_params(path: str | Path) -> Params:
         catalogue = merged.get("scorecard", {}).get("catalogue") if isinstance(merged.get("scorecard"), dict) else None
         if isinstance(catalogue, str) and not _has_key(period_data, ("scorecard", "catalogue")):
             merged["scorecard"]["catalogue"] = str((base_path.parent / catalogue).resolve())
+        elif isinstance(catalogue, str):  # named by the period file: beside it, or the project's
+            merged["scorecard"]["catalogue"] = str(_beside_or_project(path.parent, catalogue))
     try:
         params = Params(**merged, source_file=path)
     except ValidationError as exc:

@@ -42,13 +42,18 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
     """The chapter's facts (module docstring)."""
     all_crimes = loaded["crimes"].frame
     covered = loaded["crimes"].coverage or tuple(sorted(all_crimes["Month"].dropna().unique()))
-    months = [m for m in derived.months(params) if m in covered]
+    held = [m for m in derived.months(params) if m in covered]
+    # Every month from the first the data hold to the last, a month without a file among them: "no data".
+    span = [m for m in derived.months(params) if held and held[0] <= m <= held[-1]]
     c = derived.crimes(loaded, params)
-    by_type = pd.crosstab(c["Month"], c["Crime type"]).reindex(months, fill_value=0)
+    by_type = pd.crosstab(c["Month"], c["Crime type"]).reindex(span, fill_value=0).astype(float)
+    by_type.loc[~by_type.index.isin(held)] = float("nan")
     by_month = by_type.rename_axis("month").reset_index().melt(id_vars="month", var_name="crime_type",
                                                                 value_name="crimes")
     asb = all_crimes[all_crimes["Crime type"] == "Anti-social behaviour"]["Month"].value_counts()
-    asb_by_month = pd.DataFrame({"month": months, "incidents": [int(asb.get(m, 0)) for m in months]})
+    asb_by_month = pd.DataFrame({"month": span, "incidents": [float(asb.get(m, 0)) if m in held else float("nan")
+                                                              for m in span]})
+    months = held
     month = chapter_month(tuple(months), params)
     now = c[c["Month"] == month]
     groups = now["Last outcome category"].map(params.outcomes.group_of)
@@ -72,9 +77,9 @@ def by_type(facts, last: int = 13) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Crimes by type (rows) in the last months the data cover (columns), with anti-social behaviour apart."""
     long = facts["crime_by_month"]
     wide = long.pivot(index="crime_type", columns="month", values="crimes").iloc[:, -last:]
-    wide.loc["all crimes"] = wide.sum()
+    wide.loc["all crimes"] = wide.sum(min_count=1)  # a month without a file stays "no data"
     asb = facts["asb_by_month"].set_index("month")["incidents"]
-    wide.loc["anti-social behaviour (not a crime)"] = [asb.get(m, 0) for m in wide.columns]
+    wide.loc["anti-social behaviour (not a crime)"] = [asb.get(m, float("nan")) for m in wide.columns]
     return wide.map(fmt_int).rename_axis(index="type").reset_index(), long
 
 

@@ -22,6 +22,7 @@ def summary(loaded: dict[str, Loaded]) -> pd.DataFrame:
         rows.append({
             "source": name,
             "file": files[0] if len(files) == 1 else f"{len(files)} files ({files[0]} …)",
+            "files": len(files),
             "rows read": item.rows_read,
             "rows used": len(item.frame),
             "outside window": item.rows_outside_window,
@@ -58,7 +59,8 @@ def defects(loaded: dict[str, Loaded]) -> pd.DataFrame:
 
 
 def monthly_rows(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
-    """Rows used per month (columns) and source (rows), for the dated sources."""
+    """Rows used per month (columns) and source (rows), for the dated sources; a month the source does not
+    cover (no file for it) is blank ("no data"), never 0."""
     months = pd.period_range(params.history_start, params.period_end, freq="M").astype(str)
     out = {}
     for name, item in loaded.items():
@@ -68,7 +70,10 @@ def monthly_rows(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
         values = item.frame[col]
         kind = next(c.kind for c in _contract(item).columns if c.name == col)
         month = values if kind == "month" else month_of(values)
-        out[name] = month.value_counts().reindex(months, fill_value=0).astype(int)
+        rows = month.value_counts().reindex(months, fill_value=0).astype(float)
+        if item.coverage:
+            rows[~rows.index.isin(item.coverage)] = float("nan")
+        out[name] = rows
     return pd.DataFrame(out).T.rename_axis("source")
 
 
@@ -82,10 +87,13 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
 
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the data chapter's prose."""
-    from lib.present import fmt_int, month_label
+    from lib.present import counted, fmt_int, month_label
 
     s = facts["data_sources"]
+    files = int(s["files"].sum()) if "files" in s else len(s)
     return {
+        "read_sentence": f"It read {counted(files, 'input file')} of {counted(len(s), 'source')} holding "
+                         f"{counted(s['rows read'].sum(), 'row')}",
         "sources": fmt_int(len(s)),
         "rows_read": fmt_int(s["rows read"].sum()),
         "rows_used": fmt_int(s["rows used"].sum()),
@@ -102,7 +110,7 @@ def sources_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     from lib.present import fmt_int
 
     s = facts["data_sources"]
-    shown = s.copy()
+    shown = s.drop(columns=["files"], errors="ignore")  # the file column says how many
     for col in ("rows read", "rows used", "outside window", "set aside (defects)"):
         shown[col] = s[col].map(fmt_int)
     return shown, s

@@ -37,6 +37,7 @@ from lib.config.params import Params, display_path, public_path
 from lib.errors import DataError
 from lib.inputs import police_uk, reading, series
 from lib.inputs.contracts import CONTRACTS, TIMEZONE, Column, Contract
+from lib.present.display import counted
 
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
 _MONTH_RE = r"\d{4}-(0[1-9]|1[0-2])"
@@ -539,7 +540,7 @@ def _outcome_problems(loaded: dict[str, Loaded], params: Params) -> list[str]:
             found = police_uk.unmapped(loaded[source].frame[column], params)
             if len(found):
                 listed = ", ".join(f"{c!r} ({n:,})" for c, n in found.items())
-                problems.append(f"inputs.{source}: {column}: {len(found)} categor{'y' if len(found) == 1 else 'ies'} in no "
+                problems.append(f"inputs.{source}: {column}: {counted(len(found), 'category', 'categories')} in no "
                                 f"outcome group: {listed}; add each to a group of outcomes.groups in the params")
     if "outcomes" in loaded and "crimes" in loaded:
         item = loaded["outcomes"]

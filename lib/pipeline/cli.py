@@ -39,10 +39,19 @@ def _check(args) -> int:
     params = load_params(args.params)
     load_catalogue(params.catalogue_path())
     loaded = load_all(params)
+    from lib.inputs.inventory import monthly_rows
+    from lib.present import fmt_int
+
+    by_month = monthly_rows(loaded, params)
     for name, item in loaded.items():
         absent = f"; not supplied: {', '.join(item.absent)}" if item.absent else ""
-        _say(f"{name}: {item.rows_read:,} rows read, {len(item.frame):,} used, "
+        files = f" in {len(item.files)} files" if len(item.files) > 1 else ""
+        _say(f"{name}: {item.rows_read:,} rows read{files}, {len(item.frame):,} used, "
              f"{item.rows_outside_window:,} outside the window, {item.rows_defective:,} set aside{absent}")
+        if name in by_month.index:  # the shape of what was read: rows per month, "no data" where no file
+            _say("  rows by month: " + ", ".join(f"{m} {fmt_int(v)}" for m, v in by_month.loc[name].items()))
+        for note in item.notes:
+            _say(f"  {note}")
     for name in type(params.inputs).model_fields:
         if name not in loaded:
             _say(f"{name}: not supplied")

@@ -21,14 +21,11 @@ def headline(facts, params: Params) -> dict[str, str]:
         return scorecard.current_text(row["value"], row["n"], unit, row["status"], row["provisional"])
 
     compliance = report.narrative(facts, params)
-    no_data = f"; {c['no_data']} had no data for the month" if c["no_data"] else ""
-    no_data += f"; {c['not_supplied']} are not supplied by these inputs" if c["not_supplied"] else ""
     target_999 = facts["catalogue"].set_index("measure_id").loc["calls_999_in_10s", "target"]
     return {
         "force_name": params.force_name,
         "period_label": month_label(params.period),
-        "met_sentence": f"{c['met']} of {c['scored']} scored IMPACT measures met their target{no_data}; "
-                        f"{c['tbd']} measures are still to be developed.",
+        "met_sentence": scorecard.counts_sentence(c, params.period),
         "calls_sentence": f"Call answering: {not_supplied(needs(CHAPTER_INPUTS['notebooks/fcr']))}."
                           if period.loc["calls_999_in_10s", "status"] == "not supplied" else
                           f"999 calls answered within {fmt_number(params.calls.answer_999_target_seconds, 0)} "

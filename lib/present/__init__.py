@@ -9,7 +9,7 @@ does not pay for pandas and matplotlib.
 from importlib import import_module
 
 _EXPORTS = {
-    "display": ("NOT_SUPPLIED", "NO_DATA", "NO_TARGET", "UNUSUAL", "fmt_int", "fmt_interval", "fmt_money",
+    "display": ("NOT_SUPPLIED", "NO_DATA", "NO_TARGET", "UNUSUAL", "agree", "counted", "fmt_int", "fmt_interval", "fmt_money",
                 "fmt_number", "fmt_p", "fmt_pct", "fmt_percent", "fmt_points", "fmt_score", "fmt_target", "fmt_value",
                 "missing", "month_label", "month_range_label", "needs", "not_supplied", "plain", "round_half_up",
                 "score_shown"),

@@ -52,6 +52,18 @@ def plain(value) -> str:
     return " ".join(text.split())
 
 
+def counted(n: int, singular: str, plural: str | None = None, none: str = "no") -> str:
+    """A count and its noun, agreeing: '1 measure', '3 measures', 'no measures' (``none`` for 0)."""
+    n = int(n)
+    noun = singular if n == 1 else (plural or singular + "s")
+    return f"{none} {noun}" if n == 0 else f"{n:,} {noun}"
+
+
+def agree(n: int, one: str, many: str) -> str:
+    """The word that agrees with a count: ``one`` for 1, ``many`` otherwise ('is' / 'are', 'has' / 'have')."""
+    return one if int(n) == 1 else many
+
+
 def round_half_up(value: float, digits: int = 0) -> float:
     """Round half away from zero (2.5 → 3); NaN stays NaN."""
     if missing(value):

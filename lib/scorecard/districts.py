@@ -214,20 +214,36 @@ def measures(facts) -> list[str]:
 
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the chapter."""
-    from lib.present import fmt_int, month_label, needs, not_supplied
+    from lib.present import month_label, needs, not_supplied
     from lib.stats.disclosure import rule_text
 
-    texts = {"period_label": month_label(params.period), "first_month": month_label(months(params)[0]),
+    held = sorted(set(facts["district_crime"]["month"]) if "district_crime" in facts else set()) + \
+        sorted(set(facts["district_rates"]["month"]) if "district_rates" in facts else set())
+    texts = {"period_label": month_label(params.period),
+             # the first month the data hold in the chapter's twelve, not the first of the twelve
+             "first_month": month_label(min(held) if held else months(params)[0]),
              "disclosure_rule": rule_text(params.disclosure.min_count)}
     if "district_crime" in facts:
-        c = facts["district_crime"]
-        last = c[c["month"] == params.period].set_index("district")["crimes"]
-        named = last.drop(labels=[NO_LOCATION], errors="ignore")
-        texts["crime_sentence"] = (
-            f"In {month_label(params.period)} {named.idxmax()} recorded the most crimes ({fmt_int(named.max())}) and "
-            f"{named.idxmin()} the fewest ({fmt_int(named.min())})" +
-            (f"; {fmt_int(last.get(NO_LOCATION, 0))} crimes had no location." if NO_LOCATION in last.index else ".")
-            if len(named) else f"No crimes are dated {month_label(params.period)}.")
+        texts["crime_sentence"] = crime_sentence(facts["district_crime"], params)
     else:
         texts["crime_sentence"] = f"Crime by district: {not_supplied(needs('crimes'))}."
     return texts
+
+
+def crime_sentence(crime: pd.DataFrame, params: Params) -> str:
+    """Which district recorded the most crimes in the period, and — among the districts the params list — the
+    fewest; an area the params do not list (a neighbouring council's LSOA near the border) is never singled out."""
+    from lib.present import counted, fmt_int, month_label
+
+    month = month_label(params.period)
+    last = crime[crime["month"] == params.period].set_index("district")["crimes"]
+    if last.empty:
+        return f"The crime data hold no file for {month}: no data by district."
+    named = last.drop(labels=[NO_LOCATION], errors="ignore")
+    listed = named[named.index.isin(list(params.districts))] if params.districts else named.iloc[0:0]
+    nowhere = int(last.get(NO_LOCATION, 0))
+    text = f"In {month} {named.idxmax()} recorded the most crimes ({fmt_int(named.max())})" if len(named) and \
+        named.max() > 0 else f"No crimes are dated {month}"
+    if len(listed) > 1:
+        text += f" and {listed.idxmin()} the fewest of the districts ({fmt_int(listed.min())})"
+    return text + (f"; {counted(nowhere, 'crime')} had no location." if nowhere else ".")

@@ -13,6 +13,8 @@ import pandas as pd
 from lib.config.params import Params
 from lib.present import (
     NO_DATA,
+    agree,
+    counted,
     fmt_int,
     fmt_score,
     fmt_target,
@@ -233,16 +235,42 @@ def changes_table(facts):
                  empty="none found")
 
 
+def counts_sentence(c: dict[str, int], period: str) -> str:
+    """The scorecard in one paragraph, from :func:`counts`: how many measures, how many could not be scored and
+    why, and how many of those scored met their desired level — each count agreeing with its words."""
+    unscored = [f"{c['tbd']:,} {agree(c['tbd'], 'is', 'are')} still to be developed" if c["tbd"] else "",
+                f"{c['not_supplied']:,} {agree(c['not_supplied'], 'is', 'are')} not supplied by these inputs"
+                if c["not_supplied"] else "",
+                f"{c['no_target']:,} {agree(c['no_target'], 'has', 'have')} no target set"
+                if c["no_target"] else ""]
+    unscored = [u for u in unscored if u]
+    text = f"The plan lists {counted(c['total'], 'measure')}."
+    if unscored:
+        text += " " + "; ".join(unscored).capitalize() + ": listed, not scored."
+    if c["scored"]:
+        text += (f" In {month_label(period)}, {c['met']:,} of the {counted(c['scored'], 'scored measure')} met "
+                 f"{agree(c['scored'], 'its', 'their')} desired level")
+        text += (f"; {c['no_data']:,} had no data for the month." if c["no_data"] else ".")
+    else:
+        text += f" In {month_label(period)}, no measure could be scored."
+    return text
+
+
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the scorecard's prose."""
-    c = counts(facts)
-    supplied = f"; {c['not_supplied']} are not supplied by these inputs" if c["not_supplied"] else ""
-    supplied += f"; {c['no_target']} have no target set, so they are shown but not scored" if c["no_target"] else ""
     p = facts["measure_period"]
-    return {"period_label": month_label(params.period), "measures_total": f"{c['total']}",
-            "measures_tbd": f"{c['tbd']}{supplied}", "measures_scored": f"{c['scored']}", "measures_met": f"{c['met']}",
-            "no_data": f"{c['no_data']}",
+    return {"period_label": month_label(params.period), "counts_sentence": counts_sentence(counts(facts), params.period),
             "false_signals": spcchart.false_signals_sentence(p[p["measure_id"].isin(scored_ids(facts))])}
+
+
+def movers_empty(facts, direction: str) -> str:
+    """What the movers table says when it has no row: no measure moved that way, or there is no score a year
+    earlier to compare with (``direction``: "rose" or "fell")."""
+    m = facts["movers"]
+    comparable = int((m["score"].notna() & m["score_last_year"].notna()).sum()) if len(m) else 0
+    if not comparable:
+        return "no measure has a score for both this month and the same month last year, so none can be compared"
+    return f"no measure's score {direction}"
 
 
 def short_names(facts) -> dict[str, str]:

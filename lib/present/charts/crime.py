@@ -10,7 +10,7 @@ from lib.present import PALETTE
 
 def crimes_by_month(by_month: pd.DataFrame, asb: pd.DataFrame):
     """Crimes (anti-social behaviour apart) per month the data cover."""
-    total = by_month.groupby("month", sort=True)["crimes"].sum()
+    total = by_month.groupby("month", sort=True)["crimes"].sum(min_count=1)  # a month without a file: no bar
     fig, ax = plt.subplots(figsize=(9, 3.2))
     x = np.arange(len(total))
     ax.bar(x - 0.2, total.to_numpy(), width=0.4, color=PALETTE[0], label="crimes")
