@@ -171,18 +171,6 @@ def build(params_path: str | Path, *, pdf: bool = True, say: Callable[[str], Non
     return target
 
 
-def _keep_pdf(version: Path, final: Path, info: dict, say: Callable[[str], None]) -> None:
-    """A rebuild without the PDF of a version that has one keeps it: same inputs, params and code (the version's
-    fingerprint), so the same PDF; the landing page and provenance say it comes from the earlier build."""
-    previous = read_info(version).get("pdf")
-    if previous and (version / previous).is_file():
-        shutil.copy2(version / previous, final / previous)
-        info["pdf"] = previous
-        info["pdf_from"] = read_info(version).get("pdf_from") or read_info(version).get("build_finished", "")
-        say(f"      PDF not built this time: the version keeps the PDF of its build of {info['pdf_from']} "
-            "(same inputs, params and code)")
-
-
 def _log(work: Path) -> Path:
     work.mkdir(parents=True, exist_ok=True)
     return work / "kernels.log"
@@ -201,6 +189,12 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     period_dir = edition_dir(params.force.id, params.period, BUILD_DIR)
     number = version_for(period_dir, info["fingerprint"]["total"])
     found = versions(period_dir)
+    if not do_pdf and number in found and read_info(found[number]).get("pdf"):
+        # Same inputs, params and code as a version that has its PDF: rebuilding without the PDF would only take
+        # the PDF away. The version stays as it is.
+        say(f"      {params.force.id} {params.period} version {number} was built from the same inputs, params and "
+            "code, with its PDF: it is left as it is (build with the PDF to replace it)")
+        return found[number]
     previous = max((n for n in found if n != number), default=None)
     info["version"] = number
     info["changes"] = changes(read_info(found[previous]) if previous else None, info)
@@ -245,8 +239,6 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     if hits:
         raise BuildError(describe_scan(hits))
     stage.end()
-    if not do_pdf and number in found:
-        _keep_pdf(found[number], final, info, say)
     info["build_finished"] = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
     info["seconds"] = {k: round(v, 2) for k, v in stage.seconds.items()}
     info["seconds"]["total"] = round(time.perf_counter() - t0, 2)

@@ -296,8 +296,6 @@ def _row(force: str, period: str, number: int, info: dict, latest: bool) -> str:
     base = f"{esc(force)}/{esc(period)}/v{number}"
     pdf = info.get("pdf")
     pdf_link = f'<a href="{base}/{esc(pdf)}">PDF</a>' if pdf else "PDF not built"
-    if pdf and info.get("pdf_from"):
-        pdf_link += f" (typeset by the build of {esc(info['pdf_from'])}: same inputs, params and code)"
     tag = " (latest)" if latest else ""
     return (f'<tr><th scope="row">{esc(period)}</th><td>version {number}{tag}</td>'
             f'<td><a href="{base}/html/index.html">HTML book</a></td><td>{pdf_link}</td>'

@@ -260,6 +260,8 @@ def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the scorecard's prose."""
     p = facts["measure_period"]
     return {"period_label": month_label(params.period), "counts_sentence": counts_sentence(counts(facts), params.period),
+            "population_sentence": f"Rates per 1,000 divide a month's count by the force's population as the settings "
+                                   f"give it, {fmt_int(params.scorecard.population)} residents (scorecard.population).",
             "false_signals": spcchart.false_signals_sentence(p[p["measure_id"].isin(scored_ids(facts))])}
 
 
