@@ -216,7 +216,16 @@ def _processes_with(tag: str) -> list[int]:
     return found
 
 
-def test_drill_build_killed_midway_stops_its_workers_and_next_run_recovers(built):
+def _reissue(params_in) -> str:
+    """2019-11's params with another title: a new version of the session's build, so the build runs in full (the
+    same inputs, params and code with --no-pdf would leave the version with its PDF as it is)."""
+    return str(params_in(name="2019-11.yml", period="2019-11", period_start="2019-11-01", period_end="2019-11-30",
+                         title="Performance and Progress Report (re-issued)",
+                         inputs__tracker=str(ROOT / "data" / "demo" / "tracker" / "2019-11.parquet"),
+                         inputs__tracker_previous=str(ROOT / "data" / "demo" / "tracker" / "2019-10.parquet")))
+
+
+def test_drill_build_killed_midway_stops_its_workers_and_next_run_recovers(built, params_in):
     import os
     import signal
     import time
@@ -225,7 +234,7 @@ def test_drill_build_killed_midway_stops_its_workers_and_next_run_recovers(built
     before = _published(build_dir)
     tag = f"FORCEBOOK_DRILL={uuid.uuid4().hex}"
     env = {**os.environ, "FORCEBOOK_BUILD_DIR": str(build_dir), tag.split("=")[0]: tag.split("=")[1]}
-    proc = subprocess.Popen([sys.executable, "-m", "lib", "build", "--params", "params/2019-11.yml", "--no-pdf"],
+    proc = subprocess.Popen([sys.executable, "-m", "lib", "build", "--params", _reissue(params_in), "--no-pdf"],
                             cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True)
     for line in proc.stderr:
         if "executing" in line and "notebooks" in line:
@@ -318,7 +327,7 @@ def test_a_rebuild_without_the_pdf_keeps_the_versions_pdf(built):
     assert 'href="demo/2019-11/v1/forcebook-2019-11.pdf"' in (build_dir / "index.html").read_text()
 
 
-def test_drill_a_full_disk_while_building_exits_5_with_one_true_message(built, monkeypatch, capsys):
+def test_drill_a_full_disk_while_building_exits_5_with_one_true_message(built, monkeypatch, capsys, params_in):
     """Issue: a full disk exited 4, saying both that its log was kept and that it could not be."""
     import errno
 
@@ -337,7 +346,7 @@ def test_drill_a_full_disk_while_building_exits_5_with_one_true_message(built, m
     monkeypatch.setattr(execute, "execute_notebook", full)
     monkeypatch.setattr(build_mod, "BUILD_DIR", build_dir)
     monkeypatch.setattr(build_mod.shutil, "copy2", no_room)
-    code = cli.main(["build", "--params", "params/2019-11.yml", "--no-pdf"])
+    code = cli.main(["build", "--params", _reissue(params_in), "--no-pdf"])
     err = capsys.readouterr().err
     assert code == 5, err
     assert err.count("No space left on device") >= 1 and "kept:" not in err and "Logs and executed" not in err
