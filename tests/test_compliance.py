@@ -5,7 +5,7 @@ import math
 
 import pandas as pd
 
-from lib.compliance import report as cr
+from lib.chapters import compliance as cr
 from lib.stats.proportions import compare_proportions
 from lib.vocabulary import COMPLIANCE_MEASURES
 

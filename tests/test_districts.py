@@ -4,9 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from lib.chapters import districts
 from lib.inputs.loading import load_all
 from lib.measures import derived
-from lib.scorecard import districts
 from lib.stats.disclosure import SUPPRESSED
 
 

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from lib import ROOT
+from lib.chapters import exceptions
 from lib.config.params import load_params
 from lib.errors import DataError
 from lib.inputs.loading import Loaded, load_source
-from lib.scorecard import exceptions
 
 
 def _facts():
@@ -66,7 +66,7 @@ def test_two_commentaries_for_one_measure_and_month_are_refused(default_params):
 
 def test_overdue_items_carry_the_trackers_commentary(default_params):
     loaded = {"tracker": load_source(default_params, "tracker")}
-    from lib.programme import tracker
+    from lib.chapters import programme as tracker
 
     facts = tracker.compute({**loaded}, default_params)
     o = exceptions.items(facts, default_params)
@@ -80,7 +80,7 @@ def test_overdue_items_carry_the_trackers_commentary(default_params):
 
 
 def test_the_programme_rag_rule_discriminates_on_the_demo(default_params):
-    from lib.programme import tracker
+    from lib.chapters import programme as tracker
 
     facts = tracker.compute({"tracker": load_source(default_params, "tracker")}, default_params)
     rag = facts["programme_by_group"]["RAG"].value_counts()

@@ -109,9 +109,9 @@ def test_without_targets_in_the_catalogue_no_measure_is_scored_read_against_a_ta
     """Issue 20.5: the public catalogue (params/measures.yml) sets only the 999 national standard. Built on it, every
     other measure reads "no target set": no score, no assurance reading, no exception."""
     from lib import ROOT
+    from lib.chapters import exceptions, scorecard
     from lib.config.catalogue import load_catalogue
     from lib.measures import facts as measure_facts
-    from lib.scorecard import exceptions, scorecard
 
     facts = measure_facts.compute(load_catalogue(ROOT / "params" / "measures.yml"), loaded, default_params)
     p = facts["measure_period"].set_index("measure_id")

@@ -224,7 +224,7 @@ def test_the_catalogue_is_read_with_the_same_guard(params_in, tmp_path):
 
 def test_a_local_authority_in_no_district_with_a_district_s_name_is_refused(default_params):
     """Issue: a district named after a local authority it does not cover took that authority's crimes."""
-    from lib.scorecard.districts import district_of
+    from lib.chapters.districts import district_of
 
     params = default_params.model_copy(update={"districts": {"Hartlepool": ["Middlesbrough"]}})
     with pytest.raises(ParamsError, match="the local authority 'Hartlepool' is in no district but has the name of a "

@@ -365,14 +365,14 @@ def test_a_funnel_plot_of_synthetic_forces_shows_some_inside_and_some_outside(tm
     assert 0 < inside.sum() < len(forces)
 
 
-# --- The peers chapter's facts on the demo (lib.peers.benchmark) -----------------------------------------------
+# --- The peers chapter's facts on the demo (lib.chapters.peers) -----------------------------------------------
 
 def test_the_force_in_the_archive_is_the_crime_chapters_force(default_params):
     """One fact, one place: the demo archive's Cleveland files are the demo's crimes, so the peers chapter counts
     the crimes the crime chapter counts."""
+    from lib.chapters import peers as benchmark
     from lib.inputs.loading import load_all
     from lib.measures import derived
-    from lib.peers import benchmark
 
     facts = benchmark.compute(default_params)
     crimes = derived.crimes(load_all(default_params), default_params)
@@ -396,9 +396,9 @@ def test_peers_params_are_checked(params_in):
 
 
 def test_a_peer_missing_from_the_archive_is_named(params_in):
+    from lib.chapters import peers as benchmark
     from lib.config.params import load_params
     from lib.errors import DataError
-    from lib.peers import benchmark
 
     params = load_params(params_in(**{"peers__populations__dyfed-powys": 520000}))
     with pytest.raises(DataError, match=r"no street files for peer force 'dyfed-powys'.*Forces in this archive: cleveland"):
@@ -425,7 +425,7 @@ def test_an_over_dispersed_funnel_reads_the_usual_spread_between_forces():
     show the usual spread between units, not chance: a force inside them is "within the usual spread between
     forces", never "no different from the group beyond chance" (the words before issue 21). The demo's φ = 711 is
     such a case. Without over-dispersion, the limits are chance's and the words say so."""
-    from lib.peers import view
+    from lib.chapters import peers as view
 
     populations = np.array([570e3, 640e3, 935e3, 1.34e6, 1.41e6, 1.43e6, 1.48e6, 600e3])
     rates_ = np.random.default_rng(3).normal(0.075, 0.012, 8)  # forces differ by about 16%: far beyond chance

@@ -82,10 +82,10 @@ def test_measures_needing_force_fields_say_not_supplied(loaded):
     assert p.at["calls_999_in_10s", "reason"] == "needs inputs.contacts"
     assert math.isnan(p.at["da_arrest_rate", "value"])  # no placeholder value
     assert "da_arrest_rate" not in set(facts["measure_months"]["measure_id"])
-    from lib.scorecard import scorecard
+    from lib.chapters import scorecard
     counts = scorecard.counts(facts)
     assert counts["not_supplied"] == 20 and counts["scored"] + counts["no_data"] + counts["tbd"] + 20 == counts["total"]
-    from lib.compliance import report
+    from lib.chapters import compliance as report
     texts = report.narrative(facts, params)
     assert texts["ppn_sentence"] == "PPNs submitted in time: not supplied (needs inputs.ppn)."
     assert texts["da_sentence"] == ("DA crimes with an arrest: not supplied (the crimes input does not carry "
@@ -277,7 +277,7 @@ def test_the_public_edition_builds_from_the_shipped_files(tmp_path):
 
 def test_a_chapter_opens_on_its_month_or_says_where_the_data_stop():
     """One opening rule for the crime and stop-and-search chapters (and the summary's crime line)."""
-    from lib.crime.crime import month_lead
+    from lib.chapters.crime import month_lead
 
     key = pd.Series({"month": "2018-10", "is_period": False, "first_month": "2018-10", "last_month": "2018-10"})
     assert month_lead(key, "crime") == ("The crime data stop short of the period: they run from October 2018 to "
@@ -444,9 +444,8 @@ def test_outcomes_without_crimes_are_refused(tmp_path):
 def test_a_month_without_a_file_is_no_data_in_the_data_crime_and_district_chapters(tmp_path):
     """Issue: the data chapter showed 0 for months with no file, a missing month vanished from the crime table,
     and the districts page said the data ran from February 2018 (they start October 2018)."""
-    from lib.crime import crime
-    from lib.inputs import inventory
-    from lib.scorecard import districts
+    from lib.chapters import crime, districts
+    from lib.chapters import data as inventory
 
     folder = _archive(tmp_path, months=("2018-10", "2018-12"))
     (tmp_path / "params").mkdir()
@@ -467,7 +466,7 @@ def test_a_month_without_a_file_is_no_data_in_the_data_crime_and_district_chapte
 def test_an_area_the_params_do_not_list_is_never_singled_out(default_params):
     crime = pd.DataFrame({"district": ["Hartlepool", "Middlesbrough", "County Durham", "no location"],
                           "month": "2019-12", "crimes": [900, 1500, 0, 12]})
-    from lib.scorecard.districts import crime_sentence
+    from lib.chapters.districts import crime_sentence
 
     text = crime_sentence(crime, default_params)
     assert text == ("In December 2019 Middlesbrough recorded the most crimes (1,500) and Hartlepool the fewest of the "

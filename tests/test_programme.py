@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib.programme import tracker as programme
+from lib.chapters import programme
 
 
 def tracker(rows):

@@ -9,11 +9,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from lib.chapters import scorecard
 from lib.config.catalogue import load_catalogue
 from lib.errors import ParamsError
 from lib.measures import derived as measures
 from lib.present import fmt_score
-from lib.scorecard import scorecard
 from lib.vocabulary import COMPLIANCE_MEASURES
 
 PLAN = {

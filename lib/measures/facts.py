@@ -37,6 +37,9 @@ from lib.measures.derived import missing, series
 from lib.measures.impact import impact_score, status
 from lib.stats import phases, reading, spc
 
+NEEDS: tuple[str, ...] = ()  # every measure says itself what it lacks ("not supplied")
+AFTER: tuple[str, ...] = ()
+
 OUTCOME_BASED = ("derived:crimes_solved",)  # rates that rise as outcomes arrive months later
 SPC_COLUMNS = ["measure_id", "month", "value", "group", "mean", "lpl", "upl", "nlpl", "nupl", "point_type",
                "short_group", "provisional"]
@@ -181,3 +184,11 @@ def compute(catalogue: list, loaded: dict[str, Loaded], params: Params) -> dict[
     return {"catalogue": catalogue_table(catalogue), "measure_months": months, "measure_spc": spc_table,
             "measure_period": period_rows, "measure_phases": pd.DataFrame(phase_rows, columns=PHASE_COLUMNS),
             "measure_changes": pd.DataFrame(change_rows, columns=CHANGE_COLUMNS)}
+
+
+
+def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
+    """The measures' facts (:func:`compute`, with the params' catalogue)."""
+    from lib.config.catalogue import load_catalogue
+
+    return compute(load_catalogue(params.catalogue_path()), loaded, params)

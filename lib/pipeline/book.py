@@ -22,11 +22,6 @@ from lib.errors import BuildError
 from lib.pipeline.execute import lead_group_with_parent
 
 FACTS = "facts"
-# A chapter that cannot be written without an input: without it the build writes a page saying so.
-# The input a chapter needs; a tuple: any one of them (without all, the chapter is a "not supplied" page).
-CHAPTER_INPUTS = {"notebooks/crime": ("crimes",), "notebooks/stop_search": ("stop_search",),
-                  "notebooks/fcr": ("contacts",), "notebooks/irt": ("incidents",),
-                  "notebooks/force_management": ("contacts", "incidents"), "notebooks/programme": ("tracker",)}
 
 
 def chapter_notebooks(toc_path: Path = ROOT / "_toc.yml") -> list[str]:

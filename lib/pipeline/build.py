@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from lib import ROOT, private
+from lib.chapters import chapter, not_supplied_text
 from lib.config.catalogue import load_catalogue
 from lib.config.params import Params, display_path, load_params
 from lib.errors import BuildError
@@ -38,7 +39,6 @@ from lib.inputs.contracts import contracts_page
 from lib.inputs.loading import load_all
 from lib.pipeline import facts as facts_stage
 from lib.pipeline.book import (
-    CHAPTER_INPUTS,
     FACTS,
     build_editions,
     chapter_notebooks,
@@ -64,7 +64,6 @@ from lib.pipeline.publish import (
 )
 from lib.pipeline.scan import Scanner, pdf_text, published_texts
 from lib.pipeline.scan import describe as describe_scan
-from lib.present.display import needs, not_supplied
 from lib.present.pages import write_page
 from lib.present.tables import TABLES_ENV
 
@@ -200,14 +199,13 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     info["changes"] = changes(read_info(found[previous]) if previous else None, info)
     facts = facts_stage.with_version_changes(facts, found.get(previous), number, info["changes"])
 
-    absent = {n: CHAPTER_INPUTS[n] for n in notebooks
-              if CHAPTER_INPUTS.get(n) and not any(s in loaded for s in CHAPTER_INPUTS[n])}
+    absent = {n: chapter(n).needs for n in notebooks if not chapter(n).supplied(loaded)}
     runs = [n for n in notebooks if n not in absent]
     stage("notebooks", f"staging the book and executing {len(runs)} notebooks, {pool.workers} at a time")
     stage_source(params, src)
     info["facts"] = facts_stage.write(facts, src / FACTS)
     for name, source in absent.items():
-        say(f"      {name}.ipynb: {not_supplied(needs(source))}; the chapter says so")
+        say(f"      {name}.ipynb: {not_supplied_text(name)}; the chapter says so")
         write_page(src / f"{name}.ipynb", not_supplied_page(name, source))
     parameters = {"period": params.period, "params_path": display_path(params.source_file),
                   "facts_dir": str(src / FACTS)}

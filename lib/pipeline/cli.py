@@ -39,7 +39,7 @@ def _check(args) -> int:
     params = load_params(args.params)
     load_catalogue(params.catalogue_path())
     loaded = load_all(params)
-    from lib.inputs.inventory import monthly_rows
+    from lib.chapters.data import monthly_rows
     from lib.present import fmt_int
 
     by_month = monthly_rows(loaded, params)

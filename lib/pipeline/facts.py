@@ -28,13 +28,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lib.cache import file_sha256 as sha256
-from lib.config.catalogue import load_catalogue
+from lib.chapters import REGISTRY, not_supplied_text
 from lib.config.params import Params
 from lib.errors import BuildError
 from lib.inputs.loading import Loaded
-from lib.pipeline.book import CHAPTER_INPUTS
-from lib.present.display import needs as inputs_needed
-from lib.present.display import not_supplied
 
 MANIFEST = "manifest.json"
 
@@ -59,45 +56,24 @@ class Facts(Mapping):
 
 
 def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None] = lambda m: None) -> Facts:
-    """Every fact of the period (see the module docstring), stage by stage, saying how long each took."""
-    from lib.compliance import report
-    from lib.crime import crime, stop_search
-    from lib.inputs import inventory
-    from lib.measures import facts as measure_facts
-    from lib.peers import benchmark
-    from lib.programme import tracker
-    from lib.scorecard import districts, exceptions, scorecard
-    from lib.staffing import control_room, force_management, incident_response
-
+    """Every fact of the period, chapter by chapter in the registry's order (:mod:`lib.chapters`), saying how long
+    each took. A chapter whose inputs are not supplied computes nothing and says so; the ``chapters`` table
+    records which ran, so every page asks the registry, not a table's name."""
     tables: dict[str, pd.DataFrame] = {}
-    catalogue = load_catalogue(params.catalogue_path())
-    # (name, the inputs it needs (any one of them; the chapter's own, so both say "not supplied") or None, what
-    # it computes)
-    stages = [
-        ("measures", None, lambda: measure_facts.compute(catalogue, loaded, params)),
-        ("scorecard", None, lambda: scorecard.compute(tables, params)),
-        ("compliance", None, lambda: report.compute(tables["measure_months"], loaded, params)),
-        ("crime", CHAPTER_INPUTS["notebooks/crime"], lambda: crime.compute(loaded, params)),
-        ("stop and search", CHAPTER_INPUTS["notebooks/stop_search"], lambda: stop_search.compute(loaded, params)),
-        ("control room", CHAPTER_INPUTS["notebooks/fcr"], lambda: control_room.compute(loaded, params)),
-        ("incident response", CHAPTER_INPUTS["notebooks/irt"], lambda: incident_response.compute(
-            loaded, params, tables["measure_period"])),
-        ("force management", CHAPTER_INPUTS["notebooks/force_management"], lambda: force_management.compute(
-            loaded, params, tables.get("irt_workforce"),
-            float(tables["fcr_rota"]["people"].iloc[0]) if "fcr_rota" in tables else None)),
-        ("programme", CHAPTER_INPUTS["notebooks/programme"], lambda: tracker.compute(loaded, params)),
-        ("exceptions", None, lambda: exceptions.compute(tables, loaded, params)),
-        ("districts", None, lambda: districts.compute(loaded, params)),
-        ("peers", None, lambda: benchmark.compute(params) if params.peers is not None else {}),
-        ("the data", None, lambda: inventory.compute(loaded, params)),
-    ]
-    for name, needs, run in stages:
-        if needs is not None and not any(source in loaded for source in needs):
-            say(f"      facts: {name}: {not_supplied(inputs_needed(needs))}")
+    ran = []
+    for chapter in REGISTRY:
+        supplied = chapter.supplied(loaded)
+        ran.append({"chapter": chapter.name, "supplied": supplied,
+                    "reason": "" if supplied else not_supplied_text(chapter.name)})
+        if not supplied:
+            say(f"      facts: {chapter.name}: {not_supplied_text(chapter.name)}")
             continue
         started = time.perf_counter()
-        tables.update(run())
-        say(f"      facts: {name} ({time.perf_counter() - started:.1f} s)")
+        found = chapter.facts(loaded, params, Facts(tables))
+        tables.update(found)
+        if found:
+            say(f"      facts: {chapter.name} ({time.perf_counter() - started:.1f} s)")
+    tables["chapters"] = pd.DataFrame(ran)
     # Outside a build the version is not known; the build replaces these (with_version_changes).
     return with_version_changes(Facts(tables), None, None, "")
 

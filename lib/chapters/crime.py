@@ -12,12 +12,17 @@ Facts: ``crime_by_month`` (month, crime type, crimes; months the data cover), ``
 """
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from lib.config.params import Params
 from lib.inputs.loading import Loaded
 from lib.measures import derived
-from lib.present import NO_DATA, fmt_int, fmt_percent, month_label, table, text
+from lib.present import NO_DATA, PALETTE, fmt_int, fmt_percent, month_label, table, text
+
+NEEDS = ("crimes",)
+AFTER = ("measures",)  # the solved rate, quoted from the measures' facts
 
 
 def chapter_month(covered: tuple[str, ...], params: Params) -> str:
@@ -71,6 +76,11 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
     return {"crime_by_month": by_month, "asb_by_month": asb_by_month, "crime_outcomes": table_, "crime_key": key}
 
 
+def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
+    """The chapter's facts (:func:`compute`)."""
+    return compute(loaded, params)
+
+
 # --- Presenting the facts ------------------------------------------------------------------------------
 
 def by_type(facts, last: int = 13) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -110,3 +120,21 @@ def narrative(facts, params: Params) -> dict[str, str]:
     return {"which_month": which, "crimes": fmt_int(key["crimes"]), "asb": fmt_int(key["asb"]),
             "solved": solved_text, "positive_groups": positive, "lag": fmt_int(params.outcomes.lag_months),
             "solved_status": p.at["crimes_solved", "status"] if "crimes_solved" in p.index else "not in the catalogue"}
+
+
+# --- Figures -----------------------------------------------------------------------------------------
+def crimes_by_month(by_month: pd.DataFrame, asb: pd.DataFrame):
+    """Crimes (anti-social behaviour apart) per month the data cover."""
+    total = by_month.groupby("month", sort=True)["crimes"].sum(min_count=1)  # a month without a file: no bar
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    x = np.arange(len(total))
+    ax.bar(x - 0.2, total.to_numpy(), width=0.4, color=PALETTE[0], label="crimes")
+    ax.bar(x + 0.2, asb.set_index("month")["incidents"].reindex(total.index).to_numpy(), width=0.4,
+           color=PALETTE[1], label="anti-social behaviour (not a crime)")
+    step = max(1, len(total) // 12)
+    ax.set_xticks(x[::step], list(total.index)[::step], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("per month")
+    ax.legend(fontsize=8, frameon=False)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

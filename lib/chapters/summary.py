@@ -1,13 +1,17 @@
 """The executive summary's sentences, each quoting a fact through the same function its chapter uses."""
 from __future__ import annotations
 
-from lib.compliance import report
+from lib.chapters import compliance as report
+from lib.chapters import crime, not_supplied_text, ran, scorecard
+from lib.chapters import peers as peers_view
+from lib.chapters.programme import change_counts
 from lib.config.params import Params
-from lib.pipeline.book import CHAPTER_INPUTS
-from lib.present import fmt_int, fmt_money, fmt_number, month_label, needs, not_supplied
-from lib.programme.tracker import change_counts
-from lib.scorecard import scorecard
-from lib.staffing import control_room_view, incident_response_view
+from lib.present import fmt_int, fmt_money, fmt_number, month_label
+from lib.staffing import control_room_view, force_management_view, incident_response_view
+
+NEEDS: tuple[str, ...] = ()
+AFTER = ("measures", "scorecard", "compliance", "crime", "fcr", "irt", "force_management", "programme",
+         "peers")
 
 
 def headline(facts, params: Params) -> dict[str, str]:
@@ -26,7 +30,7 @@ def headline(facts, params: Params) -> dict[str, str]:
         "force_name": params.force_name,
         "period_label": month_label(params.period),
         "met_sentence": scorecard.counts_sentence(c, params.period),
-        "calls_sentence": f"Call answering: {not_supplied(needs(CHAPTER_INPUTS['notebooks/fcr']))}."
+        "calls_sentence": f"Call answering: {not_supplied_text('fcr')}."
                           if period.loc["calls_999_in_10s", "status"] == "not supplied" else
                           f"999 calls answered within {fmt_number(params.calls.answer_999_target_seconds, 0)} "
                           f"seconds: {current('calls_999_in_10s')} against the national standard of "
@@ -34,7 +38,7 @@ def headline(facts, params: Params) -> dict[str, str]:
                           f"{fmt_number(params.calls.answer_101_target_seconds / 60, 0)} minutes: "
                           f"{current('calls_101_in_2min')}.",
         "staffing_sentence": _staffing(facts, params),
-        "model_check_sentence": control_room_view.check_sentence(facts, params) if "fcr_check" in facts else "",
+        "model_check_sentence": control_room_view.check_sentence(facts, params) if ran(facts, "fcr") else "",
         "response_sentence": _response(facts, params),
         "crime_sentence": _crime(facts, params),
         "future_sentence": _future(facts, params),
@@ -44,8 +48,8 @@ def headline(facts, params: Params) -> dict[str, str]:
 
 
 def _staffing(facts, params: Params) -> str:
-    if "fcr_fit" not in facts:
-        return f"Call-handler staffing: {not_supplied(needs(CHAPTER_INPUTS['notebooks/fcr']))}."
+    if not ran(facts, "fcr"):
+        return f"Call-handler staffing: {not_supplied_text('fcr')}."
     staffing = control_room_view.key_figures(facts, params)
     rota = facts["fcr_rota"].iloc[0]
     return (f"The current call-handler pattern leaves {staffing['current_hours_under']} hours of the week "
@@ -57,17 +61,14 @@ def _staffing(facts, params: Params) -> str:
 
 
 def _response(facts, params: Params) -> str:
-    if "irt_verdict" not in facts:
-        return f"Response establishment: {not_supplied(needs(CHAPTER_INPUTS['notebooks/irt']))}."
+    if not ran(facts, "irt"):
+        return f"Response establishment: {not_supplied_text('irt')}."
     return f"{incident_response_view.verdict_sentence(facts, params)} {incident_response_view.workforce_sentence(facts, params)}"
 
 
 def _crime(facts, params: Params) -> str:
-    from lib.crime import crime
-    from lib.peers import view as peers_view
-
-    if "crime_key" not in facts:
-        return f"Recorded crime: {not_supplied(needs(CHAPTER_INPUTS['notebooks/crime']))}."
+    if not ran(facts, "crime"):
+        return f"Recorded crime: {not_supplied_text('crime')}."
     c = crime.narrative(facts, params)
     text = f"{c['which_month']} {c['crimes']} crimes were recorded; a positive outcome has been given to {c['solved']}."
     if "peers_key" in facts:
@@ -76,16 +77,14 @@ def _crime(facts, params: Params) -> str:
 
 
 def _future(facts, params: Params) -> str:
-    from lib.staffing import force_management_view
-
-    if "fm_requirement" not in facts:
-        return f"Demand four years ahead: {not_supplied(needs(CHAPTER_INPUTS['notebooks/force_management']))}."
+    if not ran(facts, "force_management"):
+        return f"Demand four years ahead: {not_supplied_text('force_management')}."
     return force_management_view.narrative(facts, params)["requirement_sentence"]
 
 
 def _programme(facts) -> str:
-    if "programme_items" not in facts:
-        return f"Programme tracking: {not_supplied(needs(CHAPTER_INPUTS['notebooks/programme']))}."
+    if not ran(facts, "programme"):
+        return f"Programme tracking: {not_supplied_text('programme')}."
     items = facts["programme_items"]
     counts = items["status_at_end"].value_counts()
     changes = change_counts(facts["programme_changes"])

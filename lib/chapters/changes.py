@@ -12,6 +12,9 @@ from lib.config.params import Params
 from lib.measures.impact import status
 from lib.present import fmt_score, fmt_value, month_label, not_supplied, table, text
 
+NEEDS: tuple[str, ...] = ()
+AFTER = ("measures",)  # and the version's changes, which the build adds
+
 
 def measures(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every measure with a value: last month and this month, score and status, and whether its status changed."""

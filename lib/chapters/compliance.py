@@ -44,6 +44,9 @@ from lib.stats.phases import NOT_RECORDED
 from lib.stats.proportions import audit_sample_size, compare_proportions, margin_of_error, proportion_ci
 from lib.vocabulary import COMPLIANCE_MEASURES
 
+NEEDS: tuple[str, ...] = ()
+AFTER = ("measures",)
+
 PREVIOUS_MONTHS = 11
 
 
@@ -109,6 +112,11 @@ def compute(measure_months: pd.DataFrame, loaded: dict[str, Loaded], params: Par
     if "audits" in loaded:
         out["audits"], out["audit_period"] = audit_tables(derived.audits(loaded, params), params)
     return out
+
+
+def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
+    """The chapter's facts (:func:`compute`)."""
+    return compute(earlier["measure_months"], loaded, params)
 
 
 # --- Presenting the facts ------------------------------------------------------------------------------

@@ -10,15 +10,20 @@ published after suppression (never the raw counts), and ``search_key``.
 """
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
+from lib.chapters.crime import chapter_month, month_lead
 from lib.config.params import Params
-from lib.crime.crime import chapter_month, month_lead
 from lib.inputs.loading import Loaded, month_of
 from lib.measures import derived
-from lib.present import fmt_int, month_label, table, text
+from lib.present import PALETTE, fmt_int, month_label, table, text
 from lib.stats.disclosure import suppress
 from lib.vocabulary import AGE_RANGES
+
+NEEDS = ("stop_search",)
+AFTER: tuple[str, ...] = ()
 
 
 def _published(counts: pd.Series, label: str, min_count: int) -> pd.DataFrame:
@@ -53,6 +58,11 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
     return out
 
 
+def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
+    """The chapter's facts (:func:`compute`)."""
+    return compute(loaded, params)
+
+
 # --- Presenting the facts ------------------------------------------------------------------------------
 
 def by_month(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -83,3 +93,17 @@ def narrative(facts, params: Params) -> dict[str, str]:
 def people(facts):
     """Searches of the chapter's month by age range and ethnicity, as published, or why there is none."""
     return one_way(facts, "stop_search_people", "Stop searches by age range and officer-defined ethnicity")
+
+
+# --- Figures -----------------------------------------------------------------------------------------
+def searches_by_month(by_month: pd.DataFrame):
+    """Searches per month the data cover."""
+    fig, ax = plt.subplots(figsize=(9, 3.0))
+    x = np.arange(len(by_month))
+    ax.bar(x, by_month["searches"].to_numpy(), color=PALETTE[0])
+    step = max(1, len(by_month) // 12)
+    ax.set_xticks(x[::step], list(by_month["month"])[::step], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("searches per month")
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

@@ -1,11 +1,16 @@
 """The period in data: what each input holds, how complete it is, and which rows were set aside."""
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import pandas as pd
+import seaborn as sns
 
 from lib.config.params import Params, public_path
 from lib.inputs.contracts import CONTRACTS
 from lib.inputs.loading import DEFECT_COLUMNS, Loaded, month_of, time_range
+
+NEEDS: tuple[str, ...] = ()
+AFTER: tuple[str, ...] = ()
 
 
 def _contract(loaded: Loaded):
@@ -85,6 +90,11 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
             "data_defects": defects(loaded), "data_monthly_rows": long}
 
 
+def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
+    """The chapter's facts (:func:`compute`)."""
+    return compute(loaded, params)
+
+
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the data chapter's prose."""
     from lib.present import counted, fmt_int, month_label
@@ -143,3 +153,17 @@ def defects_output(facts):
     if len(d):
         return table(d, caption="Rows that broke their input contract")
     return text("No rows broke their input contract this period.")
+
+
+# --- Figures -----------------------------------------------------------------------------------------
+def rows_per_month(monthly: pd.DataFrame):
+    """Rows used per month, as a share of each source's busiest month (facts ``data_monthly_rows``)."""
+    wide = monthly.pivot(index="source", columns="month", values="rows").reindex(list(dict.fromkeys(monthly["source"])))
+    share = wide.div(wide.max(axis=1).where(wide.max(axis=1) > 0, 1), axis=0)
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    sns.heatmap(share, cmap="Blues", cbar=False, ax=ax, linewidths=0.3, linecolor="white", vmin=0, vmax=1)
+    ax.set_xlabel("month")
+    ax.set_ylabel("")
+    ax.set_title("Rows per month, as a share of each source's busiest month")
+    fig.tight_layout()
+    return fig

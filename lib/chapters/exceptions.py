@@ -16,6 +16,9 @@ from lib.config.params import Params, public_path
 from lib.errors import DataError
 from lib.inputs.loading import Loaded
 
+NEEDS: tuple[str, ...] = ()
+AFTER = ("measures", "scorecard", "programme")
+
 NO_COMMENTARY = "no commentary supplied"
 READING_COLUMNS = ["variation", "assurance", "changing", "months_judged", "phase_start", "phase_cause", "phase_points",
                    "provisional_limits"]
@@ -84,6 +87,11 @@ def compute(facts, loaded: dict[str, Loaded], params: Params) -> dict[str, pd.Da
     if "programme_items" in facts:
         out["exceptions_items"] = items(facts, params)
     return out
+
+
+def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
+    """The chapter's facts (:func:`compute`)."""
+    return compute(earlier, loaded, params)
 
 
 def _note(value) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -26,8 +27,12 @@ from lib.config.params import Params, display_path
 from lib.errors import ParamsError
 from lib.inputs.loading import Loaded
 from lib.measures import derived
+from lib.present import PALETTE, label
 from lib.stats.disclosure import SUPPRESSED, suppress
 from lib.vocabulary import ALL_DISTRICTS, DISTRICT_LABELS, NO_DISTRICT, NO_LOCATION
+
+NEEDS: tuple[str, ...] = ()  # each table says itself what it lacks
+AFTER: tuple[str, ...] = ()
 
 _LSOA_CODE = re.compile(r"\s+\d{3}[A-Z]$")
 
@@ -150,6 +155,11 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
     return out
 
 
+def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
+    """The chapter's facts (:func:`compute`)."""
+    return compute(loaded, params)
+
+
 def crime_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Crimes by district (rows) and month (columns), with totals."""
     from lib.present import fmt_int, month_label
@@ -178,9 +188,8 @@ def rate_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 def crime_figure(facts):
     """Crimes a month by district (nothing without crimes)."""
     from lib.present import shown
-    from lib.present.charts import districts as charts
 
-    return shown(charts.crime(facts["district_crime"])) if "district_crime" in facts else None
+    return shown(crime_chart(facts["district_crime"])) if "district_crime" in facts else None
 
 
 def crime_table(facts):
@@ -194,9 +203,8 @@ def crime_table(facts):
 def rates_figure(facts):
     """Response and compliance by district and month (nothing without them)."""
     from lib.present import shown
-    from lib.present.charts import districts as charts
 
-    return shown(charts.rates(facts["district_rates"])) if "district_rates" in facts else None
+    return shown(rates_chart(facts["district_rates"])) if "district_rates" in facts else None
 
 
 def rates_table(facts):
@@ -247,3 +255,46 @@ def crime_sentence(crime: pd.DataFrame, params: Params) -> str:
     if len(listed) > 1:
         text += f" and {listed.idxmin()} the fewest of the districts ({fmt_int(listed.min())})"
     return text + (f"; {counted(nowhere, 'crime')} had no location." if nowhere else ".")
+
+
+# --- Figures -----------------------------------------------------------------------------------------
+def crime_chart(frame: pd.DataFrame):
+    """Crimes a month, one panel per district, on one scale (facts ``district_crime``)."""
+    names = list(dict.fromkeys(frame["district"]))
+    cols = 2
+    rows = int(np.ceil(len(names) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.2 * rows), squeeze=False, sharex=True, sharey=True)
+    for ax, name in zip(axes.flat, names):
+        d = frame[frame["district"] == name]
+        x = pd.PeriodIndex(d["month"], freq="M").to_timestamp()
+        ax.plot(x, d["crimes"], color=PALETTE[0], marker="o", ms=3, lw=1.2)
+        ax.set_title(label(name, 40, lines=2), fontsize=9)
+        ax.tick_params(labelsize=7)
+    top = float(frame["crimes"].max()) if len(frame) else 1.0
+    axes.flat[0].set_ylim(0, 1.08 * top)  # one scale for every panel (they share it), set once all are drawn
+    for ax in list(axes.flat)[len(names):]:
+        ax.set_visible(False)
+    axes.flat[0].set_ylabel("crimes a month")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def rates_chart(frame: pd.DataFrame):
+    """Each measure's rate by month, one panel per measure, a line per district; suppressed cells left out."""
+    measures = list(dict.fromkeys(frame["measure"]))
+    fig, axes = plt.subplots(1, len(measures), figsize=(9, 3), squeeze=False, sharey=True)
+    for ax, measure in zip(axes.flat, measures):
+        m = frame[frame["measure"] == measure]
+        for (name, d), colour in zip(m.groupby("district", sort=True), PALETTE):
+            shown = d["value_shown"].str.endswith("%")
+            x = pd.PeriodIndex(d["month"], freq="M").to_timestamp()
+            ax.plot(x[shown.to_numpy()], d.loc[shown, "value"], color=colour, marker="o", ms=3, lw=1, label=label(name, 30))
+        ax.set_title(label(measure, 34, lines=2), fontsize=9)
+        ax.set_ylim(0, 100)
+        ax.tick_params(labelsize=7)
+    axes.flat[0].set_ylabel("%")
+    axes.flat[0].legend(fontsize=7, frameon=False, loc="lower left")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig

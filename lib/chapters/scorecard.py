@@ -7,8 +7,10 @@ and presents them. Measures "to be developed" are listed, never scored.
 """
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.colors import TwoSlopeNorm
 
 from lib.config.params import Params
 from lib.present import (
@@ -19,6 +21,7 @@ from lib.present import (
     fmt_score,
     fmt_target,
     fmt_value,
+    label,
     month_label,
     not_supplied,
     round_half_up,
@@ -27,6 +30,9 @@ from lib.present import (
 from lib.present.charts import spc as spcchart
 from lib.present.charts.spc import describe
 from lib.vocabulary import NO_TARGET, PRIORITIES
+
+NEEDS: tuple[str, ...] = ()
+AFTER = ("measures",)
 
 
 def _scored(facts) -> pd.DataFrame:
@@ -79,6 +85,11 @@ def compute(facts: dict, params: Params) -> dict[str, pd.DataFrame]:
     """The scorecard's own facts: ``priority_summary`` and ``movers``."""
     return {"priority_summary": priority_summary(facts["measure_period"], facts["catalogue"]),
             "movers": movers(facts["measure_months"], facts["catalogue"], params)}
+
+
+def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
+    """The chapter's facts: :func:`compute` over the measures' facts."""
+    return compute(earlier, params)
 
 
 # --- Presenting the facts ------------------------------------------------------------------------------
@@ -278,3 +289,21 @@ def movers_empty(facts, direction: str) -> str:
 def short_names(facts) -> dict[str, str]:
     """Measure id → its short name, for figure labels."""
     return dict(zip(facts["catalogue"]["measure_id"], facts["catalogue"]["short_name"]))
+
+
+# --- Figures -----------------------------------------------------------------------------------------
+def heatmap(matrix: pd.DataFrame, names: dict[str, str]):
+    """IMPACT score by measure and month; blue at or above 1 (met), orange below (colour-blind safe)."""
+    fig, ax = plt.subplots(figsize=(9, 0.32 * len(matrix) + 1.2))
+    values = matrix.to_numpy(dtype=float)
+    image = ax.imshow(np.clip(values, 0.5, 1.5), cmap="PuOr", norm=TwoSlopeNorm(vmin=0.5, vcenter=1.0, vmax=1.5),
+                      aspect="auto")
+    ax.set_xticks(np.arange(matrix.shape[1]), matrix.columns, rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(np.arange(len(matrix)), [label(names[i]) for i in matrix.index], fontsize=7)
+    for (r, c), v in np.ndenumerate(values):
+        if not np.isnan(v):
+            ax.text(c, r, fmt_score(v), ha="center", va="center", fontsize=6, color="black")
+    bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
+    bar.set_label("IMPACT score (1 = target met)", fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,19 @@
+"""The incident-response chapter: demand, officers on duty, the establishment and the workforce.
+
+Facts ``irt_*`` from :func:`lib.staffing.incident_response.compute`; presented by
+:mod:`lib.staffing.incident_response_view` (to move here with the staffing chapters' presentation).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from lib.config.params import Params
+from lib.staffing import incident_response
+
+NEEDS = ("incidents",)
+AFTER = ("measures",)  # attendance in target, as the scorecard measures it
+
+
+def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
+    """The chapter's facts (:func:`lib.staffing.incident_response.compute`)."""
+    return incident_response.compute(loaded, params, earlier["measure_period"])

@@ -1,0 +1,229 @@
+"""The peers chapter's facts: the force beside its most similar group, per 1,000 population.
+
+From the data.police.uk archive named in the params (``peers.archive``; many forces' monthly street
+files, read by DuckDB out of core, :mod:`lib.peers.archive`): crimes per 1,000 population by category
+(anti-social behaviour left out: it is not crime) over the latest 12 months to the period, the force's
+rank among its peers (1 = the lowest rate), each month's rate of all crime for the force and the
+group, and a funnel plot of the latest 12 months (:mod:`lib.stats.funnel`: Spiegelhalter 2005, exact Poisson limits at 95%
+and 99.8% around the group's rate, by population), widened for over-dispersion when the forces differ
+more than chance allows (§5, multiplicative, from Winsorised z-scores).
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from lib.config.params import Params
+from lib.peers import ASB, TOTAL, monthly_counts, rank, rates
+from lib.present import PALETTE, UNUSUAL, fmt_int, fmt_number, label, month_range_label, plain
+from lib.stats import funnel as funnel_mod
+
+NEEDS: tuple[str, ...] = ()  # a data.police.uk archive named in the params (peers:), not an input
+AFTER: tuple[str, ...] = ()
+
+
+def months(params: Params) -> list[str]:
+    """The months read from the archive: the window and the 12 before it (the monthly chart's two years)."""
+    end = pd.Period(params.period, "M")
+    return [str(m) for m in pd.period_range(end - 2 * params.peers.window_months + 1, end, freq="M")]
+
+
+def compute(params: Params) -> dict[str, pd.DataFrame]:
+    """``peers_coverage``, ``peers_latest``, ``peers_rank``, ``peers_monthly``, ``peers_funnel``,
+    ``peers_funnel_limits`` and ``peers_key``."""
+    p = params.peers
+    populations = params.peer_populations()
+    counts = monthly_counts(params.peers_archive(), populations, months(params))
+    r = rates(counts, populations, 1000, window=p.window_months, end=params.period)
+    ranked = rank(r, p.force)
+    total = r.latest[r.latest["crime_type"] == TOTAL].dropna(subset=["crimes"])
+    reference = float(total["crimes"].sum() / total["population"].sum())  # crimes a person, the group's
+    f = funnel_mod.funnel(total["crimes"].to_numpy(float), total["population"].to_numpy(float) * reference,
+                          target=1.0, kind="ratio", overdispersion="multiplicative", labels=total["force"].tolist())
+    # Forces by the name their files give ("Reported by"), else the slug.
+    names = counts.coverage.set_index("force")["reported_by"].fillna("").to_dict()
+    units = f.units.assign(population=total["population"].to_numpy(float),
+                           rate=lambda u: 1000 * reference * u["value"],
+                           name=lambda u: [names.get(x) or x for x in u["unit"]])
+    limits = f.limits.assign(population=lambda x: x["precision"] / reference)
+    for col in [c for c in limits.columns if c.startswith(("lower", "upper"))]:
+        limits[col] = 1000 * reference * limits[col]
+    monthly = r.monthly[r.monthly["crime_type"] == TOTAL]
+    group = monthly.groupby("month").apply(lambda g: 1000 * g["crimes"].sum() / g["population"].sum()
+                                           if g["crimes"].notna().all() else np.nan, include_groups=False)
+    force_monthly = monthly[monthly["force"] == p.force].set_index("month")["rate"]
+    monthly_out = pd.DataFrame({"month": group.index, "force_rate": force_monthly.reindex(group.index).to_numpy(float),
+                                "group_rate": group.to_numpy(float)})
+    key = pd.DataFrame([{"force": p.force, "peers": len(populations), "window_first": r.window[0],
+                         "window_last": r.window[-1], "group_rate": 1000 * reference,
+                         "phi": np.nan if f.dispersion is None else f.dispersion.phi,
+                         "adjusted": f.adjustment is not None}])
+    # Anti-social behaviour is not crime: left out here as in every crime figure of the book.
+    return {"peers_coverage": counts.coverage, "peers_latest": r.latest[r.latest["crime_type"] != ASB],
+            "peers_rank": ranked[ranked["crime_type"] != ASB],
+            "peers_monthly": monthly_out, "peers_funnel": units, "peers_funnel_limits": limits, "peers_key": key}
+
+
+def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
+    """The chapter's facts (:func:`compute`; none without ``peers`` in the params)."""
+    return compute(params) if params.peers is not None else {}
+
+
+# --- Presenting the facts ----------------------------------------------------------------------------
+# Where the funnel lies, in words. When the forces differ more than chance alone would make them, the limits are
+# widened to the usual spread between forces (Spiegelhalter 2005), and a force inside them is within that spread, not
+# "no different from the group": it may well differ, as forces usually do. Without over-dispersion the limits are
+# chance's alone.
+SPREAD_TEXT = {
+    "within": "within the usual spread between forces",
+    "above 95%": "above the usual spread between forces (outside the 95% limit)",
+    "above 99.8%": "well above the usual spread between forces (outside the 99.8% limit)",
+    "below 95%": "below the usual spread between forces (outside the 95% limit)",
+    "below 99.8%": "well below the usual spread between forces (outside the 99.8% limit)",
+}
+CHANCE_TEXT = {
+    "within": "within what chance alone gives a force of its size",
+    "above 95%": "above the 95% limit: possibly higher than chance alone gives",
+    "above 99.8%": f"above the 99.8% limit: higher than the group, {UNUSUAL}",
+    "below 95%": "below the 95% limit: possibly lower than chance alone gives",
+    "below 99.8%": f"below the 99.8% limit: lower than the group, {UNUSUAL}",
+}
+
+
+def band_text(band: str, adjusted: bool) -> str:
+    """Where a force lies in the funnel, in words: against the usual spread between forces when the limits were
+    widened for over-dispersion (``adjusted``), else against chance alone."""
+    return (SPREAD_TEXT if adjusted else CHANCE_TEXT)[band]
+
+
+def rank_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The force's rate per 1,000 by crime type against the group's, and its rank (1 = the lowest rate)."""
+    r = facts["peers_rank"]
+    shown = pd.DataFrame({"crime type": r["crime_type"], "force": r["rate"].map(lambda v: fmt_number(v, 2)),
+                          "group": r["group_rate"].map(lambda v: fmt_number(v, 2)),
+                          "lowest in the group": r["lowest_rate"].map(lambda v: fmt_number(v, 2)),
+                          "highest": r["highest_rate"].map(lambda v: fmt_number(v, 2)),
+                          "rank (1 = lowest)": [("not ranked" if pd.isna(k) else f"{int(k)} of {int(n)}")
+                                                for k, n in zip(r["rank"], r["of"])]})
+    return shown, r
+
+
+def funnel_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each force's crimes per 1,000 over the window and where it lies in the funnel."""
+    u = facts["peers_funnel"].sort_values("rate")
+    adjusted = bool(facts["peers_key"]["adjusted"].iloc[0])
+    shown = pd.DataFrame({"force": u["name"].map(plain), "population": u["population"].map(fmt_int),
+                          "crimes": u["observed"].map(fmt_int), "per 1,000": u["rate"].map(lambda v: fmt_number(v, 1)),
+                          "in the funnel plot": [band_text(b, adjusted) for b in u["band"]]})
+    return shown, u
+
+
+def narrative(facts, params: Params) -> dict[str, str]:
+    """Texts glued into the chapter."""
+    if "peers_key" not in facts:
+        return {"peers_sentence": "Peer comparison: not supplied. It needs `peers` in the params: a data.police.uk "
+                                  "archive folder, the force and its most similar forces with their populations.",
+                "window": "", "funnel_sentence": ""}
+    k = facts["peers_key"].iloc[0]
+    r = facts["peers_rank"].set_index("crime_type")
+    u = facts["peers_funnel"].set_index("unit")
+    window = month_range_label(k["window_first"], k["window_last"])
+    total = r.loc[TOTAL]
+    sentence = (f"Over {window} the force recorded {fmt_number(total['rate'], 1)} crimes per 1,000 people against "
+                f"{fmt_number(k['group_rate'], 1)} across its group of {fmt_int(k['peers'])} forces, ranking "
+                f"{fmt_int(total['rank'])} of {fmt_int(total['of'])} (1 = the lowest rate).")
+    highest = r[(r["rank"] == r["of"]) & (r.index != TOTAL)].index.tolist()
+    if highest:
+        sentence += f" It has the group's highest rate of {', '.join(t.lower() for t in highest)}."
+    spread = ("The forces differ far more than chance alone would make them: the spread of their rates is about "
+              f"{fmt_number(k['phi'] ** 0.5, 0)} times what chance gives (an over-dispersion of "
+              f"{fmt_number(k['phi'], 0)}), because forces differ in their areas, policing and recording. The "
+              "limits are widened by that spread, as Spiegelhalter (2005, 'Funnel plots for comparing institutional "
+              "performance', Statistics in Medicine 24) recommends; a force outside them differs from its group by "
+              "more than forces usually do." if k["adjusted"] else
+              "The forces differ no more than chance would make them, so the limits are chance's alone.")
+    return {"peers_sentence": sentence, "window": window,
+            "funnel_sentence": f"In the funnel plot the force lies {band_text(u.loc[k['force'], 'band'], k['adjusted'])}. "
+                               f"{spread}"}
+
+
+def rank_table(facts):
+    """The rank table (nothing without peers)."""
+    from lib.present import table
+
+    return table(rank_display(facts), caption="Crimes per 1,000 people by type over the latest 12 months: the force, "
+                                              "its group, and its rank") if "peers_rank" in facts else None
+
+
+def funnel_figure(facts, params: Params):
+    """The funnel plot (nothing without peers)."""
+    from lib.present import shown
+    if "peers_funnel" not in facts:
+        return None
+    return shown(funnel_chart(facts["peers_funnel"], facts["peers_funnel_limits"], params.peers.force,
+                               facts["peers_key"]["group_rate"].iloc[0]))
+
+
+def funnel_table(facts):
+    """Each force in the funnel (nothing without peers)."""
+    from lib.present import table
+
+    return table(funnel_display(facts), caption="Each force's crimes per 1,000 over the latest 12 months, and where "
+                                                "it lies in the funnel") if "peers_funnel" in facts else None
+
+
+def monthly_figure(facts, params: Params):
+    """The force's monthly rate against its group's (nothing without peers)."""
+    from lib.present import shown
+    if "peers_monthly" not in facts:
+        return None
+    units = facts["peers_funnel"].set_index("unit")
+    name = units.loc[params.peers.force, "name"] if params.peers.force in units.index else params.peers.force
+    return shown(monthly_chart(facts["peers_monthly"], name))
+
+
+def monthly_download(facts):
+    """The monthly rates as a download (nothing without peers)."""
+    from lib.present import download
+
+    return download(facts["peers_monthly"], "peers-monthly", "Crimes per 1,000 a month, the force and its group") \
+        if "peers_monthly" in facts else None
+
+
+# --- Figures -----------------------------------------------------------------------------------------
+def funnel_chart(units: pd.DataFrame, limits: pd.DataFrame, force: str, group_rate: float):
+    """Crimes per 1,000 against population, with the 95% and 99.8% limits around the group's rate."""
+    fig, ax = plt.subplots(figsize=(8.5, 4))
+    x = limits["population"] / 1e6
+    ax.plot(x, limits["upper_998"], color="#231F20", ls="--", lw=1, label="99.8% limits")
+    ax.plot(x, limits["lower_998"], color="#231F20", ls="--", lw=1)
+    ax.plot(x, limits["upper_95"], color="grey", ls=":", lw=1, label="95% limits")
+    ax.plot(x, limits["lower_95"], color="grey", ls=":", lw=1)
+    ax.axhline(group_rate, color="black", lw=1, label="group rate")
+    others = units[units["unit"] != force]
+    ax.scatter(others["population"] / 1e6, others["rate"], color=PALETTE[0], zorder=3, label="peer forces")
+    own = units[units["unit"] == force]
+    ax.scatter(own["population"] / 1e6, own["rate"], color=PALETTE[3], marker="D", s=50, zorder=4,
+               label=label(own["name"].iloc[0] if len(own) else force, 30))
+    for k, (_, u) in enumerate(units.sort_values("population").iterrows()):
+        ax.annotate(label(u["name"], 24), (u["population"] / 1e6, u["rate"]), fontsize=7,
+                    xytext=(4, 3 if k % 2 else -9), textcoords="offset points")
+    ax.set_xlabel("population (millions)")
+    ax.set_ylabel("crimes per 1,000 people")
+    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    return fig
+
+
+def monthly_chart(frame: pd.DataFrame, force: str):
+    """The force's crimes per 1,000 a month against its group's (facts ``peers_monthly``)."""
+    fig, ax = plt.subplots(figsize=(8.5, 3))
+    x = pd.PeriodIndex(frame["month"], freq="M").to_timestamp()
+    ax.plot(x, frame["force_rate"], color=PALETTE[3], marker="o", ms=3, label=label(force, 30))
+    ax.plot(x, frame["group_rate"], color=PALETTE[0], marker="o", ms=3, label="most similar group")
+    ax.set_ylabel("crimes per 1,000 a month")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, frameon=False)
+    fig.tight_layout()
+    return fig

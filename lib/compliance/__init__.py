@@ -1,1 +1,0 @@
-"""The compliance chapter: rates with n and intervals, tested changes and control charts."""

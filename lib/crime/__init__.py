@@ -1,1 +1,0 @@
-"""Published crime and stop-search data (data.police.uk): recorded crime, outcomes, searches."""

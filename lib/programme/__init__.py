@@ -1,1 +1,0 @@
-"""Programme tracking: the inspection's findings, their status, milestones and what changed."""

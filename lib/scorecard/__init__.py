@@ -1,1 +1,0 @@
-"""The IMPACT scorecard: every measure of the strategic plan, scored against its desired level."""
