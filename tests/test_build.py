@@ -78,7 +78,7 @@ def test_failed_rebuild_leaves_previous_build_untouched(built, monkeypatch):
 
     from lib.pipeline import execute
 
-    def boom(name, src, parameters, source_root, reuse_kernel=False):
+    def boom(name, src, parameters, source_root, reuse_kernel=False, record=None):
         raise BuildError(f"{name}.ipynb failed in cell 3 of the executed notebook: ZeroDivisionError")
 
     monkeypatch.setattr(execute, "execute_notebook", boom)
@@ -336,7 +336,7 @@ def test_drill_a_full_disk_while_building_exits_5_with_one_true_message(built, m
     build_dir = built[0]
     before = _published(build_dir)
 
-    def full(name, src, parameters, source_root, reuse_kernel=False):
+    def full(name, src, parameters, source_root, reuse_kernel=False, record=None):
         raise BuildError(f"{name}.ipynb failed in cell 4 of the executed notebook: OSError: [Errno 28] No space left "
                          "on device")
 

@@ -125,7 +125,7 @@ class _NoKernels:
 
 
 def test_a_hit_stops_the_build_and_publishes_nothing(tmp_path, monkeypatch):
-    def leaky_book(src, work, final, pdf_file, on_html=None):
+    def leaky_book(src, work, final, pdf_file, on_html=None, workspace=None):
         page(final, f"owner wrote {src}/../../x.txt and {ROOT / 'data' / 'demo' / 'contacts.parquet'}")
         on_html(final)
 

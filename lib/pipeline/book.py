@@ -146,30 +146,67 @@ def _failure(builder: str, log: Path) -> BuildError:
     return BuildError(f"Jupyter Book ({builder}) failed (full log: {log.name}):\n{shown}")
 
 
-def build_editions(src: Path, work: Path, final: Path, pdf_file: str | None, on_html=None) -> None:
+def sync(source: Path, target: Path) -> None:
+    """Make ``target`` a copy of ``source``, writing only the files that differ and removing those it lacks: an
+    unchanged file keeps its time stamp, so Sphinx reads again only what changed."""
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = set()
+    for path in source.rglob("*"):
+        rel = path.relative_to(source)
+        wanted.add(rel)
+        there = target / rel
+        if path.is_dir():
+            there.mkdir(parents=True, exist_ok=True)
+        elif not there.is_file() or there.stat().st_size != path.stat().st_size or \
+                there.read_bytes() != path.read_bytes():
+            shutil.copy2(path, there)
+    for path in sorted(target.rglob("*"), reverse=True):
+        if path.relative_to(target) not in wanted:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def build_editions(src: Path, work: Path, final: Path, pdf_file: str | None, on_html=None,
+                   workspace: Path | None = None) -> None:
     """Build the HTML (into ``final/html``) and, when ``pdf_file`` is given, the PDF (``final/<pdf_file>``)
     side by side. ``on_html(final)`` runs as soon as the HTML is in place (the PDF may still be typesetting).
+
+    With a ``workspace`` (the edition's own, kept between issues: Sphinx's environment and LaTeX's auxiliary
+    files), the source is synced into it and built there, so Sphinx reads again only the pages that changed;
+    a failed build removes it, and the next starts afresh.
 
     Raises
     ------
     BuildError
         Either edition failed: the message names it and shows the warnings; the other is stopped.
     """
-    jobs = {"html": _start(src, work / "out-html", "html", work / "html.log")}
+    place = workspace or work
+    pdf_src = stage_pdf_source(src) if pdf_file else None
+    if workspace is not None:
+        sync(src, workspace / "src")
+        if pdf_src is not None:
+            sync(pdf_src, workspace / "src-pdf")
+        src, pdf_src = workspace / "src", (workspace / "src-pdf" if pdf_src is not None else None)
+    jobs = {"html": _start(src, place / "out-html", "html", work / "html.log")}
     if pdf_file:
-        jobs["pdflatex"] = _start(stage_pdf_source(src), work / "out-pdf", "pdflatex", work / "pdf.log")
+        jobs["pdflatex"] = _start(pdf_src, place / "out-pdf", "pdflatex", work / "pdf.log")
     try:
         proc, handle = jobs["html"]
         if proc.wait() != 0:
             raise _failure("html", work / "html.log")
-        shutil.copytree(work / "out-html" / "_build" / "html", final / "html")
+        shutil.copytree(place / "out-html" / "_build" / "html", final / "html")
         if on_html is not None:
             on_html(final)
         if pdf_file:
             proc, handle = jobs["pdflatex"]
             if proc.wait() != 0:
                 raise _failure("pdflatex", work / "pdf.log")
-            shutil.copy2(work / "out-pdf" / "_build" / "latex" / "book.pdf", final / pdf_file)
+            shutil.copy2(place / "out-pdf" / "_build" / "latex" / "book.pdf", final / pdf_file)
+    except BaseException:
+        if workspace is not None:
+            for proc, _ in jobs.values():
+                _stop(proc)
+            shutil.rmtree(workspace, ignore_errors=True)
+        raise
     finally:
         for proc, handle in jobs.values():
             _stop(proc)  # the group too: a finished build leaves nothing running either

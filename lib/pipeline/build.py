@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lib import ROOT, private
+from lib import ROOT, cache, private
 from lib.chapters import chapter, not_supplied_text
 from lib.config.catalogue import load_catalogue
 from lib.config.params import Params, display_path, load_params
@@ -38,6 +38,7 @@ from lib.errors import BuildError
 from lib.inputs.contracts import contracts_page
 from lib.inputs.loading import load_all
 from lib.pipeline import facts as facts_stage
+from lib.pipeline import reuse
 from lib.pipeline.book import (
     FACTS,
     build_editions,
@@ -48,7 +49,7 @@ from lib.pipeline.book import (
     tex_available,
 )
 from lib.pipeline.execute import NotebookPool
-from lib.pipeline.provenance import changes, collect
+from lib.pipeline.provenance import changes, code_fingerprint, collect
 from lib.pipeline.provenance import page as provenance_page
 from lib.pipeline.publish import (
     BUILD_DIR,
@@ -170,6 +171,26 @@ def build(params_path: str | Path, *, pdf: bool = True, say: Callable[[str], Non
     return target
 
 
+def _execute(pool: NotebookPool, runs: list[str], src: Path, work: Path, parameters: dict, facts, code: str,
+             params: Params, say: Callable[[str], None]) -> None:
+    """Execute the chapters' notebooks, reusing each one an earlier issue executed when none of the fact tables it
+    read has changed (:mod:`lib.pipeline.reuse`), and keeping the ones executed now for the next issue."""
+    tables_dir = src / "notebooks" / "tables"
+    keys = {name: reuse.notebook_key(name, code, params.as_yaml()) for name in runs}
+    kept = [name for name in runs if reuse.reuse_notebook(name, keys[name], facts, src, tables_dir)]
+    todo = [name for name in runs if name not in kept]
+    if kept:
+        say(f"      {len(kept)} notebook(s) unchanged since the last issue (nothing they read changed): "
+            + ", ".join(Path(n).name for n in kept))
+    records = {name: work / "read" / f"{Path(name).name}.json" for name in todo}
+    (work / "read").mkdir(parents=True, exist_ok=True)
+    pool.run(todo, src, parameters, ROOT, say, records)
+    for name in todo:
+        if records[name].is_file():
+            read = json.loads(records[name].read_text(encoding="utf-8"))
+            reuse.keep_notebook(name, keys[name], facts, src, tables_dir, read)
+
+
 def _log(work: Path) -> Path:
     work.mkdir(parents=True, exist_ok=True)
     return work / "kernels.log"
@@ -183,7 +204,8 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     aside = sum(x.rows_defective for x in loaded.values())
     say(f"      {len(loaded)} input files valid; {aside:,} row(s) set aside with defects (listed in the data chapter)")
     stage("facts", "computing the period's facts")
-    facts = facts_stage.compute(params, loaded, say)
+    code = code_fingerprint()
+    facts = facts_stage.compute(params, loaded, say, code=code)
     info = collect(params, started_wall, loaded)
     period_dir = edition_dir(params.force.id, params.period, BUILD_DIR)
     number = version_for(period_dir, info["fingerprint"]["total"])
@@ -201,7 +223,8 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
 
     absent = {n: chapter(n).needs for n in notebooks if not chapter(n).supplied(loaded)}
     runs = [n for n in notebooks if n not in absent]
-    stage("notebooks", f"staging the book and executing {len(runs)} notebooks, {pool.workers} at a time")
+    stage("notebooks", f"staging the book and executing its {len(runs)} chapter notebooks, {pool.workers} at a time "
+                       "(those whose facts are unchanged since the last issue are reused)")
     stage_source(params, src)
     info["facts"] = facts_stage.write(facts, src / FACTS)
     for name, source in absent.items():
@@ -209,7 +232,7 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
         write_page(src / f"{name}.ipynb", not_supplied_page(name, source))
     parameters = {"period": params.period, "params_path": display_path(params.source_file),
                   "facts_dir": str(src / FACTS)}
-    pool.run(runs, src, parameters, ROOT, say)
+    _execute(pool, runs, src, work, parameters, facts, code, params, say)
     write_page(src / "book" / "contracts.ipynb", contracts_page())
     write_page(src / "book" / "provenance.ipynb", provenance_page(info, stage.seconds))
 
@@ -228,7 +251,8 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     def scan_html(folder: Path) -> None:  # while the PDF is still typesetting
         hits.extend(scanner(folder, texts=published_texts(folder, pdf=False)))
 
-    build_editions(src, work, final, info["pdf"], on_html=scan_html)
+    build_editions(src, work, final, info["pdf"], on_html=scan_html,
+                   workspace=cache.root() / "sphinx" / f"{params.force.id}-{params.period}")
 
     stage("publish", f"scanning for personal data and machine paths, then publishing {params.period} "
                      f"version {number} ({info['changes']})")

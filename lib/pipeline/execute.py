@@ -22,6 +22,9 @@ import nbformat
 from lib.errors import BuildError
 
 RESET = "get_ipython().reset(new_session=True, aggressive=False)\nimport matplotlib.pyplot as _plt\n_plt.close('all')"
+# After a chapter's last cell: which fact tables it read (lib.pipeline.reuse keeps them with the executed notebook).
+RECORD = ("import json as _json\nfrom pathlib import Path as _Path\n"
+          "_Path({path!r}).write_text(_json.dumps(sorted(n for n in getattr(facts, 'read_names', ()) if isinstance(n, str))))")
 _KERNEL = {}  # the worker's kernel manager, started on first use
 
 
@@ -92,8 +95,10 @@ def _failed_cell(nb) -> tuple[int, str]:
     return -1, "the kernel stopped"
 
 
-def execute_notebook(name: str, src: Path, parameters: dict, source_root: Path, reuse_kernel: bool = False) -> None:
-    """Run ``<source_root>/<name>.ipynb`` with ``parameters`` into ``<src>/<name>.ipynb``.
+def execute_notebook(name: str, src: Path, parameters: dict, source_root: Path, reuse_kernel: bool = False,
+                     record: Path | None = None) -> None:
+    """Run ``<source_root>/<name>.ipynb`` with ``parameters`` into ``<src>/<name>.ipynb`` (and, given ``record``,
+    write there the names of the fact tables it read).
 
     Raises
     ------
@@ -108,6 +113,8 @@ def execute_notebook(name: str, src: Path, parameters: dict, source_root: Path, 
     nb = load_notebook_node(str(source_root / f"{name}.ipynb"))  # as papermill reads it (tags, metadata)
     nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
     cwd = str(src / "notebooks")
+    if record is not None:
+        nb.cells.append(nbformat.v4.new_code_cell(RECORD.format(path=str(record))))
     if reuse_kernel:
         nb.cells.insert(0, nbformat.v4.new_code_cell(RESET))
         client = NotebookClient(nb, km=_kernel(cwd), timeout=900, record_timing=False,
@@ -126,6 +133,8 @@ def execute_notebook(name: str, src: Path, parameters: dict, source_root: Path, 
             client.kc.stop_channels()
     if reuse_kernel:
         del nb.cells[0]
+    if record is not None:
+        del nb.cells[-1]
     strip_private_metadata(nb)
     nbformat.write(nb, src / f"{name}.ipynb")
 
@@ -140,9 +149,9 @@ def _worker_init(env: dict[str, str], log: str) -> None:
     os.close(fd)
 
 
-def _run(name: str, src: Path, parameters: dict, source_root: Path) -> None:
+def _run(name: str, src: Path, parameters: dict, source_root: Path, record: Path | None = None) -> None:
     """Worker entry point: looks ``execute_notebook`` up at call time (so tests can replace it)."""
-    sys.modules[__name__].execute_notebook(name, src, parameters, source_root, reuse_kernel=True)
+    sys.modules[__name__].execute_notebook(name, src, parameters, source_root, reuse_kernel=True, record=record)
 
 
 WARM_UP = "import matplotlib.pyplot\nimport pandas\nimport seaborn\nimport lib.pipeline.notebooks\nimport lib.present.tables"
@@ -183,15 +192,17 @@ class NotebookPool:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def run(self, notebooks: list[str], src: Path, parameters: dict, source_root: Path,
-            say: Callable[[str], None]) -> None:
+            say: Callable[[str], None], records: dict[str, Path] | None = None) -> None:
         """Execute the notebooks, reporting each as it ends; the first failure is raised (the notebooks not
-        yet started are cancelled)."""
+        yet started are cancelled). ``records``: where each notebook writes the fact tables it read."""
         from concurrent.futures import FIRST_COMPLETED, wait
 
         started = time.perf_counter()
         for future in self.warming:
             future.result()  # a worker that could not start its kernel fails here, with the reason
-        futures = {self.pool.submit(_run, name, src, parameters, source_root): name for name in notebooks}
+        records = records or {}
+        futures = {self.pool.submit(_run, name, src, parameters, source_root, records.get(name)): name
+                   for name in notebooks}
         pending, done_count = set(futures), 0
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)

@@ -21,6 +21,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -32,35 +33,55 @@ from lib.chapters import REGISTRY, not_supplied_text
 from lib.config.params import Params
 from lib.errors import BuildError
 from lib.inputs.loading import Loaded
+from lib.pipeline import reuse
 
 MANIFEST = "manifest.json"
 
 
 class Facts(Mapping):
-    """The period's fact tables by name (a read-only mapping of DataFrames)."""
+    """The period's fact tables by name (a read-only mapping of DataFrames).
 
-    def __init__(self, tables: dict[str, pd.DataFrame]):
+    A table may be given as a function that loads it (:func:`read` with ``lazy=True``): it is loaded on first
+    use. ``read_names`` records every name asked for — read, or tested with ``in`` — so a stage or a notebook can
+    say which facts it depends on (:mod:`lib.pipeline.reuse`).
+    """
+
+    def __init__(self, tables: dict[str, pd.DataFrame | Callable[[], pd.DataFrame]]):
         self._tables = dict(tables)
+        self.read_names: set[str] = set()
 
     def __getitem__(self, name: str) -> pd.DataFrame:
+        self.read_names.add(name)
         try:
-            return self._tables[name]
+            value = self._tables[name]
         except KeyError:
             raise KeyError(f"no fact table {name!r}; there are: {', '.join(sorted(self._tables))}") from None
+        if callable(value):
+            value = self._tables[name] = value()
+        return value
+
+    def __contains__(self, name) -> bool:
+        self.read_names.add(name)
+        return name in self._tables
 
     def __iter__(self):
+        self.read_names.update(self._tables)  # a reader that lists the tables depends on every one
         return iter(self._tables)
 
     def __len__(self) -> int:
         return len(self._tables)
 
 
-def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None] = lambda m: None) -> Facts:
+def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None] = lambda m: None,
+            code: str | None = None) -> Facts:
     """Every fact of the period, chapter by chapter in the registry's order (:mod:`lib.chapters`), saying how long
     each took. A chapter whose inputs are not supplied computes nothing and says so; the ``chapters`` table
-    records which ran, so every page asks the registry, not a table's name."""
+    records which ran, so every page asks the registry, not a table's name. Given the ``code`` fingerprint, a
+    chapter's facts are taken from an earlier issue when nothing they read has changed (:mod:`lib.pipeline.reuse`)."""
+
     tables: dict[str, pd.DataFrame] = {}
     ran = []
+    reuse.forget()
     for chapter in REGISTRY:
         supplied = chapter.supplied(loaded)
         ran.append({"chapter": chapter.name, "supplied": supplied,
@@ -69,10 +90,14 @@ def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None
             say(f"      facts: {chapter.name}: {not_supplied_text(chapter.name)}")
             continue
         started = time.perf_counter()
-        found = chapter.facts(loaded, params, Facts(tables))
+        if code is None:
+            found, kept = chapter.facts(loaded, params, Facts(tables)), False
+        else:
+            found, kept = reuse.chapter_facts(chapter, loaded, params, Facts(tables), code)
         tables.update(found)
         if found:
-            say(f"      facts: {chapter.name} ({time.perf_counter() - started:.1f} s)")
+            how = "unchanged: as computed before" if kept else f"{time.perf_counter() - started:.1f} s"
+            say(f"      facts: {chapter.name} ({how})")
     tables["chapters"] = pd.DataFrame(ran)
     # Outside a build the version is not known; the build replaces these (with_version_changes).
     return with_version_changes(Facts(tables), None, None, "")
@@ -109,8 +134,9 @@ def write(facts: Facts, folder: Path) -> dict[str, dict]:
 TABLE_NAME = re.compile(r"[a-z][a-z0-9_]{0,80}")
 
 
-def read(folder: Path) -> Facts:
-    """Read the facts a build wrote, each table checked against the SHA-256 its manifest records.
+def read(folder: Path, lazy: bool = False) -> Facts:
+    """Read the facts a build wrote, each table checked against the SHA-256 its manifest records (with ``lazy``,
+    when it is first used: a notebook reads only the tables it shows).
 
     Raises
     ------
@@ -133,16 +159,21 @@ def read(folder: Path) -> Facts:
         if not TABLE_NAME.fullmatch(str(name)):
             raise BuildError(f"{manifest}: table {str(name)[:60]!r}: not a fact table's name (lower-case letters, digits "
                              "and _): a manifest names only the tables beside it")
-        path = folder / f"{name}.parquet"
         recorded = entry.get("parquet_sha256") if isinstance(entry, dict) else None
-        if not path.is_file() or recorded != sha256(path):
-            raise BuildError(f"{path}: missing, or not the table its manifest records (SHA-256 differs); "
-                             "the facts were changed after they were written")
-        try:
-            tables[name] = pd.read_parquet(path)
-        except Exception as exc:  # pyarrow raises many kinds; each means "unreadable"
-            raise BuildError(f"{path}: cannot be read as a fact table ({type(exc).__name__})") from None
+        load = partial(_load, folder / f"{name}.parquet", recorded)
+        tables[name] = load if lazy else load()
     return Facts(tables)
+
+
+def _load(path: Path, recorded: str | None) -> pd.DataFrame:
+    """One fact table, after checking its SHA-256 against the manifest's."""
+    if not path.is_file() or recorded != sha256(path):
+        raise BuildError(f"{path}: missing, or not the table its manifest records (SHA-256 differs); "
+                         "the facts were changed after they were written")
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many kinds; each means "unreadable"
+        raise BuildError(f"{path}: cannot be read as a fact table ({type(exc).__name__})") from None
 
 
 def with_version_changes(facts: Facts, previous: Path | None, number: int | None, reason: str) -> Facts:

@@ -41,7 +41,7 @@ def open_period(params_path: str, period: str, facts_dir: str = "") -> tuple[Par
         raise ParamsError(f"{params_path}: period = {params.period!r} but the notebook was run for {period!r}")
     setup_figures()
     pd.set_option("display.width", 120)
-    facts = read(Path(facts_dir)) if facts_dir else _cached_facts(params)
+    facts = read(Path(facts_dir), lazy=True) if facts_dir else _cached_facts(params)
     return params, facts
 
 

@@ -6,6 +6,7 @@ The provenance page is the only place in the book with anything time- or machine
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib.metadata
 import platform
@@ -59,6 +60,7 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=4)
 def code_fingerprint(root: Path = ROOT) -> str:
     """SHA-256 over the code that builds the book (notebooks by their cell sources, not their outputs)
     and the key packages' versions: the same code gives the same fingerprint, committed or not."""

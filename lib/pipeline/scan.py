@@ -158,19 +158,20 @@ class Scanner:
 
     def __call__(self, folder: Path | None = None, texts: dict | None = None) -> list[str]:
         texts = published_texts(folder) if texts is None else texts
+        tokens = {name: set(TOKEN.findall(text)) for name, text in texts.items()}
+        ids = set(self.ids.found(set().union(*tokens.values()))) if tokens else set()  # one look-up for all texts
         hits: list[str] = []
         for name, text in texts.items():
-            hits += self._one(name, text)
+            hits += self._one(name, text, sorted(tokens[name] & ids))
             if len(hits) >= MAX_HITS:
                 break
         return hits
 
-    def _one(self, name: str, text: str) -> list[str]:
+    def _one(self, name: str, text: str, found: list[str]) -> list[str]:
         hits = []
         path = next((p for p in self.paths if p in text), None)
         if path:
             hits.append(f"{name}: a path of this machine ({path})")
-        found = self.ids.found(set(TOKEN.findall(text)))
         if found:
             hits.append(f"{name}: record id(s) from the inputs, or part of one: {', '.join(found[:3])}")
         near = sorted({m.strip() for m in LOCATION.findall(text)} & self.locations)
