@@ -17,6 +17,7 @@ and pages are taken as they were.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 from collections.abc import Mapping
@@ -129,11 +130,17 @@ def chapter_facts(chapter, loaded: Mapping, params, earlier, code: str) -> tuple
         except (OSError, ValueError, KeyError):  # an entry that cannot be used is recomputed
             pass
     inputs, before = Recording(loaded), Recording(earlier)
-    found = chapter.facts(inputs, params, before)
+    # As they would be read back from the cache: a table's digest must not depend on whether it was reused.
+    found = {name: _as_stored(frame) for name, frame in chapter.facts(inputs, params, before).items()}
     _keep(KIND_FACTS, key, found, {**_dependencies(loaded, earlier, inputs.asked, before.asked,
                                                    (inputs.listed, before.listed)),
                                    "tables": sorted(found)})
     return found, False
+
+
+def _as_stored(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as Parquet stores it (its index dropped, its types as read back)."""
+    return pd.read_parquet(io.BytesIO(frame.reset_index(drop=True).to_parquet(index=False)))
 
 
 def _keep(kind: str, key: str, tables: dict, recorded: dict, files: dict[str, Path] | None = None) -> None:
