@@ -217,7 +217,8 @@ def test_drill_many_editions_publish_side_by_side(tmp_path):
     failed). Eight builds of different editions publish at once, each recovering first as a build does."""
     jobs = [(str(tmp_path), force, period, 6) for force in ("demo", "durham") for period in
             ("2019-09", "2019-10", "2019-11", "2019-12")]
-    with multiprocessing.get_context("fork").Pool(len(jobs)) as workers:
+    # spawn, not fork: forking a test process that already runs threads (DuckDB, Jupyter clients) can deadlock
+    with multiprocessing.get_context("spawn").Pool(len(jobs)) as workers:
         failures = [f for f in workers.map(_publisher, jobs) if f]
     assert not failures, failures
     for _, force, period, rounds in jobs:
