@@ -76,12 +76,13 @@ def test_failed_rebuild_leaves_previous_build_untouched(built, monkeypatch):
     build_dir, folder, _ = built
     before = _published(build_dir)
 
-    from lib.pipeline import execute
+    from lib.pipeline import execute, reuse
 
     def boom(name, src, parameters, source_root, reuse_kernel=False, record=None):
         raise BuildError(f"{name}.ipynb failed in cell 3 of the executed notebook: ZeroDivisionError")
 
     monkeypatch.setattr(execute, "execute_notebook", boom)
+    monkeypatch.setattr(reuse, "reuse_notebook", lambda *args, **kwargs: False)  # every chapter runs again
     monkeypatch.setattr(build_mod, "BUILD_DIR", build_dir)
     with pytest.raises(BuildError, match="ZeroDivisionError"):
         build_mod.build(ROOT / "params" / "2019-11.yml", say=lambda m: None)
@@ -331,7 +332,7 @@ def test_drill_a_full_disk_while_building_exits_5_with_one_true_message(built, m
     """Issue: a full disk exited 4, saying both that its log was kept and that it could not be."""
     import errno
 
-    from lib.pipeline import cli, execute
+    from lib.pipeline import cli, execute, reuse
 
     build_dir = built[0]
     before = _published(build_dir)
@@ -344,6 +345,7 @@ def test_drill_a_full_disk_while_building_exits_5_with_one_true_message(built, m
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(execute, "execute_notebook", full)
+    monkeypatch.setattr(reuse, "reuse_notebook", lambda *args, **kwargs: False)  # every chapter runs again
     monkeypatch.setattr(build_mod, "BUILD_DIR", build_dir)
     monkeypatch.setattr(build_mod.shutil, "copy2", no_room)
     code = cli.main(["build", "--params", _reissue(params_in), "--no-pdf"])
