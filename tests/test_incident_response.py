@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.config.params import PatternShift
+from lib.config.schema import PatternShift
 from lib.errors import ModelError
 from lib.inputs.loading import load_all
 from lib.staffing import erlang

@@ -110,8 +110,8 @@ def test_without_targets_in_the_catalogue_no_measure_is_scored_read_against_a_ta
     other measure reads "no target set": no score, no assurance reading, no exception."""
     from lib import ROOT
     from lib.chapters import exceptions, scorecard
-    from lib.config.catalogue import load_catalogue
     from lib.measures import facts as measure_facts
+    from lib.measures.derived import catalogue as load_catalogue
 
     facts = measure_facts.compute(load_catalogue(ROOT / "params" / "measures.yml"), loaded, default_params)
     p = facts["measure_period"].set_index("measure_id")

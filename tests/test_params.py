@@ -1,6 +1,7 @@
 """Params are validated strictly: every refusal names the file, the key, the value and what is allowed."""
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 
@@ -66,9 +67,16 @@ def test_impossible_date(params_in):
     assert "period_end = '2019-12-32'" in msg and "date" in msg
 
 
-def test_dates_must_agree(params_in):
-    assert "is before period_start" in refusal(params_in(period_end="2019-11-30"))
+def test_dates_are_derived_from_the_period_or_must_agree_with_it(params_in):
+    """Issue: `period: 2019-11` with `period_end: 2020-03-15` loaded without complaint."""
+    assert "must be the last day of period 2019-12 (2019-12-31)" in refusal(params_in(period_end="2019-11-30"))
+    assert "must be the last day of period 2019-12" in refusal(params_in(period_end="2020-03-15"))
     assert "must be the first day of period 2019-12" in refusal(params_in(period_start="2019-12-02"))
+    params = load_params(params_in(drop=("period_start", "period_end")))
+    assert (params.period_start, params.period_end) == (dt.date(2019, 12, 1), dt.date(2019, 12, 31))
+    leap = load_params(params_in(name="2020-02.yml", period="2020-02", drop=("period_start", "period_end"),
+                                 compliance__baseline_month="2019-12"))
+    assert leap.period_end == dt.date(2020, 2, 29)
 
 
 def test_period_format_and_file_name(params_in, tmp_path):
@@ -78,7 +86,7 @@ def test_period_format_and_file_name(params_in, tmp_path):
 
 
 def test_missing_key(params_in):
-    assert "period_end: required key is missing" in refusal(params_in(drop=("period_end",)))
+    assert "history_start: required key is missing" in refusal(params_in(drop=("history_start",)))
 
 
 def test_missing_input_file(params_in):
@@ -186,7 +194,7 @@ def test_cli_demo_data_help():
     ({"force_management__holdout_months": 22}, "force_management.holdout_months = 22: the history holds 21 month(s)"),
     ({"history_start": "2019-12-01", "compliance__baseline_month": "2019-12", "interventions": []},
      "with contacts it needs at least 2 months of history; set history_start to 2019-11-01 or earlier"),
-    ({"period_end": "2020-03-15"}, "period_end = 2020-03-15 is after the period 2019-12 (it ends on 2019-12-31)"),
+    ({"period_end": "2020-03-15"}, "period_end = 2020-03-15 must be the last day of period 2019-12 (2019-12-31)"),
     ({"districts": {"all districts": ["Hartlepool"]}}, "'all districts' is a row the districts chapter adds itself"),
     ({"districts": {"No Location": ["Hartlepool"]}}, "is a row the districts chapter adds itself"),
     ({"districts": {"North": ["Hartlepool"], "South": ["Hartlepool", "Middlesbrough"]}},
@@ -270,21 +278,38 @@ def test_deeply_nested_yaml_refused(tmp_path):
 
 def test_models_repeat_no_defaults():
     """defaults.yml is the one place a default lives: a params file that extends nothing must give every key."""
-    import yaml
+    import typing
 
-    from lib.config.params import Params
+    from pydantic import BaseModel
 
-    def required_everywhere(model, data, path=""):
+    from lib.config.schema import Params
+
+    def models_in(annotation):
+        """The models an annotation holds: itself, or inside Optional[...], list[...] and dict[..., ...]."""
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield annotation
+        for arg in typing.get_args(annotation):
+            yield from models_in(arg)
+
+    walked, found = [], []
+    # An input's own options have no place in defaults.yml: a source written as a bare path is read whole, in
+    # the period, with no time zone assumed (lib.config.schema.InputSpec says so).
+    per_entry = {("InputSpec", "require_period")}
+
+    def required_everywhere(model, path=""):
+        walked.append(model.__name__)
         for name, field in model.model_fields.items():
-            if name == "source_file":
+            if name == "source_file" or (model.__name__, name) in per_entry:
                 continue
             if not field.is_required() and field.default not in (None, {}, []):
-                pytest.fail(f"{path}{name} has a default in code ({field.default!r}); it belongs in defaults.yml")
-            sub = getattr(field.annotation, "model_fields", None)
-            if sub is not None and isinstance(data.get(name), dict):
-                required_everywhere(field.annotation, data[name], f"{path}{name}.")
+                found.append(f"{path}{name} has a default in code ({field.default!r}); it belongs in defaults.yml")
+            for sub in models_in(field.annotation):
+                required_everywhere(sub, f"{path}{name}.")
 
-    required_everywhere(Params, yaml.safe_load((ROOT / "params" / "defaults.yml").read_text()))
+    required_everywhere(Params)
+    assert not found, "\n".join(found)
+    # the optional sections and the models inside lists are walked too (they once were not)
+    assert {"Peers", "Intervention", "Rota", "RotaShift", "Grade", "InputSpec"} <= set(walked)
 
 
 def test_cli_machine_errors_are_one_message(monkeypatch, capsys, tmp_path):

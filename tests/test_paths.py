@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from lib import ROOT
-from lib.config.params import load_params, read_as
+from lib.config.params import load_params
+from lib.config.paths import read_as
 from lib.errors import ParamsError
 from lib.inputs.loading import load_source
 from lib.peers import monthly_counts

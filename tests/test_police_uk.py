@@ -126,8 +126,8 @@ def test_a_month_outside_coverage_is_no_data_not_zero(tmp_path):
 def test_four_months_of_published_files_are_too_few_to_judge(tmp_path):
     """Issue 20.6: a public edition read "will consistently miss" from 4 months of real files. With fewer than 12
     months the chart is drawn but gives no special-cause or assurance reading: "too few months to judge"."""
-    from lib.config.catalogue import load_catalogue
     from lib.measures import facts as measure_facts
+    from lib.measures.derived import catalogue as load_catalogue
     from lib.present.charts.spc import describe
 
     folder = _archive(tmp_path, months=("2018-10", "2018-11", "2018-12", "2019-01"))

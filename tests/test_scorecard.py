@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from lib.chapters import scorecard
-from lib.config.catalogue import load_catalogue
 from lib.errors import ParamsError
 from lib.measures import derived as measures
+from lib.measures.derived import catalogue as load_catalogue
 from lib.present import fmt_score
 from lib.vocabulary import COMPLIANCE_MEASURES
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.measures.impact import status
 from lib.present import fmt_score, fmt_value, month_label, not_supplied, table, text
 

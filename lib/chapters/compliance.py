@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.inputs.loading import Loaded
 from lib.measures import derived
 from lib.present import (

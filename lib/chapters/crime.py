@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.inputs.loading import Loaded
 from lib.measures import derived
 from lib.present import NO_DATA, PALETTE, fmt_int, fmt_percent, month_label, table, text

@@ -5,7 +5,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from lib.config.params import Params, public_path
+from lib.config.paths import public_path
+from lib.config.schema import Params
 from lib.inputs.contracts import CONTRACTS
 from lib.inputs.loading import DEFECT_COLUMNS, Loaded, month_of, time_range
 

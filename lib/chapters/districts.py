@@ -23,7 +23,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params, display_path
+from lib.config.paths import display_path
+from lib.config.schema import Params
 from lib.errors import ParamsError
 from lib.inputs.loading import Loaded
 from lib.measures import derived
@@ -146,7 +147,7 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
             district = frame["incident_id"].map(loaded["incidents"].frame.set_index("incident_id")["district"])
             rates.append(_rate_table(frame, month, flag, district.fillna(NO_DISTRICT), params,
                                      "PPNs submitted in time", True, loaded["ppn"].coverage))
-    if "crimes" in loaded and all(loaded["crimes"].supplies(c) for c in derived.NEEDS["da_arrest_rate"]["crimes"]):
+    if "crimes" in loaded and all(loaded["crimes"].supplies(c) for c in derived.DERIVED["da_arrest_rate"].needs["crimes"]):
         frame, month, flag = derived.da_arrest_rows(loaded, params)
         rates.append(_rate_table(frame, month, flag, district_of(local_authority(frame["LSOA name"]), params), params,
                                  "domestic-abuse crimes with an arrest", True, loaded["crimes"].coverage))

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.config.params import Params, public_path
+from lib.config.paths import public_path
+from lib.config.schema import Params
 from lib.errors import DataError
 from lib.inputs.loading import Loaded
 

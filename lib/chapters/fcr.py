@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.staffing import control_room
 
 NEEDS = ("contacts",)

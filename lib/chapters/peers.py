@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.peers import ASB, TOTAL, monthly_counts, rank, rates
 from lib.present import PALETTE, UNUSUAL, fmt_int, fmt_number, label, month_range_label, plain
 from lib.stats import funnel as funnel_mod

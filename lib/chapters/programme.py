@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.present import fmt_int, label
 
 NEEDS = ("tracker",)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import TwoSlopeNorm
 
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.present import (
     NO_DATA,
     agree,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lib.chapters.crime import chapter_month, month_lead
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.inputs.loading import Loaded, month_of
 from lib.measures import derived
 from lib.present import PALETTE, fmt_int, month_label, table, text

@@ -5,7 +5,7 @@ from lib.chapters import compliance as report
 from lib.chapters import crime, not_supplied_text, ran, scorecard
 from lib.chapters import peers as peers_view
 from lib.chapters.programme import change_counts
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.present import fmt_int, fmt_money, fmt_number, month_label
 from lib.staffing import control_room_view, force_management_view, incident_response_view
 

@@ -16,12 +16,14 @@ demo's, live in a catalogue that names it (``extends: measures.yml``) and adds t
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lib.config.params import display_path, read_yaml
+from lib.config.paths import display_path
+from lib.config.yamlfile import read_yaml
 from lib.errors import ParamsError
 from lib.vocabulary import COMPLIANCE_MEASURES, PRIORITIES
 
@@ -140,8 +142,11 @@ def _with_targets(path: Path, catalogue: Catalogue) -> list[Measure]:
     return out
 
 
-def load_catalogue(path: Path) -> list[Measure]:
+def load_catalogue(path: Path, derived: Collection[str] | None = None) -> list[Measure]:
     """Read and validate the catalogue (and the catalogue it extends, if any).
+
+    ``derived`` names the ``derived:`` sources there are (:func:`lib.measures.derived.catalogue` passes its
+    registry); None: not checked here (reading only the ids).
 
     Raises
     ------
@@ -150,16 +155,16 @@ def load_catalogue(path: Path) -> list[Measure]:
         exist, a compliance measure missing, a target for a measure the extended catalogue does not
         have, or a target without its source.
     """
-    from lib.measures.derived import DERIVED
-
     where = display_path(path)
     catalogue = _read(path)
     measures = _with_targets(path, catalogue) if catalogue.extends is not None else list(catalogue.measures)
     ids = [m.id for m in measures]
     problems = [f"{where}: measures: duplicate id {i!r}; each measure appears once"
                 for i in sorted({i for i in ids if ids.count(i) > 1})]
-    problems += [f"{where}: {m.id}: source = {m.source!r}: no such derived measure; known: {', '.join(sorted(DERIVED))}"
-                 for m in measures if m.source.startswith("derived:") and m.source[8:] not in DERIVED]
+    if derived is not None:
+        problems += [f"{where}: {m.id}: source = {m.source!r}: no such derived measure; known: "
+                     f"{', '.join(sorted(derived))}" for m in measures
+                     if m.source.startswith("derived:") and m.source[8:] not in derived]
     problems += [f"{where}: measures: the compliance measure {i!r} is missing (the compliance chapter reports it)"
                  for i in COMPLIANCE_MEASURES if i not in ids]
     if problems:

@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from lib import cache, private
-from lib.config.params import Params, display_path, public_path
+from lib.config.paths import display_path, public_path
+from lib.config.schema import Params
 from lib.errors import DataError
 from lib.inputs import police_uk, reading, series
 from lib.inputs.contracts import CONTRACTS, TIMEZONE, Column, Contract

@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params, public_path
+from lib.config.paths import public_path
+from lib.config.schema import Params
 from lib.errors import DataError
 
 SOURCES = ("crimes", "outcomes", "stop_search")  # the sources data.police.uk publishes

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib.config.params import ambiguity, display_path, public_path, read_as
+from lib.config.paths import ambiguity, display_path, public_path, read_as
 from lib.errors import DataError
 from lib.inputs.contracts import CONTRACTS, Contract
 

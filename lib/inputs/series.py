@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params, public_path
+from lib.config.paths import public_path
+from lib.config.schema import Params
 from lib.errors import DataError
 from lib.vocabulary import TIMEZONE
 

@@ -16,10 +16,14 @@ crimes leaves it out.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params
+from lib.config.catalogue import load_catalogue
+from lib.config.schema import Params
 from lib.inputs import police_uk
 from lib.inputs.loading import Loaded, month_of
 from lib.stats.proportions import proportion_ci
@@ -231,48 +235,54 @@ def _concern_for_safety_attended(loaded, params):
     return counts(month_of(i["created_at"]), months(params), coverage(loaded, "incidents"))
 
 
-DERIVED = {
-    "ppn_submitted_in_time": ppn_submitted_in_time,
-    "ppn_all_children": ppn_all_children,
-    "stop_search_grounds": stop_search_grounds,
-    "stop_search_supervised": stop_search_supervised,
-    "stop_search_linked_outcome": stop_search_linked_outcome,
-    "da_arrest_rate": da_arrest_rate,
-    "crimes_recorded_24h": _crimes_recorded_24h,
-    "vulnerable_immediate_in_target": lambda ld, p: attended_within(
-        ld, p, "immediate", p.response.immediate_target_minutes, vulnerable_only=True),
-    "calls_999_in_10s": lambda ld, p: _answered_within(ld, p, "999", p.calls.answer_999_target_seconds),
-    "calls_999_abandoned": lambda ld, p: _abandoned(ld, p, "999"),
-    "calls_101_in_2min": lambda ld, p: _answered_within(ld, p, "101", p.calls.answer_101_target_seconds),
-    "calls_101_abandoned": lambda ld, p: _abandoned(ld, p, "101"),
-    "immediate_in_target": lambda ld, p: attended_within(ld, p, "immediate", p.response.immediate_target_minutes),
-    "priority_in_target": lambda ld, p: attended_within(ld, p, "priority", p.response.priority_target_minutes),
-    "crimes_solved": _crimes_solved,
-    "neighbourhood_crime_rate": _neighbourhood_crime_rate,
-    "concern_for_safety_attended": _concern_for_safety_attended,
+@dataclass(frozen=True)
+class Derived:
+    """A measure the book computes from an input: how (``compute(loaded, params)`` → the monthly series) and what
+    it needs (input -> the columns it reads that a force's file may not carry)."""
+
+    compute: Callable[[dict, Params], pd.DataFrame]
+    needs: dict[str, tuple[str, ...]]
+
+    def __call__(self, loaded, params) -> pd.DataFrame:
+        return self.compute(loaded, params)
+
+
+# The one registry of derived measures: each ``derived:<name>`` source of the catalogue, and what it needs.
+DERIVED: dict[str, Derived] = {
+    "ppn_submitted_in_time": Derived(ppn_submitted_in_time, {"ppn": ()}),
+    "ppn_all_children": Derived(ppn_all_children, {"ppn": ()}),
+    "stop_search_grounds": Derived(stop_search_grounds, {"stop_search": ("grounds_recorded",)}),
+    "stop_search_supervised": Derived(stop_search_supervised, {"stop_search": ("supervisor_reviewed",)}),
+    "stop_search_linked_outcome": Derived(stop_search_linked_outcome, {"stop_search": ()}),
+    "da_arrest_rate": Derived(da_arrest_rate, {"crimes": ("domestic_abuse", "arrest_made")}),
+    "crimes_recorded_24h": Derived(_crimes_recorded_24h, {"crimes": ("reported_at", "recorded_at")}),
+    "vulnerable_immediate_in_target": Derived(lambda ld, p: attended_within(
+        ld, p, "immediate", p.response.immediate_target_minutes, vulnerable_only=True), {"incidents": ()}),
+    "calls_999_in_10s": Derived(lambda ld, p: _answered_within(ld, p, "999", p.calls.answer_999_target_seconds),
+                                {"contacts": ()}),
+    "calls_999_abandoned": Derived(lambda ld, p: _abandoned(ld, p, "999"), {"contacts": ()}),
+    "calls_101_in_2min": Derived(lambda ld, p: _answered_within(ld, p, "101", p.calls.answer_101_target_seconds),
+                                 {"contacts": ()}),
+    "calls_101_abandoned": Derived(lambda ld, p: _abandoned(ld, p, "101"), {"contacts": ()}),
+    "immediate_in_target": Derived(lambda ld, p: attended_within(ld, p, "immediate", p.response.immediate_target_minutes),
+                                   {"incidents": ()}),
+    "priority_in_target": Derived(lambda ld, p: attended_within(ld, p, "priority", p.response.priority_target_minutes),
+                                  {"incidents": ()}),
+    "crimes_solved": Derived(_crimes_solved, {"crimes": ()}),
+    "neighbourhood_crime_rate": Derived(_neighbourhood_crime_rate, {"crimes": ()}),
+    "concern_for_safety_attended": Derived(_concern_for_safety_attended, {"incidents": ()}),
 }
 
 
-# What each derived measure needs: source -> the columns that may be absent (force-only) it reads.
-NEEDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "ppn_submitted_in_time": {"ppn": ()}, "ppn_all_children": {"ppn": ()},
-    "stop_search_grounds": {"stop_search": ("grounds_recorded",)},
-    "stop_search_supervised": {"stop_search": ("supervisor_reviewed",)},
-    "stop_search_linked_outcome": {"stop_search": ()},
-    "da_arrest_rate": {"crimes": ("domestic_abuse", "arrest_made")},
-    "crimes_recorded_24h": {"crimes": ("reported_at", "recorded_at")},
-    "vulnerable_immediate_in_target": {"incidents": ()},
-    "calls_999_in_10s": {"contacts": ()}, "calls_999_abandoned": {"contacts": ()},
-    "calls_101_in_2min": {"contacts": ()}, "calls_101_abandoned": {"contacts": ()},
-    "immediate_in_target": {"incidents": ()}, "priority_in_target": {"incidents": ()},
-    "crimes_solved": {"crimes": ()}, "neighbourhood_crime_rate": {"crimes": ()},
-    "concern_for_safety_attended": {"incidents": ()},
-}
+def catalogue(path) -> list:
+    """The measure catalogue at ``path`` (:func:`lib.config.catalogue.load_catalogue`), each ``derived:`` source
+    checked against :data:`DERIVED`."""
+    return load_catalogue(path, derived=DERIVED)
 
 
 def missing(measure, loaded: dict[str, Loaded]) -> str:
     """Why a measure is not supplied ('' when the inputs give it): the input or the columns it lacks."""
-    needs = NEEDS[measure.source[8:]] if measure.source.startswith("derived:") else {"measure_values": ()}
+    needs = DERIVED[measure.source[8:]].needs if measure.source.startswith("derived:") else {"measure_values": ()}
     for source, columns in needs.items():
         if source not in loaded:
             return f"needs inputs.{source}"

@@ -31,9 +31,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.inputs.loading import Loaded
-from lib.measures.derived import missing, series
+from lib.measures.derived import catalogue, missing, series
 from lib.measures.impact import impact_score, status
 from lib.stats import phases, reading, spc
 
@@ -189,6 +189,4 @@ def compute(catalogue: list, loaded: dict[str, Loaded], params: Params) -> dict[
 
 def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
     """The measures' facts (:func:`compute`, with the params' catalogue)."""
-    from lib.config.catalogue import load_catalogue
-
-    return compute(load_catalogue(params.catalogue_path()), loaded, params)
+    return compute(catalogue(params.catalogue_path()), loaded, params)

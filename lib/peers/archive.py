@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib.config.params import display_path
+from lib.config.paths import display_path
 from lib.errors import DataError, ModelError
 from lib.vocabulary import CRIME_TYPES
 

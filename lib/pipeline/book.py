@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from lib import ROOT
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.errors import BuildError
 from lib.pipeline.execute import lead_group_with_parent
 

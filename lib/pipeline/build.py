@@ -32,11 +32,13 @@ from pathlib import Path
 
 from lib import ROOT, cache, private
 from lib.chapters import chapter, not_supplied_text
-from lib.config.catalogue import load_catalogue
-from lib.config.params import Params, display_path, load_params
+from lib.config.params import load_params
+from lib.config.paths import display_path
+from lib.config.schema import Params
 from lib.errors import BuildError
 from lib.inputs.contracts import contracts_page
 from lib.inputs.loading import load_all
+from lib.measures.derived import catalogue
 from lib.pipeline import facts as facts_stage
 from lib.pipeline import reuse
 from lib.pipeline.book import (
@@ -199,7 +201,7 @@ def _log(work: Path) -> Path:
 def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[str], do_pdf: bool, pdf: bool,
               stage: _Stages, started_wall: dt.datetime, t0: float, say: Callable[[str], None]) -> Path:
     src = work / "src"
-    load_catalogue(params.catalogue_path())
+    catalogue(params.catalogue_path())
     loaded = load_all(params)
     aside = sum(x.rows_defective for x in loaded.values())
     say(f"      {len(loaded)} input files valid; {aside:,} row(s) set aside with defects (listed in the data chapter)")

@@ -32,12 +32,12 @@ def _build(args) -> int:
 
 
 def _check(args) -> int:
-    from lib.config.catalogue import load_catalogue
     from lib.config.params import load_params
     from lib.inputs.loading import load_all
+    from lib.measures.derived import catalogue
 
     params = load_params(args.params)
-    load_catalogue(params.catalogue_path())
+    catalogue(params.catalogue_path())
     loaded = load_all(params)
     from lib.chapters.data import monthly_rows
     from lib.present import fmt_int

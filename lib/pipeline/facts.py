@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from lib.cache import file_sha256 as sha256
 from lib.chapters import REGISTRY, not_supplied_text
-from lib.config.params import Params
+from lib.config.schema import Params
 from lib.errors import BuildError
 from lib.inputs.loading import Loaded
 from lib.pipeline import reuse

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from lib import ROOT
-from lib.config.params import Params, load_params
+from lib.config.params import load_params
+from lib.config.schema import Params
 from lib.errors import BuildError, ParamsError
 from lib.inputs.loading import load_all
 from lib.pipeline.facts import Facts, compute, read

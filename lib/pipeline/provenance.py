@@ -18,7 +18,8 @@ import yaml
 
 from lib import ROOT
 from lib.cache import file_sha256
-from lib.config.params import Params, public_path
+from lib.config.paths import public_path
+from lib.config.schema import Params
 
 KEY_PACKAGES = ("jupyter-book", "myst-nb", "sphinx", "papermill", "pandas", "numpy", "scipy",
                 "statsmodels", "matplotlib", "seaborn", "pyarrow", "pydantic")

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from lib import ROOT
-from lib.config.params import Params
+from lib.config.schema import Params
 
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{4,}")
 NUMBER = re.compile(r"(?<![\d.])-?\d{1,3}\.(\d+)(?![\d.])")

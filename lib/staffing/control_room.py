@@ -27,6 +27,7 @@ import pandas as pd
 from lib.config.params import Params
 from lib.inputs.loading import Loaded
 from lib.staffing import demand, erlang, erlang_a, rostering, rota
+from lib.staffing.rota_rules import RotaParams
 
 WEEKS_PER_YEAR = 365.25 / 7
 
@@ -211,7 +212,7 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
         columns=lambda c: {"paid hours a week": "paid_hours"}.get(c, c.replace("SL ", "sl_").replace(" %", "")))
     from lib.staffing import model_check
 
-    rota_result = rota.solve(need, params.fcr.rota_params())
+    rota_result = rota.solve(need, RotaParams.from_mapping(params.fcr.rota_rules(), where="fcr.rota"))
     rota_facts = rota_tables(rota_result, plan, params)
     check_hours, check = model_check.compute(loaded, params, requirement, current if params.fcr.current_pattern else None,
                                              aht)

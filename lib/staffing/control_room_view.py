@@ -10,6 +10,7 @@ import pandas as pd
 
 from lib.config.params import Params
 from lib.present import DAYS, fmt_int, fmt_money, fmt_number, fmt_percent, fmt_points, month_label
+from lib.staffing.rota_rules import RotaParams
 
 
 def handling(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -247,7 +248,7 @@ def rota_compare(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 def rota_sentence(facts, params: Params) -> str:
     """The rota in words: its rules, people, cost against the free best fit, and how sure the solver is."""
     r = facts["fcr_rota"].iloc[0]
-    rules = params.fcr.rota_params()
+    rules = RotaParams.from_mapping(params.fcr.rota_rules(), where="fcr.rota")
     compare = facts["fcr_rota_compare"].set_index("roster")
     shifts = ", ".join(s.label for s in rules.shifts)
     text = (f"As a rota people can work: a {fmt_int(r['weeks'])}-week cycle for {fmt_int(r['people'])} call handlers "
