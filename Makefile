@@ -64,8 +64,9 @@ report: setup ## build the book for PERIOD (default 2019-12) into _build/<PERIOD
 report-all: setup ## build every period in params/
 	@for p in params/[0-9][0-9][0-9][0-9]-[0-9][0-9].yml; do $(PY) -m lib build --params $$p; done
 
-lint: $(VENV)/.installed ## check the code with ruff and the spelling with codespell
+lint: $(VENV)/.installed ## check the code with ruff, the layers with import-linter, the spelling with codespell
 	$(VENV)/bin/ruff check lib tests bench
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/codespell lib tests bench README.md params book _config.yml _toc.yml
 
 test: setup browser ## run every test: unit, data, failure drills, nbval and an end-to-end build

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lib.inputs import demo
+from lib.demo import world as demo
 from lib.staffing import erlang, erlang_a
 
 AHT = {"999": 240.0, "101": 380.0, "switchboard": 60.0, "online": 600.0}

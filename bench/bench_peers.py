@@ -1,6 +1,6 @@
 """Benchmark: monthly_counts + rates on a national data.police.uk archive (43 forces × 36 months).
 
-Writes a synthetic archive with lib.peers.synthetic (or reuses the one under --folder written with
+Writes a synthetic archive with lib.demo.peers (or reuses the one under --folder written with
 the same forces, months and seed), then runs lib.peers.archive.monthly_counts and
 lib.peers.rates.rates in a child process and reports its wall time and peak resident memory (the
 child's own rusage, from os.wait4). Target: at most 60 s and under 2 GB.
@@ -34,7 +34,7 @@ def _machine() -> str:
 
 def _archive(folder: Path, forces: dict[str, int], months: list[str], seed: int, workers: int) -> tuple[Path, dict]:
     """The archive for these forces, months and seed: reused when complete, else written."""
-    import lib.peers.synthetic as synthetic
+    import lib.demo.peers as synthetic
 
     # The generator's source is in the name: an archive written by an older generator is not reused.
     version = hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest()[:8]
@@ -53,9 +53,9 @@ def _archive(folder: Path, forces: dict[str, int], months: list[str], seed: int,
 def _child(archive: str, forces: list[str], threads: int, memory_limit: str) -> None:
     """The measured part: count and rate; prints its timings as JSON."""
     t0 = time.perf_counter()
+    from lib.demo.peers import national_populations
     from lib.peers.archive import monthly_counts
     from lib.peers.rates import rank, rates
-    from lib.peers.synthetic import national_populations
 
     t1 = time.perf_counter()
     counts = monthly_counts(archive, forces, threads=threads, memory_limit=memory_limit)
@@ -83,7 +83,7 @@ def main() -> None:
     if args.child:
         _child(args.child, json.loads(os.environ["BENCH_PEERS_FORCES"]), args.threads, args.memory_limit)
         return
-    from lib.peers.synthetic import national_populations
+    from lib.demo.peers import national_populations
 
     populations = national_populations()
     if not 1 <= args.forces <= len(populations):

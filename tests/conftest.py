@@ -13,7 +13,7 @@ settings.load_profile("forcebook")
 
 from lib import ROOT
 from lib.config.params import load_params
-from lib.inputs.demo import OUT as DEMO
+from lib.demo.world import OUT as DEMO
 
 DEFAULT = ROOT / "params" / "2019-12.yml"
 

@@ -101,14 +101,14 @@ def test_a_malformed_manifest_is_one_message(tmp_path, text):
 
 
 def test_the_facts_cache_of_a_notebook_run_is_rebuilt_when_tampered(own_cache, capsys):
-    from lib.pipeline.notebooks import _cached_facts
+    from lib.pipeline.notebooks import cached_facts
 
     params = load_params("params/2019-12.yml")
-    first = _cached_facts(params)
+    first = cached_facts(params)
     (entry,) = [p for p in (own_cache / "facts").iterdir() if not p.name.startswith(".")]
     mp = first["measure_period"].copy()
     mp["value"] = 0.0
     pq.write_table(pa.Table.from_pandas(mp, preserve_index=False), entry / "measure_period.parquet")
-    again = _cached_facts(params)
+    again = cached_facts(params)
     pd.testing.assert_frame_equal(again["measure_period"], first["measure_period"])
     assert "discarded and rebuilt" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from lib.inputs import demo
+from lib.demo import world as demo
 from lib.inputs.loading import load_source
 
 

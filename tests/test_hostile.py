@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from conftest import write_params
 
-from lib.inputs.demo import OUT as DEMO
+from lib.demo.world import OUT as DEMO
 from lib.pipeline import build as build_mod
 
 pytestmark = pytest.mark.build

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 from lib import ROOT
+from lib.demo.peers import profiles, write_archive
 from lib.errors import DataError, ModelError, ParamsError
 from lib.peers import ASB, STREET_COLUMNS, TOTAL, add_total, league, monthly_counts, rank, rates
 from lib.peers.archive import spans
-from lib.peers.synthetic import profiles, write_archive
 from lib.vocabulary import CRIME_TYPES
 
 DATA = ROOT / "tests" / "data" / "police-uk"

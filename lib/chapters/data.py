@@ -8,7 +8,8 @@ import seaborn as sns
 from lib.config.paths import public_path
 from lib.config.schema import Params
 from lib.inputs.contracts import CONTRACTS
-from lib.inputs.loading import DEFECT_COLUMNS, Loaded, month_of, time_range
+from lib.inputs.loading import DEFECT_COLUMNS, Loaded, time_range
+from lib.inputs.months import month_of
 
 NEEDS: tuple[str, ...] = ()
 AFTER: tuple[str, ...] = ()

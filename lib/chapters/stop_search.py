@@ -16,7 +16,8 @@ import pandas as pd
 
 from lib.chapters.crime import chapter_month, month_lead
 from lib.config.schema import Params
-from lib.inputs.loading import Loaded, month_of
+from lib.inputs.loading import Loaded
+from lib.inputs.months import month_of
 from lib.measures import derived
 from lib.present import PALETTE, fmt_int, month_label, table, text
 from lib.stats.disclosure import suppress

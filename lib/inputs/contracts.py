@@ -1,6 +1,6 @@
 """Input contracts: the columns, types, allowed values and units of every input source, defined once.
 
-The loaders (:mod:`lib.inputs.loading`) check files against these, the demo generator (:mod:`lib.inputs.demo`)
+The loaders (:mod:`lib.inputs.loading`) check files against these, the demo generator (:mod:`lib.demo.world`)
 writes files that satisfy them, and :func:`contracts_page` renders them as the book's appendix
 so a force can prepare its own exports.
 

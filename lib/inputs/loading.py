@@ -38,6 +38,7 @@ from lib.config.schema import Params
 from lib.errors import DataError
 from lib.inputs import police_uk, reading, series
 from lib.inputs.contracts import CONTRACTS, TIMEZONE, Column, Contract
+from lib.inputs.months import month_of
 from lib.present.display import counted
 
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
@@ -553,19 +554,6 @@ def _outcome_problems(loaded: dict[str, Loaded], params: Params) -> list[str]:
             item.notes = item.notes + (f"{count:,} outcome row(s) are of crimes outside the crime files read (earlier "
                                        "months, or crimes not published by street): they are left out",)
     return problems
-
-
-def month_of(times: pd.Series) -> pd.Series:
-    """Calendar month ('YYYY-MM') of timezone-aware times, in their own (Europe/London) time; NaN for NaT.
-
-    (From integer year and month codes: ``dt.strftime`` takes a second per million rows.)
-    """
-    valid = times.notna().to_numpy()
-    code = np.full(len(times), -1, dtype=np.int64)
-    code[valid] = (times.dt.year.to_numpy()[valid] * 12 + times.dt.month.to_numpy()[valid] - 1).astype(np.int64)
-    unique, inverse = np.unique(code, return_inverse=True)
-    labels = np.array([np.nan if c < 0 else f"{c // 12:04d}-{c % 12 + 1:02d}" for c in unique], dtype=object)
-    return pd.Series(labels[inverse], index=times.index, dtype=object)
 
 
 def period_months(loaded: Loaded) -> pd.Series:

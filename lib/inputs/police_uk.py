@@ -34,6 +34,7 @@ import pandas as pd
 from lib.config.paths import public_path
 from lib.config.schema import Params
 from lib.errors import DataError
+from lib.inputs.months import month_of
 
 SOURCES = ("crimes", "outcomes", "stop_search")  # the sources data.police.uk publishes
 
@@ -56,7 +57,6 @@ def _month_column(frame: pd.DataFrame) -> pd.Series | None:
     if "Month" in frame:
         return frame["Month"]
     if "Date" in frame:  # stop and search: an instant
-        from lib.inputs.loading import month_of
 
         return month_of(frame["Date"])
     return None

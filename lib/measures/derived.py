@@ -25,7 +25,8 @@ import pandas as pd
 from lib.config.catalogue import load_catalogue
 from lib.config.schema import Params
 from lib.inputs import police_uk
-from lib.inputs.loading import Loaded, month_of
+from lib.inputs.loading import Loaded
+from lib.inputs.months import month_of
 from lib.stats.proportions import proportion_ci
 
 COLUMNS = ["month", "value", "x", "n", "lower", "upper"]

@@ -2,7 +2,7 @@
 
 ``archive`` counts crimes by force, month and category from data.police.uk archives (DuckDB, out of
 core); ``rates`` turns counts into rates per 1,000 population and ranks the force among its peers;
-``synthetic`` writes archives in data.police.uk's layout for tests and benchmarks.
+:mod:`lib.demo.peers` writes archives in data.police.uk's layout for the demo, tests and benchmarks.
 """
 from lib.peers.archive import ASB, STREET_COLUMNS, Counts, monthly_counts, street_files
 from lib.peers.rates import TOTAL, Rates, add_total, league, rank, rates

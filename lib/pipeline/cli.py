@@ -64,7 +64,7 @@ def _check(args) -> int:
 
 
 def _demo(args) -> int:
-    from lib.inputs.demo import main
+    from lib.demo.world import main
 
     return main(args.rest)
 
@@ -129,12 +129,12 @@ def _unexpected(exc: BaseException) -> int:
 
 
 def _dispatch(argv: list[str]) -> int:
-    if argv[:1] == ["demo-data"]:  # its own options and --help belong to lib.inputs.demo's parser
-        from lib.inputs.demo import main as demo_main
+    if argv[:1] == ["demo-data"]:  # its own options and --help belong to lib.demo.world's parser
+        from lib.demo.world import main as demo_main
 
         return demo_main(argv[1:])
-    if argv[:1] == ["diff"]:  # its own options and --help belong to lib.pipeline.diff's parser
-        from lib.pipeline.diff import main as diff_main
+    if argv[:1] == ["diff"]:  # its own options and --help belong to lib.pipeline.compare's parser
+        from lib.pipeline.compare import main as diff_main
 
         return diff_main(argv[1:])
     args = parser().parse_args(argv)

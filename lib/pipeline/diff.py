@@ -2,24 +2,19 @@
 
 :func:`diff` compares the facts a board reads — every measure's value, score and status, and the
 staffing and programme headlines — and names the rest of the tables that differ. It is used for
-the "changes from the previous version" note of a re-issued period and by ``python -m lib diff A B``,
-where A and B are periods (``2019-11``: its latest version), versions (``2019-12/v1``) or facts folders.
+the "changes from the previous version" note of a re-issued period and by ``python -m lib diff A B``
+(:mod:`lib.pipeline.compare`).
 """
 from __future__ import annotations
 
-import argparse
 import math
-import re
-from pathlib import Path
+from collections.abc import Mapping
 
 import pandas as pd
 
-from lib.errors import BuildError
-from lib.pipeline.facts import Facts, read
 from lib.present import fmt_int, fmt_score, fmt_value
 
 COLUMNS = ["what", "item", "then", "now"]
-PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 HEADLINES = {  # table -> (row key column, {column: label})
     "fcr_fit": (None, {"paid_hours": "best-fit paid hours a week", "current_paid_hours": "current pattern's paid hours"}),
     "fcr_gaps": ("roster", {"hours_under": "hours under-covered", "staff_hours_short": "staff-hours short"}),
@@ -33,7 +28,7 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def _measures(old: Facts, new: Facts) -> list[dict]:
+def _measures(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]) -> list[dict]:
     names = new["catalogue"].set_index("measure_id")
     units = names["unit"]
     a = old["measure_period"].set_index("measure_id")
@@ -54,7 +49,7 @@ def _measures(old: Facts, new: Facts) -> list[dict]:
     return rows
 
 
-def _headlines(old: Facts, new: Facts) -> list[dict]:
+def _headlines(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]) -> list[dict]:
     rows = []
     for table, (key, columns) in HEADLINES.items():
         if table not in old or table not in new:
@@ -76,7 +71,7 @@ def _headlines(old: Facts, new: Facts) -> list[dict]:
     return rows
 
 
-def diff(old: Facts, new: Facts) -> pd.DataFrame:
+def diff(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Every difference a board would notice, then the other tables that differ (``what, item, then, now``)."""
     rows = _measures(old, new) + _headlines(old, new)
     covered = {"measure_period", "catalogue", *HEADLINES, "programme_items", "version_changes", "version_changes_meta"}
@@ -91,52 +86,3 @@ def diff(old: Facts, new: Facts) -> pd.DataFrame:
         if a.shape != b.shape or list(a.columns) != list(b.columns) or not a.equals(b):
             rows.append({"what": "table", "item": name, "then": f"{len(a):,} rows", "now": f"{len(b):,} rows, changed"})
     return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def resolve(ref: str, build_dir: Path) -> Path:
-    """The facts folder of an edition's latest version ('demo/2019-12', or '2019-12' when one force has that
-    period), a version ('demo/2019-12/v1', '2019-12/v1') or a facts folder (one holding ``manifest.json``).
-
-    Raises
-    ------
-    BuildError
-        Nothing built matches, or a period is built for several forces (the message lists them).
-    """
-    from lib.pipeline.publish import editions
-
-    parts = ref.strip("/").split("/")
-    if parts and PERIOD.fullmatch(parts[0]):  # a period without its force: the one force that has it
-        forces = [f for f, p in editions(build_dir) if p == parts[0]]
-        if len(forces) > 1:
-            raise BuildError(f"{ref}: {parts[0]} is built for several forces ({', '.join(forces)}); "
-                             f"name one, e.g. {forces[0]}/{ref}")
-        parts = forces[:1] + parts
-    inside = build_dir.joinpath(*parts) if parts and all(p and p not in {".", ".."} for p in parts) else None
-    path = Path(ref)
-    for candidate in ([inside / "latest" / "facts", inside / "facts"] if inside else []) + [path / "facts", path]:
-        if (candidate / "manifest.json").is_file():
-            return candidate
-    raise BuildError(f"{ref}: no built facts found; give an edition built in {build_dir} (e.g. demo/2019-12, or "
-                     "2019-12 when one force has it), a version (demo/2019-12/v1) or a facts folder")
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m lib diff A B``: print the facts that differ."""
-    from lib.pipeline.publish import BUILD_DIR
-
-    p = argparse.ArgumentParser(prog="python -m lib diff",
-                                description="Print the facts that differ between two builds: editions (demo/2019-11, "
-                                            "or 2019-11 when one force has it: its latest version), versions "
-                                            "(demo/2019-12/v1) or facts folders.")
-    p.add_argument("a", help="the earlier build, e.g. demo/2019-11 or demo/2019-12/v1")
-    p.add_argument("b", help="the later build, e.g. demo/2019-12 or demo/2019-12/v2")
-    args = p.parse_args(argv)
-    old, new = read(resolve(args.a, BUILD_DIR)), read(resolve(args.b, BUILD_DIR))
-    found = diff(old, new)
-    if found.empty:
-        print(f"no differences between {args.a} and {args.b}")
-        return 0
-    print(f"{len(found)} difference(s) between {args.a} (then) and {args.b} (now):")
-    with pd.option_context("display.max_rows", None, "display.max_colwidth", 70, "display.width", 160):
-        print(found.to_string(index=False))
-    return 0

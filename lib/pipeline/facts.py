@@ -34,6 +34,7 @@ from lib.config.schema import Params
 from lib.errors import BuildError
 from lib.inputs.loading import Loaded
 from lib.pipeline import reuse
+from lib.pipeline.diff import COLUMNS, diff
 
 MANIFEST = "manifest.json"
 
@@ -179,8 +180,6 @@ def _load(path: Path, recorded: str | None) -> pd.DataFrame:
 def with_version_changes(facts: Facts, previous: Path | None, number: int | None, reason: str) -> Facts:
     """The facts plus ``version_changes`` (what differs from the previous version of the period, read from
     its published facts) and ``version_changes_meta`` (this version, the previous one, and why)."""
-    from lib.pipeline.diff import COLUMNS, diff
-
     tables = dict(facts)
     if previous is not None and (previous / "facts" / MANIFEST).is_file():
         tables["version_changes"] = diff(read(previous / "facts"), facts)

@@ -42,11 +42,11 @@ def open_period(params_path: str, period: str, facts_dir: str = "") -> tuple[Par
         raise ParamsError(f"{params_path}: period = {params.period!r} but the notebook was run for {period!r}")
     setup_figures()
     pd.set_option("display.width", 120)
-    facts = read(Path(facts_dir), lazy=True) if facts_dir else _cached_facts(params)
+    facts = read(Path(facts_dir), lazy=True) if facts_dir else cached_facts(params)
     return params, facts
 
 
-def _cached_facts(params: Params) -> Facts:
+def cached_facts(params: Params) -> Facts:
     """The facts of a period for a notebook run on its own: computed once per inputs, params and code
     (:mod:`lib.cache`), so running every chapter by hand, or nbval, computes them once."""
     import tempfile

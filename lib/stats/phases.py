@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from lib.errors import ModelError
-from lib.stats.spc import SHORT_GROUP, ShortSeriesWarning, _p_frame, _proportions, _values, xmr
+from lib.stats.spc import SHORT_GROUP, ShortSeriesWarning, as_proportions, as_values, p_frame, xmr
 
 RUN_LENGTH = 7  # MDC "shift" rule and NHSRplotthedots' ptd_seven_point_one_side_mean: 7 in a row on one side
 LOCK = SHORT_GROUP  # limits locked on a phase's first 12 points (NHSRplotthedots: "number of points required")
@@ -148,10 +148,10 @@ class Phases:
 def _series(values, n=None) -> tuple[np.ndarray, np.ndarray, list, object]:
     """(y, weights, labels, index): values, or successes/n with n as weights (so the centre is Σx/Σn)."""
     if n is None:
-        y, index = _values(values)
+        y, index = as_values(values)
         w = np.ones_like(y)
     else:
-        x, w, index = _proportions(values, n)
+        x, w, index = as_proportions(values, n)
         y = x / w
     return y, w, (list(index) if index is not None else list(range(len(y)))), index
 
@@ -387,6 +387,6 @@ def phases(values, interventions=None, improvement: str = "increase", target: fl
             frame = xmr(values, improvement, target, screen_outliers=screen_outliers, rebase_at=rebase or None,
                         fix_after_n=lock)
         else:
-            frame = _p_frame(values, n, improvement, target, laney=chart == "p_prime", rebase_at=rebase or None,
+            frame = p_frame(values, n, improvement, target, laney=chart == "p_prime", rebase_at=rebase or None,
                              fix_after_n=lock)
     return Phases(frame, decisions, changes, tuple(rebase))

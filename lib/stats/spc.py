@@ -159,7 +159,9 @@ def _groups(n: int, rebase_at, index) -> np.ndarray:
     return group
 
 
-def _values(values) -> tuple[np.ndarray, object]:
+def as_values(values) -> tuple[np.ndarray, object]:
+    """A series' values as floats, every one present (SPC needs a value for every point), and its index (None for an
+    array)."""
     index = values.index if isinstance(values, pd.Series) else None
     y = np.asarray(values, dtype=float)
     if y.ndim != 1:
@@ -228,7 +230,7 @@ def xmr(values, improvement: str = "increase", target: float | None = None, scre
         A group has fewer than 12 points.
     """
     direction = _direction(improvement)
-    y, index = _values(values)
+    y, index = as_values(values)
     _fix(fix_after_n)
     n = len(y)
     frame = pd.DataFrame({"x": index if index is not None else np.arange(n), "value": y,
@@ -257,7 +259,8 @@ def xmr(values, improvement: str = "increase", target: float | None = None, scre
     return frame
 
 
-def _proportions(successes, n) -> tuple[np.ndarray, np.ndarray, object]:
+def as_proportions(successes, n) -> tuple[np.ndarray, np.ndarray, object]:
+    """Successes and group sizes as floats, checked (0 <= x <= n), and the successes' index (None for an array)."""
     index = successes.index if isinstance(successes, pd.Series) else None
     x = np.asarray(successes, dtype=float)
     m = np.asarray(n, dtype=float)
@@ -277,9 +280,10 @@ def _sigma_z(p: np.ndarray, pbar: float, sigma: np.ndarray) -> float:
     return float(np.mean(np.abs(np.diff(z))) / D2) if len(z) > 1 else np.nan
 
 
-def _p_frame(successes, n, improvement, target, laney: bool, rebase_at=None, fix_after_n: int | None = None) -> pd.DataFrame:
+def p_frame(successes, n, improvement, target, laney: bool, rebase_at=None, fix_after_n: int | None = None) -> pd.DataFrame:
+    """The p chart (``laney=False``) or Laney's p' chart of :func:`p_chart` and :func:`p_prime_chart`."""
     direction = _direction(improvement)
-    x, m, index = _proportions(successes, n)
+    x, m, index = as_proportions(successes, n)
     _fix(fix_after_n)
     p = x / m
     group = _groups(len(p), rebase_at, index)
@@ -305,14 +309,14 @@ def p_chart(successes, n, improvement: str = "increase", target: float | None = 
             fix_after_n: int | None = None) -> pd.DataFrame:
     """p-chart: limits p̄ ± 3 sqrt(p̄(1 - p̄)/n_i) per phase, same rules and columns as :func:`xmr` plus ``n``
     (``fix_after_n``: p̄ from each phase's first n points)."""
-    return _p_frame(successes, n, improvement, target, laney=False, rebase_at=rebase_at, fix_after_n=fix_after_n)
+    return p_frame(successes, n, improvement, target, laney=False, rebase_at=rebase_at, fix_after_n=fix_after_n)
 
 
 def p_prime_chart(successes, n, improvement: str = "increase", target: float | None = None,
                   rebase_at=None, fix_after_n: int | None = None) -> pd.DataFrame:
     """Laney p′ chart: p-chart limits scaled by σ_z = mean |Δz| / 1.128 of z_i = (p_i − p̄)/σ_i, per phase
     (``fix_after_n``: p̄ and σ_z from each phase's first n points)."""
-    return _p_frame(successes, n, improvement, target, laney=True, rebase_at=rebase_at, fix_after_n=fix_after_n)
+    return p_frame(successes, n, improvement, target, laney=True, rebase_at=rebase_at, fix_after_n=fix_after_n)
 
 
 def current_phase(frame) -> pd.DataFrame:

@@ -36,13 +36,18 @@ import numpy as np
 import pandas as pd
 
 from lib import ROOT
+from lib.config.yamlfile import read_yaml
+from lib.demo.peers import write_archive
 from lib.inputs.contracts import CONTRACTS, TIMEZONE
+from lib.peers.archive import STREET_COLUMNS
 from lib.staffing.erlang import required_agents
 
 SEED = 20200131
-START, END = "2018-04-01", "2020-04-01"  # END exclusive
+# What the params already state about the demo force, read from the one place they are stated.
+STATED = read_yaml(ROOT / "params" / "defaults.yml", "defaults file")
+START, END = STATED["history_start"], "2020-04-01"  # END exclusive
 OUT = ROOT / "data" / "demo"
-FORCE = "Cleveland Police"
+FORCE = STATED["force"]["name"]
 
 # Hour-of-day shapes (00-23), normalised later.
 HOD = {
@@ -71,10 +76,12 @@ ANNUAL = {"999": 100_000, "101": 220_000, "switchboard": 60_000, "online": 30_00
 # with Erlang C on the *expected* load for (service level, answer seconds); online never abandons.
 TALK = {"999": (150, .55), "101": (230, .60), "switchboard": (45, .50), "online": (420, .45)}
 WRAP = {"999": (60, .50), "101": (90, .55), "switchboard": (8, .40), "online": (120, .50)}
-PATIENCE = {"999": 600.0, "101": 300.0, "switchboard": 120.0, "online": np.inf}
+# Callers' mean patience (s): the params' for the routes they model, the demo's own for the others.
+PATIENCE = {**{r: float(s) for r, s in STATED["fcr"]["patience_seconds"].items()}, "switchboard": 120.0,
+            "online": np.inf}
 PLAN = {"999": (0.72, 10), "101": (0.40, 120), "switchboard": (0.85, 30), "online": (0.80, 3600)}
 
-DISTRICTS = ["Hartlepool", "Middlesbrough", "Redcar and Cleveland", "Stockton-on-Tees"]
+DISTRICTS = list(STATED["districts"])  # each district is the local authority of its name
 DISTRICT_P = [.16, .30, .22, .32]
 
 
@@ -610,23 +617,19 @@ def commentary() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-PEER_POPULATIONS = {"durham": 640_000, "gwent": 600_000, "humberside": 935_000, "merseyside": 1_430_000,
-                    "northumbria": 1_480_000, "south-wales": 1_340_000, "south-yorkshire": 1_410_000}
-PEER_MONTHS = [str(m) for m in pd.period_range("2018-04", "2020-03", freq="M")]
+PEER_POPULATIONS = STATED["peers"]["populations"]
+PEER_MONTHS = [str(m) for m in pd.period_range(START[:7], "2020-03", freq="M")]
 
 
 def peers_archive(folder: Path, crimes: pd.DataFrame, seed: int) -> None:
     """A data.police.uk archive of the force's most similar group: synthetic street files for the peers
-    (:func:`lib.peers.synthetic.write_archive`) and the force's own demo crimes as its street files, so the
+    (:func:`lib.demo.peers.write_archive`) and the force's own demo crimes as its street files, so the
     peers chapter counts the same crimes as the crime chapter."""
-    from lib.peers import STREET_COLUMNS
-    from lib.peers.synthetic import write_archive
-
     write_archive(folder, PEER_POPULATIONS, PEER_MONTHS, seed)
     street = crimes[list(STREET_COLUMNS)]
     for month, rows in street.groupby("Month", sort=True):
         (folder / month).mkdir(parents=True, exist_ok=True)
-        rows.to_csv(folder / month / f"{month}-cleveland-street.csv", index=False, lineterminator="\n")
+        rows.to_csv(folder / month / f"{month}-{STATED['peers']['force']}-street.csv", index=False, lineterminator="\n")
 
 
 def generate(out_dir: Path = OUT, seed: int = SEED, progress=print) -> dict[str, Path]:
