@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from lib.errors import ModelError
-from lib.measures.impact import impact_score, priority_summary, status
+from lib.measures.impact import impact_score, status
 
 
 @pytest.mark.parametrize("current,desired,direction,expected", [
@@ -51,12 +51,19 @@ def test_status():
 
 
 def test_priority_summary_counts_and_medians():
-    table = pd.DataFrame({
-        "priority": ["A", "A", "A", "B", "B"],
-        "score": [1.2, 0.8, np.nan, math.inf, 0.5],
-        "to_be_developed": [False, False, True, False, False],
-    })
-    s = priority_summary(table).set_index("priority")
-    assert (s.loc["A", "measures"], s.loc["A", "scored"], s.loc["A", "met"]) == (3, 2, 1)
-    assert s.loc["A", "median score"] == pytest.approx(1.0) and s.loc["A", "share met"] == "50%"
-    assert s.loc["B", "median score"] == math.inf  # median of (0.5, inf): the +inf is not averaged away
+    """Counted by hand: priority A has 3 measures (one to be developed), 2 scored (1.2 met, 0.8 not), median 1.0;
+    B's median of (0.5, +inf) is +inf (scores are not averaged, so the +inf is not averaged away)."""
+    from lib.chapters.scorecard import priority_summary
+    from lib.vocabulary import PRIORITIES
+
+    a, b = PRIORITIES[0], PRIORITIES[1]
+    catalogue = pd.DataFrame({"measure_id": ["m1", "m2", "m3", "m4", "m5"],
+                              "priorities": [a, a, a, b, b],
+                              "to_be_developed": [False, False, True, False, False]})
+    period = pd.DataFrame({"measure_id": ["m1", "m2", "m3", "m4", "m5"], "score": [1.2, 0.8, np.nan, math.inf, 0.5],
+                           "status": ["met", "not met", "to be developed", "met", "not met"]})
+    s = priority_summary(period, catalogue).set_index("priority")
+    assert (s.loc[a, "measures"], s.loc[a, "scored"], s.loc[a, "met"], s.loc[a, "to_be_developed"]) == (3, 2, 1, 1)
+    assert s.loc[a, "median_score"] == pytest.approx(1.0)
+    assert s.loc[b, "median_score"] == math.inf
+    assert set(s.index) == set(PRIORITIES)  # every priority has its row, with or without measures

@@ -84,6 +84,67 @@ def _describe(error: dict, files: list[tuple[Path, dict]]) -> str:
     return f"{where}: {msg}"
 
 
+def _with_defaults(path: Path) -> tuple[dict, list[tuple[Path, dict]], dict]:
+    """The period file's mapping, the files read (the period file first, then what it extends) and their merge,
+    each relative path made absolute from the file that names it."""
+    period_data = read_yaml(path)
+    files = [(path, period_data)]
+    merged = dict(period_data)
+    parent = merged.pop("extends", None)
+    if parent is None:
+        return period_data, files, merged
+    if not isinstance(parent, str):
+        raise ParamsError(f"{display_path(path)}: extends = {parent!r}: must be the name of a params file")
+    base_path = beside_or_project(path.parent, parent)
+    base = read_yaml(base_path)
+    if "extends" in base:
+        raise ParamsError(f"{display_path(base_path)}: extends: a defaults file cannot extend another")
+    files.append((base_path, base))
+    merged = _merge(base, merged)
+    # Input paths are relative to the file that names them.
+    for source, value in list(merged.get("inputs", {}).items()):
+        if not _has_key(period_data, ("inputs", source)):
+            merged["inputs"][source] = _absolute_paths(value, base_path.parent)
+    peers = merged.get("peers")
+    if isinstance(peers, dict) and isinstance(peers.get("archive"), str) and not _has_key(period_data, ("peers", "archive")):
+        merged["peers"] = {**peers, "archive": str((base_path.parent / peers["archive"]).resolve())}
+    catalogue = merged.get("scorecard", {}).get("catalogue") if isinstance(merged.get("scorecard"), dict) else None
+    if isinstance(catalogue, str) and not _has_key(period_data, ("scorecard", "catalogue")):
+        merged["scorecard"]["catalogue"] = str((base_path.parent / catalogue).resolve())
+    elif isinstance(catalogue, str):  # named by the period file: beside it, or the project's
+        merged["scorecard"]["catalogue"] = str(beside_or_project(path.parent, catalogue))
+    return period_data, files, merged
+
+
+def _missing_files(params: Params, period_data: dict, files: list[tuple[Path, dict]]) -> list[str]:
+    """A line for each input, catalogue or archive the params name that is not there (or is ambiguous)."""
+    path = files[0][0]
+
+    def origin(*loc: str) -> Path:
+        return path if _has_key(period_data, loc) else files[-1][0]
+
+    missing = []
+    for source in Inputs.model_fields:
+        for resolved in params.input_paths(source):
+            kind, others = read_as(resolved)
+            if kind in {"path", "pattern"}:
+                continue
+            what = ambiguity(resolved, others) if kind == "ambiguous" else (
+                f"{display_path(resolved)!r}: " + ("no file matches this pattern" if GLOB_CHARS & set(str(resolved))
+                                                   else "no such file or folder")
+                + " (paths are relative to the params file; run `make demo-data` for the demo inputs)")
+            missing.append(f"{display_path(origin('inputs', source))}: inputs.{source} = {what}")
+    if not params.catalogue_path().is_file():
+        missing.append(f"{display_path(origin('scorecard', 'catalogue'))}: scorecard.catalogue = "
+                       f"{display_path(params.catalogue_path())!r}: file not found (the IMPACT measure catalogue, e.g. "
+                       "params/measures.yml)")
+    if params.peers is not None and not params.peers_archive().is_dir():
+        missing.append(f"{display_path(origin('peers', 'archive'))}: peers.archive = "
+                       f"{display_path(params.peers_archive())!r}: no such folder (a data.police.uk archive: "
+                       "YYYY-MM/YYYY-MM-<force>-street.csv; run `make demo-data` for the demo's)")
+    return missing
+
+
 def load_params(path: str | Path) -> Params:
     """Read, merge and validate a period's params file.
 
@@ -107,31 +168,7 @@ def load_params(path: str | Path) -> Params:
     if not path.is_absolute() and not path.exists() and (ROOT / path).exists():
         path = ROOT / path
     path = path.resolve()
-    period_data = read_yaml(path)
-    files = [(path, period_data)]
-    merged = dict(period_data)
-    parent = merged.pop("extends", None)
-    if parent is not None:
-        if not isinstance(parent, str):
-            raise ParamsError(f"{display_path(path)}: extends = {parent!r}: must be the name of a params file")
-        base_path = beside_or_project(path.parent, parent)
-        base = read_yaml(base_path)
-        if "extends" in base:
-            raise ParamsError(f"{display_path(base_path)}: extends: a defaults file cannot extend another")
-        files.append((base_path, base))
-        merged = _merge(base, merged)
-        # Input paths are relative to the file that names them.
-        for source, value in list(merged.get("inputs", {}).items()):
-            if not _has_key(period_data, ("inputs", source)):
-                merged["inputs"][source] = _absolute_paths(value, base_path.parent)
-        peers = merged.get("peers")
-        if isinstance(peers, dict) and isinstance(peers.get("archive"), str) and not _has_key(period_data, ("peers", "archive")):
-            merged["peers"] = {**peers, "archive": str((base_path.parent / peers["archive"]).resolve())}
-        catalogue = merged.get("scorecard", {}).get("catalogue") if isinstance(merged.get("scorecard"), dict) else None
-        if isinstance(catalogue, str) and not _has_key(period_data, ("scorecard", "catalogue")):
-            merged["scorecard"]["catalogue"] = str((base_path.parent / catalogue).resolve())
-        elif isinstance(catalogue, str):  # named by the period file: beside it, or the project's
-            merged["scorecard"]["catalogue"] = str(beside_or_project(path.parent, catalogue))
+    period_data, files, merged = _with_defaults(path)
     try:
         params = Params(**merged, source_file=path)
     except ValidationError as exc:
@@ -141,26 +178,7 @@ def load_params(path: str | Path) -> Params:
     stem = path.stem
     if PERIOD_RE.match(stem) and stem != params.period:
         raise ParamsError(f"{display_path(path)}: period = {params.period!r}: must match the file name ({stem!r})")
-    missing = []
-    for source in Inputs.model_fields:
-        for resolved in params.input_paths(source):
-            kind, others = read_as(resolved)
-            if kind in {"path", "pattern"}:
-                continue
-            origin = path if _has_key(period_data, ("inputs", source)) else files[-1][0]
-            what = ambiguity(resolved, others) if kind == "ambiguous" else (
-                f"{display_path(resolved)!r}: " + ("no file matches this pattern" if GLOB_CHARS & set(str(resolved))
-                                                   else "no such file or folder")
-                + " (paths are relative to the params file; run `make demo-data` for the demo inputs)")
-            missing.append(f"{display_path(origin)}: inputs.{source} = {what}")
-    if not params.catalogue_path().is_file():
-        origin = path if _has_key(period_data, ("scorecard", "catalogue")) else files[-1][0]
-        missing.append(f"{display_path(origin)}: scorecard.catalogue = {display_path(params.catalogue_path())!r}: "
-                       f"file not found (the IMPACT measure catalogue, e.g. params/measures.yml)")
-    if params.peers is not None and not params.peers_archive().is_dir():
-        origin = path if _has_key(period_data, ("peers", "archive")) else files[-1][0]
-        missing.append(f"{display_path(origin)}: peers.archive = {display_path(params.peers_archive())!r}: no such folder "
-                       "(a data.police.uk archive: YYYY-MM/YYYY-MM-<force>-street.csv; run `make demo-data` for the demo's)")
+    missing = _missing_files(params, period_data, files)
     if missing:
         raise ParamsError("\n".join(missing))
     _check_interventions(params, path if "interventions" in period_data else files[-1][0])

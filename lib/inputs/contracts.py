@@ -70,10 +70,6 @@ class RowRule:
     bad: Callable
 
 
-def _all_present(frame, *columns) -> bool:
-    return all(c in frame for c in columns)
-
-
 @dataclass(frozen=True)
 class Contract:
     """The contract of one input source."""

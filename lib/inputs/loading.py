@@ -49,7 +49,6 @@ MAX_EXAMPLES = 5
 MAX_LOGGED = 100  # offending values kept per file, column and rule for the private log
 DEFECT_COLUMNS = ["file", "column", "rule", "problem", "rows", "example_rows"]
 REJECTED_COLUMNS = ["file", "row", "column", "rule", "value"]
-REJECTED_LOG = "rejected-rows.csv"
 
 
 @dataclass
@@ -139,49 +138,66 @@ def _datetimes(series: pd.Series, text: pd.Series | None, blank: pd.Series, time
     return out, problems
 
 
-def _coerce(series: pd.Series, col: Column, timezone: str | None = None) -> tuple[pd.Series, list[tuple[str, pd.Series]]]:
+Problems = list[tuple[str, pd.Series]]  # (rule broken, mask of the rows that break it)
+
+
+def _as_date(series: pd.Series, text, blank, col: Column) -> tuple[pd.Series, Problems]:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        out = pd.to_datetime(series).dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
+    else:
+        out = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    return out, [("unparsable date (YYYY-MM-DD)", ~blank & out.isna())]
+
+
+def _as_month(series: pd.Series, text, blank, col: Column) -> tuple[pd.Series, Problems]:
+    out = text if text is not None else series.astype("string")
+    return out, [("not a month YYYY-MM", ~blank & ~out.str.fullmatch(_MONTH_RE, na=False))]
+
+
+def _as_number(series: pd.Series, text, blank, col: Column) -> tuple[pd.Series, Problems]:
+    out = pd.to_numeric(series if text is None else text, errors="coerce")
+    problems = [("not a number", ~blank & out.isna())]
+    if col.kind == "int":
+        problems.append(("not a whole number", out.notna() & (out != np.floor(out.fillna(0)))))
+        out = out.astype("Int64", errors="ignore") if (out.dropna() % 1 == 0).all() else out
+    finite = np.isfinite(out.astype(float))
+    problems.append(("not a finite number", out.notna() & ~finite))
+    if col.minimum is not None:
+        problems.append((f"below the minimum {col.minimum:g}", out.notna() & (out < col.minimum)))
+    if col.maximum is not None:
+        problems.append((f"above the maximum {col.maximum:,g}", out.notna() & finite & (out > col.maximum)))
+    return out, problems
+
+
+def _as_bool(series: pd.Series, text, blank, col: Column) -> tuple[pd.Series, Problems]:
+    if pd.api.types.is_bool_dtype(series):
+        return series.astype("boolean"), []
+    lower = text.str.lower() if text is not None else series.astype("string").str.lower()
+    out = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    out[lower.isin(_TRUE).fillna(False).to_numpy(bool)] = True
+    out[lower.isin(_FALSE).fillna(False).to_numpy(bool)] = False
+    return out, [("not True/False", ~blank & out.isna())]
+
+
+def _as_text(series: pd.Series, text, blank, col: Column) -> tuple[pd.Series, Problems]:
+    out = text if text is not None else series.astype("string")
+    if not col.allowed:
+        return out, []
+    return out, [(f"not an allowed value ({', '.join(col.allowed)})", ~blank & ~out.isin(col.allowed).fillna(False))]
+
+
+_AS = {"date": _as_date, "month": _as_month, "int": _as_number, "float": _as_number, "bool": _as_bool}
+
+
+def _coerce(series: pd.Series, col: Column, timezone: str | None = None) -> tuple[pd.Series, Problems]:
     """Convert one column to its contract type; return it with (rule, bad-row mask) pairs."""
     text = _text(series)
     blank = series.isna() | (text == "").fillna(False) if text is not None else series.isna()
-    problems: list[tuple[str, pd.Series]] = []
     if col.kind == "datetime":
-        out, found = _datetimes(series, text, blank, timezone)
-        problems += found
-    elif col.kind == "date":
-        if pd.api.types.is_datetime64_any_dtype(series):
-            out = pd.to_datetime(series).dt.tz_localize(None) if getattr(series.dt, "tz", None) else series
-        else:
-            out = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-        problems.append(("unparsable date (YYYY-MM-DD)", ~blank & out.isna()))
-    elif col.kind == "month":
-        out = text if text is not None else series.astype("string")
-        problems.append(("not a month YYYY-MM", ~blank & ~out.str.fullmatch(_MONTH_RE, na=False)))
-    elif col.kind in {"int", "float"}:
-        out = pd.to_numeric(series if text is None else text, errors="coerce")
-        problems.append(("not a number", ~blank & out.isna()))
-        if col.kind == "int":
-            problems.append(("not a whole number", out.notna() & (out != np.floor(out.fillna(0)))))
-            out = out.astype("Int64", errors="ignore") if (out.dropna() % 1 == 0).all() else out
-        finite = np.isfinite(out.astype(float))
-        problems.append(("not a finite number", out.notna() & ~finite))
-        if col.minimum is not None:
-            problems.append((f"below the minimum {col.minimum:g}", out.notna() & (out < col.minimum)))
-        if col.maximum is not None:
-            problems.append((f"above the maximum {col.maximum:,g}", out.notna() & finite & (out > col.maximum)))
-    elif col.kind == "bool":
-        if pd.api.types.is_bool_dtype(series):
-            out = series.astype("boolean")
-        else:
-            lower = text.str.lower() if text is not None else series.astype("string").str.lower()
-            out = pd.Series(pd.NA, index=series.index, dtype="boolean")
-            out[lower.isin(_TRUE).fillna(False).to_numpy(bool)] = True
-            out[lower.isin(_FALSE).fillna(False).to_numpy(bool)] = False
-            problems.append(("not True/False", ~blank & out.isna()))
-    else:  # string, category
-        out = text if text is not None else series.astype("string")
-        if col.allowed:
-            bad = ~blank & ~out.isin(col.allowed).fillna(False)
-            problems.append((f"not an allowed value ({', '.join(col.allowed)})", bad))
+        out, problems = _datetimes(series, text, blank, timezone)
+    else:  # string and category: text
+        out, problems = _AS.get(col.kind, _as_text)(series, text, blank, col)
+    problems = list(problems)
     if not col.nullable:
         problems.append(("blank", blank))
     if blank.any():

@@ -73,26 +73,3 @@ def status(score, has_target: bool = True) -> str:
     if score is None or pd.isna(score):
         return "no data"
     return "met" if score >= 1 else "not met"
-
-
-def priority_summary(scorecard: pd.DataFrame) -> pd.DataFrame:
-    """Per priority: measures, scored, met, share met and median score.
-
-    Scores are ratios on different scales, so they are not averaged: a mean would let one extreme
-    measure (or a +inf) dominate. The board's question is how many measures meet their desired
-    level; the median score says how far the typical measure is from it.
-    """
-    rows = []
-    for priority, sub in scorecard.groupby("priority", sort=False):
-        scored = sub[sub["score"].notna()]
-        met = int((scored["score"] >= 1).sum())
-        rows.append({
-            "priority": priority,
-            "measures": len(sub),
-            "to be developed": int(sub["to_be_developed"].sum()),
-            "scored": len(scored),
-            "met": met,
-            "share met": f"{round(100 * met / len(scored)):d}%" if len(scored) else "no data",
-            "median score": round(float(np.median(scored["score"])), 2) if len(scored) else np.nan,
-        })
-    return pd.DataFrame(rows)

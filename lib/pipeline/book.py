@@ -6,7 +6,6 @@ Sphinx's own LaTeX template; where TeX is not installed it is skipped, and the b
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import signal
@@ -20,6 +19,7 @@ from lib import ROOT
 from lib.config.schema import Params
 from lib.errors import BuildError
 from lib.pipeline.execute import lead_group_with_parent
+from lib.present.display import month_label
 
 FACTS = "facts"
 
@@ -43,11 +43,6 @@ def chapter_notebooks(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
 
     walk(toc)
     return found
-
-
-def period_label(period: str) -> str:
-    """'2019-12' → 'December 2019'."""
-    return dt.date(int(period[:4]), int(period[5:]), 1).strftime("%B %Y")
 
 
 def pdf_name(params: Params) -> str:
@@ -77,7 +72,7 @@ def stage_source(params: Params, src: Path) -> None:
     """
     src.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    label = period_label(params.period)
+    label = month_label(params.period)
     config["title"] = f"{params.title}: {label}"
     config["author"] = params.force_name
     config.setdefault("latex", {}).setdefault("latex_documents", {}).update(

@@ -21,8 +21,6 @@ from lib.inputs.loading import load_all
 from lib.pipeline.facts import Facts, compute, read
 from lib.present import setup_figures
 
-DEFAULT_PARAMS = "params/2019-12.yml"
-
 
 def open_period(params_path: str, period: str, facts_dir: str = "") -> tuple[Params, Facts]:
     """A chapter notebook's params and facts.

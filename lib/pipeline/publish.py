@@ -335,14 +335,6 @@ a{{color:#0050a0}}h2 small{{font-weight:normal;color:#444}}</style></head>
 """
 
 
-def write_index(build_dir: Path | None = None) -> Path:
-    """Write the landing page again (atomically, with every ``latest``, under the index lock)."""
-    build_dir = build_dir or BUILD_DIR
-    with _index_lock(build_dir):
-        _commit_site(build_dir, {})
-    return build_dir / INDEX
-
-
 @contextmanager
 def _index_lock(build_dir: Path):
     path = build_dir / ".locks" / "index.lock"

@@ -95,11 +95,6 @@ def fmt_percent(value, digits: int = 1) -> str:
     return f"{round_half_up(value, digits):.{digits}f}%"
 
 
-def fmt_pct(value, digits: int = 1) -> str:
-    """A proportion given as a fraction (0–1), as a percentage: the rule of :func:`fmt_percent`."""
-    return NO_DATA if missing(value) else fmt_percent(100 * value, digits)
-
-
 def fmt_value(value, unit: str) -> str:
     """A measure's value in its unit: '98.8%', '1,234', '1.23 per 1,000', '35.0 days'."""
     if missing(value):

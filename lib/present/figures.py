@@ -11,11 +11,12 @@ import warnings
 import matplotlib as mpl
 import numpy as np
 
+from lib.vocabulary import DAYS, HOURS_PER_WEEK
+
 from .display import plain
 
 # Okabe-Ito: distinguishable with every common form of colour-blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
-DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 def setup_figures() -> None:
@@ -55,11 +56,11 @@ def week_cover_chart(needed, covers: dict, needed_label: str, ylabel: str):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(9, 3.4))
-    x = np.arange(168)
+    x = np.arange(HOURS_PER_WEEK)
     ax.fill_between(x, np.asarray(needed, dtype=float), step="mid", color="#DDDDDD", label=needed_label)
     for (label, cover), colour in zip(covers.items(), [PALETTE[0], PALETTE[3], PALETTE[2], PALETTE[5]]):
         ax.step(x, cover, where="mid", color=colour, lw=1.3, label=label)
-    ax.set_xticks(np.arange(0, 168, 24), DAYS)
+    ax.set_xticks(np.arange(0, HOURS_PER_WEEK, 24), DAYS)
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8, ncols=3, loc="upper left", frameon=False)
     fig.tight_layout()

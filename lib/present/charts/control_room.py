@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from lib.present import DAYS, PALETTE, week_cover_chart
+from lib.present import PALETTE, week_cover_chart
+from lib.vocabulary import DAYS, HOURS_PER_WEEK
 
 
 def demand_heatmaps(profile: pd.DataFrame, routes: list[str]):
@@ -37,7 +38,7 @@ def service_level_by_hour(requirement: pd.DataFrame, routes: list[str], targets:
         ax.step(requirement["how"], requirement[f"sl_now_{route}"], where="mid", color=colour, lw=1.2,
                 label=f"{route} modelled, current pattern")
         ax.axhline(100 * targets[route], color=colour, lw=1, ls="--", label=f"{route} target")
-    ax.set_xticks(np.arange(0, 168, 24), DAYS)
+    ax.set_xticks(np.arange(0, HOURS_PER_WEEK, 24), DAYS)
     ax.set_ylabel("% answered in target")
     ax.set_ylim(0, 101)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
@@ -59,7 +60,7 @@ def model_check(hours: pd.DataFrame, routes: list[str]):
         ax.set_ylabel(f"{route}: % in target")
         ax.set_ylim(0, 101)
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    axes.flat[-1].set_xticks(np.arange(0, 168, 24), DAYS)
+    axes.flat[-1].set_xticks(np.arange(0, HOURS_PER_WEEK, 24), DAYS)
     fig.tight_layout()
     return fig
 

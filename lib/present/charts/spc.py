@@ -164,6 +164,66 @@ def _segments(values: np.ndarray, groups: np.ndarray):
         yield at, values[at]
 
 
+def _points(ax, x: np.ndarray, y: np.ndarray, types: np.ndarray, small: bool) -> None:
+    """The line and its points: judged months coloured by what they signal, provisional ones hollow and dashed."""
+    late = types == "provisional"
+    judged = ~late
+    ax.plot(x[judged], y[judged], color=GREY, lw=1.2 if not small else 0.9, zorder=2)
+    if late.any():
+        edge = np.flatnonzero(late)
+        join = np.r_[edge[0] - 1, edge] if edge[0] > 0 else edge
+        ax.plot(x[join], y[join], color=PALE, lw=1.2 if not small else 0.9, ls="--", zorder=2)
+        ax.scatter(x[late], y[late], s=28 if not small else 10, facecolors="white", edgecolors=GREY, linewidths=0.8,
+                   zorder=3)
+    ax.scatter(x[judged], y[judged], c=[COLOURS.get(t, GREY) for t in types[judged]], s=28 if not small else 10,
+               zorder=3, edgecolors="white", linewidths=0.5)
+
+
+def _limits(ax, frame: pd.DataFrame, small: bool) -> None:
+    """The mean and process limits, phase by phase, and the target."""
+    groups = frame["group"].to_numpy()
+    for col, style in (("mean", "-"), ("lpl", "--"), ("upl", "--")):
+        values = frame[col].to_numpy(dtype=float)
+        for at, v in _segments(values, groups):
+            ax.step(at, v, where="mid", color="#231F20", lw=1 if not small else 0.7, ls=style, zorder=1)
+    target = float(frame["target"].iloc[-1]) if len(frame) and "target" in frame else np.nan
+    if not np.isnan(target):
+        ax.axhline(target, color="#DE1B1B", lw=1.2 if not small else 0.9, ls=":", zorder=1)
+
+
+def _marks(ax, months: list[str], marks, small: bool) -> None:
+    """Each mark as a dotted vertical line before its month, numbered on a full-size chart."""
+    for k, (month, _) in enumerate(marks, 1):
+        at = next((i for i, m in enumerate(months) if m >= str(month)), None)
+        if at is not None:
+            ax.axvline(at - 0.5, color="#005EB8", lw=1 if not small else 0.7, ls=(0, (2, 2)), zorder=1)
+            if not small:
+                ax.text(at - 0.4, 1.0, f"{k}", transform=ax.get_xaxis_transform(), va="top", fontsize=8,
+                        color="#005EB8")
+
+
+def _titles(ax, x: np.ndarray, months: list[str], types: np.ndarray, title: str, ylabel: str, marks, small: bool):
+    """Axis labels and title; on a full-size chart, the marks and what the hollow and unjudged points mean."""
+    if small:
+        ax.set_xticks([])
+        ax.tick_params(labelsize=6)
+        ax.set_title(label(title, 34), fontsize=6.5, loc="left")
+        if (types == "not_judged").any():
+            ax.text(0.5, 0.05, "too few months to judge", transform=ax.transAxes, ha="center", fontsize=5.5, color=GREY)
+        return
+    notes = [f"{k}: {label(w, 110, lines=2)}" for k, (_, w) in enumerate(marks, 1)]
+    if (types == "provisional").any():
+        notes.append(PROVISIONAL_NOTE)
+    if (types == "not_judged").any():
+        notes.append(too_few_text((types == "not_judged").sum()) + ": no limits or signals")
+    if notes:
+        ax.text(0, -0.32, "\n".join(notes), transform=ax.transAxes, fontsize=7, color="#005EB8", va="top")
+    step = max(1, len(months) // 12)
+    ax.set_xticks(x[::step], months[::step], rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.set_title(label(title, 70), loc="left")
+
+
 def plot(frame: pd.DataFrame, title: str, ylabel: str, row, ax=None, marks: list[tuple[str, str]] = (),
          small: bool = False):
     """Draw a control chart.
@@ -178,53 +238,12 @@ def plot(frame: pd.DataFrame, title: str, ylabel: str, row, ax=None, marks: list
     else:
         fig = ax.figure
     x = np.arange(len(frame))
-    y = frame["value"].to_numpy(dtype=float)
     types = frame["point_type"].astype(str).to_numpy()
-    late = types == "provisional"
-    groups = frame["group"].to_numpy()
-    judged = ~late
-    ax.plot(x[judged], y[judged], color=GREY, lw=1.2 if not small else 0.9, zorder=2)
-    if late.any():
-        edge = np.flatnonzero(late)
-        join = np.r_[edge[0] - 1, edge] if edge[0] > 0 else edge
-        ax.plot(x[join], y[join], color=PALE, lw=1.2 if not small else 0.9, ls="--", zorder=2)
-        ax.scatter(x[late], y[late], s=28 if not small else 10, facecolors="white", edgecolors=GREY, linewidths=0.8,
-                   zorder=3)
-    ax.scatter(x[judged], y[judged], c=[COLOURS.get(t, GREY) for t in types[judged]], s=28 if not small else 10,
-               zorder=3, edgecolors="white", linewidths=0.5)
-    for col, style in (("mean", "-"), ("lpl", "--"), ("upl", "--")):
-        values = frame[col].to_numpy(dtype=float)
-        for at, v in _segments(values, groups):
-            ax.step(at, v, where="mid", color="#231F20", lw=1 if not small else 0.7, ls=style, zorder=1)
-    target = float(frame["target"].iloc[-1]) if len(frame) and "target" in frame else np.nan
-    if not np.isnan(target):
-        ax.axhline(target, color="#DE1B1B", lw=1.2 if not small else 0.9, ls=":", zorder=1)
     months = [str(v) for v in frame["month"]]
-    for k, (month, _) in enumerate(marks, 1):
-        at = next((i for i, m in enumerate(months) if m >= str(month)), None)
-        if at is not None:
-            ax.axvline(at - 0.5, color="#005EB8", lw=1 if not small else 0.7, ls=(0, (2, 2)), zorder=1)
-            if not small:
-                ax.text(at - 0.4, 1.0, f"{k}", transform=ax.get_xaxis_transform(), va="top", fontsize=8,
-                        color="#005EB8")
-    notes = [f"{k}: {label(w, 110, lines=2)}" for k, (_, w) in enumerate(marks, 1)]
-    if late.any():
-        notes.append(PROVISIONAL_NOTE)
-    if (types == "not_judged").any():
-        notes.append(too_few_text((types == "not_judged").sum()) + ": no limits or signals")
-    if small:
-        ax.set_xticks([])
-        ax.tick_params(labelsize=6)
-        ax.set_title(label(title, 34), fontsize=6.5, loc="left")
-        if (types == "not_judged").any():
-            ax.text(0.5, 0.05, "too few months to judge", transform=ax.transAxes, ha="center", fontsize=5.5, color=GREY)
-    else:
-        if notes:
-            ax.text(0, -0.32, "\n".join(notes), transform=ax.transAxes, fontsize=7, color="#005EB8", va="top")
-        step = max(1, len(months) // 12)
-        ax.set_xticks(x[::step], months[::step], rotation=45, ha="right", fontsize=8)
-        ax.set_ylabel(ylabel)
-        ax.set_title(label(title, 70), loc="left")
+    _points(ax, x, frame["value"].to_numpy(dtype=float), types, small)
+    _limits(ax, frame, small)
+    _marks(ax, months, marks, small)
+    _titles(ax, x, months, types, title, ylabel, marks, small)
     for i, (letter, colour) in enumerate(icons(row)):
         box = [1.01 + 0.07 * i, 0.86, 0.06, 0.14] if not small else [0.70 + 0.16 * i, 1.02, 0.14, 0.28]
         inset = ax.inset_axes(box)
