@@ -7,7 +7,7 @@ period and forecasting them, against the seasonal-naive forecast (the same hour 
 mean absolute error per hour for both, and their ratio (below 1 = better than naive).
 
 The fit (:func:`poisson_fit`) is the maximum-likelihood estimate that statsmodels' ``GLM(...,
-Poisson())`` gives for the same design (``tests/test_demand.py`` checks the two agree), computed
+Poisson())`` gives for the same design (``tests/staffing/test_demand.py`` checks the two agree), computed
 from the profile likelihood: for given bank-holiday and trend effects, each hour-of-week level has
 a closed form (its calls over its expected calls), so Newton's method runs in two dimensions. We
 write it because IRLS on the 170-column design took 1.7 s a fit, four fits a build (7 s of a

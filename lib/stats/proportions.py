@@ -1,7 +1,7 @@
 """Compliance statistics: intervals for proportions, comparing two periods, audit sample sizes.
 
 Intervals and tests come from statsmodels and scipy (well-kept, checked against the literature in
-``tests/test_compliance.py``); this module fixes the conventions the book needs on top of them:
+``tests/chapters/test_compliance.py``); this module fixes the conventions the book needs on top of them:
 n = 0 is "no data" (NaN), never 0% or 100%; method names are matched exactly; Jeffreys gets the
 boundary fix; the p-value switches to Fisher's exact test when counts are small.
 """

@@ -12,7 +12,7 @@ from lib.vocabulary import COMPLIANCE_MEASURES
 
 def test_significance_sentence_names_its_reference():
     # Newcombe's hybrid score interval and the chi-square test for 56/70 v 48/80, as in
-    # tests/test_proportions.py (Newcombe 1998, table II, example (b) scaled): +20.0 points (5.2 to 33.4).
+    # tests/stats/test_proportions.py (Newcombe 1998, table II, example (b) scaled): +20.0 points (5.2 to 33.4).
     r = compare_proportions(56, 70, 48, 80)
     row = pd.Series({"difference": 100 * r.difference, "lower": 100 * r.lower, "upper": 100 * r.upper,
                      "p_value": r.p_value, "significant": r.p_value < 0.05, "reference": "March 2019 (baseline)"})
