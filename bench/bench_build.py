@@ -46,6 +46,9 @@ def scaled_params(params: Path, scale: int, folder: Path) -> Path:
                       for k, v in data["inputs"].items()}
     data["inputs"]["contacts"] = str(folder / "contacts.parquet")
     data["scorecard"]["catalogue"] = str(ROOT / data["scorecard"]["catalogue"])
+    # N times the calls need about N times the call handlers: the rota's lines are worked by teams of N (a cycle
+    # of one person a line would need N times the lines, beyond max_lines).
+    data["fcr"]["rota"]["team_size"] = data["fcr"]["rota"]["team_size"] * scale
     if data.get("peers"):  # named as on a published page (from the repository): made absolute again
         data["peers"]["archive"] = str(ROOT / data["peers"]["archive"])
     out = folder / f"{p.period}.yml"

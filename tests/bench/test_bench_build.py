@@ -26,3 +26,4 @@ def test_scaled_params_load_with_every_input_and_the_peers_archive(tmp_path):
     rows = pd.read_parquet(scaled.input_path("contacts"), columns=["contact_id"])["contact_id"]
     assert len(rows) == 2 * len(pd.read_parquet(original.input_path("contacts"), columns=["contact_id"]))
     assert rows.is_unique  # copies get their own ids
+    assert scaled.fcr.rota.team_size == 2 * original.fcr.rota.team_size  # twice the calls: teams of two a line
