@@ -7,7 +7,7 @@ import pytest
 
 from lib.inputs.loading import load_all
 from lib.staffing import control_room as fcr
-from lib.staffing import demand, erlang
+from lib.staffing import demand, erlang, queue
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_requirement_invariants(setup, default_params):
     assert (doubled["agents"] >= req["agents"]).all()
     # the requirement meets the 999 target in every hour
     # (in the params' model: Erlang A with the 999 callers' patience)
-    sl = fcr.model_service_level(default_params, "999", req["agents 999"], req["calls 999"],
+    sl = queue.route_service_level(default_params, "999", req["agents 999"], req["calls 999"],
                                  aht["999"].reindex(req["hour"]).to_numpy(), 10)
     assert (sl >= 0.9).all()
 

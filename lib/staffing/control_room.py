@@ -6,7 +6,7 @@ Method (assumptions stated in the chapter):
    time of day) over the period, per route;
 2. handling time: the period's mean talk + wrap by route and hour of day;
 3. agents on the phones per interval: Erlang C (Erlang A if ``fcr.patience_seconds`` is set), the
-   fewest meeting the route's service level and the occupancy cap (:func:`lib.staffing.erlang.required_agents`);
+   fewest meeting the route's service level and the occupancy cap (:func:`lib.staffing.queue.required_agents`);
    routes are staffed separately, then added (call handlers pooled across 999 and 101 would need fewer);
    with ``fcr.modified_offered_load`` each interval's load includes the work still in hand from
    earlier intervals (:func:`lib.staffing.erlang.modified_offered_load`, over the week as a cycle);
@@ -26,25 +26,10 @@ import pandas as pd
 
 from lib.config.params import Params
 from lib.inputs.loading import Loaded
-from lib.staffing import demand, erlang, erlang_a, rostering, rota
+from lib.staffing import demand, erlang, model_check, queue, rostering, rota
+from lib.staffing.queue import route_service_level, route_target
 
 WEEKS_PER_YEAR = 365.25 / 7
-
-
-def _target(params: Params, route: str) -> tuple[float, float]:
-    """(service level, answer seconds) for a route; 999 has its own, others use the 101 standard."""
-    if route == "999":
-        return params.fcr.service_level_999, params.calls.answer_999_target_seconds
-    return params.fcr.service_level_101, params.calls.answer_101_target_seconds
-
-
-def model_service_level(params: Params, route: str, agents, calls, aht, seconds, interval=3600) -> np.ndarray:
-    """Share of a route's calls answered within ``seconds`` with whole ``agents``: Erlang A with the route's
-    patience (``fcr.patience_seconds``), else Erlang C."""
-    patience = params.fcr.patience(route)
-    if patience:
-        return np.asarray(erlang_a.erlang_a_service_level(agents, calls, aht, patience, seconds, interval), dtype=float)
-    return np.asarray(erlang.service_level(agents, calls, aht, seconds, interval), dtype=float)
 
 
 def weekly_requirement(counts: pd.DataFrame, aht: dict[str, pd.Series], params: Params,
@@ -57,14 +42,14 @@ def weekly_requirement(counts: pd.DataFrame, aht: dict[str, pd.Series], params: 
     interval = interval_minutes * 60
     agents = pd.DataFrame(index=mean.index)
     for route in params.fcr.routes:
-        sl, seconds = _target(params, route)
+        sl, seconds = route_target(params, route)
         hour = mean.index.get_level_values("how") % 24
         handle = aht[route].reindex(hour).to_numpy()
         load = mean[route].to_numpy()
         if params.fcr.modified_offered_load:
             load = erlang.modified_offered_load(load, float(np.mean(handle)), interval, circular=True)
-        agents[route] = erlang.required_agents(load, handle, seconds, sl, interval,
-                                               params.fcr.max_occupancy, params.fcr.patience(route))
+        agents[route] = queue.required_agents(load, handle, seconds, sl, interval,
+                                              params.fcr.max_occupancy, params.fcr.patience(route))
     per_hour_agents = agents.groupby(level="how").max()
     per_hour_calls = mean.groupby(level="how").sum()
     offered = frame.groupby("how")[params.fcr.routes].sum()
@@ -88,10 +73,10 @@ def achieved(requirement: pd.DataFrame, cover: np.ndarray, aht: dict[str, pd.Ser
                       where=need.sum(axis=1, keepdims=True) > 0)
     out = pd.DataFrame({"how": requirement["how"], "on phones": on_phones.astype(int)})
     for i, route in enumerate(params.fcr.routes):
-        _, seconds = _target(params, route)
+        _, seconds = route_target(params, route)
         agents = np.floor(on_phones * share[:, i] + 1e-9)
         handle = aht[route].reindex(requirement["hour"]).to_numpy()
-        out[f"SL {route}"] = model_service_level(params, route, agents, requirement[f"calls {route}"].to_numpy(), handle,
+        out[f"SL {route}"] = route_service_level(params, route, agents, requirement[f"calls {route}"].to_numpy(), handle,
                                                  seconds)
     return out
 
@@ -209,8 +194,6 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
     daily["date"] = daily["date"].astype(str)
     scen = scenarios(requirement, plan, aht, params).rename(
         columns=lambda c: {"paid hours a week": "paid_hours"}.get(c, c.replace("SL ", "sl_").replace(" %", "")))
-    from lib.staffing import model_check
-
     rota_result = rota.solve(need, params.fcr.rota_params())
     rota_facts = rota_tables(rota_result, plan, params)
     check_hours, check = model_check.compute(loaded, params, requirement, current if params.fcr.current_pattern else None,

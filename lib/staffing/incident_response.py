@@ -9,7 +9,7 @@ Model (assumptions stated in the chapter, each a param):
    needing two officers is two jobs) from the mean arrivals of attended incidents over the
    ``irt.demand_weeks`` weeks to the period end (one month alone is too noisy per hour), staffed
    so that a job waits no longer than (immediate target − travel) with probability
-   ``irt.attend_probability`` (:func:`lib.staffing.erlang.required_agents`, the same maths as the control
+   ``irt.attend_probability`` (:func:`lib.staffing.queue.required_agents`, the same maths as the control
    room: written once);
 3. a shift pattern's cover is its daily shifts' weights, scaled until it fully covers
    ``irt.cover_share`` of the week's hours (the best fit, a free roster, covers them all), so a flat
@@ -30,7 +30,7 @@ from lib.config.params import Params
 from lib.errors import ModelError
 from lib.inputs.loading import Loaded, month_of
 from lib.present.figures import DAYS
-from lib.staffing import erlang, rostering
+from lib.staffing import queue, rostering
 from lib.vocabulary import ATTENDED_GRADES as ATTENDED
 from lib.vocabulary import GRADES, TIMEZONE
 
@@ -69,7 +69,7 @@ def requirement(incidents: pd.DataFrame, params: Params, demand_factor: float = 
     minutes = params.irt.travel_minutes + att["scene_minutes"].clip(lower=0)
     aht = float((minutes * att["officers_assigned"]).sum() / att["officers_assigned"].sum()) * 60
     wait = max(params.response.immediate_target_minutes - params.irt.travel_minutes, 0) * 60
-    need = erlang.required_agents(jobs.to_numpy(), aht, wait, params.irt.attend_probability)
+    need = queue.required_agents(jobs.to_numpy(), aht, wait, params.irt.attend_probability)
     out = pd.DataFrame({"how": range(168), "day": [DAYS[h // 24] for h in range(168)], "hour": np.arange(168) % 24,
                         "officer jobs per hour": jobs.to_numpy(), "officers needed": need})
     out.attrs["job_minutes"] = aht / 60

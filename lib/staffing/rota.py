@@ -55,7 +55,7 @@ import pandas as pd
 
 from lib.errors import ModelError
 from lib.staffing import rostering
-from lib.staffing.rota_rules import DEFAULT_SHIFTS, REST, NamedShift, RotaParams, _int  # noqa: F401  (the public API)
+from lib.staffing.rota_rules import DEFAULT_SHIFTS, REST, NamedShift, RotaParams  # noqa: F401  (the public API)
 
 HOURS = rostering.HOURS
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
