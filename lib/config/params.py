@@ -469,6 +469,9 @@ class Irt(_Strict):
     training_pct: Percent
     sickness_pct: Percent
     proactive_pct: Percent
+    # The model check: a bias (predicted − achieved share in target) within this many points means the
+    # response model reproduces what happened.
+    check_tolerance_points: float = Field(gt=0, le=50)
 
     @model_validator(mode="after")
     def _abstractions(self) -> Irt:

@@ -18,7 +18,10 @@ Model (assumptions stated in the chapter, each a param):
    hours a week × (1 − abstractions));
 5. the establishment the current pattern needs, again with each assumption at a low and a high value
    (``irt.sensitivity``), and a verdict on the current and proposed establishments;
-6. with a workforce export (``inputs.workforce``), strength projected month by month from planned
+6. the model checked against what happened (:mod:`lib.staffing.response_check`): its prediction of
+   immediate and priority incidents attended in target with the officers in post, against the attendance
+   achieved, by hour of the week;
+7. with a workforce export (``inputs.workforce``), strength projected month by month from planned
    intakes and the recent leaving rate, and the month it first meets the requirement.
 """
 from __future__ import annotations
@@ -30,7 +33,7 @@ from lib.config.params import Params
 from lib.errors import ModelError
 from lib.inputs.loading import Loaded, month_of
 from lib.present.figures import DAYS
-from lib.staffing import queue, rostering
+from lib.staffing import queue, response_check, rostering
 from lib.vocabulary import ATTENDED_GRADES as ATTENDED
 from lib.vocabulary import GRADES, TIMEZONE
 
@@ -297,6 +300,11 @@ def compute(loaded: dict[str, Loaded], params: Params, measure_period: pd.DataFr
     required_now = required(quarter, params)
     sens = sensitivity(quarter, params)
     extra = {"irt_sensitivity": sens, "irt_verdict": verdict(required_now, sens, params)}
+    shape = rostering.pattern_cover([(s.start_hour, s.length_hours, s.weight) for s in params.irt.patterns[0].shifts]) \
+        if params.irt.patterns else covers["best fit to demand"]
+    extra["irt_check_hours"], extra["irt_check"] = response_check.compute(
+        month, req, req.attrs["job_minutes"], shape, est.attrs["available_hours"],
+        loaded["workforce"].frame if "workforce" in loaded else None, params)
     if "workforce" in loaded:
         extra["irt_workforce"], extra["irt_workforce_key"] = workforce_projection(loaded["workforce"].frame, params,
                                                                                   required_now)

@@ -101,3 +101,19 @@ def workforce(months: pd.DataFrame):
     ax.legend(fontsize=8, frameon=False, loc="lower right")
     fig.tight_layout()
     return fig
+
+
+def model_check(hours: pd.DataFrame):
+    """Attended in target, achieved against the model's prediction, by hour of the week (facts ``irt_check_hours``)."""
+    grades = list(dict.fromkeys(hours["grade"]))
+    fig, axes = plt.subplots(len(grades), 1, figsize=(9, 2.6 * len(grades)), squeeze=False, sharex=True)
+    for ax, grade in zip(axes.flat, grades):
+        h = hours[hours["grade"] == grade]
+        ax.step(h["how"], h["achieved_pct"], where="mid", color="black", lw=1.4, label="achieved")
+        ax.step(h["how"], h["predicted_pct"], where="mid", color=PALETTE[0], lw=1.2, label="model, officers in post")
+        ax.set_ylabel(f"{grade}: % in target")
+        ax.set_ylim(0, 101)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    axes.flat[-1].set_xticks(np.arange(0, 168, 24), DAYS)
+    fig.tight_layout()
+    return fig
