@@ -469,6 +469,8 @@ class Irt(_Strict):
     training_pct: Percent
     sickness_pct: Percent
     proactive_pct: Percent
+    # Hours of the day [from, to) in which spare on-duty time counts as protected proactive time.
+    proactive_hours_of_day: list[Annotated[int, Field(ge=0, le=24)]] = Field(min_length=2, max_length=2)
     # The model check: a bias (predicted − achieved share in target) within this many points means the
     # response model reproduces what happened.
     check_tolerance_points: float = Field(gt=0, le=50)
@@ -479,6 +481,9 @@ class Irt(_Strict):
         if total >= 100:
             raise ValueError(f"annual_leave_pct + training_pct + sickness_pct = {total:g}: must be below 100 "
                              "(officers must have some time available)")
+        start, end = self.proactive_hours_of_day
+        if start >= end:
+            raise ValueError(f"proactive_hours_of_day = {self.proactive_hours_of_day}: give [from, to) with from < to")
         return self
 
 

@@ -14,8 +14,9 @@ Model (assumptions stated in the chapter, each a param):
 3. a shift pattern's cover is its daily shifts' weights, scaled until it fully covers
    ``irt.cover_share`` of the week's hours (the best fit, a free roster, covers them all), so a flat
    pattern staffs nearly every hour for the peak;
-4. establishment = on-duty officer-hours a week ÷ (1 − protected proactive share) ÷ (contracted
-   hours a week × (1 − abstractions));
+4. establishment = on-duty officer-hours a week ÷ (contracted hours a week × (1 − abstractions)), the
+   on-duty hours being the pattern's plus whatever protected proactive time its spare hours (in the
+   hours of the day proactive work can use) do not already give (:func:`establishment`);
 5. the establishment the current pattern needs, again with each assumption at a low and a high value
    (``irt.sensitivity``), and a verdict on the current and proposed establishments;
 6. the model checked against what happened (:mod:`lib.staffing.response_check`): its prediction of
@@ -103,23 +104,46 @@ def patterns(req: pd.DataFrame, params: Params) -> dict[str, np.ndarray]:
     return covers
 
 
-def establishment(req: pd.DataFrame, covers: dict[str, np.ndarray], params: Params) -> pd.DataFrame:
-    """Waterfall per pattern: reactive need, pattern fit, proactive time, abstractions → establishment."""
+def available_hours(params: Params) -> float:
+    """Hours a week an officer is available: contracted hours × (1 − abstractions)."""
     p = params.irt
-    available = p.contracted_hours_per_week * (1 - (p.annual_leave_pct + p.training_pct + p.sickness_pct) / 100)
-    reactive = req["officers needed"].sum()
+    return p.contracted_hours_per_week * (1 - (p.annual_leave_pct + p.training_pct + p.sickness_pct) / 100)
+
+
+def spare_for_proactive(cover: np.ndarray, needed: np.ndarray, params: Params) -> float:
+    """Officer-hours a week on duty beyond the need in the hours of the day protected time can use
+    (``irt.proactive_hours_of_day``): the pattern's over-cover that already pays for proactive work."""
+    start, end = params.irt.proactive_hours_of_day
+    hour = np.arange(168) % 24
+    usable = (hour >= start) & (hour < end)
+    return float(np.clip(np.asarray(cover, dtype=float) - needed, 0, None)[usable].sum())
+
+
+def establishment(req: pd.DataFrame, covers: dict[str, np.ndarray], params: Params) -> pd.DataFrame:
+    """Waterfall per pattern: reactive need, pattern over-cover, protected proactive time beyond the over-cover
+    → establishment.
+
+    Protected time is ``irt.proactive_pct`` of on-duty time, T: p × T officer-hours a week. It comes first
+    from the pattern's spare on-duty hours S (:func:`spare_for_proactive`), so only what S leaves is added,
+    in the pattern's own shape (so all of it spare): E = max(0, (p C − S) / (1 − p)) for a pattern with
+    C on-duty officer-hours, T = C + E, establishment = ⌈T ÷ available hours⌉. With no spare hours this is
+    the earlier C ÷ (1 − p); spare hours are never paid for twice.
+    """
+    share = params.irt.proactive_pct / 100
+    available = available_hours(params)
+    needed = req["officers needed"].to_numpy()
+    reactive = needed.sum()
     rows = []
     for name, cover in covers.items():
-        steps = {
-            "reactive demand": reactive / available,
-            "pattern over-cover": (cover.sum() - reactive) / available,
-        }
-        on_duty = cover.sum() / available
-        steps["protected proactive time"] = on_duty / (1 - p.proactive_pct / 100) - on_duty
-        total = sum(steps.values())
+        total = float(cover.sum())
+        spare = spare_for_proactive(cover, needed, params)
+        extra = max(0.0, (share * total - spare) / (1 - share))
+        steps = {"reactive demand": reactive / available, "pattern over-cover": (total - reactive) / available,
+                 "protected proactive time": extra / available}
         rows.append({"pattern": name, **steps,
-                     "establishment": int(np.ceil(total - 1e-9)),
-                     "reactive only": int(np.ceil(on_duty - 1e-9))})
+                     "proactive from over-cover": min(share * (total + extra), spare) / available,
+                     "establishment": int(np.ceil((total + extra) / available - 1e-9)),
+                     "reactive only": int(np.ceil(total / available - 1e-9))})
     out = pd.DataFrame(rows)
     out.attrs["available_hours"] = available
     return out

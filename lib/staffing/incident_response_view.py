@@ -53,11 +53,13 @@ def cover_by_day(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def establishment(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Establishment by pattern, built up from reactive demand, pattern over-cover and proactive time."""
+    """Establishment by pattern, built up from reactive demand, pattern over-cover and the protected proactive time
+    the over-cover does not already give (the part it gives shown beside)."""
     e = facts["irt_establishment"]
     shown = pd.DataFrame({"pattern": e["pattern"], "reactive demand": e["reactive_demand"].map(fmt_number),
                           "pattern over-cover": e["pattern_over_cover"].map(fmt_number),
-                          "protected proactive time": e["protected_proactive_time"].map(fmt_number),
+                          "of which protected time": e["proactive_from_over_cover"].map(fmt_number),
+                          "protected time beyond the over-cover": e["protected_proactive_time"].map(fmt_number),
                           "establishment": e["establishment"].map(fmt_int),
                           "for calls alone": e["reactive_only"].map(fmt_int)})
     return shown, e
@@ -87,6 +89,9 @@ def narrative(facts, params: Params) -> dict[str, str]:
         "fit_est": fmt_int(est.loc["best fit to demand", "establishment"]),
         "fit_reactive": fmt_int(est.loc["best fit to demand", "reactive_only"]),
         "proactive": fmt_percent(params.irt.proactive_pct, 0),
+        "current_from_spare": fmt_number(est.loc[current, "proactive_from_over_cover"], 0),
+        "current_beyond_spare": fmt_number(est.loc[current, "protected_proactive_time"], 0),
+        "proactive_hours": "{:02d}:00 to {:02d}:00".format(*params.irt.proactive_hours_of_day),
         "immediate_in_target": fmt_percent(facts["irt_attendance"].set_index("incidents").loc["immediate", "value"]),
         "available_hours": fmt_number(key["available_hours"]),
         "current_establishment": fmt_int(key["current_establishment"]),

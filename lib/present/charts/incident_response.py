@@ -30,7 +30,7 @@ def cover(requirement: pd.DataFrame, cover_long: pd.DataFrame):
 def waterfall(establishment: pd.DataFrame, current):
     """Establishment per pattern built up from reactive demand, pattern fit and proactive time."""
     steps = [("reactive_demand", "reactive demand"), ("pattern_over_cover", "pattern over-cover"),
-             ("protected_proactive_time", "protected proactive time")]
+             ("protected_proactive_time", "protected proactive time beyond the over-cover")]
     fig, ax = plt.subplots(figsize=(9, 3.2))
     y = np.arange(len(establishment))
     left = np.zeros(len(establishment))
