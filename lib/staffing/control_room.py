@@ -209,7 +209,7 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
         "fcr_requirement": req,
         "fcr_gaps": gaps.rename(columns=lambda c: c.replace(" ", "_").replace("-", "_")),
         "fcr_shifts": shift_table(plan),
-        "fcr_fit": pd.DataFrame([{"paid_hours": plan.paid_hours, "optimal": bool(plan.optimal),
+        "fcr_fit": pd.DataFrame([{"paid_hours": plan.paid_hours, "optimal": bool(plan.optimal), "gap_pct": 100 * plan.gap,
                                   "current_paid_hours": float(current.sum())}]),
         "fcr_scenarios": scen,
         "fcr_assumptions": assumption_scenarios(demand.period_rows(counts, params), aht, params),

@@ -117,12 +117,22 @@ def key_figures(facts, params: Params) -> dict[str, str]:
     return {
         "peak_rostered": fmt_int(r["rostered"].max()), "min_rostered": fmt_int(r["rostered"].min()),
         "fit_paid_hours": fmt_int(fit["paid_hours"]),
-        "fit_optimal": "proved optimal" if fit["optimal"] else "the best found within the time limit",
+        "fit_optimal": solver_words(fit["optimal"], fit.get("gap_pct")),
         "current_paid_hours": fmt_int(fit["current_paid_hours"]) if params.fcr.current_pattern else "no data",
         "current_hours_under": fmt_int(gap["hours_under"]), "current_short": fmt_int(gap["staff_hours_short"]),
         "current_sl_999": sl(current, "999"), "best_sl_999": sl(best, "999"),
         "current_cost": fmt_money(current["annual_cost"].iloc[0]) if len(current) else "no data",
     }
+
+
+def solver_words(proved: bool, gap_pct: float | None) -> str:
+    """How sure the solver is, never more than it proved: 'proved optimal', 'within 0.8% of the best possible', or
+    'the best found in the time allowed' (gap unknown)."""
+    if proved:
+        return "proved optimal"
+    if gap_pct is None or pd.isna(gap_pct):
+        return "the best found in the time allowed; how far from the best possible is not known"
+    return f"within {fmt_percent(max(float(gap_pct), 0.1))} of the best possible"
 
 
 def narrative(facts, params: Params) -> dict[str, str]:
@@ -265,6 +275,5 @@ def rota_sentence(facts, params: Params) -> str:
         text += "The solver proved that no rota meeting these rules needs fewer people or hours."
     else:
         text += (f"The solver stopped at its time limit: no rota meeting these rules needs fewer than "
-                 f"{fmt_int(r['people_bound'])} people, and this one is within {fmt_percent(r['gap_pct'])} of the "
-                 "best possible.")
+                 f"{fmt_int(r['people_bound'])} people, and this one is {solver_words(False, r['gap_pct'])}.")
     return text

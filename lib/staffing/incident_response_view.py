@@ -202,7 +202,9 @@ def workforce_sentence(facts, params: Params) -> str:
     if meets:
         return text + f"strength first meets the requirement in {month_label(meets)}."
     return text + (f"strength does not meet it within the plan, which runs to {month_label(k['last_month'])}: it reaches "
-                   f"{fmt_int(k['strength_last'])}, {gap_text(k['strength_last'] - v['required'])}.")
+                   f"{fmt_int(k['strength_last'])}, {gap_text(k['strength_last'] - v['required'])} of today's requirement "
+                   "(the force-management chapter sets each year's strength against the requirement of that year's "
+                   "forecast demand instead).")
 
 
 def workforce_figure(facts):
