@@ -254,6 +254,17 @@ def rota_compare(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, c
 
 
+def weekend_words(rules) -> str:
+    """The rota's weekend rules in words: in every K weeks in a row (when set), and in the cycle."""
+    cycle = (f"{fmt_int(rules.weekends_off_per_cycle)} full weekend{'s' * (rules.weekends_off_per_cycle != 1)} off in "
+             "the cycle")
+    if rules.weekend_off_every_weeks is None:
+        return cycle
+    every = (f"a full weekend off in every {fmt_int(rules.weekend_off_every_weeks)} weeks in a row (every window of "
+             "the cycle)")
+    return every if rules.weekends_off_per_cycle <= 1 else f"{every}, {cycle}"
+
+
 def rota_sentence(facts, params: Params) -> str:
     """The rota in words: its rules, people, cost against the free best fit, and how sure the solver is."""
     r = facts["fcr_rota"].iloc[0]
@@ -262,8 +273,7 @@ def rota_sentence(facts, params: Params) -> str:
     shifts = ", ".join(s.label for s in rules.shifts)
     text = (f"As a rota people can work: a {fmt_int(r['weeks'])}-week cycle for {fmt_int(r['people'])} call handlers "
             f"on {shifts} shifts, with at least {fmt_int(rules.min_rest_hours)} hours' rest between shifts, at most "
-            f"{fmt_int(rules.max_consecutive_days)} days in a row, {fmt_int(rules.weekends_off_per_cycle)} full "
-            f"weekend{'s' * (rules.weekends_off_per_cycle != 1)} off in the cycle")
+            f"{fmt_int(rules.max_consecutive_days)} days in a row, " + weekend_words(rules))
     if rules.max_average_weekly_hours:
         text += f" and {fmt_number(rules.max_average_weekly_hours, 0)} hours a week on average at most"
     premium = compare.loc["rota", "paid_hours_vs_best_fit_pct"]
