@@ -291,6 +291,14 @@ class Grade(_Strict):
     per_call_handler: float = Field(gt=0, le=10)
 
 
+class RotaOption(_Strict):
+    """Another set of shifts to build the control room's rota from, under the rules of ``fcr.rota``."""
+
+    name: str = Field(min_length=1, max_length=80)
+    # Shifts as in fcr.rota: {name, start_hour, length_hours}.
+    shifts: list[dict[str, Any]] = Field(min_length=1)
+
+
 class Fcr(_Strict):
     """Control-room staffing model."""
 
@@ -314,6 +322,8 @@ class Fcr(_Strict):
     scenarios_service_level_999: list[Probability] = Field(min_length=1)
     # A rota of whole people under working-time rules (lib.staffing.rota.RotaParams; empty: its defaults).
     rota: dict[str, Any] = {}
+    # Other shift sets compared like for like with the rota's (8-, 10-, 12-hour ...), each under fcr.rota's rules.
+    rota_options: list[RotaOption] = []
     # Contracted hours a week of a full-time call handler (a rota works each person at most this on average).
     contracted_hours_per_week: float = Field(gt=0, le=168)
     # The model check: a mean error (bias) within this many points means the model reproduces what happened.
@@ -340,12 +350,29 @@ class Fcr(_Strict):
             raise ValueError(str(exc)) from None
         return value
 
-    def rota_params(self):
+    @model_validator(mode="after")
+    def _rota_options(self):
+        from lib.errors import ModelError
+
+        names = [o.name for o in self.rota_options]
+        if len(set(names)) != len(names):
+            raise ValueError(f"rota_options: names must be unique, got {names}")
+        for i, option in enumerate(self.rota_options):
+            try:
+                self.rota_params(option)
+            except ModelError as exc:
+                raise ValueError(str(exc).replace("fcr.rota.", f"fcr.rota_options[{i}].", 1)) from None
+        return self
+
+    def rota_params(self, option: RotaOption | None = None):
         """The rota's rules and solver settings (:class:`lib.staffing.rota_rules.RotaParams`); its people work at
-        most their contracted hours a week on average (``contracted_hours_per_week``) unless the rota says otherwise."""
+        most their contracted hours a week on average (``contracted_hours_per_week``) unless the rota says otherwise.
+        With ``option`` (one of ``rota_options``): the same rules on the option's shifts."""
         from lib.staffing.rota_rules import RotaParams
 
         rules = {"max_average_weekly_hours": self.contracted_hours_per_week, **self.rota}
+        if option is not None:
+            rules["shifts"] = option.shifts
         return RotaParams.from_mapping(rules, where="fcr.rota")
 
     @field_validator("patience_seconds", mode="before")

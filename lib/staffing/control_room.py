@@ -17,7 +17,10 @@ Method (assumptions stated in the chapter):
 6. the best fit as a rota of whole people meeting the working-time rules in ``fcr.rota``
    (:mod:`lib.staffing.rota`, CP-SAT), beside the free best fit;
 7. the model checked against what happened (:mod:`lib.staffing.model_check`): its prediction for the staff
-   on duty (the telephony export, else the rostered pattern) against the service level achieved.
+   on duty (the telephony export, else the rostered pattern) against the service level achieved;
+8. one answer (:mod:`lib.staffing.control_room_options`): today's staffing (the staff logged on when the
+   export is supplied) and rotas of 8-, 10- and 12-hour shifts compared like for like: re-roster, recruit
+   or both, with the cost.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ import pandas as pd
 
 from lib.config.params import Params
 from lib.inputs.loading import Loaded
-from lib.staffing import demand, erlang, model_check, queue, rostering, rota
+from lib.staffing import control_room_options, demand, erlang, model_check, queue, rostering, rota
 from lib.staffing.queue import route_service_level, route_target
 
 WEEKS_PER_YEAR = 365.25 / 7
@@ -198,6 +201,9 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
     rota_facts = rota_tables(rota_result, plan, params)
     check_hours, check = model_check.compute(loaded, params, requirement, current if params.fcr.current_pattern else None,
                                              aht)
+    options = control_room_options.compute(requirement, check_hours, rota_result,
+                                           current if params.fcr.current_pattern else None, params,
+                                           lambda hours: annual_cost(hours, params)["annual_cost"])
     gaps = pd.DataFrame([{"roster": "current pattern", **rostering.cover_gaps(current, need)},
                          {"roster": "best fit", **rostering.cover_gaps(plan.cover, need)}])
     return {
@@ -218,4 +224,5 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
         **rota_facts,
         "fcr_check": check,
         "fcr_check_hours": check_hours,
+        "fcr_options": options,
     }
