@@ -6,7 +6,7 @@ from lib.chapters import crime, not_supplied_text, ran, scorecard
 from lib.chapters import peers as peers_view
 from lib.chapters.programme import change_counts
 from lib.config.schema import Params
-from lib.present import fmt_int, fmt_money, fmt_number, month_label
+from lib.present import fmt_number, month_label
 from lib.staffing import control_room_view, force_management_view, incident_response_view
 
 NEEDS: tuple[str, ...] = ()
@@ -50,14 +50,7 @@ def headline(facts, params: Params) -> dict[str, str]:
 def _staffing(facts, params: Params) -> str:
     if not ran(facts, "fcr"):
         return f"Call-handler staffing: {not_supplied_text('fcr')}."
-    staffing = control_room_view.key_figures(facts, params)
-    rota = facts["fcr_rota"].iloc[0]
-    return (f"The current call-handler pattern leaves {staffing['current_hours_under']} hours of the week "
-            f"under-covered ({staffing['current_short']} staff-hours short) at {staffing['current_cost']} a year; a "
-            f"best-fit roster covers every hour with {staffing['fit_paid_hours']} paid hours a week (now "
-            f"{staffing['current_paid_hours']}). As a rota people can work under the working-time rules that takes "
-            f"{fmt_int(rota['people'])} call handlers on a {fmt_int(rota['weeks'])}-week cycle: "
-            f"{fmt_int(rota['paid_hours'])} paid hours a week and {fmt_money(rota['annual_cost'])} a year.")
+    return control_room_view.answer_sentence(facts, params)
 
 
 def _response(facts, params: Params) -> str:

@@ -271,6 +271,8 @@ class Rota(_Strict):
     max_consecutive_days: int = Field(ge=0, le=42)
     # Lines with Saturday 00:00 to Monday 00:00 free.
     weekends_off_per_cycle: int = Field(ge=0, le=200)
+    # At least one full weekend off in every K weeks in a row, round the cycle (null: no such rule).
+    weekend_off_every_weeks: Annotated[int, Field(ge=1, le=200)] | None
     # Averaged over the cycle; null: the contracted hours (fcr.contracted_hours_per_week).
     max_average_weekly_hours: Annotated[float, Field(gt=0, le=168)] | None
     # The cycle's length in weeks (= lines), chosen by the solver in [min_lines, max_lines].
@@ -297,6 +299,13 @@ class Rota(_Strict):
         return self
 
 
+class RotaOption(_Strict):
+    """Another set of shifts to build the control room's rota from, under the rules of ``fcr.rota``."""
+
+    name: str = Field(min_length=1, max_length=80)
+    shifts: list[RotaShift] = Field(min_length=1)
+
+
 class Fcr(_Strict):
     """Control-room staffing model."""
 
@@ -320,6 +329,8 @@ class Fcr(_Strict):
     scenarios_service_level_999: list[Probability] = Field(min_length=1)
     # A rota of whole people under working-time rules (read by lib.staffing.rota_rules.RotaParams).
     rota: Rota
+    # Other shift sets compared like for like with the rota's (8-, 10-, 12-hour ...), each under fcr.rota's rules.
+    rota_options: list[RotaOption]
     # Contracted hours a week of a full-time call handler (a rota works each person at most this on average).
     contracted_hours_per_week: float = Field(gt=0, le=168)
     # The model check: a mean error (bias) within this many points means the model reproduces what happened.
@@ -334,13 +345,23 @@ class Fcr(_Strict):
             raise ValueError("each route at most once")
         return value
 
-    def rota_rules(self) -> dict:
+    def rota_rules(self, option: RotaOption | None = None) -> dict:
         """The rota's rules and solver settings as a mapping (for :class:`lib.staffing.rota_rules.RotaParams`);
-        its people work at most their contracted hours a week on average unless the rota says otherwise."""
+        its people work at most their contracted hours a week on average unless the rota says otherwise. With
+        ``option`` (one of ``rota_options``): the same rules on the option's shifts."""
         rules = self.rota.model_dump()
         if rules["max_average_weekly_hours"] is None:
             rules["max_average_weekly_hours"] = self.contracted_hours_per_week
+        if option is not None:
+            rules["shifts"] = [shift.model_dump() for shift in option.shifts]
         return rules
+
+    @model_validator(mode="after")
+    def _rota_options_distinct(self):
+        names = [o.name for o in self.rota_options]
+        if len(set(names)) != len(names):
+            raise ValueError(f"rota_options: names must be unique, got {names}")
+        return self
 
     @field_validator("patience_seconds", mode="before")
     @classmethod
@@ -463,6 +484,11 @@ class Irt(_Strict):
     training_pct: Percent
     sickness_pct: Percent
     proactive_pct: Percent
+    # Hours of the day [from, to) in which spare on-duty time counts as protected proactive time.
+    proactive_hours_of_day: list[Annotated[int, Field(ge=0, le=24)]] = Field(min_length=2, max_length=2)
+    # The model check: a bias (predicted − achieved share in target) within this many points means the
+    # response model reproduces what happened.
+    check_tolerance_points: float = Field(gt=0, le=50)
 
     @model_validator(mode="after")
     def _abstractions(self) -> Irt:
@@ -470,6 +496,9 @@ class Irt(_Strict):
         if total >= 100:
             raise ValueError(f"annual_leave_pct + training_pct + sickness_pct = {total:g}: must be below 100 "
                              "(officers must have some time available)")
+        start, end = self.proactive_hours_of_day
+        if start >= end:
+            raise ValueError(f"proactive_hours_of_day = {self.proactive_hours_of_day}: give [from, to) with from < to")
         return self
 
 

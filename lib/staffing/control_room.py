@@ -6,7 +6,7 @@ Method (assumptions stated in the chapter):
    time of day) over the period, per route;
 2. handling time: the period's mean talk + wrap by route and hour of day;
 3. agents on the phones per interval: Erlang C (Erlang A if ``fcr.patience_seconds`` is set), the
-   fewest meeting the route's service level and the occupancy cap (:func:`lib.staffing.erlang.required_agents`);
+   fewest meeting the route's service level and the occupancy cap (:func:`lib.staffing.queue.required_agents`);
    routes are staffed separately, then added (call handlers pooled across 999 and 101 would need fewer);
    with ``fcr.modified_offered_load`` each interval's load includes the work still in hand from
    earlier intervals (:func:`lib.staffing.erlang.modified_offered_load`, over the week as a cycle);
@@ -17,7 +17,10 @@ Method (assumptions stated in the chapter):
 6. the best fit as a rota of whole people meeting the working-time rules in ``fcr.rota``
    (:mod:`lib.staffing.rota`, CP-SAT), beside the free best fit;
 7. the model checked against what happened (:mod:`lib.staffing.model_check`): its prediction for the staff
-   on duty (the telephony export, else the rostered pattern) against the service level achieved.
+   on duty (the telephony export, else the rostered pattern) against the service level achieved;
+8. one answer (:mod:`lib.staffing.control_room_options`): today's staffing (the staff logged on when the
+   export is supplied) and rotas of 8-, 10- and 12-hour shifts compared like for like: re-roster, recruit
+   or both, with the cost.
 """
 from __future__ import annotations
 
@@ -26,26 +29,11 @@ import pandas as pd
 
 from lib.config.params import Params
 from lib.inputs.loading import Loaded
-from lib.staffing import demand, erlang, erlang_a, rostering, rota
+from lib.staffing import control_room_options, demand, erlang, model_check, queue, rostering, rota
+from lib.staffing.queue import route_service_level, route_target
 from lib.staffing.rota_rules import RotaParams
 
 WEEKS_PER_YEAR = 365.25 / 7
-
-
-def _target(params: Params, route: str) -> tuple[float, float]:
-    """(service level, answer seconds) for a route; 999 has its own, others use the 101 standard."""
-    if route == "999":
-        return params.fcr.service_level_999, params.calls.answer_999_target_seconds
-    return params.fcr.service_level_101, params.calls.answer_101_target_seconds
-
-
-def model_service_level(params: Params, route: str, agents, calls, aht, seconds, interval=3600) -> np.ndarray:
-    """Share of a route's calls answered within ``seconds`` with whole ``agents``: Erlang A with the route's
-    patience (``fcr.patience_seconds``), else Erlang C."""
-    patience = params.fcr.patience(route)
-    if patience:
-        return np.asarray(erlang_a.erlang_a_service_level(agents, calls, aht, patience, seconds, interval), dtype=float)
-    return np.asarray(erlang.service_level(agents, calls, aht, seconds, interval), dtype=float)
 
 
 def weekly_requirement(counts: pd.DataFrame, aht: dict[str, pd.Series], params: Params,
@@ -58,14 +46,14 @@ def weekly_requirement(counts: pd.DataFrame, aht: dict[str, pd.Series], params: 
     interval = interval_minutes * 60
     agents = pd.DataFrame(index=mean.index)
     for route in params.fcr.routes:
-        sl, seconds = _target(params, route)
+        sl, seconds = route_target(params, route)
         hour = mean.index.get_level_values("how") % 24
         handle = aht[route].reindex(hour).to_numpy()
         load = mean[route].to_numpy()
         if params.fcr.modified_offered_load:
             load = erlang.modified_offered_load(load, float(np.mean(handle)), interval, circular=True)
-        agents[route] = erlang.required_agents(load, handle, seconds, sl, interval,
-                                               params.fcr.max_occupancy, params.fcr.patience(route))
+        agents[route] = queue.required_agents(load, handle, seconds, sl, interval,
+                                              params.fcr.max_occupancy, params.fcr.patience(route))
     per_hour_agents = agents.groupby(level="how").max()
     per_hour_calls = mean.groupby(level="how").sum()
     offered = frame.groupby("how")[params.fcr.routes].sum()
@@ -89,10 +77,10 @@ def achieved(requirement: pd.DataFrame, cover: np.ndarray, aht: dict[str, pd.Ser
                       where=need.sum(axis=1, keepdims=True) > 0)
     out = pd.DataFrame({"how": requirement["how"], "on phones": on_phones.astype(int)})
     for i, route in enumerate(params.fcr.routes):
-        _, seconds = _target(params, route)
+        _, seconds = route_target(params, route)
         agents = np.floor(on_phones * share[:, i] + 1e-9)
         handle = aht[route].reindex(requirement["hour"]).to_numpy()
-        out[f"SL {route}"] = model_service_level(params, route, agents, requirement[f"calls {route}"].to_numpy(), handle,
+        out[f"SL {route}"] = route_service_level(params, route, agents, requirement[f"calls {route}"].to_numpy(), handle,
                                                  seconds)
     return out
 
@@ -210,12 +198,13 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
     daily["date"] = daily["date"].astype(str)
     scen = scenarios(requirement, plan, aht, params).rename(
         columns=lambda c: {"paid hours a week": "paid_hours"}.get(c, c.replace("SL ", "sl_").replace(" %", "")))
-    from lib.staffing import model_check
-
     rota_result = rota.solve(need, RotaParams.from_mapping(params.fcr.rota_rules(), where="fcr.rota"))
     rota_facts = rota_tables(rota_result, plan, params)
     check_hours, check = model_check.compute(loaded, params, requirement, current if params.fcr.current_pattern else None,
                                              aht)
+    options = control_room_options.compute(requirement, check_hours, rota_result,
+                                           current if params.fcr.current_pattern else None, params,
+                                           lambda hours: annual_cost(hours, params)["annual_cost"])
     gaps = pd.DataFrame([{"roster": "current pattern", **rostering.cover_gaps(current, need)},
                          {"roster": "best fit", **rostering.cover_gaps(plan.cover, need)}])
     return {
@@ -227,7 +216,7 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
         "fcr_requirement": req,
         "fcr_gaps": gaps.rename(columns=lambda c: c.replace(" ", "_").replace("-", "_")),
         "fcr_shifts": shift_table(plan),
-        "fcr_fit": pd.DataFrame([{"paid_hours": plan.paid_hours, "optimal": bool(plan.optimal),
+        "fcr_fit": pd.DataFrame([{"paid_hours": plan.paid_hours, "optimal": bool(plan.optimal), "gap_pct": 100 * plan.gap,
                                   "current_paid_hours": float(current.sum())}]),
         "fcr_scenarios": scen,
         "fcr_assumptions": assumption_scenarios(demand.period_rows(counts, params), aht, params),
@@ -236,4 +225,5 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
         **rota_facts,
         "fcr_check": check,
         "fcr_check_hours": check_hours,
+        "fcr_options": options,
     }

@@ -118,12 +118,22 @@ def key_figures(facts, params: Params) -> dict[str, str]:
     return {
         "peak_rostered": fmt_int(r["rostered"].max()), "min_rostered": fmt_int(r["rostered"].min()),
         "fit_paid_hours": fmt_int(fit["paid_hours"]),
-        "fit_optimal": "proved optimal" if fit["optimal"] else "the best found within the time limit",
+        "fit_optimal": solver_words(fit["optimal"], fit.get("gap_pct")),
         "current_paid_hours": fmt_int(fit["current_paid_hours"]) if params.fcr.current_pattern else "no data",
         "current_hours_under": fmt_int(gap["hours_under"]), "current_short": fmt_int(gap["staff_hours_short"]),
         "current_sl_999": sl(current, "999"), "best_sl_999": sl(best, "999"),
         "current_cost": fmt_money(current["annual_cost"].iloc[0]) if len(current) else "no data",
     }
+
+
+def solver_words(proved: bool, gap_pct: float | None) -> str:
+    """How sure the solver is, never more than it proved: 'proved optimal', 'within 0.8% of the best possible', or
+    'the best found in the time allowed' (gap unknown)."""
+    if proved:
+        return "proved optimal"
+    if gap_pct is None or pd.isna(gap_pct):
+        return "the best found in the time allowed; how far from the best possible is not known"
+    return f"within {fmt_percent(max(float(gap_pct), 0.1))} of the best possible"
 
 
 def narrative(facts, params: Params) -> dict[str, str]:
@@ -136,6 +146,7 @@ def narrative(facts, params: Params) -> dict[str, str]:
         "model": model_name(params),
         "check_sentence": check_sentence(facts, params),
         "rota_sentence": rota_sentence(facts, params),
+        "answer_sentence": answer_sentence(facts, params),
     }
 
 
@@ -245,6 +256,17 @@ def rota_compare(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, c
 
 
+def weekend_words(rules) -> str:
+    """The rota's weekend rules in words: in every K weeks in a row (when set), and in the cycle."""
+    cycle = (f"{fmt_int(rules.weekends_off_per_cycle)} full weekend{'s' * (rules.weekends_off_per_cycle != 1)} off in "
+             "the cycle")
+    if rules.weekend_off_every_weeks is None:
+        return cycle
+    every = (f"a full weekend off in every {fmt_int(rules.weekend_off_every_weeks)} weeks in a row (every window of "
+             "the cycle)")
+    return every if rules.weekends_off_per_cycle <= 1 else f"{every}, {cycle}"
+
+
 def rota_sentence(facts, params: Params) -> str:
     """The rota in words: its rules, people, cost against the free best fit, and how sure the solver is."""
     r = facts["fcr_rota"].iloc[0]
@@ -253,8 +275,7 @@ def rota_sentence(facts, params: Params) -> str:
     shifts = ", ".join(s.label for s in rules.shifts)
     text = (f"As a rota people can work: a {fmt_int(r['weeks'])}-week cycle for {fmt_int(r['people'])} call handlers "
             f"on {shifts} shifts, with at least {fmt_int(rules.min_rest_hours)} hours' rest between shifts, at most "
-            f"{fmt_int(rules.max_consecutive_days)} days in a row, {fmt_int(rules.weekends_off_per_cycle)} full "
-            f"weekend{'s' * (rules.weekends_off_per_cycle != 1)} off in the cycle")
+            f"{fmt_int(rules.max_consecutive_days)} days in a row, " + weekend_words(rules))
     if rules.max_average_weekly_hours:
         text += f" and {fmt_number(rules.max_average_weekly_hours, 0)} hours a week on average at most"
     premium = compare.loc["rota", "paid_hours_vs_best_fit_pct"]
@@ -266,6 +287,64 @@ def rota_sentence(facts, params: Params) -> str:
         text += "The solver proved that no rota meeting these rules needs fewer people or hours."
     else:
         text += (f"The solver stopped at its time limit: no rota meeting these rules needs fewer than "
-                 f"{fmt_int(r['people_bound'])} people, and this one is within {fmt_percent(r['gap_pct'])} of the "
-                 "best possible.")
+                 f"{fmt_int(r['people_bound'])} people, and this one is {solver_words(False, r['gap_pct'])}.")
+    return text
+
+
+def options(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Today's staffing and every workable rota, like for like: people, paid hours, cost, hours short, the answer."""
+    o = facts.get("fcr_options")
+    if o is None or o.empty:
+        return None
+    shown = pd.DataFrame({"option": o["option"], "shift hours": o["shift_hours"],
+                          "call handlers (full-time)": o["people"].map(lambda v: fmt_number(v, 1 if v % 1 else 0)),
+                          "paid hours a week": o["paid_hours"].map(fmt_int), "annual cost": o["annual_cost"].map(fmt_money),
+                          "hours of the week short on the phones": o["hours_under"].map(fmt_int),
+                          "staff-hours short on the phones": o["staff_hours_short"].map(fmt_int),
+                          "solver": o["solver"].replace("", "–"),
+                          "answer": [a if a else "–" for a in o["action"]]})
+    return shown, o
+
+
+def _signed_money(value: float) -> str:
+    return ("+" if value >= 0 else "−") + fmt_money(abs(value))
+
+
+def answer_sentence(facts, params: Params) -> str:
+    """The control room's one answer in words: re-roster, recruit N, or both, with the cost and the reason."""
+    o = facts.get("fcr_options")
+    if o is None or o.empty or not (o["kind"] == "now").any():
+        return ("No answer can be given: neither a telephony staffing export (inputs.staffing) nor a current pattern "
+                "(fcr.current_pattern) says what staffing there is now.")
+    now = o[o["kind"] == "now"].iloc[0]
+    logged = now["option"].startswith("now: staff logged on")
+    what = (f"The staff logged on in {month_label(params.period)} (telephony export) came to "
+            f"{fmt_number(now['people'])} full-time call handlers ({fmt_int(now['paid_hours'])} paid hours a week at "
+            f"{fmt_percent(100 * params.fcr.shrinkage, 0)} shrinkage, {fmt_money(now['annual_cost'])} a year)"
+            if logged else
+            f"The current pattern (settings; no telephony export) pays {fmt_int(now['paid_hours'])} hours a week "
+            f"({fmt_number(now['people'])} full-time call handlers, {fmt_money(now['annual_cost'])} a year)")
+    what += (f" and left {fmt_int(now['hours_under'])} hours of the week short on the phones "
+             f"({fmt_int(now['staff_hours_short'])} staff-hours). ")
+    chosen = o[o["recommended"]]
+    if chosen.empty:
+        return what + "No rota in the settings covers every hour under the working-time rules."
+    best = chosen.iloc[0]
+    if best["action"] == "no change":
+        return what + "It already covers every hour at no more cost than any workable rota: no change is needed."
+    rotas = o[(o["kind"] == "rota") & ~o["recommended"]]
+    others = "; ".join(f"{r['option'].removeprefix('rota: ')} {fmt_int(r['people'])} ({fmt_money(r['annual_cost'])})"
+                       for _, r in rotas.iterrows())
+    name = best["option"].removeprefix("rota: ")
+    head = {"re-roster": "Re-roster", "recruit": f"Recruit {fmt_int(best['recruit'])}",
+            "re-roster and recruit": f"Re-roster and recruit {fmt_int(best['recruit'])}"}[best["action"]]
+    text = (what + f"{head}: the cheapest rota that covers every hour under the working-time rules is on {name}, "
+            f"{fmt_int(best['people'])} call handlers and {fmt_money(best['annual_cost'])} a year "
+            f"({_signed_money(best['cost_vs_now'])} a year against now)")
+    if best["recruit"]:
+        text += f", {fmt_int(best['recruit'])} more people than now"
+    text += "." + (f" Like for like, the other shift lengths need: {others}." if others else "")
+    if logged and (o["option"] == "now: current pattern (settings)").any():
+        text += (" The current pattern as set out in the settings is not what was worked, so it is listed for "
+                 "reference only.")
     return text

@@ -14,7 +14,8 @@ loop in Python per interval (pyworkforce; the ``erlang`` package uses ``math.fac
 A, which overflow above ~170 agents); :func:`required_agents` computes a year of hourly intervals in
 one pass of the recursion over all intervals at once.
 
-Erlang A, which lets callers hang up, is :mod:`lib.staffing.erlang_a`.
+Erlang A, which lets callers hang up, is :mod:`lib.staffing.erlang_a`; :mod:`lib.staffing.queue` is the one way
+into both (the model chosen by the callers' patience).
 
 References
 ----------
@@ -34,10 +35,11 @@ from lib.errors import ModelError
 
 # A value within this relative distance of a whole number is taken to be that whole number before a
 # ceiling, so that 21 / (1 - 0.3) = 30.000000000000004 gives 30, not 31.
-_WHOLE_TOLERANCE = 1e-9
+WHOLE_TOLERANCE = 1e-9
 
 
-def _array(value, name: str, *, positive: bool = False, nonnegative: bool = False) -> np.ndarray:
+def as_array(value, name: str, *, positive: bool = False, nonnegative: bool = False) -> np.ndarray:
+    """A float array of ``value``, or a ModelError naming ``name`` when it holds NaN or breaks the sign asked for."""
     arr = np.asarray(value, dtype=float)
     if np.isnan(arr).any():
         raise ModelError(f"{name} contains NaN; give a number")
@@ -55,17 +57,17 @@ def _shape(result: np.ndarray, *inputs):
 
 def offered_load(calls, aht_seconds, interval_seconds=3600):
     """Offered load in Erlangs: calls × AHT / interval length."""
-    calls = _array(calls, "calls", nonnegative=True)
-    aht = _array(aht_seconds, "aht_seconds", positive=True)
-    interval = _array(interval_seconds, "interval_seconds", positive=True)
+    calls = as_array(calls, "calls", nonnegative=True)
+    aht = as_array(aht_seconds, "aht_seconds", positive=True)
+    interval = as_array(interval_seconds, "interval_seconds", positive=True)
     return calls * aht / interval
 
 
 def erlang_b(agents, load):
     """Erlang B blocking probability for ``agents`` servers (whole numbers) and ``load`` Erlangs."""
-    agents = _array(agents, "agents", nonnegative=True)
-    load = _array(load, "load", nonnegative=True)
-    agents, load = np.broadcast_arrays(np.floor(agents + _WHOLE_TOLERANCE), load)
+    agents = as_array(agents, "agents", nonnegative=True)
+    load = as_array(load, "load", nonnegative=True)
+    agents, load = np.broadcast_arrays(np.floor(agents + WHOLE_TOLERANCE), load)
     b = np.ones(agents.shape)
     top = int(agents.max()) if agents.size else 0
     for n in range(1, top + 1):
@@ -77,8 +79,8 @@ def erlang_b(agents, load):
 
 def erlang_c(agents, load):
     """Erlang C probability that a call waits (1 when ``agents <= load``: the queue never empties)."""
-    agents = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
-    load = _array(load, "load", nonnegative=True)
+    agents = np.floor(as_array(agents, "agents", nonnegative=True) + WHOLE_TOLERANCE)
+    load = as_array(load, "load", nonnegative=True)
     b = erlang_b(agents, load)
     with np.errstate(divide="ignore", invalid="ignore"):
         c = agents * b / (agents - load * (1 - b))
@@ -113,9 +115,9 @@ def service_level(agents, calls, aht_seconds, target_answer_seconds, interval_se
         Negative calls or agents, AHT <= 0, negative target.
     """
     a = offered_load(calls, aht_seconds, interval_seconds)
-    n = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
-    t = _array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
-    aht = _array(aht_seconds, "aht_seconds", positive=True)
+    n = np.floor(as_array(agents, "agents", nonnegative=True) + WHOLE_TOLERANCE)
+    t = as_array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
+    aht = as_array(aht_seconds, "aht_seconds", positive=True)
     c = erlang_c(n, a)
     with np.errstate(over="ignore", invalid="ignore"):
         sl = 1.0 - c * np.exp(-(n - a) * t / aht)
@@ -127,8 +129,8 @@ def service_level(agents, calls, aht_seconds, target_answer_seconds, interval_se
 def average_speed_of_answer(agents, calls, aht_seconds, interval_seconds=3600):
     """Average wait before answer over all calls, seconds: C(N, A) × AHT / (N − A); inf when N <= A."""
     a = offered_load(calls, aht_seconds, interval_seconds)
-    n = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
-    aht = _array(aht_seconds, "aht_seconds", positive=True)
+    n = np.floor(as_array(agents, "agents", nonnegative=True) + WHOLE_TOLERANCE)
+    aht = as_array(aht_seconds, "aht_seconds", positive=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         asa = erlang_c(n, a) * aht / (n - a)
     asa = np.where(n > a, asa, np.inf)
@@ -139,7 +141,7 @@ def average_speed_of_answer(agents, calls, aht_seconds, interval_seconds=3600):
 def occupancy(agents, calls, aht_seconds, interval_seconds=3600):
     """Share of agents' time spent handling calls: A / N, at most 1 (NaN with no agents)."""
     a = offered_load(calls, aht_seconds, interval_seconds)
-    n = _array(agents, "agents", nonnegative=True)
+    n = as_array(agents, "agents", nonnegative=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         occ = np.where(n > 0, np.minimum(a / n, 1.0), np.nan)
     return _shape(occ, agents, calls, aht_seconds, interval_seconds)
@@ -149,13 +151,15 @@ def whole_ceil(value):
     """Ceiling that treats values within 1e-9 (relative) of a whole number as that number."""
     value = np.asarray(value, dtype=float)
     nearest = np.round(value)
-    close = np.abs(value - nearest) <= _WHOLE_TOLERANCE * np.maximum(1.0, np.abs(nearest))
+    close = np.abs(value - nearest) <= WHOLE_TOLERANCE * np.maximum(1.0, np.abs(nearest))
     return np.where(close, nearest, np.ceil(value))
 
 
 def required_agents(calls, aht_seconds, target_answer_seconds, service_level, interval_seconds=3600,
-                    max_occupancy=1.0, patience_seconds=None):
+                    max_occupancy=1.0):
     """Fewest agents on the phones meeting the service level and the occupancy cap (Erlang C).
+
+    Callers who hang up (Erlang A) are :func:`lib.staffing.queue.required_agents`, which chooses the model.
 
     Parameters
     ----------
@@ -165,10 +169,6 @@ def required_agents(calls, aht_seconds, target_answer_seconds, service_level, in
         Required probability of answer within target, in (0, 1).
     max_occupancy : float, default 1.0
         Occupancy cap in (0, 1]: at least ``ceil(A / max_occupancy)`` agents.
-    patience_seconds : float, optional
-        Mean caller patience, seconds: when given, the service level is Erlang A's (answered
-        within target over all offered calls; callers who hang up count as not answered), found by
-        :func:`erlang_a_required_agents`.
 
     Returns
     -------
@@ -188,24 +188,13 @@ def required_agents(calls, aht_seconds, target_answer_seconds, service_level, in
     if not 0 < float(max_occupancy) <= 1:
         raise ModelError(f"max_occupancy = {max_occupancy!r}: must be in (0, 1]")
     a0 = offered_load(calls, aht_seconds, interval_seconds)
-    aht0 = _array(aht_seconds, "aht_seconds", positive=True)
-    t0 = _array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
+    aht0 = as_array(aht_seconds, "aht_seconds", positive=True)
+    t0 = as_array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
     shape = np.broadcast(a0, aht0, t0).shape
     a, aht, t = (np.array(x, dtype=float).ravel() for x in np.broadcast_arrays(a0, aht0, t0))
-    if patience_seconds is not None:
-        patience = float(patience_seconds)
-        if not patience > 0:
-            raise ModelError(f"patience_seconds = {patience_seconds!r}: must be > 0")
-        calls_flat, interval_flat = (np.broadcast_to(np.asarray(x, dtype=float), shape).ravel()
-                                     for x in (calls, interval_seconds))
-        from lib.staffing.erlang_a import erlang_a_required_agents
-
-        need = erlang_a_required_agents(calls_flat, aht, patience, t, sl_target, interval_flat)
-        n = np.where(a > 0, np.maximum(need, whole_ceil(a / max_occupancy)), 0.0)
-    else:
-        (a, aht, t), inverse = _unique_rows(a, aht, t)  # each distinct interval once
-        start = np.maximum(np.floor(a + _WHOLE_TOLERANCE) + 1, whole_ceil(a / max_occupancy))
-        n = _erlang_c_sweep(a, aht, t, sl_target, start)[inverse]
+    (a, aht, t), inverse = unique_rows(a, aht, t)  # each distinct interval once
+    start = np.maximum(np.floor(a + WHOLE_TOLERANCE) + 1, whole_ceil(a / max_occupancy))
+    n = _erlang_c_sweep(a, aht, t, sl_target, start)[inverse]
     out = n.reshape(shape).astype(int)
     return int(out) if all(np.ndim(x) == 0 for x in (calls, aht_seconds, target_answer_seconds)) else out
 
@@ -257,9 +246,9 @@ def modified_offered_load(calls, aht_seconds, interval_seconds=3600, circular=Fa
     Jennings, O. B., Mandelbaum, A., Massey, W. A. & Whitt, W. (1996). Server staffing to meet
     time-varying demand. *Management Science* 42(10), 1383-1394.
     """
-    lam = _array(calls, "calls", nonnegative=True).ravel()
-    aht = float(_array(aht_seconds, "aht_seconds", positive=True))
-    r = float(_array(interval_seconds, "interval_seconds", positive=True)) / aht
+    lam = as_array(calls, "calls", nonnegative=True).ravel()
+    aht = float(as_array(aht_seconds, "aht_seconds", positive=True))
+    r = float(as_array(interval_seconds, "interval_seconds", positive=True)) / aht
     lags = max(1, int(np.ceil(40 / r)))  # until e^(-k r) < e^-40
     w = np.empty(lags + 1)
     w[0] = 1 - (1 - np.exp(-r)) / r
@@ -284,7 +273,7 @@ def rostered_staff(agents, shrinkage):
     s = np.asarray(shrinkage, dtype=float)
     if np.isnan(s).any() or (s < 0).any() or (s >= 1).any():
         raise ModelError(f"shrinkage = {shrinkage!r}: must be in [0, 1)")
-    agents_arr = _array(agents, "agents", nonnegative=True)
+    agents_arr = as_array(agents, "agents", nonnegative=True)
     out = whole_ceil(agents_arr / (1.0 - s)).astype(int)
     return int(out) if np.ndim(agents) == 0 and np.ndim(shrinkage) == 0 else out
 
@@ -301,7 +290,7 @@ def _constant_within(col, codes, groups) -> bool:
     return groups > 1 and bool((_group_values(col, codes, groups)[codes] == col).all())
 
 
-def _unique_rows(*columns):
+def unique_rows(*columns):
     """Distinct rows of equal-length 1-d columns, by hashing: (distinct columns, inverse index)."""
     codes, groups = np.zeros(columns[0].size, dtype=np.intp), 1
     for col in columns:

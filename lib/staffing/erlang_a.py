@@ -28,7 +28,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from lib.errors import ModelError
-from lib.staffing.erlang import _WHOLE_TOLERANCE, _array, _unique_rows, erlang_b, erlang_c, whole_ceil
+from lib.staffing.erlang import WHOLE_TOLERANCE, as_array, erlang_b, erlang_c, unique_rows, whole_ceil
 
 _SERIES_TOLERANCE = 1e-17  # stop a tail sum when what is left is below this share of the sum
 _HALF_LOG_2PI = 0.5 * np.log(2 * np.pi)
@@ -164,12 +164,12 @@ def _erlang_a_core(n, calls, aht, patience, target, interval):
 
 
 def _erlang_a_inputs(agents, calls, aht_seconds, patience_seconds, target_answer_seconds, interval_seconds):
-    n = np.floor(_array(agents, "agents", nonnegative=True) + _WHOLE_TOLERANCE)
-    c = _array(calls, "calls", nonnegative=True)
-    h = _array(aht_seconds, "aht_seconds", positive=True)
-    pt = _array(patience_seconds, "patience_seconds", positive=True)
-    t = _array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
-    iv = _array(interval_seconds, "interval_seconds", positive=True)
+    n = np.floor(as_array(agents, "agents", nonnegative=True) + WHOLE_TOLERANCE)
+    c = as_array(calls, "calls", nonnegative=True)
+    h = as_array(aht_seconds, "aht_seconds", positive=True)
+    pt = as_array(patience_seconds, "patience_seconds", positive=True)
+    t = as_array(target_answer_seconds, "target_answer_seconds", nonnegative=True)
+    iv = as_array(interval_seconds, "interval_seconds", positive=True)
     return np.broadcast_arrays(n, c, h, pt, t, iv)
 
 
@@ -179,7 +179,7 @@ def _erlang_a_vector(index: int, agents, calls, aht_seconds, patience_seconds, t
     arrays = _erlang_a_inputs(agents, calls, aht_seconds, patience_seconds, target_answer_seconds, interval_seconds)
     flat = [x.ravel() for x in arrays]
     if dedupe and flat[0].size > 1:
-        distinct, inverse = _unique_rows(*flat)
+        distinct, inverse = unique_rows(*flat)
         out = _erlang_a_core(*distinct)[index][inverse]
     else:
         out = _erlang_a_core(*flat)[index]
@@ -283,8 +283,8 @@ def erlang_a_required_agents(calls, aht_seconds, patience_seconds, target_answer
     doubles its step until the level is met, then halves the bracket (about 2 log2(answer − start)
     evaluations per interval, all intervals at once, each distinct parameter set once).
     """
-    c = _array(calls, "calls", nonnegative=True)
-    level = _array(service_level, "service_level")
+    c = as_array(calls, "calls", nonnegative=True)
+    level = as_array(service_level, "service_level")
     if ((level < 0) | (level > 1)).any():
         raise ModelError(f"service_level = {level[(level < 0) | (level > 1)].flat[0]:g}: must be in [0, 1)")
     if max_agents is not None and not (math.isfinite(float(max_agents)) and float(max_agents) >= 0
@@ -293,7 +293,7 @@ def erlang_a_required_agents(calls, aht_seconds, patience_seconds, target_answer
     arrays = _erlang_a_inputs(0, c, aht_seconds, patience_seconds, target_answer_seconds, interval_seconds)
     shape = np.broadcast(arrays[0], level).shape
     _, c, h, pt, t, iv, lv = (np.broadcast_to(x, shape).ravel() for x in (*arrays, level))
-    (c, h, pt, t, iv, lv), inverse = _unique_rows(c, h, pt, t, iv, lv)
+    (c, h, pt, t, iv, lv), inverse = unique_rows(c, h, pt, t, iv, lv)
     load = c * h / iv
     todo = (c > 0) & (lv > 0)
     cap = np.inf if max_agents is None else float(max_agents)

@@ -21,12 +21,14 @@ its mean absolute error is set against the seasonal-naive forecast's (the same m
 and the ratio shown (below 1: the model is better). It needs 12 months before the held-out months.
 
 **Requirement per year.** Each forecast year's demand over the last 12 months' is a growth factor.
-Call handlers: the people of today's workable rota (the control-room chapter's, :mod:`lib.staffing.rota`)
+Call handlers: the people of the control room's recommended workable rota (its options' answer,
+:mod:`lib.staffing.control_room_options`; else the rota of :mod:`lib.staffing.rota`)
 scaled by the growth of the period's hourly requirement (:func:`lib.staffing.control_room.weekly_requirement`)
 when each route's calls are scaled by its factor.
 Officers: the incident-response establishment (:func:`lib.staffing.incident_response.required`) with
-officer jobs scaled by the attended grades' factor. Capacity: the current call-handler pattern's
-paid hours ÷ the contracted hours (the force staffs as now), and the projected response strength at
+officer jobs scaled by the attended grades' factor. Capacity: the control room's staffing now as its
+options measure it (the staff logged on, with a telephony export), else the current call-handler pattern's
+paid hours ÷ the contracted hours (the force staffs as now); and the projected response strength at
 the year's end (with a workforce export) or the current establishment.
 
 References
@@ -194,7 +196,7 @@ def _factor(years: pd.DataFrame, name: str, year: int, column: str) -> float:
 
 
 def requirement(loaded: dict[str, Loaded], params: Params, years: pd.DataFrame, workforce: pd.DataFrame | None,
-                horizon: int = 4, rota_people: float | None = None) -> pd.DataFrame:
+                horizon: int = 4, rota_people: float | None = None, handlers_now: float | None = None) -> pd.DataFrame:
     """Per forecast year: call handlers and response officers required — forecast, lower, upper — against
     capacity. Rows for what the inputs cannot give are left out (the chapter says which)."""
     from lib.staffing import control_room, demand, incident_response
@@ -204,7 +206,8 @@ def requirement(loaded: dict[str, Loaded], params: Params, years: pd.DataFrame, 
         aht = {r: demand.aht_by_hour(loaded, params, r) for r in params.fcr.routes}
         base = demand.period_rows(demand.hourly_counts(loaded, params), params)
         hours = params.fcr.contracted_hours_per_week
-        capacity = control_room.current_cover(params).sum() / hours if params.fcr.current_pattern else np.nan
+        capacity = handlers_now if handlers_now is not None else (
+            control_room.current_cover(params).sum() / hours if params.fcr.current_pattern else np.nan)
         now = float(control_room.weekly_requirement(base, aht, params)["rostered"].sum())
         # Today's workable rota (the control-room chapter's) scaled by the growth of the hourly requirement;
         # without one, the rostered hours themselves as full-time equivalents.
@@ -234,7 +237,7 @@ def requirement(loaded: dict[str, Loaded], params: Params, years: pd.DataFrame, 
 
 
 def compute(loaded: dict[str, Loaded], params: Params, workforce: pd.DataFrame | None = None,
-            rota_people: float | None = None) -> dict[str, pd.DataFrame]:
+            rota_people: float | None = None, handlers_now: float | None = None) -> dict[str, pd.DataFrame]:
     """The force-management facts: monthly forecasts, yearly totals, backtest and the requirement per year."""
     series = monthly_series(loaded, params)
     years = yearly(series, params, params.force_management.years)
@@ -242,5 +245,6 @@ def compute(loaded: dict[str, Loaded], params: Params, workforce: pd.DataFrame |
         "fm_forecast": forecast(series, params, params.force_management.years),
         "fm_years": years,
         "fm_backtest": backtest(series, params.force_management.holdout_months),
-        "fm_requirement": requirement(loaded, params, years, workforce, params.force_management.years, rota_people),
+        "fm_requirement": requirement(loaded, params, years, workforce, params.force_management.years, rota_people,
+                                      handlers_now),
     }

@@ -96,6 +96,13 @@ def narrative(facts, params: Params) -> dict[str, str]:
     when = _year(facts["fm_years"].drop_duplicates("year").set_index("year").loc[last]) if parts else ""
     texts["requirement_sentence"] = (f"In {when}, the last forecast year, " + "; ".join(parts) + ".") if parts else \
         "No requirement could be worked out: the history is too short to forecast."
+    if parts and "response officers" in set(r["role"]) and "irt_workforce_key" in facts:
+        k = facts["irt_workforce_key"].iloc[0]
+        texts["requirement_sentence"] += (
+            " For response officers this sets the strength projected for the year's end against the establishment "
+            "that year's forecast demand needs; the response chapter's figure sets the strength at the end of the "
+            f"intake plan ({month_label(k['last_month'])}) against today's requirement, so the two differ by date "
+            "and by demand, not by population.")
     return texts
 
 

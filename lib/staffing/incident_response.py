@@ -9,16 +9,20 @@ Model (assumptions stated in the chapter, each a param):
    needing two officers is two jobs) from the mean arrivals of attended incidents over the
    ``irt.demand_weeks`` weeks to the period end (one month alone is too noisy per hour), staffed
    so that a job waits no longer than (immediate target − travel) with probability
-   ``irt.attend_probability`` (:func:`lib.staffing.erlang.required_agents`, the same maths as the control
+   ``irt.attend_probability`` (:func:`lib.staffing.queue.required_agents`, the same maths as the control
    room: written once);
 3. a shift pattern's cover is its daily shifts' weights, scaled until it fully covers
    ``irt.cover_share`` of the week's hours (the best fit, a free roster, covers them all), so a flat
    pattern staffs nearly every hour for the peak;
-4. establishment = on-duty officer-hours a week ÷ (1 − protected proactive share) ÷ (contracted
-   hours a week × (1 − abstractions));
+4. establishment = on-duty officer-hours a week ÷ (contracted hours a week × (1 − abstractions)), the
+   on-duty hours being the pattern's plus whatever protected proactive time its spare hours (in the
+   hours of the day proactive work can use) do not already give (:func:`establishment`);
 5. the establishment the current pattern needs, again with each assumption at a low and a high value
    (``irt.sensitivity``), and a verdict on the current and proposed establishments;
-6. with a workforce export (``inputs.workforce``), strength projected month by month from planned
+6. the model checked against what happened (:mod:`lib.staffing.response_check`): its prediction of
+   immediate and priority incidents attended in target with the officers in post, against the attendance
+   achieved, by hour of the week;
+7. with a workforce export (``inputs.workforce``), strength projected month by month from planned
    intakes and the recent leaving rate, and the month it first meets the requirement.
 """
 from __future__ import annotations
@@ -30,7 +34,7 @@ from lib.config.params import Params
 from lib.errors import ModelError
 from lib.inputs.loading import Loaded, month_of
 from lib.present.figures import DAYS
-from lib.staffing import erlang, rostering
+from lib.staffing import queue, response_check, rostering
 from lib.vocabulary import ATTENDED_GRADES as ATTENDED
 from lib.vocabulary import GRADES, TIMEZONE
 
@@ -69,7 +73,7 @@ def requirement(incidents: pd.DataFrame, params: Params, demand_factor: float = 
     minutes = params.irt.travel_minutes + att["scene_minutes"].clip(lower=0)
     aht = float((minutes * att["officers_assigned"]).sum() / att["officers_assigned"].sum()) * 60
     wait = max(params.response.immediate_target_minutes - params.irt.travel_minutes, 0) * 60
-    need = erlang.required_agents(jobs.to_numpy(), aht, wait, params.irt.attend_probability)
+    need = queue.required_agents(jobs.to_numpy(), aht, wait, params.irt.attend_probability)
     out = pd.DataFrame({"how": range(168), "day": [DAYS[h // 24] for h in range(168)], "hour": np.arange(168) % 24,
                         "officer jobs per hour": jobs.to_numpy(), "officers needed": need})
     out.attrs["job_minutes"] = aht / 60
@@ -100,23 +104,46 @@ def patterns(req: pd.DataFrame, params: Params) -> dict[str, np.ndarray]:
     return covers
 
 
-def establishment(req: pd.DataFrame, covers: dict[str, np.ndarray], params: Params) -> pd.DataFrame:
-    """Waterfall per pattern: reactive need, pattern fit, proactive time, abstractions → establishment."""
+def available_hours(params: Params) -> float:
+    """Hours a week an officer is available: contracted hours × (1 − abstractions)."""
     p = params.irt
-    available = p.contracted_hours_per_week * (1 - (p.annual_leave_pct + p.training_pct + p.sickness_pct) / 100)
-    reactive = req["officers needed"].sum()
+    return p.contracted_hours_per_week * (1 - (p.annual_leave_pct + p.training_pct + p.sickness_pct) / 100)
+
+
+def spare_for_proactive(cover: np.ndarray, needed: np.ndarray, params: Params) -> float:
+    """Officer-hours a week on duty beyond the need in the hours of the day protected time can use
+    (``irt.proactive_hours_of_day``): the pattern's over-cover that already pays for proactive work."""
+    start, end = params.irt.proactive_hours_of_day
+    hour = np.arange(168) % 24
+    usable = (hour >= start) & (hour < end)
+    return float(np.clip(np.asarray(cover, dtype=float) - needed, 0, None)[usable].sum())
+
+
+def establishment(req: pd.DataFrame, covers: dict[str, np.ndarray], params: Params) -> pd.DataFrame:
+    """Waterfall per pattern: reactive need, pattern over-cover, protected proactive time beyond the over-cover
+    → establishment.
+
+    Protected time is ``irt.proactive_pct`` of on-duty time, T: p × T officer-hours a week. It comes first
+    from the pattern's spare on-duty hours S (:func:`spare_for_proactive`), so only what S leaves is added,
+    in the pattern's own shape (so all of it spare): E = max(0, (p C − S) / (1 − p)) for a pattern with
+    C on-duty officer-hours, T = C + E, establishment = ⌈T ÷ available hours⌉. With no spare hours this is
+    the earlier C ÷ (1 − p); spare hours are never paid for twice.
+    """
+    share = params.irt.proactive_pct / 100
+    available = available_hours(params)
+    needed = req["officers needed"].to_numpy()
+    reactive = needed.sum()
     rows = []
     for name, cover in covers.items():
-        steps = {
-            "reactive demand": reactive / available,
-            "pattern over-cover": (cover.sum() - reactive) / available,
-        }
-        on_duty = cover.sum() / available
-        steps["protected proactive time"] = on_duty / (1 - p.proactive_pct / 100) - on_duty
-        total = sum(steps.values())
+        total = float(cover.sum())
+        spare = spare_for_proactive(cover, needed, params)
+        extra = max(0.0, (share * total - spare) / (1 - share))
+        steps = {"reactive demand": reactive / available, "pattern over-cover": (total - reactive) / available,
+                 "protected proactive time": extra / available}
         rows.append({"pattern": name, **steps,
-                     "establishment": int(np.ceil(total - 1e-9)),
-                     "reactive only": int(np.ceil(on_duty - 1e-9))})
+                     "proactive from over-cover": min(share * (total + extra), spare) / available,
+                     "establishment": int(np.ceil((total + extra) / available - 1e-9)),
+                     "reactive only": int(np.ceil(total / available - 1e-9))})
     out = pd.DataFrame(rows)
     out.attrs["available_hours"] = available
     return out
@@ -297,6 +324,11 @@ def compute(loaded: dict[str, Loaded], params: Params, measure_period: pd.DataFr
     required_now = required(quarter, params)
     sens = sensitivity(quarter, params)
     extra = {"irt_sensitivity": sens, "irt_verdict": verdict(required_now, sens, params)}
+    shape = rostering.pattern_cover([(s.start_hour, s.length_hours, s.weight) for s in params.irt.patterns[0].shifts]) \
+        if params.irt.patterns else covers["best fit to demand"]
+    extra["irt_check_hours"], extra["irt_check"] = response_check.compute(
+        month, req, req.attrs["job_minutes"], shape, est.attrs["available_hours"],
+        loaded["workforce"].frame if "workforce" in loaded else None, params)
     if "workforce" in loaded:
         extra["irt_workforce"], extra["irt_workforce_key"] = workforce_projection(loaded["workforce"].frame, params,
                                                                                   required_now)

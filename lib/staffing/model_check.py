@@ -1,7 +1,7 @@
 """Is the control-room model right? Its prediction for the staff on duty against what was achieved.
 
 For every interval of the period and every staffed route the model (Erlang C, or Erlang A when
-the route has a patience in ``fcr.patience_seconds``; :mod:`lib.staffing.erlang`) predicts the share of calls answered
+the route has a patience in ``fcr.patience_seconds``; :mod:`lib.staffing.queue`) predicts the share of calls answered
 within the route's target, from the calls expected in that interval (the mean for its hour of the
 week over the period, as the requirement uses: the queue model already allows for the calls'
 random variation about it), the period's handling time for that hour of day, and the staff on duty:
@@ -10,7 +10,7 @@ random variation about it), the period's handling time for that hour of day, and
   An export gives average staff, which may be fractional; the service level of a fractional
   staffing is interpolated linearly between the whole numbers either side;
 * without it: the rostered pattern (``fcr.current_pattern``) on the phones, cover × (1 − shrinkage),
-  shared between routes as their requirements are (as :func:`lib.staffing.control_room.achieved` does),
+  shared between routes as their requirements are (as the control room's ``achieved`` does),
   and the chapter says so.
 
 Achieved is measured in the model's own terms: calls answered within the target of all calls
@@ -34,8 +34,8 @@ import pandas as pd
 
 from lib.config.params import Params
 from lib.inputs.loading import Loaded
-from lib.staffing import erlang, erlang_a
-from lib.staffing.control_room import _target, model_service_level
+from lib.staffing import queue
+from lib.staffing.queue import route_service_level, route_target
 from lib.vocabulary import TIMEZONE
 
 HIGHEST_SL = 0.999
@@ -46,10 +46,10 @@ def predicted(staff, calls, aht, seconds, interval, params: Params, route: str) 
     staff = np.asarray(staff, dtype=float)
     low = np.floor(staff + 1e-9)
     frac = np.clip(staff - low, 0, 1)
-    sl_low = model_service_level(params, route, low, calls, aht, seconds, interval)
+    sl_low = route_service_level(params, route, low, calls, aht, seconds, interval)
     if not (frac > 1e-9).any():
         return sl_low
-    sl_high = model_service_level(params, route, low + 1, calls, aht, seconds, interval)
+    sl_high = route_service_level(params, route, low + 1, calls, aht, seconds, interval)
     return sl_low + frac * (sl_high - sl_low)
 
 
@@ -64,7 +64,7 @@ def _per_interval(loaded: dict[str, Loaded], params: Params, route: str, index: 
     """Calls offered and answered within the route's target per interval of ``index``."""
     c = loaded["contacts"].frame
     c = c[c["route"] == route]
-    _, seconds = _target(params, route)
+    _, seconds = route_target(params, route)
     step = minutes * 60 * 10**9
     ns = c["presented_at"].dt.tz_convert("UTC").dt.as_unit("ns").astype("int64").to_numpy()
     slot = (ns - index.as_unit("ns")[0].value) // step
@@ -84,20 +84,14 @@ def _logged_on(loaded: dict[str, Loaded], route: str, index: pd.DatetimeIndex) -
 
 def staff_for(params: Params, route: str, calls, aht, seconds: float, levels, interval: float) -> np.ndarray:
     """Fewest whole staff whose modelled service level is at least ``levels`` (one per interval)."""
-    patience = params.fcr.patience(route)
-    if patience:
-        return np.asarray(erlang_a.erlang_a_required_agents(calls, aht, patience, seconds, levels, interval), dtype=float)
-    out = np.zeros(len(levels))
-    for level in np.unique(levels):  # Erlang C's inverse takes one level at a time
-        at = levels == level
-        out[at] = erlang.required_agents(calls[at], aht[at], seconds, level, interval)
-    return out
+    return np.asarray(queue.required_agents(calls, aht, seconds, levels, interval,
+                                            patience_seconds=params.fcr.patience(route)), dtype=float)
 
 
 def _check(loaded, params: Params, route: str, index: pd.DatetimeIndex, minutes: int, staff: np.ndarray,
            handle: np.ndarray, source: str) -> tuple[pd.DataFrame, dict]:
     """One route, one staff source: per hour of the week, and the period's summary row."""
-    _, seconds = _target(params, route)
+    _, seconds = route_target(params, route)
     interval = minutes * 60
     how = np.asarray(index.day_of_week * 24 + index.hour)
     counts = _per_interval(loaded, params, route, index, minutes)

@@ -59,8 +59,9 @@ class Plan:
     shifts: pd.DataFrame  # day, start_hour, length_hours, staff
     cover: np.ndarray  # staff on duty per hour of the week
     paid_hours: float
-    optimal: bool
+    optimal: bool  # proved optimal: the solver's gap to its bound is nil (not merely within ``mip_gap``)
     message: str
+    gap: float = 0.0  # relative gap (paid hours − best bound) ÷ paid hours when the solver stopped; NaN unknown
 
 
 def best_fit(requirement, start_hours: list[int], lengths_hours: list[int], time_limit_seconds: float = 30,
@@ -86,7 +87,14 @@ def best_fit(requirement, start_hours: list[int], lengths_hours: list[int], time
     x = np.round(result.x).astype(int)
     table = pd.DataFrame([{"day": s.day, "start_hour": s.start_hour, "length_hours": s.length_hours, "staff": k}
                           for s, k in zip(shifts, x) if k > 0])
-    return Plan(table, a @ x, float(cost @ x), result.status == 0, result.message)
+    paid = float(cost @ x)
+    bound = getattr(result, "mip_dual_bound", None)
+    gap = max(0.0, (paid - bound) / paid) if bound is not None and np.isfinite(bound) and paid > 0 else (
+        0.0 if paid == 0 else float("nan"))
+    # HiGHS stops once within mip_gap and calls that "optimal": proved only when the bound meets the plan
+    # (integer paid hours: a bound above paid − 1 proves it).
+    proved = result.status == 0 and (paid == 0 or (bound is not None and bound > paid - 1 + 1e-9))
+    return Plan(table, a @ x, paid, bool(proved), result.message, 0.0 if proved else gap)
 
 
 def pattern_cover(pattern: list[tuple[int, int, int]]) -> np.ndarray:

@@ -4,8 +4,9 @@ The free best fit (:mod:`lib.staffing.rostering`) says how many staff start each
 be able to work it. A rota is made of *pattern lines*: line ``i`` is one week of named shifts or
 rest days, and with ``N`` lines person ``k`` works line ``(k + w) mod N`` in week ``w``. Everyone
 works every line in turn, so the cover in any week is the sum over the lines, and the rules
-(rest between shifts, consecutive working days, weekends off, average weekly hours) apply to the
-lines read one after another, including the wrap from the last line back to the first.
+(rest between shifts, consecutive working days, weekends off — in the cycle, and at least one in every
+``weekend_off_every_weeks`` weeks in a row — and average weekly hours) apply to the lines read one after
+another, including the wrap from the last line back to the first.
 
 Model (CP-SAT)
 --------------
@@ -55,12 +56,14 @@ import pandas as pd
 
 from lib.errors import ModelError
 from lib.staffing import rostering
-from lib.staffing.rota_rules import DEFAULT_SHIFTS, REST, NamedShift, RotaParams, _int  # noqa: F401  (the public API)
+from lib.staffing.rota_rules import DEFAULT_SHIFTS, REST, NamedShift, RotaParams  # noqa: F401  (the public API)
 
 HOURS = rostering.HOURS
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 # The rules a rota must meet: each can be relaxed in turn to say which one makes a requirement infeasible.
-RULES = ("min_rest_hours", "max_consecutive_days", "weekends_off_per_cycle", "max_average_weekly_hours")
+RULES = ("min_rest_hours", "max_consecutive_days", "weekends_off_per_cycle", "weekend_off_every_weeks",
+         "max_average_weekly_hours")
+OPTIONAL_RULES = ("weekend_off_every_weeks", "max_average_weekly_hours")  # None: the rule is not set
 _DIAGNOSE_SECONDS = 2.0  # deterministic seconds per diagnostic solve
 _PROBES = 6  # solves per rule when looking for a value that would do
 _WALL_FACTOR = 30  # wall-clock guard: seconds per deterministic second, far above what CP-SAT needs
@@ -225,6 +228,8 @@ def _build(req: np.ndarray, p: RotaParams, objective: bool):
         for v in spoil:
             m.add_implication(weekend[i], ~v)
     m.add(sum(weekend) >= p.weekends_off_per_cycle).only_enforce_if(rule["weekends_off_per_cycle"])
+    if p.weekend_off_every_weeks is not None:
+        _weekend_windows(m, weekend, used, last, p.weekend_off_every_weeks, rule["weekend_off_every_weeks"])
     hours = sum(p.shifts[s].length_hours * x[g][s] for g in range(days) for s in range(ns))
     if p.max_average_weekly_hours is not None:
         cap = math.floor(100 * p.max_average_weekly_hours + 1e-9)
@@ -243,6 +248,19 @@ def _build(req: np.ndarray, p: RotaParams, objective: bool):
         w_under = w_people * (p.team_size * n_lines + 1)
         m.minimize(w_under * sum(under) + w_people * p.team_size * sum(used) + p.team_size * hours)
     return m, x, used, rule
+
+
+def _weekend_windows(m, weekend: list, used: list, last: dict, k: int, enforce) -> None:
+    """At least one weekend off in every ``k`` lines in a row, read round the cycle: the windows inside the used lines,
+    and for each possible last line the windows that wrap back to the first (a cycle shorter than ``k`` needs one)."""
+    n_lines = len(weekend)
+    for g in range(n_lines - k + 1):
+        m.add(sum(weekend[g:g + k]) >= 1).only_enforce_if([enforce, used[g + k - 1]])
+    for i, lit in last.items():
+        c = i + 1
+        for g in range(max(0, c - k + 1), c):
+            lines = sorted({(g + j) % c for j in range(k)})
+            m.add(sum(weekend[j] for j in lines) >= 1).only_enforce_if([enforce, lit])
 
 
 def _people_weight(p: RotaParams) -> int:
@@ -290,7 +308,7 @@ def _would_do(req: np.ndarray, p: RotaParams, key: str, values: list) -> object 
 def _diagnose(req: np.ndarray, p: RotaParams) -> str:
     """Which rule(s) make the requirement infeasible, each with its value and, if found, a value that would do."""
     w = p.where
-    rules = [r for r in RULES if r != "max_average_weekly_hours" or p.max_average_weekly_hours is not None]
+    rules = [r for r in RULES if r not in OPTIONAL_RULES or getattr(p, r) is not None]
     feasible = _feasible(req, p)
     if feasible is None:
         return (f"no rota found within {w}.time_limit_seconds = {p.time_limit_seconds:g}, and the rules could not be "
@@ -300,6 +318,7 @@ def _diagnose(req: np.ndarray, p: RotaParams) -> str:
     ranges = {"min_rest_hours": list(range(p.min_rest_hours - 1, -1, -1)),
               "max_consecutive_days": list(range(p.max_consecutive_days + 1, 43)),
               "weekends_off_per_cycle": list(range(p.weekends_off_per_cycle - 1, -1, -1)),
+              "weekend_off_every_weeks": list(range((p.weekend_off_every_weeks or 0) + 1, p.max_lines + 1)),
               "max_average_weekly_hours": list(range(math.floor(p.max_average_weekly_hours or 0) + 1, 169))}
     culprits = []
     for r in rules:

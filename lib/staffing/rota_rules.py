@@ -47,6 +47,9 @@ class RotaParams:
     min_rest_hours: int = 11  # hours from the end of a shift to the start of the next
     max_consecutive_days: int = 6  # days with a shift start in a row
     weekends_off_per_cycle: int = 1  # lines with Saturday 00:00 to Monday 00:00 free
+    # At least one weekend off in every this many weeks in a row, round the cycle (every window, the wrap from
+    # the last line to the first included; a cycle shorter than this needs one in the cycle); None: no such rule.
+    weekend_off_every_weeks: int | None = None
     max_average_weekly_hours: float | None = 48.0  # averaged over the cycle; None: no limit
     min_lines: int = 1  # cycle length in weeks = lines, chosen by the solver in [min_lines, max_lines]
     max_lines: int = 60
@@ -76,6 +79,8 @@ class RotaParams:
         _int(w, "min_rest_hours", self.min_rest_hours, 0, 96)
         _int(w, "max_consecutive_days", self.max_consecutive_days, 0, 42)
         _int(w, "weekends_off_per_cycle", self.weekends_off_per_cycle, 0, 200)
+        if self.weekend_off_every_weeks is not None:
+            _int(w, "weekend_off_every_weeks", self.weekend_off_every_weeks, 1, 200)
         _int(w, "max_lines", self.max_lines, 1, 200)
         _int(w, "min_lines", self.min_lines, 1, self.max_lines)
         _int(w, "team_size", self.team_size, 1, 100)

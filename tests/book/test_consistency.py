@@ -121,9 +121,11 @@ def test_summary_quotes_the_chapters(book):
     assert calls in pages["summary"] and calls in pages["scorecard"]
     ppn = fmt_percent(p.at["ppn_submitted_in_time", "value"])
     assert ppn in pages["summary"] and ppn in pages["compliance"]
-    shortfall = facts["fcr_gaps"].set_index("roster").at["current pattern", "hours_under"]
-    assert f"leaves {shortfall} hours of the week under-covered" in " ".join(pages["summary"].split())
-    assert f"leaves {shortfall} hours of the week under-covered" in " ".join(pages["fcr"].split())
+    # The control room's one answer (its options table): the same words on the summary and the chapter.
+    options = facts["fcr_options"]
+    shortfall = options.loc[options["kind"] == "now", "hours_under"].iloc[0]
+    assert f"left {shortfall} hours of the week short on the phones" in " ".join(pages["summary"].split())
+    assert f"left {shortfall} hours of the week short on the phones" in " ".join(pages["fcr"].split())
     # The priority summary is one table, shown identically on the summary and the scorecard.
     by_caption = {t["caption"]: t["cells"] for page, ts in book["tables"].items() for t in ts if "summary" in page}
     on_summary = next(c for cap, c in by_caption.items() if "by priority" in cap)

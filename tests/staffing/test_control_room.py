@@ -7,7 +7,7 @@ import pytest
 
 from lib.inputs.loading import load_all
 from lib.staffing import control_room as fcr
-from lib.staffing import demand, erlang
+from lib.staffing import demand, erlang, queue
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_requirement_invariants(setup, default_params):
     assert (doubled["agents"] >= req["agents"]).all()
     # the requirement meets the 999 target in every hour
     # (in the params' model: Erlang A with the 999 callers' patience)
-    sl = fcr.model_service_level(default_params, "999", req["agents 999"], req["calls 999"],
+    sl = queue.route_service_level(default_params, "999", req["agents 999"], req["calls 999"],
                                  aht["999"].reindex(req["hour"]).to_numpy(), 10)
     assert (sl >= 0.9).all()
 
@@ -99,3 +99,25 @@ def test_annual_cost_by_grade_by_hand(default_params):
     assert cost["cost call handler"] == round(1000 * weeks * 19.5, -3)
     assert cost["cost supervisor"] == round(125 * weeks * 26.0, -3)
     assert cost["annual_cost"] == cost["cost call handler"] + cost["cost supervisor"]
+
+
+def test_solver_words_never_claim_more_than_was_proved():
+    """Issue 24 point 8: 'proved optimal' only when proved; a 1% gap reads 'within 1.0% of the best possible'."""
+    from lib.staffing.control_room_view import solver_words
+
+    assert solver_words(True, 0.0) == "proved optimal"
+    assert solver_words(False, 1.0) == "within 1.0% of the best possible"
+    assert solver_words(False, 0.01) == "within 0.1% of the best possible"
+    assert "not known" in solver_words(False, float("nan"))
+
+
+def test_a_best_fit_within_its_gap_is_not_called_proved():
+    """The plan is proved optimal only when HiGHS's bound meets it (integer hours: bound > paid − 1); invariant:
+    a proved plan has gap 0, and any plan's gap is at most the mip_gap it was asked for when HiGHS reports success."""
+    from lib.staffing import rostering
+
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        req = rng.integers(3, 30, 168)
+        plan = rostering.best_fit(req, [6, 7, 8, 10, 12, 14, 16, 17, 18, 20, 22], [8, 10], 20, 0.05)
+        assert (plan.gap == 0) if plan.optimal else (0 < plan.gap <= 0.05 + 1e-9)

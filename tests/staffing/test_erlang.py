@@ -33,7 +33,7 @@ from scipy import integrate, special, stats
 from scipy.linalg import expm
 
 from lib.errors import ModelError
-from lib.staffing import erlang, erlang_a
+from lib.staffing import erlang, erlang_a, queue
 
 
 def test_worked_example_cch():
@@ -205,13 +205,13 @@ def test_erlang_a_tends_to_erlang_c():
 
 
 def test_erlang_a_required_agents_minimal_and_monotone():
-    n = erlang.required_agents(100, 180, 20, 0.8, 1800, patience_seconds=120)
+    n = queue.required_agents(100, 180, 20, 0.8, 1800, patience_seconds=120)
     assert erlang_a.erlang_a_service_level(n, 100, 180, 120, 20, 1800) >= 0.8
     assert erlang_a.erlang_a_service_level(n - 1, 100, 180, 120, 20, 1800) < 0.8
     sls = [erlang_a.erlang_a_service_level(k, 100, 180, 120, 20, 1800) for k in range(5, 20)]
     assert all(b >= a for a, b in zip(sls, sls[1:]))
     with pytest.raises(ModelError, match="patience_seconds = 0"):
-        erlang.required_agents(100, 180, 20, 0.8, 1800, patience_seconds=0)
+        queue.required_agents(100, 180, 20, 0.8, 1800, patience_seconds=0)
 
 
 def erlang_a_expm_reference(agents: int, calls: float, aht: float, patience: float, target: float, interval: float):
@@ -358,7 +358,7 @@ def test_erlang_a_vectorised_equals_scalar_and_deduplicated_equals_not():
     assert ab == pytest.approx(erlang_a._erlang_a_vector(1, *args[:4], 0.0, 3600, dedupe=False), rel=1e-14, abs=1e-15)
     grid = erlang_a.erlang_a_service_level(agents[:, None], calls[:, None], aht[:, None], 120, np.array([10.0, 20.0]))
     assert grid.shape == (40, 2)
-    distinct, inverse = erlang._unique_rows(*(x.astype(float) for x in args))
+    distinct, inverse = erlang.unique_rows(*(x.astype(float) for x in args))
     assert len(distinct[0]) == len(set(zip(*(x.tolist() for x in args))))
     assert all((d[inverse] == x).all() for d, x in zip(distinct, args))
 
@@ -406,9 +406,9 @@ def test_erlang_a_required_agents_edges_and_errors():
     # required_agents with patience = the inverse, then the occupancy cap (at least ceil(A / cap), A = 10)
     n = erlang_a.erlang_a_required_agents(100, 180, 120, 20, 0.3, 1800)
     assert n == 8 and erlang_a.erlang_a_service_level(7, 100, 180, 120, 20, 1800) < 0.3
-    assert erlang.required_agents(100, 180, 20, 0.3, 1800, patience_seconds=120) == 10
-    assert erlang.required_agents(100, 180, 20, 0.3, 1800, max_occupancy=0.5, patience_seconds=120) == 20
-    assert erlang.required_agents(100, 180, 20, 0.95, 1800, patience_seconds=120) == \
+    assert queue.required_agents(100, 180, 20, 0.3, 1800, patience_seconds=120) == 10
+    assert queue.required_agents(100, 180, 20, 0.3, 1800, max_occupancy=0.5, patience_seconds=120) == 20
+    assert queue.required_agents(100, 180, 20, 0.95, 1800, patience_seconds=120) == \
         erlang_a.erlang_a_required_agents(100, 180, 120, 20, 0.95, 1800) > 10
     assert erlang_a.erlang_a_required_agents(100, 180, 120, 20, 0.8, 1800, max_agents=30) == \
         erlang_a.erlang_a_required_agents(100, 180, 120, 20, 0.8, 1800)
@@ -444,3 +444,19 @@ def test_mol_smooths_a_peak_when_calls_are_long():
     x = np.array([5, 5, 20, 5, 5, 5.0])
     short, long_ = erlang.modified_offered_load(x, 60, 3600), erlang.modified_offered_load(x, 7200, 3600)
     assert long_[2] < short[2] and long_[3] > short[3]
+
+
+def test_queue_chooses_the_model_by_patience_in_one_place():
+    """Invariant: lib.staffing.queue is Erlang C without a patience and Erlang A with one, both ways round."""
+    calls, aht = np.array([5.0, 60.0, 400.0]), 240
+    assert queue.model_name(None) == "Erlang C" and queue.model_name(120) == "Erlang A"
+    assert list(queue.required_agents(calls, aht, 20, 0.8)) == list(erlang.required_agents(calls, aht, 20, 0.8))
+    assert queue.service_level(14, 100, 180, 20, 1800) == pytest.approx(erlang.service_level(14, 100, 180, 20, 1800))
+    assert queue.service_level(14, 100, 180, 20, 1800, 120) == pytest.approx(
+        erlang_a.erlang_a_service_level(14, 100, 180, 120, 20, 1800))
+    # one level per interval: the same as asking level by level
+    levels = np.array([0.5, 0.8, 0.95])
+    assert list(queue.required_agents(calls, aht, 20, levels)) == [
+        erlang.required_agents(c, aht, 20, lv) for c, lv in zip(calls, levels)]
+    with pytest.raises(ModelError, match="max_occupancy = 0"):
+        queue.required_agents(calls, aht, 20, 0.8, max_occupancy=0)

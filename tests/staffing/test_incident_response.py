@@ -57,6 +57,27 @@ def test_establishment_by_hand(default_params):
     assert est.loc["flat", "pattern over-cover"] == pytest.approx(336 / available)
 
 
+def test_protected_time_comes_first_from_spare_hours(default_params):
+    """Point 2 of issue 24, by hand: protected time (20% of on-duty time) comes first from the pattern's spare hours
+    in 08:00-22:00 (14 hours a day, 98 a week), the rest added in the pattern's shape, so spare hours are never paid
+    for twice. Need 10 an hour; cover 12: spare 2 × 98 = 196, 20% of 2,016 = 403.2, extra (403.2 − 196) / 0.8 = 259,
+    on duty 2,275 h → 77.9 → 78. Cover 15: spare 490, 20% of 2,520 = 504, extra 17.5 → 2,537.5 h → 87. Cover 20:
+    spare 980 ≥ 20% of 3,360, nothing added: 116, the pattern's own officers (invariant: never below them)."""
+    req = pd.DataFrame({"officers needed": np.full(168, 10)})
+    covers = {"flat": np.full(168, 12.0), "more": np.full(168, 15.0), "plenty": np.full(168, 20.0)}
+    est = irt.establishment(req, covers, default_params).set_index("pattern")
+    available = 29.2
+    assert est.loc["flat", "establishment"] == 78 == int(np.ceil(2275 / available))
+    assert est.loc["flat", "proactive from over-cover"] == pytest.approx(196 / available)
+    assert est.loc["more", "establishment"] == 87 == int(np.ceil(2537.5 / available))
+    assert est.loc["plenty", "establishment"] == est.loc["plenty", "reactive only"] == 116
+    assert est.loc["plenty", "protected proactive time"] == 0
+    # spare hours only at night (00:00-08:00), outside the usable hours: nothing comes from them, C ÷ (1 − p) as before
+    night = np.where(np.arange(168) % 24 < 8, 12.0, 10.0)
+    est2 = irt.establishment(req, {"night": night}, default_params).set_index("pattern")
+    assert est2.loc["night", "establishment"] == int(np.ceil(night.sum() / 0.8 / available - 1e-9))
+
+
 def test_attendance_by_hand(default_params):
     """Attended within target, by hand: an unattended incident counts as missed; the chapter's table
     reads these same scorecard measures (one fact), with the minutes from the incidents."""
@@ -90,14 +111,20 @@ def test_attendance_table_reads_the_scorecard_measures(facts):
 # --- Is the establishment enough, and when: sensitivity, verdict, workforce projection --------------------
 
 def test_required_establishment_by_hand(quarter, default_params):
-    """The current pattern's establishment = ceil(on-duty hours ÷ (1 − proactive) ÷ available hours), the pattern's
-    cover from pattern_cover: recomputed here from the cover, for the stated abstractions and for others."""
+    """The current pattern's establishment = ceil((on-duty hours + protected time its spare day hours do not give) ÷
+    available hours), the pattern's cover from pattern_cover: recomputed here from the cover, for the stated
+    abstractions and for others."""
     p = default_params.irt
     req = irt.requirement(quarter, default_params)
     cover = irt.pattern_cover(p.patterns[0].shifts, req["officers needed"].to_numpy(), p.cover_share)
     for abstraction in (27, 22, 32):
         available = p.contracted_hours_per_week * (1 - abstraction / 100)
-        by_hand = int(np.ceil(cover.sum() / (1 - p.proactive_pct / 100) / available - 1e-9))
+        need = req["officers needed"].to_numpy()
+        day = (np.arange(168) % 24 >= p.proactive_hours_of_day[0]) & (np.arange(168) % 24 < p.proactive_hours_of_day[1])
+        spare = np.clip(cover - need, 0, None)[day].sum()
+        share = p.proactive_pct / 100
+        extra = max(0.0, (share * cover.sum() - spare) / (1 - share))
+        by_hand = int(np.ceil((cover.sum() + extra) / available - 1e-9))
         variant, factor = irt._variant(default_params, "abstraction_pct", abstraction)
         assert factor == 1.0
         assert irt.required(quarter, variant) == by_hand

@@ -72,6 +72,25 @@ def weekends_off(r: rota.Rota) -> int:
     return count
 
 
+def weekend_free(r: rota.Rota) -> list[bool]:
+    """For each line, whether Saturday 00:00 to Monday 00:00 is free (a shift past the cycle's end wraps to line 1)."""
+    spans, total = intervals(r), WEEK * r.weeks
+    return [not any(a - t < WEEK * i + 168 and b - t > WEEK * i + 120 for a, b in spans for t in (0, total))
+            for i in range(r.weeks)]
+
+
+def longest_without_weekend(r: rota.Rota) -> int:
+    """Most weeks in a row, read round the cycle, with no weekend off (the cycle's length + 1 if it has none)."""
+    free = weekend_free(r)
+    if not any(free):
+        return r.weeks + 1
+    run, best = 0, 0
+    for f in free + free:  # twice round: a run may wrap from the last line to the first
+        run = 0 if f else run + 1
+        best = max(best, run)
+    return best
+
+
 def cover(r: rota.Rota) -> np.ndarray:
     """Staff on duty per hour of the week: every line's shifts, added up, the Sunday night wrapping to Monday."""
     shift = {s.name: s for s in r.params.shifts}
@@ -94,6 +113,8 @@ def check(r: rota.Rota, requirement) -> None:
     assert min_rest(r) >= p.min_rest_hours
     assert longest_run(r) <= p.max_consecutive_days
     assert weekends_off(r) >= p.weekends_off_per_cycle
+    if p.weekend_off_every_weeks is not None:  # every window of K weeks in a row holds a weekend off
+        assert longest_without_weekend(r) <= p.weekend_off_every_weeks - 1
     hours = sum(b - a for a, b in intervals(r))
     if p.max_average_weekly_hours is not None:
         assert hours <= p.max_average_weekly_hours * r.weeks
@@ -329,3 +350,28 @@ def test_invalid_requirement():
         rota.solve(np.full(WEEK, np.nan))
     with pytest.raises(ModelError, match=r"fcr\.rota\.seed = -1"):
         RotaParams.from_mapping({"seed": -1}, where="fcr.rota")
+
+
+def test_a_weekend_off_in_every_k_weeks_holds_in_every_window_of_a_long_cycle():
+    """Issue 24 point 7: on a 12-week cycle 'one weekend off in every 4 weeks' must hold in every window of 4 weeks
+    in a row, the wrap included — counting over the cycle (weekends_off_per_cycle = 3) is not enough. Checked by
+    recomputing the windows from the rota's table (independent of the model's constraints)."""
+    req = np.full(168, 2)
+    base = {"min_lines": 12, "max_lines": 12, "require_full_cover": False, "weekends_off_per_cycle": 0,
+            "max_average_weekly_hours": None, "time_limit_seconds": 10}
+    r = rota.solve(req, {**base, "weekend_off_every_weeks": 4})
+    check(r, req)
+    assert r.weeks == 12 and longest_without_weekend(r) <= 3 and sum(weekend_free(r)) >= 3
+    # a tighter window (every 2 weeks) gives at least 6 of the 12, again in every window
+    two = rota.solve(req, {**base, "weekend_off_every_weeks": 2})
+    check(two, req)
+    assert longest_without_weekend(two) <= 1 and sum(weekend_free(two)) >= 6
+
+
+def test_weekend_windows_refuse_what_they_cannot_give_and_name_the_rule():
+    """Saturday needs both people of a 2-week cycle, so neither week has a weekend off: the window rule is named."""
+    req = np.zeros(168)
+    req[5 * 24 + 8:5 * 24 + 14] = 2  # Saturday 08:00-14:00, two staff
+    with pytest.raises(ModelError, match="weekend_off_every_weeks = 2"):
+        rota.solve(req, {"min_lines": 2, "max_lines": 2, "weekends_off_per_cycle": 0, "weekend_off_every_weeks": 2,
+                         "time_limit_seconds": 2})

@@ -30,7 +30,7 @@ def cover(requirement: pd.DataFrame, cover_long: pd.DataFrame):
 def waterfall(establishment: pd.DataFrame, current):
     """Establishment per pattern built up from reactive demand, pattern fit and proactive time."""
     steps = [("reactive_demand", "reactive demand"), ("pattern_over_cover", "pattern over-cover"),
-             ("protected_proactive_time", "protected proactive time")]
+             ("protected_proactive_time", "protected proactive time beyond the over-cover")]
     fig, ax = plt.subplots(figsize=(9, 3.2))
     y = np.arange(len(establishment))
     left = np.zeros(len(establishment))
@@ -99,5 +99,21 @@ def workforce(months: pd.DataFrame):
     ax.step(x, months["required"], where="post", color="black", lw=1, label="required")
     ax.set_ylabel("officers")
     ax.legend(fontsize=8, frameon=False, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def model_check(hours: pd.DataFrame):
+    """Attended in target, achieved against the model's prediction, by hour of the week (facts ``irt_check_hours``)."""
+    grades = list(dict.fromkeys(hours["grade"]))
+    fig, axes = plt.subplots(len(grades), 1, figsize=(9, 2.6 * len(grades)), squeeze=False, sharex=True)
+    for ax, grade in zip(axes.flat, grades):
+        h = hours[hours["grade"] == grade]
+        ax.step(h["how"], h["achieved_pct"], where="mid", color="black", lw=1.4, label="achieved")
+        ax.step(h["how"], h["predicted_pct"], where="mid", color=PALETTE[0], lw=1.2, label="model, officers in post")
+        ax.set_ylabel(f"{grade}: % in target")
+        ax.set_ylim(0, 101)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    axes.flat[-1].set_xticks(np.arange(0, 168, 24), DAYS)
     fig.tight_layout()
     return fig
