@@ -139,7 +139,7 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
         out["district_crime"] = crime(loaded, params)
     rates = []
     if "incidents" in loaded:
-        frame, month, flag = derived.attended_rows(loaded, "immediate", params.response.immediate_target_minutes)
+        frame, month, flag = derived.attended_rows(loaded, params, "immediate")
         rates.append(_rate_table(frame, month, flag, frame["district"].fillna(NO_DISTRICT), params,
                                  "immediate incidents attended in target", False, loaded["incidents"].coverage))
         if "ppn" in loaded:

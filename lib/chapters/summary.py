@@ -5,8 +5,8 @@ from lib.chapters import compliance as report
 from lib.chapters import crime, not_supplied_text, ran, scorecard
 from lib.chapters import peers as peers_view
 from lib.chapters.programme import change_counts
-from lib.config.schema import Params
-from lib.present import fmt_number, month_label
+from lib.config.schema import AnswerStandard, Params
+from lib.present import NO_TARGET, fmt_percent, month_label, seconds_text
 from lib.staffing import control_room_view, force_management_view, incident_response_view
 
 NEEDS: tuple[str, ...] = ()
@@ -25,18 +25,17 @@ def headline(facts, params: Params) -> dict[str, str]:
         return scorecard.current_text(row["value"], row["n"], unit, row["status"], row["provisional"])
 
     compliance = report.narrative(facts, params)
-    target_999 = facts["catalogue"].set_index("measure_id").loc["calls_999_in_10s", "target"]
+    answer = {r: params.calls.standard(r) for r in ("999", "101")}
     return {
         "force_name": params.force_name,
         "period_label": month_label(params.period),
         "met_sentence": scorecard.counts_sentence(c, params.period),
         "calls_sentence": f"Call answering: {not_supplied_text('fcr')}."
-                          if period.loc["calls_999_in_10s", "status"] == "not supplied" else
-                          f"999 calls answered within {fmt_number(params.calls.answer_999_target_seconds, 0)} "
-                          f"seconds: {current('calls_999_in_10s')} against the national standard of "
-                          f"{fmt_number(target_999, 0)}%; non-999 calls answered within "
-                          f"{fmt_number(params.calls.answer_101_target_seconds / 60, 0)} minutes: "
-                          f"{current('calls_101_in_2min')}.",
+                          if period.loc["calls_999_answered_in_time", "status"] == "not supplied" else
+                          f"999 calls answered within {seconds_text(answer['999'].seconds)}: "
+                          f"{current('calls_999_answered_in_time')} against {_standard(answer['999'])}; non-999 calls "
+                          f"answered within {seconds_text(answer['101'].seconds)}: "
+                          f"{current('calls_101_answered_in_time')} against {_standard(answer['101'])}.",
         "staffing_sentence": _staffing(facts, params),
         "model_check_sentence": control_room_view.check_sentence(facts, params) if ran(facts, "fcr") else "",
         "response_sentence": _response(facts, params),
@@ -45,6 +44,11 @@ def headline(facts, params: Params) -> dict[str, str]:
         "ppn_sentence": compliance["ppn_sentence"],
         "programme_sentence": _programme(facts),
     }
+
+
+def _standard(standard: AnswerStandard) -> str:
+    """'the national standard of 90%', or 'no target set'."""
+    return NO_TARGET if standard.share is None else f"the {standard.source} of {fmt_percent(100 * standard.share, 0)}"
 
 
 def _staffing(facts, params: Params) -> str:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from lib.config.paths import display_path
 from lib.config.yamlfile import read_yaml
 from lib.errors import ParamsError
-from lib.vocabulary import COMPLIANCE_MEASURES, PRIORITIES
+from lib.vocabulary import COMPLIANCE_MEASURES, PRIORITIES, ROUTES
 
 UNITS = ("percent", "count", "rate_per_1000", "days")
 
@@ -44,6 +44,8 @@ class Measure(BaseModel):
     desired_source: str = ""
     source: str
     to_be_developed: bool = False
+    # calls.<route>: the target is that route's call-answer standard (params calls.answer), not set here.
+    standard: str | None = Field(None, pattern=r"^calls\.[a-z0-9]+$")
 
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
@@ -53,6 +55,12 @@ class Measure(BaseModel):
             raise ValueError("a measure to be developed has source 'none'")
         if not self.to_be_developed and self.source == "none":
             raise ValueError("a measure that is not 'to be developed' needs a source")
+        if self.standard is not None and self.standard.split(".", 1)[1] not in ROUTES:
+            raise ValueError(f"standard = {self.standard!r}: give calls.<route>, a route of {', '.join(ROUTES)}")
+        if self.standard is not None and self.desired is not None:
+            raise ValueError(f"desired = {self.desired:g} and standard = {self.standard!r}: the target of a measure "
+                             f"with a standard is the standard's share (params {self.standard.replace('.', '.answer.', 1)}); "
+                             "give one of the two")
         if self.desired is not None and not self.desired_source.strip():
             raise ValueError(f"desired = {self.desired:g}: a target says where it comes from (desired_source)")
         if self.unit == "percent" and self.desired is not None and self.desired > 100:

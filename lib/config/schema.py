@@ -178,20 +178,64 @@ class Programme(_Strict):
         return self
 
 
-class Calls(_Strict):
-    """Call-answering standards used by the scorecard and the control-room chapter."""
+class AnswerStandard(_Strict):
+    """A route's call-answer standard: calls answered within ``seconds``, in at least ``share`` of them."""
 
-    answer_999_target_seconds: float = Field(gt=0, le=3600)
-    answer_101_target_seconds: float = Field(gt=0, le=3600)
+    seconds: float = Field(gt=0, le=3600)
+    # null: no target set (the scorecard shows "no target set"; the control room cannot plan to it).
+    share: Probability | None
+    # Whose standard it is, e.g. "national standard" (shown beside the target); empty only without a share.
+    source: str = Field(max_length=200)
+
+    @model_validator(mode="after")
+    def _sourced(self) -> AnswerStandard:
+        if self.share is not None and not self.source.strip():
+            raise ValueError(f"share = {self.share:g}: a target says where it comes from (source)")
+        return self
+
+
+class Calls(_Strict):
+    """Call-answering standards: the control room plans to them, the scorecard measures against them."""
+
+    # By route; a route without its own (switchboard, online) is held to 101's.
+    answer: dict[Literal[ROUTES], AnswerStandard]
     # Abandon rate = abandoned ÷ offered (all presented) or ÷ queued (abandoned + answered after a wait).
     abandon_rate_denominator: Literal["offered", "queued"]
 
+    @field_validator("answer")
+    @classmethod
+    def _both(cls, value: dict) -> dict:
+        missing = [r for r in ("999", "101") if r not in value]
+        if missing:
+            raise ValueError(f"give a standard for route(s) {', '.join(missing)} (999 and 101 are measured)")
+        return value
+
+    def standard(self, route: str) -> AnswerStandard:
+        """The answer standard a route is held to: its own, or 101's."""
+        return self.answer.get(route, self.answer["101"])
+
+    def with_share(self, route: str, share: float | None) -> Calls:
+        """The same standards with ``route``'s share set to ``share`` (a staffing scenario; None: no target set)."""
+        changed = self.standard(route).model_copy(update={"share": share})
+        return self.model_copy(update={"answer": {**self.answer, route: changed}})
+
 
 class Response(_Strict):
-    """Attendance targets by grade, minutes from incident creation to first arrival."""
+    """Attendance targets by grade: minutes from incident creation to first arrival."""
 
-    immediate_target_minutes: float = Field(gt=0, le=24 * 60)
-    priority_target_minutes: float = Field(gt=0, le=7 * 24 * 60)
+    attend_within_minutes: dict[Literal["immediate", "priority"], Annotated[float, Field(gt=0, le=7 * 24 * 60)]]
+
+    @field_validator("attend_within_minutes")
+    @classmethod
+    def _both(cls, value: dict) -> dict:
+        missing = [g for g in ("immediate", "priority") if g not in value]
+        if missing:
+            raise ValueError(f"give a target for grade(s) {', '.join(missing)}")
+        return value
+
+    def within(self, grade: str) -> float:
+        """A grade's attendance target in minutes."""
+        return self.attend_within_minutes[grade]
 
 
 class Scorecard(_Strict):
@@ -312,8 +356,6 @@ class Fcr(_Strict):
     routes: list[Literal[ROUTES]] = Field(min_length=1)
     interval_minutes: Literal[15, 30, 60]
     modified_offered_load: bool
-    service_level_999: Probability
-    service_level_101: Probability
     shrinkage: Share
     max_occupancy: float = Field(gt=0, le=1)
     # Mean caller patience (s) for Erlang A: one value for every route, or one per route; None: Erlang C.

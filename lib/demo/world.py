@@ -593,7 +593,7 @@ RECOVERY = ["Weekly progress review by the workstream lead.", "Escalated to the 
             "Extra analyst support from the Service Improvement Team."]
 # Commentary the demo's measure owners give each month from October 2019 (others: none supplied).
 MEASURE_COMMENTARY = {
-    "calls_999_in_10s": ("Head of Force Control Room", "Sickness in the control room in the evenings; two recruits "
+    "calls_999_answered_in_time": ("Head of Force Control Room", "Sickness in the control room in the evenings; two recruits "
                          "start in February.", "Overtime at the evening peak; rota review with the best-fit pattern."),
     "immediate_in_target": ("Head of Response", "Response cover short on Friday and Saturday nights.",
                             "Shift pattern review (4 on 4 off against the evening-peak pattern)."),

@@ -170,11 +170,13 @@ def quarter(month: str) -> str:
 
 # --- Scorecard measures derived from the raw inputs ------------------------------------------------
 
-def _answered_within(loaded: dict[str, Loaded], params: Params, route: str, seconds: float) -> pd.DataFrame:
+def answered_in_time(loaded: dict[str, Loaded], params: Params, route: str) -> pd.DataFrame:
+    """Answered calls of a route answered within its standard's seconds (``calls.answer``), of all answered."""
     c = loaded["contacts"].frame
     c = c[(c["route"] == route) & ~c["abandoned"].astype(bool)]
     wait = (c["answered_at"] - c["presented_at"]).dt.total_seconds()
-    return per_month(params, month_of(c["presented_at"]), wait <= seconds, coverage(loaded, "contacts"))
+    return per_month(params, month_of(c["presented_at"]), wait <= params.calls.standard(route).seconds,
+                     coverage(loaded, "contacts"))
 
 
 def _abandoned(loaded: dict[str, Loaded], params: Params, route: str) -> pd.DataFrame:
@@ -186,9 +188,11 @@ def _abandoned(loaded: dict[str, Loaded], params: Params, route: str) -> pd.Data
     return per_month(params, month_of(c["presented_at"]), c["abandoned"], coverage(loaded, "contacts"))
 
 
-def attended_rows(loaded: dict[str, Loaded], grade: str, minutes: float,
+def attended_rows(loaded: dict[str, Loaded], params: Params, grade: str,
                   vulnerable_only: bool = False) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
-    """(incidents of a grade, their month, attended within ``minutes``): the rows of :func:`attended_within`."""
+    """(incidents of a grade, their month, attended within the grade's target, ``response.attend_within_minutes``):
+    the rows of :func:`attended_within`."""
+    minutes = params.response.within(grade)
     i = loaded["incidents"].frame
     i = i[i["grade"] == grade]
     if vulnerable_only:
@@ -197,10 +201,9 @@ def attended_rows(loaded: dict[str, Loaded], grade: str, minutes: float,
     return i, month_of(i["created_at"]), (mins <= minutes).fillna(False)
 
 
-def attended_within(loaded: dict[str, Loaded], params: Params, grade: str, minutes: float,
-                    vulnerable_only: bool = False) -> pd.DataFrame:
-    """Incidents of a grade attended within ``minutes`` of creation, of all incidents of that grade."""
-    _, month, flag = attended_rows(loaded, grade, minutes, vulnerable_only)
+def attended_within(loaded: dict[str, Loaded], params: Params, grade: str, vulnerable_only: bool = False) -> pd.DataFrame:
+    """Incidents of a grade attended within its target of creation, of all incidents of that grade."""
+    _, month, flag = attended_rows(loaded, params, grade, vulnerable_only)
     return per_month(params, month, flag, coverage(loaded, "incidents"))
 
 
@@ -257,18 +260,14 @@ DERIVED: dict[str, Derived] = {
     "stop_search_linked_outcome": Derived(stop_search_linked_outcome, {"stop_search": ()}),
     "da_arrest_rate": Derived(da_arrest_rate, {"crimes": ("domestic_abuse", "arrest_made")}),
     "crimes_recorded_24h": Derived(_crimes_recorded_24h, {"crimes": ("reported_at", "recorded_at")}),
-    "vulnerable_immediate_in_target": Derived(lambda ld, p: attended_within(
-        ld, p, "immediate", p.response.immediate_target_minutes, vulnerable_only=True), {"incidents": ()}),
-    "calls_999_in_10s": Derived(lambda ld, p: _answered_within(ld, p, "999", p.calls.answer_999_target_seconds),
-                                {"contacts": ()}),
+    "vulnerable_immediate_in_target": Derived(lambda ld, p: attended_within(ld, p, "immediate", vulnerable_only=True),
+                                              {"incidents": ()}),
+    "calls_999_answered_in_time": Derived(lambda ld, p: answered_in_time(ld, p, "999"), {"contacts": ()}),
     "calls_999_abandoned": Derived(lambda ld, p: _abandoned(ld, p, "999"), {"contacts": ()}),
-    "calls_101_in_2min": Derived(lambda ld, p: _answered_within(ld, p, "101", p.calls.answer_101_target_seconds),
-                                 {"contacts": ()}),
+    "calls_101_answered_in_time": Derived(lambda ld, p: answered_in_time(ld, p, "101"), {"contacts": ()}),
     "calls_101_abandoned": Derived(lambda ld, p: _abandoned(ld, p, "101"), {"contacts": ()}),
-    "immediate_in_target": Derived(lambda ld, p: attended_within(ld, p, "immediate", p.response.immediate_target_minutes),
-                                   {"incidents": ()}),
-    "priority_in_target": Derived(lambda ld, p: attended_within(ld, p, "priority", p.response.priority_target_minutes),
-                                  {"incidents": ()}),
+    "immediate_in_target": Derived(lambda ld, p: attended_within(ld, p, "immediate"), {"incidents": ()}),
+    "priority_in_target": Derived(lambda ld, p: attended_within(ld, p, "priority"), {"incidents": ()}),
     "crimes_solved": Derived(_crimes_solved, {"crimes": ()}),
     "neighbourhood_crime_rate": Derived(_neighbourhood_crime_rate, {"crimes": ()}),
     "concern_for_safety_attended": Derived(_concern_for_safety_attended, {"incidents": ()}),
@@ -279,6 +278,19 @@ def catalogue(path) -> list:
     """The measure catalogue at ``path`` (:func:`lib.config.catalogue.load_catalogue`), each ``derived:`` source
     checked against :data:`DERIVED`."""
     return load_catalogue(path, derived=DERIVED)
+
+
+def with_standards(measures: list, params: Params) -> list:
+    """The measures, each with a ``standard`` given its target from there: the route's call-answer share (as a
+    percentage) and whose standard it is (``calls.answer``); no target set where the standard sets no share."""
+    out = []
+    for m in measures:
+        if m.standard is not None:
+            answer = params.calls.standard(m.standard.split(".", 1)[1])
+            share = None if answer.share is None else 100 * answer.share
+            m = m.model_copy(update={"desired": share, "desired_source": answer.source if share is not None else ""})
+        out.append(m)
+    return out
 
 
 def missing(measure, loaded: dict[str, Loaded]) -> str:

@@ -33,7 +33,7 @@ import pandas as pd
 
 from lib.config.schema import Params
 from lib.inputs.loading import Loaded
-from lib.measures.derived import catalogue, missing, series
+from lib.measures.derived import catalogue, missing, series, with_standards
 from lib.measures.impact import impact_score, status
 from lib.stats import phases, reading, spc
 
@@ -139,7 +139,8 @@ def measure_chart(s: pd.DataFrame, m, interventions: dict[str, str], latest: flo
 
 
 def compute(catalogue: list, loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
-    """The measure tables of the module docstring."""
+    """The measure tables of the module docstring (a measure with a ``standard`` takes its target from there)."""
+    catalogue = with_standards(catalogue, params)
     period = params.period
     previous, last_year = str(pd.Period(period, "M") - 1), str(pd.Period(period, "M") - 12)
     monthly, charts, rows, phase_rows, change_rows = [], [], [], [], []

@@ -12,7 +12,7 @@ _EXPORTS = {
     "display": ("NOT_SUPPLIED", "NO_DATA", "NO_TARGET", "UNUSUAL", "agree", "counted", "fmt_int", "fmt_interval", "fmt_money",
                 "fmt_number", "fmt_p", "fmt_percent", "fmt_points", "fmt_score", "fmt_target", "fmt_value",
                 "missing", "month_label", "month_range_label", "needs", "not_supplied", "plain", "round_half_up",
-                "score_shown"),
+                "score_shown", "seconds_text"),
     "figures": ("DAYS", "PALETTE", "label", "setup_figures", "shown", "week_cover_chart"),
     "tables": ("Download", "Table", "download", "table"),
     "texts": ("Text", "glue_texts", "text"),

@@ -95,6 +95,14 @@ def fmt_percent(value, digits: int = 1) -> str:
     return f"{round_half_up(value, digits):.{digits}f}%"
 
 
+def seconds_text(seconds: float) -> str:
+    """A time standard in words: '10 seconds', '2 minutes', '90 seconds'."""
+    if seconds >= 60 and seconds % 60 == 0:
+        minutes = int(seconds // 60)
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return f"{fmt_number(seconds, 0 if seconds == int(seconds) else 1)} second{'' if seconds == 1 else 's'}"
+
+
 def fmt_value(value, unit: str) -> str:
     """A measure's value in its unit: '98.8%', '1,234', '1.23 per 1,000', '35.0 days'."""
     if missing(value):

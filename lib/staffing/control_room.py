@@ -143,9 +143,10 @@ def assumption_scenarios(counts: pd.DataFrame, aht: dict[str, pd.Series], params
     """The best-fit roster re-fitted under other shrinkage and 999 targets: paid hours and annual cost."""
     rows = []
     options = [("shrinkage", v, {"shrinkage": v}) for v in params.fcr.scenarios_shrinkage]
-    options += [("999 service level", v, {"service_level_999": v}) for v in params.fcr.scenarios_service_level_999]
+    options += [("999 service level", v, {"calls": params.calls.with_share("999", v)})
+                for v in params.fcr.scenarios_service_level_999]
     for what, value, change in options:
-        variant = params.model_copy(update={"fcr": params.fcr.model_copy(update=change)})
+        variant = params.model_copy(update=change if "calls" in change else {"fcr": params.fcr.model_copy(update=change)})
         plan = fit(weekly_requirement(counts, aht, variant, 60), variant)
         rows.append({"assumption": what, "value_pct": 100 * value, "paid_hours": int(plan.paid_hours),
                      **annual_cost(plan.paid_hours, params)})

@@ -162,7 +162,7 @@ def model_name(params: Params) -> str:
 
 def service_level_targets(params: Params) -> dict[str, float]:
     """Each staffed route's service-level target (999 its own, the others the 101 standard)."""
-    return {r: params.fcr.service_level_999 if r == "999" else params.fcr.service_level_101 for r in params.fcr.routes}
+    return {r: params.calls.standard(r).share for r in params.fcr.routes}
 
 
 def model_check(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -203,7 +203,7 @@ def check_sentence(facts, params: Params) -> str:
         return " and ".join(f"{fmt(frame.loc[r, column])} ({r})" for r in routes)
 
     answered = []
-    for r, mid in (("999", "calls_999_in_10s"), ("101", "calls_101_in_2min")):
+    for r, mid in (("999", "calls_999_answered_in_time"), ("101", "calls_101_answered_in_time")):
         if r in routes and mid in measured.index and measured.loc[mid, "status"] != "not supplied":
             answered.append(f"{fmt_percent(measured.loc[mid, 'value'])} ({r})")
     text = (f"Of the calls offered in {month_label(params.period)}, {both('achieved_pct')} were answered within target"

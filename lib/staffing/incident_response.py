@@ -72,7 +72,7 @@ def requirement(incidents: pd.DataFrame, params: Params, demand_factor: float = 
     jobs = demand_factor * att["officers_assigned"].groupby(how).sum().reindex(range(168), fill_value=0) / weeks
     minutes = params.irt.travel_minutes + att["scene_minutes"].clip(lower=0)
     aht = float((minutes * att["officers_assigned"]).sum() / att["officers_assigned"].sum()) * 60
-    wait = max(params.response.immediate_target_minutes - params.irt.travel_minutes, 0) * 60
+    wait = max(params.response.within("immediate") - params.irt.travel_minutes, 0) * 60
     need = queue.required_agents(jobs.to_numpy(), aht, wait, params.irt.attend_probability)
     out = pd.DataFrame({"how": range(168), "day": [DAYS[h // 24] for h in range(168)], "hour": np.arange(168) % 24,
                         "officer jobs per hour": jobs.to_numpy(), "officers needed": need})
@@ -267,7 +267,7 @@ ATTENDANCE_MEASURES = (("immediate", "immediate", False, "immediate_in_target"),
 def attendance(incidents: pd.DataFrame, measure_period: pd.DataFrame, params: Params) -> pd.DataFrame:
     """Attended within target by grade (and the vulnerable subset): the scorecard measures' x of n, value
     and interval (one fact, read from the measure facts), with the median and 90th percentile minutes."""
-    targets = {"immediate": params.response.immediate_target_minutes, "priority": params.response.priority_target_minutes}
+    targets = params.response.attend_within_minutes
     facts = measure_period.set_index("measure_id")
     rows = []
     for label, grade, vulnerable, measure_id in ATTENDANCE_MEASURES:
@@ -299,8 +299,7 @@ def by_month_grade(loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
 def response_histogram(incidents: pd.DataFrame, params: Params, bins: int = 40) -> pd.DataFrame:
     """Response times of the period's immediate and priority incidents, binned up to 4 × the target."""
     rows = []
-    for grade, target in (("immediate", params.response.immediate_target_minutes),
-                          ("priority", params.response.priority_target_minutes)):
+    for grade, target in params.response.attend_within_minutes.items():
         minutes = incidents.loc[incidents["grade"] == grade, "response_minutes"].dropna().clip(upper=4 * target)
         counts, edges = np.histogram(minutes, bins=bins, range=(0, 4 * target))
         rows += [{"grade": grade, "target_minutes": target, "from_minutes": a, "to_minutes": b, "incidents": int(c)}

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from lib.config.params import Params
-from lib.errors import ModelError
+from lib.config.paths import display_path
+from lib.config.schema import Params
+from lib.errors import ModelError, ParamsError
 from lib.staffing import erlang, erlang_a
 
 
@@ -97,10 +98,19 @@ def required_agents(calls, aht_seconds, target_answer_seconds, service_level, in
 
 
 def route_target(params: Params, route: str) -> tuple[float, float]:
-    """(service level, answer seconds) of a control-room route; 999 has its own, others use the 101 standard."""
-    if route == "999":
-        return params.fcr.service_level_999, params.calls.answer_999_target_seconds
-    return params.fcr.service_level_101, params.calls.answer_101_target_seconds
+    """(service level, answer seconds) of a control-room route: its call-answer standard (``calls.answer``).
+
+    Raises
+    ------
+    ParamsError
+        The standard sets no share: the control room cannot be planned to it.
+    """
+    standard = params.calls.standard(route)
+    if standard.share is None:
+        raise ParamsError(f"{display_path(params.source_file)}: calls.answer: route {route} has no share set (no target), "
+                          "so the control room cannot be planned to it; set its share, or leave the route out of "
+                          "fcr.routes")
+    return standard.share, standard.seconds
 
 
 def route_service_level(params: Params, route: str, agents, calls, aht, seconds, interval=3600) -> np.ndarray:

@@ -159,7 +159,7 @@ def compute(incidents: pd.DataFrame, requirement: pd.DataFrame, job_minutes: flo
         return pd.DataFrame(), pd.DataFrame(columns=COLUMNS)
     on_duty = on_duty_for_calls(in_post, shape, available_hours, params)
     jobs = requirement["officer jobs per hour"].to_numpy(dtype=float)
-    targets = {"immediate": params.response.immediate_target_minutes, "priority": params.response.priority_target_minutes}
+    targets = params.response.attend_within_minutes
     hours, rows = [], []
     for grade in CHECKED:
         h, row = _one_grade(grade, targets[grade], incidents, jobs, job_minutes * 60, on_duty, params)

@@ -117,7 +117,7 @@ def test_every_measure_reads_the_same_wherever_it_is_shown(book):
 def test_summary_quotes_the_chapters(book):
     facts, pages = book["facts"], book["pages"]
     p = facts["measure_period"].set_index("measure_id")
-    calls = fmt_percent(p.at["calls_999_in_10s", "value"])
+    calls = fmt_percent(p.at["calls_999_answered_in_time", "value"])
     assert calls in pages["summary"] and calls in pages["scorecard"]
     ppn = fmt_percent(p.at["ppn_submitted_in_time", "value"])
     assert ppn in pages["summary"] and ppn in pages["compliance"]

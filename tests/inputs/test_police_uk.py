@@ -79,7 +79,7 @@ def test_measures_needing_force_fields_say_not_supplied(loaded):
     assert p.at["da_arrest_rate", "status"] == "not supplied"
     assert p.at["da_arrest_rate", "reason"] == "the crimes input does not carry domestic_abuse or arrest_made"
     assert p.at["stop_search_grounds", "reason"] == "the stop_search input does not carry grounds_recorded"
-    assert p.at["calls_999_in_10s", "reason"] == "needs inputs.contacts"
+    assert p.at["calls_999_answered_in_time", "reason"] == "needs inputs.contacts"
     assert math.isnan(p.at["da_arrest_rate", "value"])  # no placeholder value
     assert "da_arrest_rate" not in set(facts["measure_months"]["measure_id"])
     from lib.chapters import scorecard

@@ -33,7 +33,7 @@ def test_pattern_with_a_gap_is_refused():
 def test_requirement_is_erlang_c_on_officer_jobs(quarter, default_params):
     req = irt.requirement(quarter, default_params)
     assert len(req) == 168
-    wait = (default_params.response.immediate_target_minutes - default_params.irt.travel_minutes) * 60
+    wait = (default_params.response.within("immediate") - default_params.irt.travel_minutes) * 60
     expected = erlang.required_agents(req["officer jobs per hour"].to_numpy(), req.attrs["job_minutes"] * 60, wait, 0.9)
     # jobs are rounded to 2 decimals in the table; the need must agree to within one officer
     assert np.abs(req["officers needed"].to_numpy() - expected).max() <= 1
@@ -93,9 +93,10 @@ def test_attendance_by_hand(default_params):
         "first_arrived_at": [t0 + pd.Timedelta(minutes=m) if m == m else pd.NaT for m in minutes],
     })
     loaded = {"incidents": Loaded("incidents", None, inc, 6, pd.DataFrame(), 0, 0)}
-    dec = {g: derived.attended_within(loaded, default_params, g, t, v).set_index("month").loc["2019-12"]
-           for g, t, v in (("immediate", 15, False), ("priority", 60, False))}
-    vulnerable = derived.attended_within(loaded, default_params, "immediate", 15, True).set_index("month").loc["2019-12"]
+    assert default_params.response.attend_within_minutes == {"immediate": 15, "priority": 60}  # the demo's targets
+    dec = {g: derived.attended_within(loaded, default_params, g).set_index("month").loc["2019-12"]
+           for g in ("immediate", "priority")}
+    vulnerable = derived.attended_within(loaded, default_params, "immediate", True).set_index("month").loc["2019-12"]
     assert (dec["immediate"]["x"], dec["immediate"]["n"]) == (2, 4) and dec["immediate"]["value"] == 50.0
     assert (dec["priority"]["x"], dec["priority"]["n"]) == (1, 2)
     assert (vulnerable["x"], vulnerable["n"]) == (1, 2)

@@ -49,7 +49,7 @@ def test_the_model_check_reproduces_a_simulated_force(default_params):
     hours, summary = check.compute(incidents, req, minutes, np.ones(168), _on_duty_params(default_params, officers),
                                    None, default_params)
     imm = summary.set_index("grade").loc["immediate"]
-    wait = (default_params.response.immediate_target_minutes - travel) * 60
+    wait = (default_params.response.within("immediate") - travel) * 60
     assert imm["predicted_pct"] == pytest.approx(100 * erlang.service_level(officers, rate, minutes * 60, wait), abs=1e-9)
     assert imm["achieved_pct"] == pytest.approx(imm["predicted_pct"], abs=1.5)
     assert abs(imm["bias_points"]) < 1.5
