@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 
+from lib.inputs import police_uk, series
 from lib.vocabulary import (
     AGE_RANGES,
     CRIME_TYPES,
@@ -85,6 +87,9 @@ class Contract:
     # A series (one row per interval or month): any defective row, gap or overlap fails the run whatever
     # validation.on_row_error says, because a missing interval would silently change what is modelled.
     series: bool = False
+    # Checks across the rows and files of the whole source, run on its valid rows: ``check(files, frames, params)``
+    # raises DataError (a gap in a series; another force's file; one month in two files).
+    source_checks: tuple[Callable, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -175,6 +180,7 @@ STOP_SEARCH = Contract(
         _c("supervisor_reviewed", "bool", "A supervisor reviewed the record.", force_only=True),
     ),
     time_column="Date",
+    source_checks=(partial(police_uk.check_source, 'stop_search'),),
 )
 
 CRIMES = Contract(
@@ -206,6 +212,7 @@ CRIMES = Contract(
     ),
     time_column="Month",
     order_rules=(("recorded_at", "reported_at"), ("outcome_at", "reported_at")),
+    source_checks=(partial(police_uk.check_source, 'crimes'),),
 )
 
 OUTCOMES = Contract(
@@ -227,6 +234,7 @@ OUTCOMES = Contract(
         _c("Outcome type", "string", "The outcome (a data.police.uk outcome category)."),
     ),
     time_column="Month",
+    source_checks=(partial(police_uk.check_source, 'outcomes'),),
 )
 
 PPN = Contract(
@@ -325,6 +333,7 @@ STAFFING = Contract(
     row_rules=(RowRule("interval_minutes", "interval_minutes is 15, 30 or 60",
                        lambda f: ~f["interval_minutes"].isin([15, 30, 60]).fillna(False).astype(bool)),),
     series=True,
+    source_checks=(series.check_staffing_files,),
 )
 
 WORKFORCE = Contract(
@@ -345,6 +354,7 @@ WORKFORCE = Contract(
     ),
     time_column=None,
     series=True,
+    source_checks=(series.check_workforce_files,),
 )
 
 CONTRACTS: dict[str, Contract] = {

@@ -36,7 +36,7 @@ from lib import cache, private
 from lib.config.paths import display_path, public_path
 from lib.config.schema import Params
 from lib.errors import DataError
-from lib.inputs import police_uk, reading, series
+from lib.inputs import police_uk, reading
 from lib.inputs.contracts import CONTRACTS, TIMEZONE, Column, Contract
 from lib.inputs.months import month_of
 from lib.present.display import counted
@@ -458,10 +458,8 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
                "validation.on_row_error = 'fail'; set it to 'exclude' to set them aside")
         raise DataError(f"inputs.{name}: {rows_defective:,} row(s) break the {contract.name} contract ({why}):\n"
                         + describe_defects(defects, log))
-    if contract.series:
-        series.CHECKS[contract.name](series.tagged([(f, k.valid) for f, k in zip(files, checked)]), params)
-    if name in police_uk.SOURCES:
-        police_uk.check_source(name, files, [k.valid for k in checked], params)
+    for check in contract.source_checks:
+        check(files, [k.valid for k in checked], params)
     # A force-only column is supplied only when every file carries it (part of the rows would mislead).
     absent = tuple(c.name for c in contract.columns if c.may_be_absent and not all(c.name in k.valid for k in checked))
     frames = [k.valid.drop(columns=[a for a in absent if a in k.valid]) for k in checked]

@@ -134,4 +134,11 @@ def check_workforce(frame: pd.DataFrame, params: Params) -> None:
         raise DataError("inputs.workforce: " + "; ".join(problems))
 
 
-CHECKS = {"staffing": check_staffing, "workforce": check_workforce}
+def check_staffing_files(files: list[Path], frames: list[pd.DataFrame], params: Params) -> None:
+    """:func:`check_staffing` on a source's files together (the staffing contract's source check)."""
+    check_staffing(tagged(list(zip(files, frames))), params)
+
+
+def check_workforce_files(files: list[Path], frames: list[pd.DataFrame], params: Params) -> None:
+    """:func:`check_workforce` on a source's files together (the workforce contract's source check)."""
+    check_workforce(tagged(list(zip(files, frames))), params)
