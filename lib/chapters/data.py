@@ -10,6 +10,7 @@ from lib.config.schema import Params
 from lib.inputs.contracts import CONTRACTS
 from lib.inputs.loading import DEFECT_COLUMNS, Loaded, time_range
 from lib.inputs.months import month_of
+from lib.present import counted, fmt_int, fmt_percent, month_label, table, text
 
 NEEDS: tuple[str, ...] = ()
 AFTER: tuple[str, ...] = ()
@@ -99,7 +100,6 @@ def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
 
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the data chapter's prose."""
-    from lib.present import counted, fmt_int, month_label
 
     s = facts["data_sources"]
     files = int(s["files"].sum()) if "files" in s else len(s)
@@ -119,7 +119,6 @@ def narrative(facts, params: Params) -> dict[str, str]:
 
 def sources_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each input: rows read, used, outside the window and set aside, and the dates it covers."""
-    from lib.present import fmt_int
 
     s = facts["data_sources"]
     shown = s.drop(columns=["files"], errors="ignore")  # the file column says how many
@@ -130,7 +129,6 @@ def sources_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def monthly_display(facts, months: int = 13) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows used per month (rows, the last ``months``) and source (columns)."""
-    from lib.present import fmt_int
 
     long = facts["data_monthly_rows"]
     wide = long.pivot(index="month", columns="source", values="rows")[list(dict.fromkeys(long["source"]))]
@@ -139,7 +137,6 @@ def monthly_display(facts, months: int = 13) -> tuple[pd.DataFrame, pd.DataFrame
 
 def completeness_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Columns that have blanks in the rows used, with the share filled."""
-    from lib.present import fmt_percent
 
     c = facts["data_completeness"]
     shown = c.assign(**{"filled %": c["filled %"].map(fmt_percent),
@@ -149,7 +146,6 @@ def completeness_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def defects_output(facts):
     """The rows that broke their contract: a table, or a sentence saying there were none."""
-    from lib.present import table, text
 
     d = facts["data_defects"]
     if len(d):

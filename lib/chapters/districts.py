@@ -28,7 +28,7 @@ from lib.config.schema import Params
 from lib.errors import ParamsError
 from lib.inputs.loading import Loaded
 from lib.measures import derived
-from lib.present import PALETTE, label
+from lib.present import PALETTE, counted, fmt_int, label, month_label, needs, not_supplied, table
 from lib.stats.disclosure import SUPPRESSED, suppress
 from lib.vocabulary import ALL_DISTRICTS, DISTRICT_LABELS, NO_DISTRICT, NO_LOCATION
 
@@ -163,7 +163,6 @@ def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
 
 def crime_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Crimes by district (rows) and month (columns), with totals."""
-    from lib.present import fmt_int, month_label
 
     c = facts["district_crime"]
     t = c.pivot(index="district", columns="month", values="crimes")
@@ -195,7 +194,6 @@ def crime_figure(facts):
 
 def crime_table(facts):
     """Crimes by district and month (nothing without crimes)."""
-    from lib.present import table
 
     return table(crime_display(facts), caption="Crimes by district and month (anti-social behaviour left out)") \
         if "district_crime" in facts else None
@@ -210,7 +208,6 @@ def rates_figure(facts):
 
 def rates_table(facts):
     """Response and compliance rates by district and month (nothing without them)."""
-    from lib.present import table
 
     return table(rate_display(facts), caption="Response and compliance by district and month ([c]: suppressed)") \
         if "district_rates" in facts else None
@@ -223,7 +220,6 @@ def measures(facts) -> list[str]:
 
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the chapter."""
-    from lib.present import month_label, needs, not_supplied
     from lib.stats.disclosure import rule_text
 
     held = sorted(set(facts["district_crime"]["month"]) if "district_crime" in facts else set()) + \
@@ -242,7 +238,6 @@ def narrative(facts, params: Params) -> dict[str, str]:
 def crime_sentence(crime: pd.DataFrame, params: Params) -> str:
     """Which district recorded the most crimes in the period, and — among the districts the params list — the
     fewest; an area the params do not list (a neighbouring council's LSOA near the border) is never singled out."""
-    from lib.present import counted, fmt_int, month_label
 
     month = month_label(params.period)
     last = crime[crime["month"] == params.period].set_index("district")["crimes"]

@@ -16,6 +16,7 @@ from lib.config.paths import public_path
 from lib.config.schema import Params
 from lib.errors import DataError
 from lib.inputs.loading import Loaded
+from lib.present import fmt_int, fmt_number, fmt_value, missing, month_label, needs, not_supplied, plain, table
 
 NEEDS: tuple[str, ...] = ()
 AFTER = ("measures", "scorecard", "programme")
@@ -96,27 +97,23 @@ def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
 
 
 def _note(value) -> str:
-    from lib.present import missing, plain
 
     return NO_COMMENTARY if missing(value) else plain(value)
 
 
 def _owner(value) -> str:
-    from lib.present import missing, plain
 
     return "not named" if missing(value) else plain(value)
 
 
 def _follow_up(value, commentary) -> str:
     """A recovery action or revised date beside a commentary ('' where there is no commentary at all)."""
-    from lib.present import missing, plain
 
     return "" if missing(commentary) else ("none given" if missing(value) else plain(value))
 
 
 def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the measures not met as shown, their numbers)."""
-    from lib.present import fmt_value
     from lib.present.charts import spc as spcchart
 
     m = facts["exceptions_measures"]
@@ -136,7 +133,6 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def items_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the overdue items as shown, their fields)."""
-    from lib.present import fmt_int, plain
 
     o = facts["exceptions_items"]
     shown = pd.DataFrame({
@@ -158,7 +154,6 @@ def charts(facts):
 
 def charts_table(facts):
     """The numbers beside the charts: each listed measure's current limits, target and reading (nothing for none)."""
-    from lib.present import table
     from lib.present.charts import spc as spcchart
 
     ids = list(facts["exceptions_measures"]["measure_id"])
@@ -168,7 +163,6 @@ def charts_table(facts):
 
 def narrative(facts, params: Params) -> dict[str, str]:
     """Texts glued into the page."""
-    from lib.present import fmt_int, fmt_number, month_label, needs, not_supplied
     from lib.present.charts import spc as spcchart
 
     m = facts["exceptions_measures"]
@@ -191,7 +185,6 @@ def narrative(facts, params: Params) -> dict[str, str]:
 
 def items_table(facts):
     """The overdue items' table (nothing without a tracker)."""
-    from lib.present import table
 
     return table(items_display(facts), caption="Programme items overdue at the end of the period") \
         if "exceptions_items" in facts else None

@@ -16,7 +16,7 @@ import pandas as pd
 
 from lib.config.schema import Params
 from lib.peers import ASB, TOTAL, monthly_counts, rank, rates
-from lib.present import PALETTE, UNUSUAL, fmt_int, fmt_number, label, month_range_label, plain
+from lib.present import PALETTE, UNUSUAL, download, fmt_int, fmt_number, label, month_range_label, plain, table
 from lib.stats import funnel as funnel_mod
 
 NEEDS: tuple[str, ...] = ()  # a data.police.uk archive named in the params (peers:), not an input
@@ -150,7 +150,6 @@ def narrative(facts, params: Params) -> dict[str, str]:
 
 def rank_table(facts):
     """The rank table (nothing without peers)."""
-    from lib.present import table
 
     return table(rank_display(facts), caption="Crimes per 1,000 people by type over the latest 12 months: the force, "
                                               "its group, and its rank") if "peers_rank" in facts else None
@@ -167,7 +166,6 @@ def funnel_figure(facts, params: Params):
 
 def funnel_table(facts):
     """Each force in the funnel (nothing without peers)."""
-    from lib.present import table
 
     return table(funnel_display(facts), caption="Each force's crimes per 1,000 over the latest 12 months, and where "
                                                 "it lies in the funnel") if "peers_funnel" in facts else None
@@ -185,7 +183,6 @@ def monthly_figure(facts, params: Params):
 
 def monthly_download(facts):
     """The monthly rates as a download (nothing without peers)."""
-    from lib.present import download
 
     return download(facts["peers_monthly"], "peers-monthly", "Crimes per 1,000 a month, the force and its group") \
         if "peers_monthly" in facts else None

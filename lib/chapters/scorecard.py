@@ -26,6 +26,7 @@ from lib.present import (
     not_supplied,
     round_half_up,
     score_shown,
+    table,
 )
 from lib.present.charts import spc as spcchart
 from lib.present.charts.spc import describe
@@ -216,7 +217,6 @@ def charts(facts):
 
 def charts_table(facts):
     """The numbers beside the small multiples: each measure's current limits, target and reading."""
-    from lib.present import table
 
     return table(spcchart.limits_display(facts, scored_ids(facts)),
                  caption="Each scored measure's control chart: its current limits, target and reading")
@@ -240,7 +240,6 @@ def changes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def changes_table(facts):
     """The table of :func:`changes_display`, or a sentence when there is none."""
-    from lib.present import table
 
     return table(changes_display(facts), caption="Lasting changes whose cause is not recorded",
                  empty="none found")
