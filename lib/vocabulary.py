@@ -39,9 +39,6 @@ NO_LOCATION = "no location"
 NO_DISTRICT = "no district"
 ALL_DISTRICTS = "all districts"
 DISTRICT_LABELS = (NO_LOCATION, NO_DISTRICT, ALL_DISTRICTS)
-#: Compliance measures of the compliance chapter (each also in the measure catalogue).
-COMPLIANCE_MEASURES = ("ppn_submitted_in_time", "ppn_all_children", "stop_search_grounds",
-                       "stop_search_supervised", "da_arrest_rate")
 #: The days of the week, Monday first (the week's hours run from Monday 00:00), and the hours in a week.
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HOURS_PER_WEEK = 7 * 24

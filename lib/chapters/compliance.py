@@ -42,7 +42,6 @@ from lib.present.charts import spc as spcchart
 from lib.stats.disclosure import rule_text
 from lib.stats.phases import NOT_RECORDED
 from lib.stats.proportions import audit_sample_size, compare_proportions, margin_of_error, proportion_ci
-from lib.vocabulary import COMPLIANCE_MEASURES
 
 NEEDS: tuple[str, ...] = ()
 AFTER = ("measures",)
@@ -65,7 +64,12 @@ COMPARISON_COLUMNS = ["measure_id", "comparison", "reference", "first", "last", 
                       "difference", "lower", "upper", "p_value", "test", "significant"]
 
 
-def comparisons(measure_months: pd.DataFrame, params: Params, ids=COMPLIANCE_MEASURES) -> pd.DataFrame:
+def measure_ids(catalogue: pd.DataFrame) -> list[str]:
+    """The chapter's measures, in catalogue order: those the catalogue shows in it (``shown_in: [compliance]``)."""
+    return [mid for mid, where in zip(catalogue["measure_id"], catalogue["shown_in"]) if "compliance" in where.split("; ")]
+
+
+def comparisons(measure_months: pd.DataFrame, params: Params, ids: list[str]) -> pd.DataFrame:
     """The ``comparisons`` table (module docstring); a measure that is not supplied has none."""
     rows = []
     for mid in ids:
@@ -106,9 +110,10 @@ def audit_tables(audit_series: pd.DataFrame, params: Params) -> tuple[pd.DataFra
     return audit_series, pd.DataFrame(rows)
 
 
-def compute(measure_months: pd.DataFrame, loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
+def compute(measure_months: pd.DataFrame, catalogue: pd.DataFrame, loaded: dict[str, Loaded],
+            params: Params) -> dict[str, pd.DataFrame]:
     """The chapter's own facts (module docstring): those its inputs can give."""
-    out = {"comparisons": comparisons(measure_months, params)}
+    out = {"comparisons": comparisons(measure_months, params, measure_ids(catalogue))}
     if "audits" in loaded:
         out["audits"], out["audit_period"] = audit_tables(derived.audits(loaded, params), params)
     return out
@@ -116,7 +121,7 @@ def compute(measure_months: pd.DataFrame, loaded: dict[str, Loaded], params: Par
 
 def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
     """The chapter's facts (:func:`compute`)."""
-    return compute(earlier["measure_months"], loaded, params)
+    return compute(earlier["measure_months"], earlier["catalogue"], loaded, params)
 
 
 # --- Presenting the facts ------------------------------------------------------------------------------
@@ -174,7 +179,7 @@ def summary_table(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     period, cat = facts["measure_period"], facts["catalogue"]
     baseline = f"{month_label(params.compliance.baseline_month)} (baseline)"
     shown, data = [], []
-    for mid in COMPLIANCE_MEASURES:
+    for mid in measure_ids(cat):
         p, m = _row(period, measure_id=mid), _row(cat, measure_id=mid)
         base = _comparison(facts, mid, "baseline")
         if base is None:
@@ -208,7 +213,7 @@ def _target(value) -> str:
 def rows(facts) -> pd.DataFrame:
     """The period rows of the compliance measures (their readings are listed in the summary table)."""
     p = facts["measure_period"]
-    return p[p["measure_id"].isin(COMPLIANCE_MEASURES)]
+    return p[p["measure_id"].isin(measure_ids(facts["catalogue"]))]
 
 
 chart_frame = spcchart.measure_frame

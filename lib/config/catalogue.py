@@ -25,7 +25,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from lib.config.paths import display_path
 from lib.config.yamlfile import read_yaml
 from lib.errors import ParamsError
-from lib.vocabulary import COMPLIANCE_MEASURES, PRIORITIES, ROUTES
+from lib.vocabulary import PRIORITIES, ROUTES
+
+# The chapters a catalogue row can send a measure to (the scorecard takes every measure with priorities).
+CHAPTERS_SHOWING = ("compliance",)
 
 UNITS = ("percent", "count", "rate_per_1000", "days")
 
@@ -44,6 +47,8 @@ class Measure(BaseModel):
     desired_source: str = ""
     source: str
     to_be_developed: bool = False
+    # The chapters that show the measure besides the scorecard (which shows every measure with priorities).
+    shown_in: list[Literal[CHAPTERS_SHOWING]] = []
     # calls.<route>: the target is that route's call-answer standard (params calls.answer), not set here.
     standard: str | None = Field(None, pattern=r"^calls\.[a-z0-9]+$")
 
@@ -173,8 +178,8 @@ def load_catalogue(path: Path, derived: Collection[str] | None = None) -> list[M
         problems += [f"{where}: {m.id}: source = {m.source!r}: no such derived measure; known: "
                      f"{', '.join(sorted(derived))}" for m in measures
                      if m.source.startswith("derived:") and m.source[8:] not in derived]
-    problems += [f"{where}: measures: the compliance measure {i!r} is missing (the compliance chapter reports it)"
-                 for i in COMPLIANCE_MEASURES if i not in ids]
+    if not any("compliance" in m.shown_in for m in measures):
+        problems.append(f"{where}: measures: no measure is shown in the compliance chapter (shown_in: [compliance])")
     if problems:
         raise ParamsError("\n".join(problems))
     return measures

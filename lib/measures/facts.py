@@ -54,6 +54,7 @@ def catalogue_table(catalogue: list) -> pd.DataFrame:
         "measure_id": m.id, "name": m.name, "short_name": m.short_name, "priorities": "; ".join(m.priorities),
         "unit": m.unit, "direction": m.direction, "target": np.nan if m.desired is None else m.desired,
         "target_source": m.desired_source, "source": m.source, "to_be_developed": m.to_be_developed,
+        "shown_in": "; ".join(m.shown_in),
     } for m in catalogue])
 
 
