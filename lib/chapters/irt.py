@@ -8,12 +8,14 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.config.params import Params
-from lib.staffing import incident_response
+from lib.staffing import incident_response, response_assumptions
 
 NEEDS = ("incidents",)
 AFTER = ("measures",)  # attendance in target, as the scorecard measures it
 
 
 def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
-    """The chapter's facts (:func:`lib.staffing.incident_response.compute`)."""
-    return incident_response.compute(loaded, params, earlier["measure_period"])
+    """The chapter's facts (:func:`lib.staffing.incident_response.compute`, and the assumptions' reading:
+    :func:`lib.staffing.response_assumptions.compute`)."""
+    return {**incident_response.compute(loaded, params, earlier["measure_period"]),
+            **response_assumptions.compute(loaded, params)}

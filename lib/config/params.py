@@ -498,6 +498,9 @@ class Irt(_Strict):
     proactive_pct: Percent
     # Hours of the day [from, to) in which spare on-duty time counts as protected proactive time.
     proactive_hours_of_day: list[Annotated[int, Field(ge=0, le=24)]] = Field(min_length=2, max_length=2)
+    # Joint sensitivity: draws of every assumption at once over its range (irt.sensitivity), and their seed.
+    joint_draws: int = Field(ge=10, le=100_000)
+    joint_seed: int = Field(ge=0, le=2**31 - 1)
     # The model check: a bias (predicted − achieved share in target) within this many points means the
     # response model reproduces what happened.
     check_tolerance_points: float = Field(gt=0, le=50)
