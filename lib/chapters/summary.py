@@ -56,7 +56,9 @@ def _staffing(facts, params: Params) -> str:
 def _response(facts, params: Params) -> str:
     if not ran(facts, "irt"):
         return f"Response establishment: {not_supplied_text('irt')}."
-    return f"{incident_response_view.verdict_sentence(facts, params)} {incident_response_view.workforce_sentence(facts, params)}"
+    return (f"{incident_response_view.verdict_sentence(facts, params)} "
+            f"{incident_response_view.options_sentence(facts, params)} "
+            f"{incident_response_view.workforce_sentence(facts, params)}")
 
 
 def _crime(facts, params: Params) -> str:

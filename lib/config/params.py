@@ -477,6 +477,13 @@ class ForceManagement(_Strict):
     holdout_months: int = Field(ge=1, le=24)
 
 
+class IrtRota(_Strict):
+    """A response pattern as a rota of whole officers: its name and rota rules (lib.staffing.rota_rules.RotaParams)."""
+
+    name: str = Field(min_length=1, max_length=80)
+    rules: dict[str, Any]
+
+
 class Irt(_Strict):
     """Incident-response establishment model (each assumption with its source in defaults.yml)."""
 
@@ -498,6 +505,10 @@ class Irt(_Strict):
     proactive_pct: Percent
     # Hours of the day [from, to) in which spare on-duty time counts as protected proactive time.
     proactive_hours_of_day: list[Annotated[int, Field(ge=0, le=24)]] = Field(min_length=2, max_length=2)
+    # Response patterns as rotas of whole officers under working-time rules, costed beside the establishments.
+    rotas: list[IrtRota] = []
+    # Annual cost of an officer, on-costs included (GBP).
+    officer_cost_gbp: float = Field(gt=0, le=1_000_000)
     # Joint sensitivity: draws of every assumption at once over its range (irt.sensitivity), and their seed.
     joint_draws: int = Field(ge=10, le=100_000)
     joint_seed: int = Field(ge=0, le=2**31 - 1)
@@ -514,7 +525,22 @@ class Irt(_Strict):
         start, end = self.proactive_hours_of_day
         if start >= end:
             raise ValueError(f"proactive_hours_of_day = {self.proactive_hours_of_day}: give [from, to) with from < to")
+        from lib.errors import ModelError
+
+        for i, r in enumerate(self.rotas):
+            try:
+                self.rota_params(r, where=f"irt.rotas[{i}].rules")
+            except ModelError as exc:
+                raise ValueError(str(exc)) from None
         return self
+
+    def rota_params(self, option: IrtRota, where: str = "irt.rotas"):
+        """A response rota's rules (:class:`lib.staffing.rota_rules.RotaParams`): officers work at most their
+        contracted hours a week on average unless the rota says otherwise."""
+        from lib.staffing.rota_rules import RotaParams
+
+        return RotaParams.from_mapping({"max_average_weekly_hours": self.contracted_hours_per_week, **option.rules},
+                                       where=where)
 
 
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]

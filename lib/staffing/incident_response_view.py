@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.config.params import Params
-from lib.present import DAYS, fmt_int, fmt_interval, fmt_number, fmt_percent, fmt_points, month_label
+from lib.present import DAYS, fmt_int, fmt_interval, fmt_money, fmt_number, fmt_percent, fmt_points, month_label
 
 
 def demand_by_grade(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -98,6 +98,7 @@ def narrative(facts, params: Params) -> dict[str, str]:
         "verdict_sentence": verdict_sentence(facts, params),
         "check_sentence": check_sentence(facts, params),
         "reconcile_sentence": reconcile_sentence(facts, params),
+        "options_sentence": options_sentence(facts, params),
         "workforce_sentence": workforce_sentence(facts, params),
     }
 
@@ -427,3 +428,50 @@ def reconcile_table(facts):
     target = fmt_int(got[1]["target"].iloc[0])
     return table(got, caption=f"The force's figure of {target}: the value of each assumption alone that gives it, and "
                               "what the data show")
+
+
+def options(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Workable rotas of whole officers and the current and proposed establishments, side by side, with the cost."""
+    o = facts.get("irt_options")
+    if o is None or o.empty:
+        return None
+
+    def whole(v):
+        return "–" if pd.isna(v) else fmt_int(v)
+
+    shown = pd.DataFrame({"option": o["option"], "shifts": o["shifts"].fillna("–"), "officers": o["officers"].map(fmt_int),
+                          "for calls": o["for_calls"].map(whole), "for protected time": o["for_protected_time"].map(whole),
+                          "cycle (weeks)": o["weeks"].map(whole), "annual cost": o["annual_cost"].map(fmt_money),
+                          "against the cheapest rota": [_against(k, c, v) for k, c, v in
+                                                        zip(o["kind"], o["cheapest"], o["vs_cheapest"])],
+                          "solver": o["solver"].fillna("–")})
+    return shown, o
+
+
+def options_sentence(facts, params: Params) -> str:
+    """The response options in words: each workable rota's officers and cost, and where 315 and 350 stand."""
+    o = facts.get("irt_options")
+    if o is None or o.empty or not (o["kind"] == "rota").any():
+        return "No response pattern is set as a rota (irt.rotas), so no workable rota is costed."
+    rotas = o[o["kind"] == "rota"]
+    parts = [f"{r['option']} needs {fmt_int(r['officers'])} officers ({fmt_int(r['for_calls'])} for calls, "
+             f"{fmt_int(r['for_protected_time'])} for protected time; {fmt_money(r['annual_cost'])} a year)"
+             for _, r in rotas.iterrows()]
+    best = o[o["cheapest"]].iloc[0]
+    text = ("As rotas officers can work (whole officers in teams under the working-time rules), " + "; ".join(parts)
+            + f". The cheapest is {best['option']}.")
+    for _, r in o[o["kind"] == "establishment"].iterrows():
+        text += (f" The {r['option']} of {fmt_int(r['officers'])} costs {fmt_money(r['annual_cost'])} a year, "
+                 f"{gap_text(r['vs_cheapest'])} against it ({_signed_cost(r['annual_cost'] - best['annual_cost'])}).")
+    return text
+
+
+def _against(kind: str, cheapest: bool, value: float) -> str:
+    """A rota needs more officers than the cheapest; an establishment has officers to spare or is short."""
+    if cheapest:
+        return "–"
+    return gap_text(value) if kind == "establishment" else f"{fmt_int(value)} more officers"
+
+
+def _signed_cost(value: float) -> str:
+    return f"{fmt_money(abs(value))} a year {'more' if value >= 0 else 'less'}"
