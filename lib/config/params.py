@@ -359,12 +359,12 @@ class Fcr(_Strict):
             raise ValueError(f"rota_options: names must be unique, got {names}")
         for i, option in enumerate(self.rota_options):
             try:
-                self.rota_params(option)
+                self.rota_params(option, where=f"fcr.rota_options[{i}]")
             except ModelError as exc:
-                raise ValueError(str(exc).replace("fcr.rota.", f"fcr.rota_options[{i}].", 1)) from None
+                raise ValueError(str(exc)) from None
         return self
 
-    def rota_params(self, option: RotaOption | None = None):
+    def rota_params(self, option: RotaOption | None = None, where: str = "fcr.rota"):
         """The rota's rules and solver settings (:class:`lib.staffing.rota_rules.RotaParams`); its people work at
         most their contracted hours a week on average (``contracted_hours_per_week``) unless the rota says otherwise.
         With ``option`` (one of ``rota_options``): the same rules on the option's shifts."""
@@ -373,7 +373,7 @@ class Fcr(_Strict):
         rules = {"max_average_weekly_hours": self.contracted_hours_per_week, **self.rota}
         if option is not None:
             rules["shifts"] = option.shifts
-        return RotaParams.from_mapping(rules, where="fcr.rota")
+        return RotaParams.from_mapping(rules, where=where)
 
     @field_validator("patience_seconds", mode="before")
     @classmethod

@@ -64,8 +64,8 @@ def _row(option: str, kind: str, hours: str, phones: np.ndarray, need: np.ndarra
 def rotas(need: np.ndarray, base: rota.Rota, params: Params) -> list[tuple[str, rota.Rota]]:
     """The rota on ``fcr.rota``'s shifts (already solved: ``base``) and on each of ``fcr.rota_options``."""
     out = [(f"rota: {_lengths(base.params.shifts)}-hour shifts", base)]
-    for option in params.fcr.rota_options:
-        out.append((f"rota: {option.name}", rota.solve(need, params.fcr.rota_params(option))))
+    for i, option in enumerate(params.fcr.rota_options):
+        out.append((f"rota: {option.name}", rota.solve(need, params.fcr.rota_params(option, f"fcr.rota_options[{i}]"))))
     return out
 
 

@@ -91,7 +91,7 @@ def narrative(facts, params: Params) -> dict[str, str]:
         "proactive": fmt_percent(params.irt.proactive_pct, 0),
         "current_from_spare": fmt_number(est.loc[current, "proactive_from_over_cover"], 0),
         "current_beyond_spare": fmt_number(est.loc[current, "protected_proactive_time"], 0),
-        "proactive_hours": "{:02d}:00 to {:02d}:00".format(*params.irt.proactive_hours_of_day),
+        "proactive_hours": "{:02d}:00 and {:02d}:00".format(*params.irt.proactive_hours_of_day),
         "immediate_in_target": fmt_percent(facts["irt_attendance"].set_index("incidents").loc["immediate", "value"]),
         "available_hours": fmt_number(key["available_hours"]),
         "current_establishment": fmt_int(key["current_establishment"]),
@@ -353,7 +353,7 @@ def check_reading(facts, params: Params) -> str:
     return (f"The model behind it does not reproduce what happened: for the officers in post it predicts "
             f"{fmt_percent(imm['predicted_pct'])} of immediate incidents attended in target against "
             f"{fmt_percent(imm['achieved_pct'])} achieved, {way} by {fmt_number(abs(imm['bias_points']))} points, so "
-            f"this requirement is likely {reads} until the model is calibrated (the model check below).")
+            f"this requirement is likely {reads} until the model is calibrated.")
 
 
 def check_sentence(facts, params: Params) -> str:
@@ -461,8 +461,11 @@ def options_sentence(facts, params: Params) -> str:
     text = ("As rotas officers can work (whole officers in teams under the working-time rules), " + "; ".join(parts)
             + f". The cheapest is {best['option']}.")
     for _, r in o[o["kind"] == "establishment"].iterrows():
-        text += (f" The {r['option']} of {fmt_int(r['officers'])} costs {fmt_money(r['annual_cost'])} a year, "
-                 f"{gap_text(r['vs_cheapest'])} against it ({_signed_cost(r['annual_cost'] - best['annual_cost'])}).")
+        gap = r["vs_cheapest"]
+        against = ("as many officers as it needs" if gap == 0 else
+                   f"{fmt_int(abs(gap))} {'fewer' if gap < 0 else 'more'} officers than it needs")
+        text += (f" The {r['option']} of {fmt_int(r['officers'])} costs {fmt_money(r['annual_cost'])} a year: {against} "
+                 f"({_signed_cost(r['annual_cost'] - best['annual_cost'])}).")
     return text
 
 
@@ -470,7 +473,9 @@ def _against(kind: str, cheapest: bool, value: float) -> str:
     """A rota needs more officers than the cheapest; an establishment has officers to spare or is short."""
     if cheapest:
         return "–"
-    return gap_text(value) if kind == "establishment" else f"{fmt_int(value)} more officers"
+    if kind == "rota" or value >= 0:
+        return f"{fmt_int(value)} more officers"
+    return f"{fmt_int(-value)} fewer officers"
 
 
 def _signed_cost(value: float) -> str:

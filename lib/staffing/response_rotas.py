@@ -53,7 +53,8 @@ def compute(requirement: pd.DataFrame, params: Params, required_free: int | None
     (``required_free``, the waterfall's) and the current and proposed establishments' cost, each against the cheapest
     rota (officers more, to spare, or short: negative)."""
     need = requirement["officers needed"].to_numpy(dtype=float)
-    rows = [workable(need, r.name, params.irt.rota_params(r), params) for r in params.irt.rotas]
+    rows = [workable(need, r.name, params.irt.rota_params(r, where=f"irt.rotas[{i}].rules"), params)
+            for i, r in enumerate(params.irt.rotas)]
     cheapest = min(rows, key=lambda row: (row["annual_cost"], row["officers"])) if rows else None
     if required_free is not None:
         rows.append({"option": "required, current pattern scaled freely (the waterfall)", "kind": "requirement",
