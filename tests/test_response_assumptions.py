@@ -75,3 +75,18 @@ def test_reconcile_matches_a_grid_scan(quarter, loaded, default_params):
 
 def test_reconcile_without_a_figure_is_empty(quarter, loaded, default_params):
     assert ra.reconcile(quarter, loaded, _with(default_params, proposed_establishment=None)).empty
+
+
+def test_calibration_makes_the_model_reproduce_what_happened(quarter, loaded, default_params):
+    """Invariant: at the calibrated workload factor the model check's bias for immediate incidents is nil (the
+    prediction for the officers in post equals the share achieved); the requirement there is the one reported."""
+    factor = ra.calibrate(loaded, default_params, quarter)
+    assert factor is not None and ra.CALIBRATE[0] < factor < ra.CALIBRATE[1]
+    month = irt.period_incidents(loaded, default_params)
+    _, check = irt.model_check(loaded, default_params, quarter, month, factor)
+    assert abs(check.set_index("grade").loc["immediate", "bias_points"]) < 0.05
+    r = ra.reconcile(quarter, loaded, default_params).set_index("assumption")
+    assert r.loc["workload_factor", "data_value"] == pytest.approx(factor)
+    assert r.loc["workload_factor", "required_at_data"] == irt.required(quarter, default_params, factor)
+    # the factor that gives the figure is the demand row's, as a factor
+    assert r.loc["workload_factor", "value"] == pytest.approx(1 + r.loc["demand_growth_pct", "value"] / 100)

@@ -244,6 +244,25 @@ def response_histogram(incidents: pd.DataFrame, params: Params, bins: int = 40) 
     return pd.DataFrame(rows)
 
 
+def current_shape(req: pd.DataFrame, params: Params) -> np.ndarray:
+    """The current pattern's relative cover per hour of the week (its shifts' weights; without a pattern, the best
+    fit to ``req``)."""
+    if params.irt.patterns:
+        return rostering.pattern_cover([(s.start_hour, s.length_hours, s.weight) for s in params.irt.patterns[0].shifts])
+    return rostering.best_fit(req["officers needed"].to_numpy(), params.irt.fit_start_hours, params.irt.fit_lengths_hours,
+                              params.fcr.fit_time_limit_seconds, params.fcr.fit_mip_gap).cover
+
+
+def model_check(loaded: dict[str, Loaded], params: Params, quarter: pd.DataFrame, month: pd.DataFrame,
+                demand_factor: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The model checked against what happened (:func:`lib.staffing.response_check.compute`), officer jobs scaled
+    by ``demand_factor`` (1: the model as stated; other values calibrate it)."""
+    req = requirement(quarter, params, demand_factor)
+    return response_check.compute(month, req, req.attrs["job_minutes"], current_shape(requirement(quarter, params), params),
+                                  available_hours(params), loaded["workforce"].frame if "workforce" in loaded else None,
+                                  params)
+
+
 def compute(loaded: dict[str, Loaded], params: Params, measure_period: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The incident-response facts for the period: every table the chapter and the summary show."""
     month = period_incidents(loaded, params)
@@ -259,11 +278,7 @@ def compute(loaded: dict[str, Loaded], params: Params, measure_period: pd.DataFr
                          else float(params.irt.current_establishment)}])
     required_now = required(quarter, params)
     extra = {}
-    shape = rostering.pattern_cover([(s.start_hour, s.length_hours, s.weight) for s in params.irt.patterns[0].shifts]) \
-        if params.irt.patterns else covers["best fit to demand"]
-    extra["irt_check_hours"], extra["irt_check"] = response_check.compute(
-        month, req, req.attrs["job_minutes"], shape, est.attrs["available_hours"],
-        loaded["workforce"].frame if "workforce" in loaded else None, params)
+    extra["irt_check_hours"], extra["irt_check"] = model_check(loaded, params, quarter, month)
     if "workforce" in loaded:
         extra["irt_workforce"], extra["irt_workforce_key"] = workforce_projection(loaded["workforce"].frame, params,
                                                                                   required_now)

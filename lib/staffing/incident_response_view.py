@@ -104,7 +104,9 @@ def narrative(facts, params: Params) -> dict[str, str]:
 
 
 def _assumption_value(value: float, unit: str, digits: int = 0) -> str:
-    """An assumption's value in its unit: '90%', '10 min', '+5%' (growth signed)."""
+    """An assumption's value in its unit: '90%', '10 min', '+5%' (growth signed), '× 0.85' (a factor)."""
+    if unit == "×":
+        return f"× {fmt_number(value, 2)}"
     if unit == "share":
         return fmt_percent(100 * value, digits)
     if unit == "minutes":
@@ -222,7 +224,9 @@ def reconcile(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
                           "requirement there": [fmt_int(v) if not pd.isna(v) else "–" for v in r["required_at_value"]],
                           "what the data show": [_value(v, u) if not pd.isna(v) else "not in the data"
                                                  for v, u in zip(r["data_value"], r["unit"])],
-                          "from": r["data_what"]})
+                          "from": r["data_what"],
+                          "requirement at what the data show": [fmt_int(v) if not pd.isna(v) else "–"
+                                                                for v in r["required_at_data"]]})
     return shown, r
 
 
@@ -350,10 +354,24 @@ def check_reading(facts, params: Params) -> str:
                 f"{fmt_percent(imm['predicted_pct'])} of immediate incidents attended in target against "
                 f"{fmt_percent(imm['achieved_pct'])} achieved.")
     way, reads = ("pessimistic", "too high") if imm["bias_points"] < 0 else ("optimistic", "too low")
-    return (f"The model behind it does not reproduce what happened: for the officers in post it predicts "
+    text = (f"The model behind it does not reproduce what happened: for the officers in post it predicts "
             f"{fmt_percent(imm['predicted_pct'])} of immediate incidents attended in target against "
             f"{fmt_percent(imm['achieved_pct'])} achieved, {way} by {fmt_number(abs(imm['bias_points']))} points, so "
-            f"this requirement is likely {reads} until the model is calibrated.")
+            f"this requirement is likely {reads}.")
+    calibrated = calibrated_row(facts)
+    if calibrated is None:
+        return text + " No workload factor within the range searched calibrates it."
+    return text + (f" Calibrated so that it reproduces what was achieved (the officer workload it counts "
+                   f"{_assumption_value(calibrated['data_value'], '×')}), it needs {fmt_int(calibrated['required_at_data'])}.")
+
+
+def calibrated_row(facts):
+    """The reconciliation's calibration of the model to what happened, or None."""
+    r = facts.get("irt_reconcile")
+    if r is None or r.empty:
+        return None
+    row = r.set_index("assumption").loc["workload_factor"] if (r["assumption"] == "workload_factor").any() else None
+    return None if row is None or pd.isna(row["data_value"]) else row
 
 
 def check_sentence(facts, params: Params) -> str:

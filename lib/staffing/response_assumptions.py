@@ -17,7 +17,9 @@ from its HR data and travel-time analysis). This module reads the requirement th
    beside what the data show for it — median immediate response time for travel (travel is part of it),
    the share of immediate incidents attended in target for the share reached in time, the change in
    attended incidents on the same weeks a year before for growth — or "not in the data" for abstractions
-   (HR data) and protected time (a policy choice).
+   (HR data) and protected time (a policy choice); and the officer workload the model counts (a factor on
+   its jobs) beside the factor that calibrates the model to what happened (:func:`calibrate`: its prediction
+   for the officers in post equals the attendance achieved), with the requirement at that factor.
 
 References
 ----------
@@ -31,7 +33,7 @@ import pandas as pd
 
 from lib.config.params import Params
 from lib.inputs.loading import Loaded
-from lib.staffing import incident_response
+from lib.staffing import incident_response, response_check
 from lib.vocabulary import ATTENDED_GRADES
 
 # The assumptions the establishment is most sensitive to: (key in irt.sensitivity, what it is, unit).
@@ -190,12 +192,39 @@ def data_values(incidents: pd.DataFrame, loaded: dict[str, Loaded], params: Para
     return out
 
 
+CALIBRATE = (0.2, 2.0)  # officer workload factors searched for the one that reproduces the attendance achieved
+
+
+def calibrate(loaded: dict[str, Loaded], params: Params, quarter: pd.DataFrame) -> float | None:
+    """The factor on officer workload (jobs per hour) at which the model's prediction of immediate incidents attended
+    in target, for the officers in post, equals the share achieved (:mod:`lib.staffing.response_check`); bisection
+    within CALIBRATE, the prediction falling as the workload rises. None when the check cannot run or no factor there
+    reproduces it."""
+    month = incident_response.period_incidents(loaded, params)
+    shape = incident_response.current_shape(incident_response.requirement(quarter, params), params)
+    workforce = loaded["workforce"].frame if "workforce" in loaded else None
+    available = incident_response.available_hours(params)
+
+    def bias(factor: float) -> float:
+        req = incident_response.requirement(quarter, params, factor)
+        _, summary = response_check.compute(month, req, req.attrs["job_minutes"], shape, available, workforce, params)
+        return np.nan if summary.empty else float(summary.set_index("grade").loc["immediate", "bias_points"])
+
+    lo, hi = CALIBRATE
+    if not (bias(lo) >= 0 >= bias(hi)):  # NaN (no check) fails too
+        return None
+    for _ in range(_BISECT_STEPS):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if bias(mid) > 0 else (lo, mid)
+    return (lo + hi) / 2
+
+
 def reconcile(incidents: pd.DataFrame, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     """For each assumption alone, the value that reproduces the force's figure (``irt.proposed_establishment``)
     beside what the data show (module notes); empty without a proposed establishment."""
     target = params.irt.proposed_establishment
     columns = ["assumption", "what", "unit", "target", "base", "value", "required_at_value", "data_value", "data_what",
-               "from_data"]
+               "from_data", "required_at_data"]
     if target is None:
         return pd.DataFrame(columns=columns)
     data = data_values(incidents, loaded, params)
@@ -206,8 +235,27 @@ def reconcile(incidents: pd.DataFrame, loaded: dict[str, Loaded], params: Params
         rows.append({"assumption": key, "what": what, "unit": unit, "target": target, "base": base_value(params, key),
                      "value": np.nan if value is None else value, "required_at_value": np.nan if at is None else at,
                      "data_value": seen, "data_what": seen_what,
-                     "from_data": np.nan if value is None or pd.isna(seen) else value - seen})
+                     "from_data": np.nan if value is None or pd.isna(seen) else value - seen,
+                     "required_at_data": np.nan if pd.isna(seen) else required_at(incidents, params, {key: seen})})
+    rows.append(_workload_row(rows, incidents, loaded, params, target))
     return pd.DataFrame(rows, columns=columns)
+
+
+def _workload_row(rows: list[dict], incidents: pd.DataFrame, loaded: dict[str, Loaded], params: Params,
+                  target: int) -> dict:
+    """The officer workload the model counts: the factor that gives the figure (from the demand row's value) beside
+    the factor that calibrates the model to the attendance achieved, and the requirement at that factor."""
+    growth = next(r for r in rows if r["assumption"] == "demand_growth_pct")["value"]
+    value = np.nan if pd.isna(growth) else 1 + growth / 100
+    calibrated = calibrate(loaded, params, incidents)
+    return {"assumption": "workload_factor", "what": "officer workload the model counts", "unit": "×", "target": target,
+            "base": 1.0, "value": value,
+            "required_at_value": np.nan if pd.isna(value) else incident_response.required(incidents, params, value),
+            "data_value": np.nan if calibrated is None else calibrated,
+            "data_what": "the model calibrated to the attendance achieved with the officers in post" if calibrated
+            is not None else "the model could not be calibrated (no check, or no factor reproduces the attendance)",
+            "from_data": np.nan if pd.isna(value) or calibrated is None else value - calibrated,
+            "required_at_data": np.nan if calibrated is None else incident_response.required(incidents, params, calibrated)}
 
 
 def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
