@@ -7,7 +7,7 @@ from lib.chapters import peers as peers_view
 from lib.chapters.programme import change_counts
 from lib.config.params import Params
 from lib.present import fmt_number, month_label
-from lib.staffing import control_room_view, force_management_view, incident_response_view
+from lib.staffing import control_room_view, force_management_view, incident_response_view, response_rotas_view
 
 NEEDS: tuple[str, ...] = ()
 AFTER = ("measures", "scorecard", "compliance", "crime", "fcr", "irt", "force_management", "programme",
@@ -57,7 +57,7 @@ def _response(facts, params: Params) -> str:
     if not ran(facts, "irt"):
         return f"Response establishment: {not_supplied_text('irt')}."
     return (f"{incident_response_view.verdict_sentence(facts, params)} "
-            f"{incident_response_view.options_sentence(facts, params)} "
+            f"{response_rotas_view.options_sentence(facts, params)} "
             f"{incident_response_view.workforce_sentence(facts, params)}")
 
 
