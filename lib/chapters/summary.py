@@ -7,7 +7,7 @@ from lib.chapters import peers as peers_view
 from lib.chapters.programme import change_counts
 from lib.config.schema import AnswerStandard, Params
 from lib.present import NO_TARGET, fmt_percent, month_label, seconds_text
-from lib.staffing import control_room_view, force_management_view, incident_response_view
+from lib.staffing import control_room_view, force_management_view, incident_response_view, response_rotas_view
 
 NEEDS: tuple[str, ...] = ()
 AFTER = ("measures", "scorecard", "compliance", "crime", "fcr", "irt", "force_management", "programme",
@@ -60,7 +60,9 @@ def _staffing(facts, params: Params) -> str:
 def _response(facts, params: Params) -> str:
     if not ran(facts, "irt"):
         return f"Response establishment: {not_supplied_text('irt')}."
-    return f"{incident_response_view.verdict_sentence(facts, params)} {incident_response_view.workforce_sentence(facts, params)}"
+    return (f"{incident_response_view.verdict_sentence(facts, params)} "
+            f"{response_rotas_view.options_sentence(facts, params)} "
+            f"{incident_response_view.workforce_sentence(facts, params)}")
 
 
 def _crime(facts, params: Params) -> str:

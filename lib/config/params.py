@@ -69,7 +69,7 @@ def _allowed_keys(loc: tuple) -> list[str]:
 
 def _describe(error: dict, files: list[tuple[Path, dict]]) -> str:
     loc = tuple(str(p) for p in error["loc"])
-    key = ".".join(loc)
+    key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")  # shifts[0].name
     origin = next((p for p, data in files if _has_key(data, loc)), files[0][0])
     where = display_path(origin)
     kind = error["type"]

@@ -507,6 +507,13 @@ class ForceManagement(_Strict):
     holdout_months: int = Field(ge=1, le=24)
 
 
+class IrtRota(_Strict):
+    """A response pattern as a rota of whole officers: its name and its rules (as ``fcr.rota``'s)."""
+
+    name: str = Field(min_length=1, max_length=80)
+    rules: Rota
+
+
 class Irt(_Strict):
     """Incident-response establishment model (each assumption with its source in defaults.yml)."""
 
@@ -526,6 +533,13 @@ class Irt(_Strict):
     training_pct: Percent
     sickness_pct: Percent
     proactive_pct: Percent
+    # Response patterns as rotas of whole officers under working-time rules, costed beside the establishments.
+    rotas: list[IrtRota]
+    # Annual cost of an officer, on-costs included (GBP).
+    officer_cost_gbp: float = Field(gt=0, le=1_000_000)
+    # Joint sensitivity: draws of every assumption at once over its range (irt.sensitivity), and their seed.
+    joint_draws: int = Field(ge=10, le=100_000)
+    joint_seed: int = Field(ge=0, le=2**31 - 1)
     # Hours of the day [from, to) in which spare on-duty time counts as protected proactive time.
     proactive_hours_of_day: list[Annotated[int, Field(ge=0, le=24)]] = Field(min_length=2, max_length=2)
     # The model check: a bias (predicted − achieved share in target) within this many points means the
@@ -542,6 +556,14 @@ class Irt(_Strict):
         if start >= end:
             raise ValueError(f"proactive_hours_of_day = {self.proactive_hours_of_day}: give [from, to) with from < to")
         return self
+
+    def rota_rules(self, rota: IrtRota) -> dict:
+        """A response rota's rules as a mapping (for :class:`lib.staffing.rota_rules.RotaParams`): officers work at
+        most their contracted hours a week on average unless the rota says otherwise."""
+        rules = rota.rules.model_dump()
+        if rules["max_average_weekly_hours"] is None:
+            rules["max_average_weekly_hours"] = self.contracted_hours_per_week
+        return rules
 
 
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$", max_length=60)]

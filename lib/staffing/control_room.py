@@ -153,17 +153,27 @@ def assumption_scenarios(counts: pd.DataFrame, aht: dict[str, pd.Series], params
     return pd.DataFrame(rows)
 
 
+def people_hours(rostered_hours: float, people: float, params: Params) -> float:
+    """Hours a week paid for a roster of whole people: each is paid their contracted hours, so people × contracted
+    hours (at least the hours rostered); the rostered hours when there are no whole people (NaN)."""
+    if pd.isna(people):
+        return float(rostered_hours)
+    return max(float(rostered_hours), float(people) * params.fcr.contracted_hours_per_week)
+
+
 def rota_tables(result: rota.Rota, plan: rostering.Plan, params: Params) -> dict[str, pd.DataFrame]:
     """The rota's facts: its pattern lines, its figures (people, paid hours, cost, cover, optimality gap) and
     the comparison with the free best fit."""
     lines = result.lines.rename_axis("line").reset_index()
     compare = rota.compare_with_best_fit(result, plan)
-    compare["annual_cost"] = [annual_cost(h, params)["annual_cost"] for h in compare["paid_hours"]]
+    compare["annual_cost"] = [annual_cost(people_hours(h, n, params), params)["annual_cost"]
+                              for h, n in zip(compare["paid_hours"], compare["people"])]
     summary = pd.DataFrame([{"weeks": result.weeks, "people": result.people, "people_bound": result.people_bound,
                              "paid_hours": result.paid_hours, "status": result.status, "gap_pct": 100 * result.gap,
                              "pct_hours_covered": result.pct_hours_covered,
                              "under_staff_hours": result.under_staff_hours,
-                             "annual_cost": annual_cost(result.paid_hours, params)["annual_cost"]}])
+                             "annual_cost": annual_cost(people_hours(result.paid_hours, result.people, params),
+                                                        params)["annual_cost"]}])
     return {"fcr_rota_lines": lines, "fcr_rota": summary, "fcr_rota_compare": compare}
 
 

@@ -12,7 +12,9 @@ of paid hours):
 * **rotas**: the rota of whole people under the working-time rules (:mod:`lib.staffing.rota`) on the
   rota's own shifts and on each of ``fcr.rota_options`` (8-, 10-, 12-hour shifts, the current
   pattern's own shifts), each covering every hour. Rostered cover is on the phones as
-  ⌊cover × (1 − shrinkage)⌋.
+  ⌊cover × (1 − shrinkage)⌋. Each of a rota's people is paid their contracted hours
+  (``fcr.contracted_hours_per_week``), so a rota costs people × contracted hours, even where its lines
+  average fewer hours than that (whole people, not hours, are recruited).
 
 The answer: the cheapest rota that covers every hour (fewer people on a tie). If it needs no more
 people than now, **re-roster**; if it needs more, **re-roster and recruit** the difference (whole
@@ -65,8 +67,8 @@ def _row(option: str, kind: str, hours: str, phones: np.ndarray, need: np.ndarra
 def rotas(need: np.ndarray, base: rota.Rota, params: Params) -> list[tuple[str, rota.Rota]]:
     """The rota on ``fcr.rota``'s shifts (already solved: ``base``) and on each of ``fcr.rota_options``."""
     out = [(f"rota: {_lengths(base.params.shifts)}-hour shifts", base)]
-    for option in params.fcr.rota_options:
-        rules = RotaParams.from_mapping(params.fcr.rota_rules(option), where="fcr.rota")
+    for i, option in enumerate(params.fcr.rota_options):
+        rules = RotaParams.from_mapping(params.fcr.rota_rules(option), where=f"fcr.rota_options[{i}]")
         out.append((f"rota: {option.name}", rota.solve(need, rules)))
     return out
 
@@ -112,9 +114,8 @@ def compute(requirement: pd.DataFrame, check_hours: pd.DataFrame | None, base: r
                          paid, paid / hours_week, annual_cost(paid)))
     for name, r in rotas(requirement["rostered"].to_numpy(dtype=float), base, params):
         rows.append(_row(name, "rota", _lengths(r.params.shifts), on_phones(r.cover, params), need, float(r.paid_hours),
-                         float(r.people),
-                         annual_cost(r.paid_hours), "proved optimal" if r.status == "OPTIMAL" else "time limit",
-                         100 * r.gap))
+                         float(r.people), annual_cost(max(float(r.paid_hours), r.people * hours_week)),
+                         "proved optimal" if r.status == "OPTIMAL" else "time limit", 100 * r.gap))
     frame = pd.DataFrame(rows)
     if not (frame["kind"] == "now").any():
         frame["people_vs_now"] = np.nan

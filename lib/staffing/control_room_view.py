@@ -279,7 +279,8 @@ def rota_sentence(facts, params: Params) -> str:
     if rules.max_average_weekly_hours:
         text += f" and {fmt_number(rules.max_average_weekly_hours, 0)} hours a week on average at most"
     premium = compare.loc["rota", "paid_hours_vs_best_fit_pct"]
-    text += (f". It pays {fmt_int(r['paid_hours'])} hours a week ({fmt_money(r['annual_cost'])} a year), "
+    text += (f". It rosters {fmt_int(r['paid_hours'])} hours a week ({fmt_money(r['annual_cost'])} a year, each person paid "
+             f"their {fmt_number(params.fcr.contracted_hours_per_week, 0)} contracted hours), "
              f"{fmt_percent(premium)} {'more' if premium >= 0 else 'less'} than the free best fit's "
              f"{fmt_int(compare.loc['free best fit', 'paid_hours'])}, and covers "
              f"{fmt_percent(r['pct_hours_covered'])} of the week's hours in full. ")

@@ -17,8 +17,8 @@ Model (assumptions stated in the chapter, each a param):
 4. establishment = on-duty officer-hours a week ÷ (contracted hours a week × (1 − abstractions)), the
    on-duty hours being the pattern's plus whatever protected proactive time its spare hours (in the
    hours of the day proactive work can use) do not already give (:func:`establishment`);
-5. the establishment the current pattern needs, again with each assumption at a low and a high value
-   (``irt.sensitivity``), and a verdict on the current and proposed establishments;
+5. the establishment the current pattern needs under other assumptions, the verdict and the force's own figure
+   reconciled: :mod:`lib.staffing.response_assumptions`;
 6. the model checked against what happened (:mod:`lib.staffing.response_check`): its prediction of
    immediate and priority incidents attended in target with the officers in post, against the attendance
    achieved, by hour of the week;
@@ -163,70 +163,6 @@ def required(incidents: pd.DataFrame, params: Params, demand_factor: float = 1.0
     return int(establishment(req, covers, params)["establishment"].iloc[0])
 
 
-# The assumptions the establishment is most sensitive to: (key in irt.sensitivity, what it is, unit).
-SENSITIVITY = (
-    ("abstraction_pct", "abstractions (leave, training, sickness)", "% of contracted time"),
-    ("proactive_pct", "protected proactive time", "% of time on duty"),
-    ("travel_minutes", "travel to scene", "minutes"),
-    ("demand_growth_pct", "growth in incident demand", "%"),
-    ("attend_probability", "officer jobs reached in time", "share"),
-)
-
-
-def _abstraction(params: Params) -> float:
-    p = params.irt
-    return p.annual_leave_pct + p.training_pct + p.sickness_pct
-
-
-def _variant(params: Params, key: str, value: float) -> tuple[Params, float]:
-    """(params with one assumption set to ``value``, demand factor)."""
-    p = params.irt
-    if key == "demand_growth_pct":
-        return params, 1 + value / 100
-    if key == "abstraction_pct":
-        scale = value / _abstraction(params)
-        change = {"annual_leave_pct": p.annual_leave_pct * scale, "training_pct": p.training_pct * scale,
-                  "sickness_pct": p.sickness_pct * scale}
-    else:
-        change = {key: value}
-    return params.model_copy(update={"irt": p.model_copy(update=change)}), 1.0
-
-
-def base_value(params: Params, key: str) -> float:
-    """An assumption's value in the params (demand growth: 0)."""
-    return {"abstraction_pct": _abstraction(params), "demand_growth_pct": 0.0}.get(key) if key in (
-        "abstraction_pct", "demand_growth_pct") else float(getattr(params.irt, key))
-
-
-def sensitivity(incidents: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """The required establishment with each assumption at its low and at its high value (``irt.sensitivity``),
-    the others as stated: one row per assumption, widest swing first."""
-    rows = []
-    for key, what, unit in SENSITIVITY:
-        low, high = getattr(params.irt.sensitivity, key)
-        at = {}
-        for end, value in (("low", low), ("high", high)):
-            variant, factor = _variant(params, key, value)
-            at[end] = required(incidents, variant, factor)
-        rows.append({"assumption": key, "what": what, "unit": unit, "base": base_value(params, key), "low": low,
-                     "high": high, "at_low": at["low"], "at_high": at["high"]})
-    out = pd.DataFrame(rows)
-    swing = (out["at_high"] - out["at_low"]).abs()
-    return out.iloc[np.argsort(-swing.to_numpy(), kind="stable")].reset_index(drop=True)
-
-
-def verdict(required_now: int, sens: pd.DataFrame, params: Params) -> pd.DataFrame:
-    """One row: the requirement, the current and proposed establishments, the sensitivity's range, and in how many
-    of the sensitivity's cases each establishment is enough."""
-    cases = np.concatenate([sens["at_low"].to_numpy(), sens["at_high"].to_numpy()])
-    row = {"required": required_now, "lowest": int(cases.min()) if cases.size else required_now,
-           "highest": int(cases.max()) if cases.size else required_now, "cases": int(cases.size)}
-    for name, value in (("current", params.irt.current_establishment), ("proposed", params.irt.proposed_establishment)):
-        row[name] = np.nan if value is None else float(value)
-        row[f"{name}_enough_cases"] = np.nan if value is None else int((cases <= value).sum())
-    return pd.DataFrame([row])
-
-
 def workforce_projection(workforce: pd.DataFrame, params: Params, required_now: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Strength month by month: as recorded up to the period, then projected to the last planned month.
 
@@ -307,6 +243,25 @@ def response_histogram(incidents: pd.DataFrame, params: Params, bins: int = 40) 
     return pd.DataFrame(rows)
 
 
+def current_shape(req: pd.DataFrame, params: Params) -> np.ndarray:
+    """The current pattern's relative cover per hour of the week (its shifts' weights; without a pattern, the best
+    fit to ``req``)."""
+    if params.irt.patterns:
+        return rostering.pattern_cover([(s.start_hour, s.length_hours, s.weight) for s in params.irt.patterns[0].shifts])
+    return rostering.best_fit(req["officers needed"].to_numpy(), params.irt.fit_start_hours, params.irt.fit_lengths_hours,
+                              params.fcr.fit_time_limit_seconds, params.fcr.fit_mip_gap).cover
+
+
+def model_check(loaded: dict[str, Loaded], params: Params, quarter: pd.DataFrame, month: pd.DataFrame,
+                demand_factor: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The model checked against what happened (:func:`lib.staffing.response_check.compute`), officer jobs scaled
+    by ``demand_factor`` (1: the model as stated; other values calibrate it)."""
+    req = requirement(quarter, params, demand_factor)
+    return response_check.compute(month, req, req.attrs["job_minutes"], current_shape(requirement(quarter, params), params),
+                                  available_hours(params), loaded["workforce"].frame if "workforce" in loaded else None,
+                                  params)
+
+
 def compute(loaded: dict[str, Loaded], params: Params, measure_period: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The incident-response facts for the period: every table the chapter and the summary show."""
     month = period_incidents(loaded, params)
@@ -321,13 +276,8 @@ def compute(loaded: dict[str, Loaded], params: Params, measure_period: pd.DataFr
                          "current_establishment": np.nan if params.irt.current_establishment is None
                          else float(params.irt.current_establishment)}])
     required_now = required(quarter, params)
-    sens = sensitivity(quarter, params)
-    extra = {"irt_sensitivity": sens, "irt_verdict": verdict(required_now, sens, params)}
-    shape = rostering.pattern_cover([(s.start_hour, s.length_hours, s.weight) for s in params.irt.patterns[0].shifts]) \
-        if params.irt.patterns else covers["best fit to demand"]
-    extra["irt_check_hours"], extra["irt_check"] = response_check.compute(
-        month, req, req.attrs["job_minutes"], shape, est.attrs["available_hours"],
-        loaded["workforce"].frame if "workforce" in loaded else None, params)
+    extra = {}
+    extra["irt_check_hours"], extra["irt_check"] = model_check(loaded, params, quarter, month)
     if "workforce" in loaded:
         extra["irt_workforce"], extra["irt_workforce_key"] = workforce_projection(loaded["workforce"].frame, params,
                                                                                   required_now)

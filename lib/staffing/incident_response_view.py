@@ -4,7 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.config.params import Params
-from lib.present import DAYS, fmt_int, fmt_interval, fmt_number, fmt_percent, fmt_points, month_label
+from lib.present import DAYS, fmt_int, fmt_interval, fmt_number, fmt_percent, month_label
+from lib.staffing import response_assumptions_view, response_check_view, response_rotas_view
+from lib.staffing.response_assumptions_view import assumption_value
 
 
 def demand_by_grade(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -91,34 +93,26 @@ def narrative(facts, params: Params) -> dict[str, str]:
         "proactive": fmt_percent(params.irt.proactive_pct, 0),
         "current_from_spare": fmt_number(est.loc[current, "proactive_from_over_cover"], 0),
         "current_beyond_spare": fmt_number(est.loc[current, "protected_proactive_time"], 0),
-        "proactive_hours": "{:02d}:00 to {:02d}:00".format(*params.irt.proactive_hours_of_day),
+        "proactive_hours": "{:02d}:00 and {:02d}:00".format(*params.irt.proactive_hours_of_day),
         "immediate_in_target": fmt_percent(facts["irt_attendance"].set_index("incidents").loc["immediate", "value"]),
         "available_hours": fmt_number(key["available_hours"]),
         "current_establishment": fmt_int(key["current_establishment"]),
         "verdict_sentence": verdict_sentence(facts, params),
-        "check_sentence": check_sentence(facts, params),
+        "check_sentence": response_check_view.check_sentence(facts, params),
+        "reconcile_sentence": response_assumptions_view.reconcile_sentence(facts, params),
+        "options_sentence": response_rotas_view.options_sentence(facts, params),
         "workforce_sentence": workforce_sentence(facts, params),
     }
-
-
-def _assumption_value(value: float, unit: str) -> str:
-    if unit == "share":
-        return fmt_percent(100 * value, 0)
-    if unit == "minutes":
-        return f"{fmt_number(value, 0)} min"
-    if unit == "%" and value != 0:
-        return f"{'+' if value > 0 else '−'}{fmt_number(abs(value), 0)}%"
-    return fmt_percent(value, 0)
 
 
 def sensitivity(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The required establishment with each assumption at its low and high value, widest swing first."""
     s = facts["irt_sensitivity"]
     shown = pd.DataFrame({"assumption": s["what"],
-                          "as stated": [_assumption_value(v, u) for v, u in zip(s["base"], s["unit"])],
-                          "low": [_assumption_value(v, u) for v, u in zip(s["low"], s["unit"])],
+                          "as stated": [assumption_value(v, u) for v, u in zip(s["base"], s["unit"])],
+                          "low": [assumption_value(v, u) for v, u in zip(s["low"], s["unit"])],
                           "establishment at low": s["at_low"].map(fmt_int),
-                          "high": [_assumption_value(v, u) for v, u in zip(s["high"], s["unit"])],
+                          "high": [assumption_value(v, u) for v, u in zip(s["high"], s["unit"])],
                           "establishment at high": s["at_high"].map(fmt_int)})
     return shown, s
 
@@ -137,7 +131,7 @@ def verdict_sentence(facts, params: Params) -> str:
     s = facts["irt_sensitivity"]
     text = (f"Under the stated assumptions, {key['current_pattern']} needs an establishment of "
             f"{fmt_int(v['required'])} officers.")
-    reading = check_reading(facts, params)
+    reading = response_check_view.check_reading(facts, params)
     if reading:
         text += " " + reading
     for name, label in (("current", "The current establishment"), ("proposed", "The proposed establishment")):
@@ -157,12 +151,14 @@ def verdict_sentence(facts, params: Params) -> str:
                       if pd.notna(v[n]) and v[n] >= row["establishment"]]
             name = "a roster fitted to demand" if row["pattern"] == "best fit to demand" else row["pattern"]
             parts.append(f"{name} {fmt_int(row['establishment'])}" + (f" ({'; '.join(enough)})" if enough else ""))
-        text += " Other patterns need: " + "; ".join(parts) + "."
+        text += (" Other patterns, scaled freely (nobody has to be able to work them; the rotas officers can work are "
+                 "costed below), need: " + "; ".join(parts) + ".")
     if len(s):
         top = s.iloc[0]
         text += (f" It moves most with {top['what']} ({fmt_int(top['at_low'])} to {fmt_int(top['at_high'])} officers "
-                 f"between {_assumption_value(top['low'], top['unit'])} and {_assumption_value(top['high'], top['unit'])}).")
-    return text
+                 f"between {assumption_value(top['low'], top['unit'])} and {assumption_value(top['high'], top['unit'])}).")
+    joint = response_assumptions_view.joint_sentence(facts, params)
+    return text + (" " + joint if joint else "")
 
 
 def gap_text(value: float) -> str:
@@ -221,105 +217,3 @@ def workforce_table(facts):
 
     return table(workforce(facts), caption="Strength recorded and projected against the requirement (each March, "
                                            "and the plan's last month)") if "irt_workforce" in facts else None
-
-
-def model_check(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-    """The response model against what happened: per grade, achieved and predicted, error, bias and officers."""
-    c = facts.get("irt_check")
-    if c is None or c.empty:
-        return None
-    shown = pd.DataFrame({"incidents": c["grade"], "target (min)": c["target_minutes"].map(lambda v: fmt_number(v, 0)),
-                          "n": c["incidents"].map(fmt_int),
-                          "attended in target (achieved)": c["achieved_pct"].map(fmt_percent),
-                          "model's prediction": c["predicted_pct"].map(fmt_percent),
-                          "bias (points)": c["bias_points"].map(fmt_points),
-                          "mean error an hour (points)": c["mae_points"].map(fmt_number),
-                          "from chance alone (points)": c["chance_mae_points"].map(fmt_number),
-                          "officers on duty for calls, mean": c["officers_on_duty"].map(fmt_number),
-                          "officers the model needed, mean": c["officers_needed"].map(fmt_number)})
-    return shown, c
-
-
-def _check_rows(facts):
-    c = facts.get("irt_check")
-    return None if c is None or c.empty else c.set_index("grade")
-
-
-def check_reading(facts, params: Params) -> str:
-    """One sentence for the verdict: whether the model behind the requirement reproduces what happened, and by how much
-    it misses ('' when it could not be checked)."""
-    c = _check_rows(facts)
-    if c is None:
-        return ""
-    imm = c.loc["immediate"]
-    if abs(imm["bias_points"]) <= params.irt.check_tolerance_points:
-        return (f"The model behind it reproduces what happened: for the officers in post it predicts "
-                f"{fmt_percent(imm['predicted_pct'])} of immediate incidents attended in target against "
-                f"{fmt_percent(imm['achieved_pct'])} achieved.")
-    way, reads = ("pessimistic", "too high") if imm["bias_points"] < 0 else ("optimistic", "too low")
-    return (f"The model behind it does not reproduce what happened: for the officers in post it predicts "
-            f"{fmt_percent(imm['predicted_pct'])} of immediate incidents attended in target against "
-            f"{fmt_percent(imm['achieved_pct'])} achieved, {way} by {fmt_number(abs(imm['bias_points']))} points, so "
-            f"this requirement is likely {reads} until the model is calibrated (see Is the model right?).")
-
-
-def check_sentence(facts, params: Params) -> str:
-    """The response model check in words: officers, predicted against achieved, bias, and what a miss means."""
-    c = _check_rows(facts)
-    if c is None:
-        return ("The model could not be checked against what happened: neither a workforce export (inputs.workforce) "
-                "nor a current establishment (irt.current_establishment) says how many officers there were.")
-    key = facts["irt_key"].iloc[0]
-    imm, pri = c.loc["immediate"], c.loc["priority"]
-    text = (f"With the {fmt_int(imm['officers_in_post'])} officers in post ({imm['source']}) on {key['current_pattern']}, "
-            f"about {fmt_number(imm['officers_on_duty'])} are on duty for calls in an average hour once abstractions "
-            f"and {fmt_percent(params.irt.proactive_pct, 0)} protected proactive time are taken out. For them the model "
-            f"predicts {fmt_percent(imm['predicted_pct'])} of immediate and {fmt_percent(pri['predicted_pct'])} of "
-            f"priority incidents attended in target in {month_label(params.period)}; {fmt_percent(imm['achieved_pct'])} "
-            f"and {fmt_percent(pri['achieved_pct'])} were. The bias is {fmt_points(imm['bias_points'])} and "
-            f"{fmt_points(pri['bias_points'])} points; the mean error an hour of the week is "
-            f"{fmt_number(imm['mae_points'])} and {fmt_number(pri['mae_points'])} points, against "
-            f"{fmt_number(imm['chance_mae_points'])} and {fmt_number(pri['chance_mae_points'])} that chance alone "
-            "would give. ")
-    tolerance = params.irt.check_tolerance_points
-    if abs(imm["bias_points"]) <= tolerance and abs(pri["bias_points"]) <= tolerance:
-        return text + f"With a bias within {fmt_number(tolerance)} points the model reproduces what happened."
-    more = 100 * (imm["officers_needed"] / imm["officers_on_duty"] - 1)
-    if imm["bias_points"] < 0:
-        return text + (f"The model is pessimistic: to reproduce what was achieved it needs "
-                       f"{fmt_number(imm['officers_needed'])} officers on duty for calls in an average hour, not "
-                       f"{fmt_number(imm['officers_on_duty'])} ({fmt_percent(more, 0)} more). More officers answer "
-                       "calls than it counts (other teams, officers on protected time, supervisors), immediate "
-                       "incidents are served ahead of others rather than in turn, or jobs hold officers for less time "
-                       "than time on scene suggests; close to its limit an Erlang queue turns a few officers into "
-                       "many points. Until it is calibrated, read the requirement as an upper figure.")
-    return text + (f"The model is optimistic: it expects better attendance than was achieved, so the requirement it "
-                   f"gives is likely too low (to reproduce what was achieved it needs {fmt_number(imm['officers_needed'])} "
-                   f"officers on duty for calls in an average hour against {fmt_number(imm['officers_on_duty'])}).")
-
-
-def model_check_figure(facts):
-    """Predicted against achieved by hour of the week (nothing when the model could not be checked)."""
-    from lib.present import shown
-    from lib.present.charts import incident_response as charts
-
-    return shown(charts.model_check(facts["irt_check_hours"])) if _check_rows(facts) is not None else None
-
-
-def model_check_table(facts):
-    """The check's table (nothing when the model could not be checked)."""
-    from lib.present import table
-
-    got = model_check(facts)
-    return table(got, caption="The response model against what happened: the period's incidents attended in target, "
-                              "achieved and predicted for the officers in post") if got else None
-
-
-def model_check_download(facts):
-    """Every hour of the week of the check, as a CSV (nothing when the model could not be checked)."""
-    from lib.present import download
-
-    if _check_rows(facts) is None:
-        return None
-    return download(facts["irt_check_hours"], "irt-model-check", "Every hour of the week: incidents, achieved and "
-                    "predicted share in target, officers on duty for calls and officers the model needed")

@@ -201,8 +201,25 @@ def _build(req: np.ndarray, p: RotaParams, objective: bool):
             last[i] = m.new_bool_var(f"last{i}")
             m.add_bool_and([used[i], ~used[i + 1]]).only_enforce_if(last[i])
             m.add_bool_or([~used[i], used[i + 1], last[i]])
-    # Rest (and overlaps, which are never allowed): forbid each pair of shifts too close on days k apart.
-    ends = [s.start_hour + s.length_hours for s in p.shifts]
+    ends = [sh.start_hour + sh.length_hours for sh in p.shifts]
+    _rest(m, x, last, p, rule, ends)
+    _consecutive_days(m, x, last, p, rule)
+    _weekends(m, x, used, last, p, rule, ends)
+    hours = sum(p.shifts[s].length_hours * x[g][s] for g in range(days) for s in range(ns))
+    if p.max_average_weekly_hours is not None:
+        cap = math.floor(100 * p.max_average_weekly_hours + 1e-9)
+        m.add(100 * hours <= cap * sum(used)).only_enforce_if(rule["max_average_weekly_hours"])
+    under = _cover(m, x, req, p)
+    if objective:
+        w_people = _people_weight(p)
+        w_under = w_people * (p.team_size * n_lines + 1)
+        m.minimize(w_under * sum(under) + w_people * p.team_size * sum(used) + p.team_size * hours)
+    return m, x, used, rule
+
+
+def _rest(m, x: list, last: dict, p: RotaParams, rule: dict, ends: list) -> None:
+    """Rest (and overlaps, which are never allowed): forbid each pair of shifts too close on days k apart."""
+    ns, days = len(p.shifts), len(x)
     k = 1
     while 24 * k + min(s.start_hour for s in p.shifts) - max(ends) < max(p.min_rest_hours, 1):
         bad = [(a, b, 24 * k + p.shifts[b].start_hour - ends[a]) for a in range(ns) for b in range(ns)]
@@ -211,8 +228,11 @@ def _build(req: np.ndarray, p: RotaParams, objective: bool):
             for a, b, overlap in bad:
                 m.add_bool_or([~x[g1][a], ~x[g2][b]] + [~lit for lit in held] + ([] if overlap else [~rule["min_rest_hours"]]))
         k += 1
-    # Consecutive days: every K + 1 days in a row (round the cycle, with repeats if it is shorter) hold a rest day.
-    kk = p.max_consecutive_days
+
+
+def _consecutive_days(m, x: list, last: dict, p: RotaParams, rule: dict) -> None:
+    """Every K + 1 days in a row (round the cycle, with repeats if it is shorter) hold a rest day."""
+    kk, days = p.max_consecutive_days, len(x)
     work = [sum(x[g]) for g in range(days)]
     for g in range(days - kk):
         m.add(sum(work[g:g + kk + 1]) <= kk).only_enforce_if(rule["max_consecutive_days"])
@@ -220,9 +240,28 @@ def _build(req: np.ndarray, p: RotaParams, objective: bool):
         c = 7 * (i + 1)
         for g in range(max(0, c - kk), c):
             m.add(sum(work[(g + j) % c] for j in range(kk + 1)) <= kk).only_enforce_if([rule["max_consecutive_days"], lit])
-    # Weekends off: no shift starting Saturday or Sunday, none from Friday running past midnight.
-    weekend = [m.new_bool_var(f"weekend{i}") for i in range(n_lines)]
-    for i in range(n_lines):
+
+
+def _cover(m, x: list, req: np.ndarray, p: RotaParams) -> list:
+    """Cover of every hour with a requirement (less any under-cover allowed); returns the under-cover variables."""
+    terms = [[] for _ in range(HOURS)]
+    for g in range(len(x)):
+        for s in range(len(p.shifts)):
+            for h in shift_hours(p.shifts[s], g % 7):
+                terms[h].append(x[g][s])
+    under = [m.new_int_var(0, 0 if p.require_full_cover else int(req[h]), f"under{h}") for h in range(HOURS)]
+    for h in range(HOURS):
+        if req[h]:
+            m.add(p.team_size * sum(terms[h]) + under[h] >= int(req[h]))
+    return under
+
+
+def _weekends(m, x: list, used: list, last: dict, p: RotaParams, rule: dict, ends: list) -> None:
+    """Weekends off: a line's weekend is off when no shift starts on Saturday or Sunday and none from Friday runs past
+    midnight; at least ``weekends_off_per_cycle`` in the cycle, and one in every ``weekend_off_every_weeks``."""
+    ns = len(p.shifts)
+    weekend = [m.new_bool_var(f"weekend{i}") for i in range(len(used))]
+    for i in range(len(used)):
         m.add_implication(weekend[i], used[i])
         spoil = x[7 * i + 5] + x[7 * i + 6] + [x[7 * i + 4][s] for s in range(ns) if ends[s] > 24]
         for v in spoil:
@@ -230,24 +269,6 @@ def _build(req: np.ndarray, p: RotaParams, objective: bool):
     m.add(sum(weekend) >= p.weekends_off_per_cycle).only_enforce_if(rule["weekends_off_per_cycle"])
     if p.weekend_off_every_weeks is not None:
         _weekend_windows(m, weekend, used, last, p.weekend_off_every_weeks, rule["weekend_off_every_weeks"])
-    hours = sum(p.shifts[s].length_hours * x[g][s] for g in range(days) for s in range(ns))
-    if p.max_average_weekly_hours is not None:
-        cap = math.floor(100 * p.max_average_weekly_hours + 1e-9)
-        m.add(100 * hours <= cap * sum(used)).only_enforce_if(rule["max_average_weekly_hours"])
-    terms = [[] for _ in range(HOURS)]
-    for g in range(days):
-        for s in range(ns):
-            for h in shift_hours(p.shifts[s], g % 7):
-                terms[h].append(x[g][s])
-    under = [m.new_int_var(0, 0 if p.require_full_cover else int(req[h]), f"under{h}") for h in range(HOURS)]
-    for h in range(HOURS):
-        if req[h]:
-            m.add(p.team_size * sum(terms[h]) + under[h] >= int(req[h]))
-    if objective:
-        w_people = _people_weight(p)
-        w_under = w_people * (p.team_size * n_lines + 1)
-        m.minimize(w_under * sum(under) + w_people * p.team_size * sum(used) + p.team_size * hours)
-    return m, x, used, rule
 
 
 def _weekend_windows(m, weekend: list, used: list, last: dict, k: int, enforce) -> None:

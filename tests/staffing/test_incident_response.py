@@ -10,6 +10,7 @@ from lib.errors import ModelError
 from lib.inputs.loading import load_all
 from lib.staffing import erlang
 from lib.staffing import incident_response as irt
+from lib.staffing import response_assumptions as ra
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +127,7 @@ def test_required_establishment_by_hand(quarter, default_params):
         share = p.proactive_pct / 100
         extra = max(0.0, (share * cover.sum() - spare) / (1 - share))
         by_hand = int(np.ceil((cover.sum() + extra) / available - 1e-9))
-        variant, factor = irt._variant(default_params, "abstraction_pct", abstraction)
+        variant, factor = ra.variant(default_params, {"abstraction_pct": abstraction})
         assert factor == 1.0
         assert irt.required(quarter, variant) == by_hand
 
@@ -134,8 +135,8 @@ def test_required_establishment_by_hand(quarter, default_params):
 def test_each_assumption_moves_the_requirement_the_way_it_should(quarter, default_params):
     """More abstraction, proactive time, travel, demand or a higher share reached in time never needs fewer officers."""
     base = irt.required(quarter, default_params)
-    s = irt.sensitivity(quarter, default_params)
-    assert set(s["assumption"]) == {k for k, _, _ in irt.SENSITIVITY}
+    s = ra.sensitivity(quarter, default_params)
+    assert set(s["assumption"]) == {k for k, _, _ in ra.SENSITIVITY}
     assert (s["at_low"] <= base).all() and (s["at_high"] >= base).all()
     swing = (s["at_high"] - s["at_low"]).to_numpy()
     assert (np.diff(swing) <= 0).all()  # widest swing first
@@ -149,7 +150,7 @@ def test_demand_growth_scales_the_officer_jobs(quarter, default_params):
 
 def test_verdict_counts_the_cases_each_establishment_covers(default_params):
     sens = pd.DataFrame({"at_low": [300, 320, 340], "at_high": [360, 330, 350]})
-    v = irt.verdict(335, sens, default_params).iloc[0]
+    v = ra.verdict(335, sens, default_params).iloc[0]
     assert (v["lowest"], v["highest"], v["cases"]) == (300, 360, 6)
     assert v["current_enough_cases"] == 1  # 315 covers only the 300
     assert v["proposed_enough_cases"] == 5  # 350 covers all but 360
