@@ -68,7 +68,8 @@ def run(params: Path, pdf: bool, cache: Path) -> dict:
         if result.returncode != 0:
             sys.exit(f"build failed:\n{result.stderr[-3000:]}")
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        info = json.loads(next(Path(tmp).glob("*/latest/provenance.json")).read_text())
+        # an edition lives in <build>/<force>/<period>/latest
+        info = json.loads(next(Path(tmp).glob("*/*/latest/provenance.json")).read_text())
     seconds = info["seconds"]
     seconds["wall"] = wall
     seconds["peak MB"] = max(peak_kb, before) / 1024
