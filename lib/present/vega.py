@@ -1,0 +1,78 @@
+"""A chart as data: a Vega-Lite spec (built with Altair), the numbers behind it, and its static twin.
+
+A chapter returns a :class:`Chart` from a cell; the book's renderer (:mod:`lib.present.mime`) shows it
+live in the web book (Vega-Lite's JavaScript, bundled by vl-convert into ``_static/``: no other host is
+asked for anything) and as a static SVG, drawn by vl-convert without a browser, in the PDF and wherever
+JavaScript does not run. The cell's ``mystnb`` metadata gives the caption, the name and the alternative
+text, as for any figure, so both media number it the same way.
+
+Why our own type rather than Altair's own mime bundle: Altair's needs require.js or a CDN and has no
+static twin, no data download and no alternative text; this one keeps the spec as plain JSON that
+nbval compares and the renderer turns into text-only nodes.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .mimetypes import CHART
+
+# Okabe-Ito: distinguishable with every common form of colour-blindness (the same as lib.present.figures).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+FONT = "DejaVu Sans"
+WIDTH = 640  # pixels: the web book's text column; the PDF scales the SVG to its column
+
+
+def theme() -> dict:
+    """The house look, as a Vega-Lite ``config``: one font (drawn the same by vl-convert and browsers),
+    legible sizes, the colour-blind-safe palette, no chart border."""
+    return {
+        "font": FONT,
+        "view": {"stroke": None},
+        "range": {"category": PALETTE},
+        "axis": {"labelFontSize": 11, "titleFontSize": 11, "titleFontWeight": "normal", "grid": True,
+                 "gridColor": "#EEEEEE"},
+        "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
+        "header": {"labelFontSize": 11, "titleFontSize": 11},
+        "title": {"fontSize": 12, "anchor": "start", "fontWeight": "normal"},
+    }
+
+
+def spec_of(chart) -> dict:
+    """An Altair chart (or a ready Vega-Lite dict) as a Vega-Lite dict with the house config, its data inline."""
+    if isinstance(chart, dict):
+        spec = dict(chart)
+    else:
+        import altair as alt
+
+        with alt.data_transformers.disable_max_rows():
+            spec = chart.to_dict()
+    config = theme()
+    config.update(spec.get("config", {}))
+    spec["config"] = config
+    spec.pop("$schema", None)
+    return spec
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart a cell returns: ``spec`` is shown live; ``static`` (default: the same) is drawn for print,
+    where one chart must show every series a reader could pick on the page; ``data`` is the numbers
+    behind it, a CSV one click away."""
+
+    spec: dict
+    data: pd.DataFrame
+    static: dict | None = None
+
+    @classmethod
+    def of(cls, chart, data: pd.DataFrame, static=None) -> "Chart":
+        return cls(spec_of(chart), data, spec_of(static) if static is not None else None)
+
+    def payload(self) -> dict:
+        csv = self.data.to_csv(index=False, lineterminator="\n")
+        return {"spec": self.spec, "static": self.static, "csv": csv}
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {CHART: json.loads(json.dumps(self.payload())), "text/plain": "<chart>"}
