@@ -14,9 +14,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PERIOD ?= 2019-12
 PARAMS := params/$(PERIOD).yml
-TEX_PACKAGES := texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended texlive-xetex latexmk fonts-freefont-otf
+# What WeasyPrint needs from the system to print the PDF (present on most Debian machines).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: help setup tex browser demo-data report report-all lint test test-fast notebooks bench clean
+.PHONY: help setup pdf-libs browser demo-data report report-all lint test test-fast notebooks bench clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,15 +29,14 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-tex: ## install the LaTeX packages for the PDF (Debian, as root), or say how
-	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null; then \
-	  echo "tex: xelatex and latexmk found"; \
+pdf-libs: ## install what WeasyPrint needs to print the PDF (Debian, as root), or say how
+	@if ldconfig -p | grep libpangoft2-1.0 >/dev/null && fc-list | grep -i "DejaVu Sans" >/dev/null; then \
+	  echo "pdf-libs: Pango and the DejaVu fonts found"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "tex: installing $(TEX_PACKAGES)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	  echo "pdf-libs: installing $(PDF_PACKAGES)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(PDF_PACKAGES) >/dev/null; \
 	else \
-	  echo "tex: xelatex not found; the PDF will be skipped. To get it, run:"; \
-	  echo "  sudo apt-get install --no-install-recommends $(TEX_PACKAGES)"; \
+	  echo "pdf-libs: Pango or the DejaVu fonts not found; the PDF cannot be printed. Run: sudo apt-get install --no-install-recommends $(PDF_PACKAGES)"; \
 	fi
 
 browser: ## install headless Chromium for the accessibility tests (Debian, as root), or say how
@@ -53,7 +53,7 @@ browser: ## install headless Chromium for the accessibility tests (Debian, as ro
 data/demo/.complete: $(VENV)/.installed
 	$(PY) -m lib demo-data
 
-setup: $(VENV)/.installed tex data/demo/.complete ## create .venv, install everything, generate the demo data
+setup: $(VENV)/.installed pdf-libs data/demo/.complete ## create .venv, install everything, generate the demo data
 
 demo-data: $(VENV)/.installed ## (re)generate the seeded demo data in data/demo/
 	$(PY) -m lib demo-data

@@ -1,8 +1,9 @@
-"""The book's source and its two editions: stage the source, then build the HTML and the PDF at once.
+"""The book's source and its two editions: stage the source, build the HTML, then print it as the PDF.
 
-Jupyter Book builds each edition in its own process (Sphinx ``-n -W --keep-going``: a warning
-fails the build); the two run side by side, one per core. The PDF is typeset by xelatex with
-Sphinx's own LaTeX template; where TeX is not installed it is skipped, and the build says so.
+Jupyter Book builds the web book in a process of its own (Sphinx ``-n -W --keep-going``: a warning
+fails the build). The PDF is the web book's own pages printed by WeasyPrint (:mod:`lib.pipeline.printed`),
+in another process, while the published HTML is scanned: one source, so both media carry the same
+content, numbering and captions.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from lib import ROOT
+from lib import ROOT, cache
 from lib.config.schema import Params
 from lib.errors import BuildError
 from lib.pipeline.execute import lead_group_with_parent
@@ -50,63 +51,56 @@ def pdf_name(params: Params) -> str:
     return f"forcebook-{params.period}.pdf"
 
 
-def tex_available() -> bool:
-    """True when xelatex and latexmk are on PATH."""
-    return bool(shutil.which("xelatex") and shutil.which("latexmk"))
-
-
-def latex_text(text: str) -> str:
-    """``text`` escaped for LaTeX (Sphinx's own escaping, for xelatex): typeset as typed, never run."""
-    from sphinx.util import texescape
-
-    texescape.init()
-    return texescape.escape(text, "xelatex")
-
-
 def stage_source(params: Params, src: Path) -> None:
     """Copy the book source into ``src`` with the period's title.
 
     The title and the force's name are params text: the HTML theme gets them as they are (the
-    extension :mod:`lib.present.sphinx_ext` escapes them on every page) and the PDF gets them
-    LaTeX-escaped, since Sphinx reads a LaTeX document's title and author as LaTeX.
+    extension :mod:`lib.present.sphinx_ext` escapes them on every page). The charts' JavaScript is written
+    into the source's ``_static/`` (:func:`write_chart_script`).
     """
     src.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     label = month_label(params.period)
     config["title"] = f"{params.title}: {label}"
     config["author"] = params.force_name
-    config.setdefault("latex", {}).setdefault("latex_documents", {}).update(
-        targetname="book.tex", title=latex_text(config["title"]), author=latex_text(params.force_name))
-    # The PDF title page shows `today`: make it the period, never the build date.
-    config.setdefault("sphinx", {}).setdefault("config", {})["today"] = label
     subs = config.setdefault("parse", {}).setdefault("myst_substitutions", {})
     subs.update({"period": params.period, "period_label": label})
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     shutil.copy2(ROOT / "_toc.yml", src / "_toc.yml")
     shutil.copytree(ROOT / "book", src / "book", dirs_exist_ok=True)
     shutil.copytree(ROOT / "_static", src / "_static", dirs_exist_ok=True)
+    write_chart_script(src / "_static" / CHART_SCRIPT)
     (src / "notebooks").mkdir(exist_ok=True)
 
 
-PDF_ROOT = "book/pdf-root"
+CHART_SCRIPT = "vega.js"
 
 
-def stage_pdf_source(src: Path) -> Path:
-    """A copy of the staged source for the PDF, where the executive summary is a chapter of its own.
+def write_chart_script(target: Path) -> None:
+    """Vega, Vega-Lite and Vega-Embed in one script (vl-convert's bundle, kept in the cache per vl-convert
+    version and checked against its seal before use): the web book's charts ask no other host for anything."""
+    import vl_convert
 
-    In the web book the summary is the landing page (the table of contents' root). LaTeX prints a
-    root page's content without its heading, before the first part, so for the PDF the root is an
-    empty page and the summary opens a part "Summary" of its own, headed as the summary.
-    """
-    pdf_src = src.with_name(src.name + "-pdf")
-    shutil.copytree(src, pdf_src, dirs_exist_ok=True)
+    from lib.present.vega import javascript
+
+    key = cache.digest("vega-bundle", vl_convert.__version__)
+    found = cache.opened("vega", key)
+    if found is None:
+        tmp = cache.scratch("vega", key)
+        (tmp / CHART_SCRIPT).write_text(javascript(), encoding="utf-8")
+        cache.seal(tmp)
+        cache.commit(tmp, cache.entry("vega", key))
+        found = cache.entry("vega", key)
+    shutil.copy2(found / CHART_SCRIPT, target)
+
+
+def book_pages(src: Path) -> list[str]:
+    """Every page of the staged book (``notebooks/summary``, ``book/intro``...), in the table of contents' order."""
     toc = yaml.safe_load((src / "_toc.yml").read_text(encoding="utf-8"))
-    summary = toc["root"]
-    toc["root"] = PDF_ROOT
-    toc["parts"] = [{"caption": "Summary", "chapters": [{"file": summary}]}] + toc["parts"]
-    (pdf_src / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
-    (pdf_src / f"{PDF_ROOT}.md").write_text("# Performance and progress report\n", encoding="utf-8")
-    return pdf_src
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [c["file"] for c in part.get("chapters", [])]
+    return [p.removesuffix(".ipynb").removesuffix(".md") for p in pages]
 
 
 JUPYTER_BOOK = ("from lib.pipeline.execute import end_group_on_term; end_group_on_term(); "
@@ -138,7 +132,8 @@ def _failure(builder: str, log: Path) -> BuildError:
     lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
     warnings = [ln for ln in lines if "WARNING" in ln or "ERROR" in ln or "Error" in ln or "!" in ln[:1]]
     shown = "\n".join((warnings or lines)[-15:])
-    return BuildError(f"Jupyter Book ({builder}) failed (full log: {log.name}):\n{shown}")
+    tool = "WeasyPrint" if builder == "pdf" else "Jupyter Book"
+    return BuildError(f"{tool} ({builder}) failed (full log: {log.name}):\n{shown}")
 
 
 def sync(source: Path, target: Path) -> None:
@@ -160,14 +155,26 @@ def sync(source: Path, target: Path) -> None:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
+PRINT = ("from lib.pipeline.execute import end_group_on_term; end_group_on_term(); "
+         "import sys; from lib.pipeline.printed import print_book; print_book(*sys.argv[1:])")
+
+
+def _start_print(src: Path, html: Path, out: Path, log: Path) -> tuple[subprocess.Popen, object]:
+    """Start printing the web book in ``html`` to the PDF ``out``, in a process group of its own."""
+    handle = open(log, "w", encoding="utf-8")
+    return subprocess.Popen([sys.executable, "-c", PRINT, str(src), str(html), str(out)], stdout=handle,
+                            stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True,
+                            preexec_fn=lead_group_with_parent), handle
+
+
 def build_editions(src: Path, work: Path, final: Path, pdf_file: str | None, on_html=None,
                    workspace: Path | None = None) -> None:
-    """Build the HTML (into ``final/html``) and, when ``pdf_file`` is given, the PDF (``final/<pdf_file>``)
-    side by side. ``on_html(final)`` runs as soon as the HTML is in place (the PDF may still be typesetting).
+    """Build the HTML (into ``final/html``) and, when ``pdf_file`` is given, print it as the PDF
+    (``final/<pdf_file>``). ``on_html(final)`` runs as soon as the HTML is in place, while the PDF prints.
 
-    With a ``workspace`` (the edition's own, kept between issues: Sphinx's environment and LaTeX's auxiliary
-    files), the source is synced into it and built there, so Sphinx reads again only the pages that changed;
-    a failed build removes it, and the next starts afresh.
+    With a ``workspace`` (the edition's own, kept between issues: Sphinx's environment), the source is synced
+    into it and built there, so Sphinx reads again only the pages that changed; a failed build removes it,
+    and the next starts afresh.
 
     Raises
     ------
@@ -175,27 +182,24 @@ def build_editions(src: Path, work: Path, final: Path, pdf_file: str | None, on_
         Either edition failed: the message names it and shows the warnings; the other is stopped.
     """
     place = workspace or work
-    pdf_src = stage_pdf_source(src) if pdf_file else None
     if workspace is not None:
         sync(src, workspace / "src")
-        if pdf_src is not None:
-            sync(pdf_src, workspace / "src-pdf")
-        src, pdf_src = workspace / "src", (workspace / "src-pdf" if pdf_src is not None else None)
+        src = workspace / "src"
     jobs = {"html": _start(src, place / "out-html", "html", work / "html.log")}
-    if pdf_file:
-        jobs["pdflatex"] = _start(pdf_src, place / "out-pdf", "pdflatex", work / "pdf.log")
     try:
         proc, handle = jobs["html"]
         if proc.wait() != 0:
             raise _failure("html", work / "html.log")
         shutil.copytree(place / "out-html" / "_build" / "html", final / "html")
+        if pdf_file:
+            jobs["pdf"] = _start_print(src, final / "html", work / pdf_file, work / "pdf.log")
         if on_html is not None:
             on_html(final)
         if pdf_file:
-            proc, handle = jobs["pdflatex"]
+            proc, handle = jobs["pdf"]
             if proc.wait() != 0:
-                raise _failure("pdflatex", work / "pdf.log")
-            shutil.copy2(place / "out-pdf" / "_build" / "latex" / "book.pdf", final / pdf_file)
+                raise _failure("pdf", work / "pdf.log")
+            shutil.move(work / pdf_file, final / pdf_file)
     except BaseException:
         if workspace is not None:
             for proc, _ in jobs.values():

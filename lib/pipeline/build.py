@@ -48,7 +48,6 @@ from lib.pipeline.book import (
     not_supplied_page,
     pdf_name,
     stage_source,
-    tex_available,
 )
 from lib.pipeline.execute import NotebookPool
 from lib.pipeline.provenance import changes, code_fingerprint, collect
@@ -70,7 +69,7 @@ from lib.pipeline.scan import describe as describe_scan
 from lib.present.pages import write_page
 from lib.present.tables import TABLES_ENV
 
-__all__ = ["build", "chapter_notebooks", "single_thread_blas", "tex_available", "BUILD_DIR"]
+__all__ = ["build", "chapter_notebooks", "single_thread_blas", "BUILD_DIR"]
 
 
 def single_thread_blas() -> None:
@@ -143,7 +142,6 @@ def build(params_path: str | Path, *, pdf: bool = True, say: Callable[[str], Non
     started_wall = dt.datetime.now(dt.UTC).astimezone()
     t0 = time.perf_counter()
     notebooks = chapter_notebooks()
-    do_pdf = pdf and tex_available()
     workers = max(1, min(len(notebooks), os.cpu_count() or 1))
     stage = _Stages(5, say)
     stage("checks", "checking params and input files")
@@ -158,7 +156,7 @@ def build(params_path: str | Path, *, pdf: bool = True, say: Callable[[str], Non
         env = {TABLES_ENV: str(src / "notebooks" / "tables")}
         try:
             with NotebookPool(workers, env, _log(work), src / "notebooks") as pool:
-                target = _build_in(params, pool, work, notebooks, do_pdf, pdf, stage, started_wall, t0, say)
+                target = _build_in(params, pool, work, notebooks, pdf, stage, started_wall, t0, say)
         except BuildError as exc:
             failed, why = _keep_failure(work, params)
             if _disk_full(exc, why):
@@ -198,7 +196,7 @@ def _log(work: Path) -> Path:
     return work / "kernels.log"
 
 
-def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[str], do_pdf: bool, pdf: bool,
+def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[str], pdf: bool,
               stage: _Stages, started_wall: dt.datetime, t0: float, say: Callable[[str], None]) -> Path:
     src = work / "src"
     catalogue(params.catalogue_path())
@@ -212,7 +210,7 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     period_dir = edition_dir(params.force.id, params.period, BUILD_DIR)
     number = version_for(period_dir, info["fingerprint"]["total"])
     found = versions(period_dir)
-    if not do_pdf and number in found and read_info(found[number]).get("pdf"):
+    if not pdf and number in found and read_info(found[number]).get("pdf"):
         # Same inputs, params and code as a version that has its PDF: rebuilding without the PDF would only take
         # the PDF away. The version stays as it is.
         say(f"      {params.force.id} {params.period} version {number} was built from the same inputs, params and "
@@ -238,15 +236,13 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     write_page(src / "book" / "contracts.ipynb", contracts_page())
     write_page(src / "book" / "provenance.ipynb", provenance_page(info, stage.seconds))
 
-    stage("book", "building the HTML" + (" and the PDF (xelatex), side by side" if do_pdf else "")
-          + " (Sphinx -n -W --keep-going)")
-    if pdf and not do_pdf:
-        say("      PDF skipped: xelatex/latexmk not found (run `make tex` to install them)")
+    stage("book", "building the HTML (Sphinx -n -W --keep-going)" + (", then printing it as the PDF (WeasyPrint, "
+          "tagged)" if pdf else ""))
     final = work / "final"
     final.mkdir()
     shutil.copytree(src / FACTS, final / FACTS)
     hits: list[str] = []
-    info["pdf"] = pdf_name(params) if do_pdf else None
+    info["pdf"] = pdf_name(params) if pdf else None
 
     scanner = Scanner(params, loaded, extra_paths=[work])
 
@@ -258,7 +254,7 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
 
     stage("publish", f"scanning for personal data and machine paths, then publishing {params.period} "
                      f"version {number} ({info['changes']})")
-    if do_pdf:
+    if pdf:
         hits += scanner(final, texts={info["pdf"]: pdf_text(final / info["pdf"])})
     if hits:
         raise BuildError(describe_scan(hits))
@@ -270,6 +266,6 @@ def _build_in(params: Params, pool: NotebookPool, work: Path, notebooks: list[st
     target = publish(final, params.force.id, params.period, number, BUILD_DIR)
     say(f"built {display_path(target)}/ in {time.perf_counter() - t0:.1f} s "
         f"(HTML: {display_path(target)}/html/index.html"
-        + (f", PDF: {display_path(target)}/{info['pdf']}" if do_pdf else "")
+        + (f", PDF: {display_path(target)}/{info['pdf']}" if pdf else "")
         + f"; {display_path(period_dir / LATEST)}/ leads to it)")
     return target

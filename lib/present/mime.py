@@ -2,15 +2,15 @@
 
 myst-nb loads this plugin through the ``myst_nb.mime_renderers`` entry point (``pyproject.toml``)
 and gives its two mime types the highest priority for every builder. Every cell, caption and
-glued value becomes a docutils ``Text`` node, which Sphinx escapes for HTML and for LaTeX: nothing
-from the inputs is parsed as MyST, HTML, a role, a directive or maths.
+glued value becomes a docutils ``Text`` node, which Sphinx escapes for HTML: nothing from the inputs
+is parsed as MyST, HTML, a role, a directive or maths. A chart's spec is JSON data in a script element
+that only a JSON parser reads (``<``, ``>`` and ``&`` escaped).
 
-Tables are typeset for print as well as the screen: in the PDF every table is a ``longtable``
-(it breaks across pages instead of running off one); every column is at least as wide as its longest
-unbreakable word (numbers, dates and ids never print over the next column) and long text wraps;
-tables with many columns are set in a smaller type and,
-from :data:`LANDSCAPE_FROM` columns, on a landscape page. The CSV download link is for the web
-book only (in the PDF it would be dead text) and appears only when the build wrote the file.
+One HTML source serves both media: the PDF is the web book's own pages printed (lib.pipeline.printed),
+so what differs between them is marked here, by class: download links are for the screen (in the PDF they
+would be dead text) and appear only when the build wrote the file; the PDF gets a sentence instead. Every
+column is at least as wide as its longest unbreakable word (numbers, dates and ids never print over the
+next column) and long text wraps.
 """
 from __future__ import annotations
 
@@ -19,24 +19,21 @@ import os
 
 from docutils import nodes
 
+from .mimetypes import CHART as CHART_MIME
 from .mimetypes import DOWNLOAD as DOWNLOAD_MIME
 from .mimetypes import LINKS as LINKS_MIME
 from .mimetypes import TABLE as TABLE_MIME
 from .mimetypes import TEXT as TEXT_MIME
 
-LANDSCAPE_FROM = 8
 MAX_WEIGHT = 40  # a long text column wraps rather than squeezing every other column
+_PAD = 3  # cell padding, in characters
+# Print-only and screen-only content: the web book hides the first (_static/forcebook.css); the PDF, printed from
+# the web book's own pages (lib.pipeline.printed), drops the second.
+PRINT, SCREEN = "forcebook-print", "forcebook-screen"
 
 
 def _payload(content) -> dict:
     return json.loads(content) if isinstance(content, (str, bytes)) else dict(content)
-
-
-# Characters a line of a table holds in the PDF (A4, Sphinx's margins), by font and orientation; and the
-# cell padding (2 × \tabcolsep = 12 pt) in characters. Widths are set in characters of the cell font.
-_CAPACITY = {(False, r"\small"): 95, (False, r"\footnotesize"): 105, (False, r"\scriptsize"): 120,
-             (True, r"\small"): 145, (True, r"\footnotesize"): 160, (True, r"\scriptsize"): 185}
-_PAD = 3
 
 
 def _longest_word(text: str) -> int:
@@ -61,16 +58,9 @@ def _weights(columns: list[str], rows: list[list[str]], capacity: int = 95) -> l
     return [m + (n - m) * share for m, n in zip(minimum, natural)]
 
 
-def _latex(text: str) -> nodes.raw:
-    return nodes.raw("", text, format="latex")
-
-
-def _font(columns: int) -> str:
-    if columns >= 12:
-        return r"\scriptsize"
-    if columns >= 8:
-        return r"\footnotesize"
-    return r"\small"
+def _only(medium: str, *children: nodes.Node) -> nodes.container:
+    """Content for one medium: ``PRINT`` (the PDF) or ``SCREEN`` (the web book)."""
+    return nodes.container("", *children, classes=[medium])
 
 
 def _reference(target: str, env, text: str):
@@ -89,38 +79,31 @@ def _reference(target: str, env, text: str):
 
 def _download(csv: str, env, text: str = "Download this table (CSV)") -> list[nodes.Node]:
     """A download link, in the web book only, when the build wrote the file."""
-    from sphinx import addnodes
-
     ref = _reference(csv, env, text)
     if ref is None:
         return []
-    only = addnodes.only(expr="html")
-    only += nodes.paragraph("", "", ref, classes=["table-download"])
-    return [only]
+    return [_only(SCREEN, nodes.paragraph("", "", ref, classes=["table-download"]))]
 
 
 def download_nodes(payload: dict, env=None) -> list[nodes.Node]:
     """A CSV-only table: a link in the web book, a sentence naming the file in the PDF."""
-    from sphinx import addnodes
-
     link = _download(payload["csv"], env, f"{payload['label']} (CSV, {payload['rows']:,} rows)")
-    printed = addnodes.only(expr="latex")
-    printed += nodes.paragraph("", f"{payload['label']}: in the web edition, as the download {payload['file']} "
-                                   f"({payload['rows']:,} rows).")
-    return link + [printed]
+    printed = nodes.paragraph("", f"{payload['label']}: in the web edition, as the download {payload['file']} "
+                                  f"({payload['rows']:,} rows).")
+    return link + [_only(PRINT, printed)]
 
 
 def table_nodes(payload: dict, env=None) -> list[nodes.Node]:
-    """Docutils nodes for a table payload (:meth:`lib.present.tables.Table.payload`)."""
+    """Docutils nodes for a table payload (:meth:`lib.present.tables.Table.payload`): header cells in a
+    ``thead`` (tagged as header cells in the PDF), column widths from the cells' words."""
     columns, rows, numeric = payload["columns"], payload["rows"], payload.get("numeric", [])
-    table = nodes.table(classes=["forcebook-table", "longtable", "colwidths-given"])
+    table = nodes.table(classes=["forcebook-table", "colwidths-given"])
     if payload.get("caption"):
         table += nodes.title("", payload["caption"])
         table["ids"] = [f"table-{payload['name']}"]
     group = nodes.tgroup(cols=len(columns))
     table += group
-    landscape = len(columns) >= LANDSCAPE_FROM
-    for weight in _weights(columns, rows, _CAPACITY[(landscape, _font(len(columns)))]):
+    for weight in _weights(columns, rows):
         group += nodes.colspec(colwidth=max(1, round(10 * weight)))
 
     def row_of(cells: list[str]) -> nodes.row:
@@ -138,11 +121,7 @@ def table_nodes(payload: dict, env=None) -> list[nodes.Node]:
         body += row_of(cells)
     group += head
     group += body
-    # No hyphenation inside tables: a cell reads as typed ("December", not "De-cem-ber").
-    before = (r"\begin{landscape}" if landscape else "") + r"\begingroup" + _font(len(columns)) \
-        + r"\hyphenpenalty=10000\exhyphenpenalty=10000"
-    after = r"\endgroup" + (r"\end{landscape}" if landscape else "")
-    out: list[nodes.Node] = [_latex(before), table, _latex(after)]
+    out: list[nodes.Node] = [table]
     if payload.get("csv"):
         out += _download(payload["csv"], env)
     return out
@@ -150,8 +129,6 @@ def table_nodes(payload: dict, env=None) -> list[nodes.Node]:
 
 def links_nodes(payload: dict, env=None) -> list[nodes.Node]:
     """A list of download links (web book), or the payload's sentence (PDF)."""
-    from sphinx import addnodes
-
     items = nodes.bullet_list()
     for item in payload["items"]:
         para = nodes.paragraph("", item["label"] + ": ")
@@ -160,17 +137,51 @@ def links_nodes(payload: dict, env=None) -> list[nodes.Node]:
             para += nodes.Text(" · " if i else "")
             para += ref
         items += nodes.list_item("", para)
-    web = addnodes.only(expr="html")
-    web += items
-    printed = addnodes.only(expr="latex")
-    printed += nodes.paragraph("", payload["printed"])
-    return [web, printed]
+    return [_only(SCREEN, items), _only(PRINT, nodes.paragraph("", payload["printed"]))]
+
+
+def _script_json(value) -> str:
+    """JSON that can sit inside a ``<script>`` element: ``<``, ``>`` and ``&`` escaped, so no text from the inputs
+    can close the element or open another."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def chart_nodes(payload: dict, renderer, data) -> list[nodes.Node]:
+    """A chart (:class:`lib.present.vega.Chart`): live in the web book, static (SVG drawn by vl-convert) in the PDF
+    and wherever JavaScript does not run, and the numbers behind it as a CSV one click away. The cell's
+    ``mystnb`` metadata gives the alternative text (the figure around it gives the caption and number)."""
+    import hashlib
+    from urllib.parse import quote
+
+    from myst_nb.core.render import MimeData
+
+    from .vega import svg
+
+    spec = payload["spec"]
+    alt = str(data.cell_metadata.get("mystnb", {}).get("image", {}).get("alt", ""))
+    live = dict(spec, description=alt) if alt else spec
+    key = "chart-" + hashlib.sha256(_script_json(live).encode()).hexdigest()[:12]
+    static = renderer.render_image(MimeData("image/svg+xml", svg(payload.get("static") or spec),
+                                            cell_metadata=data.cell_metadata, output_metadata={},
+                                            cell_index=data.cell_index, output_index=data.output_index, line=data.line))
+    for node in static:
+        node["classes"] += ["forcebook-chart-static"]
+    html = (f'<div class="forcebook-chart" data-forcebook-chart="{key}"></div>'
+            f'<script type="application/json" id="{key}">{_script_json(live)}</script>')
+    # A data: link needs the download attribute (browsers refuse to open one as a page), which docutils cannot
+    # write: raw HTML, every character of the CSV percent-encoded.
+    csv = quote(payload.get("csv", ""), safe="")
+    link = (f'<p class="chart-download"><a download="{key}.csv" href="data:text/csv;charset=utf-8,{csv}">'
+            "The numbers behind this chart (CSV)</a></p>")
+    return [_only(SCREEN, nodes.raw("", html + link, format="html")), *static]
 
 
 class BookMimeRenderer:
-    """myst-nb mime render plugin for forcebook's tables, downloads and texts."""
+    """myst-nb mime render plugin for forcebook's tables, downloads, texts and charts."""
 
-    mime_priority_overrides = [("*", TABLE_MIME, 1), ("*", TEXT_MIME, 2), ("*", DOWNLOAD_MIME, 3), ("*", LINKS_MIME, 4)]
+    mime_priority_overrides = [("*", TABLE_MIME, 1), ("*", TEXT_MIME, 2), ("*", DOWNLOAD_MIME, 3), ("*", LINKS_MIME, 4),
+                               ("*", CHART_MIME, 5)]
 
     @staticmethod
     def handle_mime(renderer, data, inline: bool):
@@ -178,6 +189,8 @@ class BookMimeRenderer:
         if data.mime_type == TEXT_MIME:
             text = _payload(data.content)["text"]
             return [nodes.inline("", text)] if inline else [nodes.paragraph("", text, classes=["output", "text"])]
+        if data.mime_type == CHART_MIME and not inline:
+            return [nodes.container("", *chart_nodes(_payload(data.content), renderer, data), classes=["output", "chart"])]
         if data.mime_type in (TABLE_MIME, DOWNLOAD_MIME, LINKS_MIME) and not inline:
             env = getattr(renderer.renderer.document.settings, "env", None)
             build = {TABLE_MIME: table_nodes, DOWNLOAD_MIME: download_nodes, LINKS_MIME: links_nodes}[data.mime_type]

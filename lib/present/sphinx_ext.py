@@ -1,10 +1,11 @@
 """Sphinx extension for the book: text from the params reaches every HTML page as text.
 
-(It also turns off the theme's buttons for downloading a page's notebook: none is published.)
+(It also turns off the theme's buttons for downloading a page's notebook: none is published, and adds the
+charts' scripts: Vega's bundle and :file:`_static/charts.js`.)
 
 The theme's templates print the book title and the author (the force's name) without escaping
 them. Each page's context gets them HTML-escaped, as ``Markup`` so that templates which do escape
-(``|e``) do not escape them twice. (The PDF's title and author are LaTeX-escaped by the build.)
+(``|e``) do not escape them twice. (The PDF is these pages printed, so it gets them escaped too.)
 """
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ def _theme_options(app, config) -> None:
 
 
 def setup(app):
-    """Register the handlers; the extension keeps no state, so builds may run in parallel."""
+    """Register the handlers and the charts' scripts; the extension keeps no state, so builds may run in parallel."""
+    # Modules: the bundle's top-level names stay out of the page's globals; they run in this order, deferred.
+    app.add_js_file("vega.js", type="module")
+    app.add_js_file("charts.js", type="module")
     app.connect("config-inited", _theme_options)
     # Last of the handlers: the theme sets `author` from the config in its own.
     app.connect("html-page-context", _escape_context, priority=999)

@@ -67,7 +67,7 @@ class Chart:
     static: dict | None = None
 
     @classmethod
-    def of(cls, chart, data: pd.DataFrame, static=None) -> "Chart":
+    def of(cls, chart, data: pd.DataFrame, static=None) -> Chart:
         return cls(spec_of(chart), data, spec_of(static) if static is not None else None)
 
     def payload(self) -> dict:
@@ -76,3 +76,18 @@ class Chart:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {CHART: json.loads(json.dumps(self.payload())), "text/plain": "<chart>"}
+
+
+def svg(spec: dict) -> str:
+    """The chart drawn as SVG by vl-convert (no browser): the same bytes for the same spec, for print."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(spec)
+
+
+def javascript() -> str:
+    """Vega, Vega-Lite and Vega-Embed in one script (vl-convert's bundle): the web book's charts need
+    nothing from any other host."""
+    import vl_convert as vlc
+
+    return vlc.javascript_bundle()

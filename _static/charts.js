@@ -1,0 +1,15 @@
+// forcebook charts: each [data-forcebook-chart] is drawn live by Vega-Embed (bundled in vega.js, loaded
+// before this module: no other host is asked for anything) from the JSON spec in the script element it
+// names. Until then, and wherever this does not run, the static chart beside it stays in view.
+for (const el of document.querySelectorAll("[data-forcebook-chart]")) {
+  const spec = JSON.parse(document.getElementById(el.dataset.forcebookChart).textContent);
+  const options = {
+    renderer: "svg",
+    actions: { export: true, source: false, compiled: false, editor: false },
+    i18n: { SVG_ACTION: "Save as SVG", PNG_ACTION: "Save as PNG" },
+  };
+  window.vegaEmbed(el, spec, options).then(() => {
+    const figure = el.closest("figure") || el.closest(".output");
+    if (figure) figure.classList.add("chart-live");
+  }).catch(() => { el.remove(); });
+}

@@ -1,0 +1,190 @@
+"""The PDF: the web book's own pages, printed by WeasyPrint as a tagged PDF (PDF/UA-1).
+
+One source, two media. The PDF is made from the HTML the web book publishes, page by page in the
+table of contents' order, with a print stylesheet of its own (``_static/print.css``; the theme's
+stylesheet is for screens and takes WeasyPrint minutes). So the PDF has the web book's content, its
+table and figure numbers and captions, by construction; what is for one medium only is marked by class
+in the HTML (:mod:`lib.present.mime`): download links and live charts are dropped here, and the
+sentences and static charts meant for print are kept.
+
+The PDF is tagged (headings, paragraphs, lists, tables with header cells, figures with their
+alternative text, in reading order), in en-GB, with the book's title. Two things WeasyPrint leaves
+out are added after it: each header cell's ``/Scope`` (column, or row for ``scope="row"``), so a
+screen reader can say which header a cell sits under, and the document's title shown in the title bar.
+
+Why not Sphinx's LaTeX route: it needs a TeX installation as root, numbers tables and figures by
+chapter where the web book numbers them through the book, and its PDF is untagged.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lib import ROOT
+
+LANG = "en-GB"
+STYLESHEET = ROOT / "_static" / "print.css"
+# Content for the screen only (lib.present.mime.SCREEN), the theme's controls, and what has no meaning on paper.
+DROPPED = (".forcebook-screen, .headerlink, script, .toctree-wrapper, .forcebook-chart, .chart-download, "
+           "#searchbox, .prev-next-area, .bd-toc, button")
+
+
+def _anchor(page: str, ident: str = "") -> str:
+    """A page's or an element's id in the printed document: page ids are unique, and an element's id is unique
+    within its page, so ``<page>--<id>`` is unique in the whole document."""
+    base = "p-" + re.sub(r"[^A-Za-z0-9_-]", "-", page)
+    return f"{base}--{ident}" if ident else base
+
+
+def _relink(href: str, page: str, pages: set[str]) -> str | None:
+    """Where a link of ``page`` leads in the printed document: another page or a place in one becomes an
+    internal link; a link to the web (http, mailto) stays; anything else (a download, a search page) has no
+    target on paper (None)."""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", href):
+        return href if href.startswith(("http:", "https:", "mailto:")) else None
+    path, _, ident = href.partition("#")
+    if not path:
+        return "#" + _anchor(page, ident)
+    target = (Path(page).parent / path).as_posix()
+    target = re.sub(r"[^/]+/\.\./", "", target).removesuffix(".html")
+    return "#" + _anchor(target, ident) if target in pages else None
+
+
+def _page_section(soup, html_dir: Path, page: str, pages: set[str]):
+    """One web page's article as a ``<section>`` of the printed document: ids made unique, links made internal,
+    images addressed by file, what is for the screen dropped."""
+    article = soup.find("article", class_="bd-article")
+    if article is None:
+        raise ValueError(f"{page}.html has no article: not a page of the web book")
+    for el in article.select(DROPPED):
+        el.decompose()
+    for el in article.find_all(id=True):
+        el["id"] = _anchor(page, el["id"])
+    for el in article.find_all("a", href=True):
+        target = _relink(el["href"], page, pages)
+        if target is None:
+            del el["href"]
+        else:
+            el["href"] = target
+    for el in article.find_all("img", src=True):
+        if not re.match(r"^[a-z]+:", el["src"]):
+            el["src"] = (html_dir / Path(page).parent / el["src"]).resolve().as_uri()
+    for el in article.select("thead th"):
+        el["scope"] = "col"
+    article.name = "section"
+    article.attrs = {"id": _anchor(page), "class": ["page"]}
+    return article
+
+
+def document(html_dir: Path, pages: list[str], title: str, author: str, period_label: str) -> str:
+    """The printed document's HTML: a title page, the contents, then each page of ``pages`` (the web book's
+    pages, ``notebooks/summary`` etc., in the table of contents' order)."""
+    from bs4 import BeautifulSoup
+
+    out = BeautifulSoup("", "html.parser")
+    html = out.new_tag("html", lang=LANG)
+    out.append(html)
+    head = out.new_tag("head")
+    head.append(out.new_tag("meta", charset="utf-8"))
+    name = out.new_tag("title")
+    name.string = title
+    head.append(name)
+    for key, value in (("author", author), ("description", f"{title}, {author}")):
+        head.append(out.new_tag("meta", attrs={"name": key, "content": value}))
+    html.append(head)
+    body = out.new_tag("body")
+    html.append(body)
+    body.append(_title_page(out, title, author, period_label))
+    sections = []
+    known = set(pages)
+    for page in pages:
+        soup = BeautifulSoup((html_dir / f"{page}.html").read_text(encoding="utf-8"), "lxml")
+        sections.append(_page_section(soup, html_dir, page, known))
+    body.append(_contents(out, pages, sections))
+    for section in sections:
+        body.append(section)
+    return str(out)
+
+
+def _title_page(out, title: str, author: str, period_label: str):
+    page = out.new_tag("header", attrs={"class": "title-page"})
+    for tag, text in (("p", title), ("p", author), ("p", period_label)):
+        el = out.new_tag(tag, attrs={"class": "title-line"})
+        el.string = text
+        page.append(el)
+    return page
+
+
+def _contents(out, pages: list[str], sections) -> object:
+    """The contents: each page's first heading, with the page it starts on (WeasyPrint's ``target-counter``)."""
+    nav = out.new_tag("nav", attrs={"class": "contents", "aria-label": "Contents"})
+    heading = out.new_tag("h1", attrs={"class": "contents-title"})
+    heading.string = "Contents"
+    nav.append(heading)
+    items = out.new_tag("ol")
+    for page, section in zip(pages, sections):
+        h1 = section.find("h1")
+        if h1 is None:
+            continue
+        item = out.new_tag("li")
+        link = out.new_tag("a", href="#" + _anchor(page))
+        link.string = h1.get_text(" ", strip=True)
+        item.append(link)
+        items.append(item)
+    nav.append(items)
+    return nav
+
+
+def _scope_header_cells(path: Path, title: str) -> None:
+    """Add ``/Scope`` to every header cell of the PDF's structure tree (``/Column``, or ``/Row`` where WeasyPrint
+    tagged a row header), and ask viewers to show the document's title rather than its file name."""
+    import pikepdf
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        root = pdf.Root
+        stack = [root.StructTreeRoot] if "/StructTreeRoot" in root else []
+        while stack:
+            node = stack.pop()
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                stack.extend(k for k in kids if isinstance(k, pikepdf.Dictionary))
+            elif isinstance(kids, pikepdf.Dictionary):
+                stack.append(kids)
+            if node.get("/S") == "/TH":
+                attributes = node.get("/A")
+                if not isinstance(attributes, pikepdf.Dictionary):
+                    attributes = pikepdf.Dictionary(O=pikepdf.Name.Table)
+                    node.A = attributes
+                if "/Scope" not in attributes:
+                    attributes.Scope = pikepdf.Name.Column
+        prefs = root.get("/ViewerPreferences") or pikepdf.Dictionary()
+        prefs.DisplayDocTitle = True
+        root.ViewerPreferences = prefs
+        pdf.docinfo["/Title"] = title
+        pdf.save(path, deterministic_id=True)
+
+
+def print_pdf(html_dir: Path, pages: list[str], out: Path, *, title: str, author: str, period_label: str) -> Path:
+    """Print the web book in ``html_dir`` (its ``pages`` in order) to a tagged PDF at ``out``."""
+    import weasyprint
+
+    source = document(html_dir, pages, title, author, period_label)
+    css = weasyprint.CSS(filename=str(STYLESHEET))
+    weasyprint.HTML(string=source, base_url=str(html_dir) + "/").write_pdf(
+        out, stylesheets=[css], pdf_variant="pdf/ua-1", custom_metadata=False, uncompressed_pdf=False)
+    _scope_header_cells(out, title)
+    return out
+
+
+def print_book(src: str, html_dir: str, out: str) -> None:
+    """Print the staged book ``src``'s web edition (built into ``html_dir``) to ``out``: its pages in the table of
+    contents' order, its title, author and period from its ``_config.yml``. (The build runs this in a process
+    of its own: :func:`lib.pipeline.book.build_editions`.)"""
+    import yaml
+
+    from lib.pipeline.book import book_pages
+
+    config = yaml.safe_load((Path(src) / "_config.yml").read_text(encoding="utf-8"))
+    label = config["parse"]["myst_substitutions"]["period_label"]
+    print_pdf(Path(html_dir), book_pages(Path(src)), Path(out), title=config["title"], author=config["author"],
+              period_label=label)
