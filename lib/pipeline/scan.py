@@ -56,11 +56,20 @@ def parquet_text(path: Path) -> str:
     return pd.read_parquet(path).to_csv(index=False)
 
 
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page of a PDF (PDFium's, in reading order: 0.3 s for the book where pypdf took 7 s)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path)
+    try:
+        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+    finally:
+        pdf.close()
+
+
 def pdf_text(path: Path) -> str:
     """The text of a PDF, page by page."""
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return "\n".join(pdf_pages(path))
 
 
 def _machine_paths(params: Params, extra: list[Path]) -> list[str]:

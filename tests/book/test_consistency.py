@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 
 from lib.pipeline.facts import read
-from lib.pipeline.scan import pdf_text
+from lib.pipeline.scan import pdf_pages, pdf_text
 from lib.present import fmt_percent, fmt_score, fmt_value
 
 pytestmark = pytest.mark.build
@@ -84,9 +84,7 @@ def test_pdf_carries_every_row_and_header_of_every_captioned_table(book):
 def test_pdf_has_no_blank_pages(built):
     _, folder, _ = built
     pdf = next(folder.glob("*.pdf"))
-    from pypdf import PdfReader
-
-    texts = [page.extract_text() or "" for page in PdfReader(pdf).pages]
+    texts = pdf_pages(pdf)
     blank = [i + 1 for i, t in enumerate(texts) if len(_squash(t)) < 15]
     assert not blank, f"blank pages: {blank}"
     assert any("Executive summary" in t for t in texts[:4])

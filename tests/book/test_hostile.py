@@ -121,10 +121,9 @@ def test_search_index_holds_text_not_markup(hostile):
 
 
 def test_pdf_shows_text_as_typed(hostile):
-    from pypdf import PdfReader
+    from lib.pipeline.scan import pdf_text
 
-    pdf = next(hostile.glob("*.pdf"))
-    text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    text = pdf_text(next(hostile.glob("*.pdf")))
     flat = "".join(text.split())
     assert SECRET_TEXT not in text
     assert "".join("Pay $10 uplift for $ call handlers & 5% #1 _x_".split()) in flat
@@ -134,23 +133,17 @@ def test_pdf_shows_text_as_typed(hostile):
 
 
 def test_long_names_wrap_on_the_title_page(hostile):
-    """Every piece of text of the title page starts and ends inside the page, half an inch from its edge (pypdf's
-    text positions; a run's width from its font size, generously at 0.6 em a character)."""
-    from pypdf import PdfReader
+    """Every piece of text of the title page lies inside the page, half an inch from its edges (PDFium's text
+    rectangles, in points)."""
+    import pypdfium2 as pdfium
 
-    page = PdfReader(next(hostile.glob("*.pdf"))).pages[0]
-    width = float(page.mediabox.width)
-    runs = []
-
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            scale = (tm[0] or 1) * (cm[0] or 1)
-            x = tm[4] * (cm[0] or 1) + cm[4]
-            runs.append((x, x + len(text.strip()) * size * scale * 0.6, text))
-
-    page.extract_text(visitor_text=visit)
-    assert runs
-    assert all(36 <= left and right <= width - 36 for left, right, _ in runs), runs
+    pdf = pdfium.PdfDocument(next(hostile.glob("*.pdf")))
+    page = pdf[0]
+    width = page.get_width()
+    text = page.get_textpage()
+    rects = [text.get_rect(i) for i in range(text.count_rects())]
+    assert rects
+    assert all(36 <= left and right <= width - 36 for left, _, right, _ in rects), (width, rects)
 
 
 def test_csv_downloads_are_spreadsheet_safe(hostile):
