@@ -1,6 +1,6 @@
 // forcebook charts: each [data-forcebook-chart] is drawn live by Vega-Embed (bundled in vega.js, loaded
-// before this module: no other host is asked for anything) from the JSON spec in the script element it
-// names. Until then, and wherever this does not run, the static chart beside it stays in view.
+// before this script, both deferred: no other host is asked for anything) from the JSON spec in the script
+// element it names. Until then, and wherever this does not run, the static chart beside it stays in view.
 for (const el of document.querySelectorAll("[data-forcebook-chart]")) {
   const spec = JSON.parse(document.getElementById(el.dataset.forcebookChart).textContent);
   const options = {

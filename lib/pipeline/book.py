@@ -83,7 +83,7 @@ def write_chart_script(target: Path) -> None:
 
     from lib.present.vega import javascript
 
-    key = cache.digest("vega-bundle", vl_convert.__version__)
+    key = cache.digest("vega-bundle", vl_convert.__version__, cache.code_digest("lib/present/vega.py"))
     found = cache.opened("vega", key)
     if found is None:
         tmp = cache.scratch("vega", key)

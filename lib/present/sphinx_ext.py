@@ -28,9 +28,9 @@ def _theme_options(app, config) -> None:
 
 def setup(app):
     """Register the handlers and the charts' scripts; the extension keeps no state, so builds may run in parallel."""
-    # Modules: the bundle's top-level names stay out of the page's globals; they run in this order, deferred.
-    app.add_js_file("vega.js", type="module")
-    app.add_js_file("charts.js", type="module")
+    # Classic deferred scripts (module scripts do not load from file://), run in this order after the page.
+    app.add_js_file("vega.js", defer="defer")
+    app.add_js_file("charts.js", defer="defer")
     app.connect("config-inited", _theme_options)
     # Last of the handlers: the theme sets `author` from the config in its own.
     app.connect("html-page-context", _escape_context, priority=999)

@@ -31,6 +31,7 @@ def theme() -> dict:
     return {
         "font": FONT,
         "view": {"stroke": None},
+        "mark": {"color": PALETTE[0]},
         "range": {"category": PALETTE},
         "axis": {"labelFontSize": 11, "titleFontSize": 11, "titleFontWeight": "normal", "grid": True,
                  "gridColor": "#EEEEEE"},
@@ -50,7 +51,8 @@ def spec_of(chart) -> dict:
         with alt.data_transformers.disable_max_rows():
             spec = chart.to_dict()
     config = theme()
-    config.update(spec.get("config", {}))
+    for key, value in spec.get("config", {}).items():
+        config[key] = {**config[key], **value} if isinstance(value, dict) and isinstance(config.get(key), dict) else value
     spec["config"] = config
     spec.pop("$schema", None)
     return spec
@@ -86,8 +88,9 @@ def svg(spec: dict) -> str:
 
 
 def javascript() -> str:
-    """Vega, Vega-Lite and Vega-Embed in one script (vl-convert's bundle): the web book's charts need
-    nothing from any other host."""
+    """Vega, Vega-Lite and Vega-Embed in one classic script (vl-convert's bundle, which sets ``window.vegaEmbed``),
+    wrapped in a function so its own top-level names stay out of the page's: the web book's charts need nothing
+    from any other host, and work opened from disk (``file://``, where browsers refuse module scripts)."""
     import vl_convert as vlc
 
-    return vlc.javascript_bundle()
+    return "(function () {\n" + vlc.javascript_bundle() + "\n})();\n"

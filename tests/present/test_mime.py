@@ -1,0 +1,33 @@
+"""The book's renderer: a chart's spec stays data, and what is for one medium is marked for it."""
+from __future__ import annotations
+
+import json
+
+from docutils import nodes
+
+from lib.present import mime
+
+
+def test_a_chart_spec_cannot_close_its_script_element():
+    """Text from the inputs inside a chart's JSON spec (in a <script type="application/json">) cannot end the
+    element or start markup: <, > and & are escaped, and the JSON still reads back as typed."""
+    hostile = {"label": "</script><script>alert(1)</script> & <!-- x -->"}
+    text = mime._script_json(hostile)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == hostile
+
+
+def test_download_links_are_for_the_screen_and_a_sentence_for_print():
+    payload = {"csv": "missing.csv", "label": "Every hour", "file": "hours.csv", "rows": 1234}
+    out = mime.download_nodes(payload, env=None)
+    assert [n["classes"] for n in out] == [[mime.PRINT]]  # no file written: no link, the sentence stays
+    assert "in the web edition, as the download hours.csv (1,234 rows)" in out[0].astext()
+
+
+def test_a_table_has_header_cells_and_no_print_only_markup():
+    payload = {"columns": ["measure", "value"], "rows": [["a", "1"], ["b", "2"]], "numeric": [False, True],
+               "caption": "Two rows", "name": "two"}
+    (table,) = mime.table_nodes(payload)
+    assert isinstance(table, nodes.table) and table["ids"] == ["table-two"]
+    assert [e.astext() for e in table.traverse(nodes.thead)[0].traverse(nodes.entry)] == ["measure", "value"]
+    assert not table.traverse(nodes.raw)
