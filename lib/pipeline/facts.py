@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lib.cache import file_sha256 as sha256
-from lib.chapters import REGISTRY, not_supplied_text
+from lib.chapters import CHAPTERS, REGISTRY, not_supplied_text
 from lib.config.schema import Params
 from lib.errors import BuildError
 from lib.inputs.loading import Loaded
@@ -73,35 +73,107 @@ class Facts(Mapping):
         return len(self._tables)
 
 
-def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None] = lambda m: None,
-            code: str | None = None) -> Facts:
-    """Every fact of the period, chapter by chapter in the registry's order (:mod:`lib.chapters`), saying how long
-    each took. A chapter whose inputs are not supplied computes nothing and says so; the ``chapters`` table
-    records which ran, so every page asks the registry, not a table's name. Given the ``code`` fingerprint, a
-    chapter's facts are taken from an earlier issue when nothing they read has changed (:mod:`lib.pipeline.reuse`)."""
+WORKERS = 2  # chapters computed at once (the machine this is built for has two cores)
+_SHARED: dict = {}  # what the forked workers inherit: the inputs, the params and the code fingerprint
 
-    tables: dict[str, pd.DataFrame] = {}
-    ran = []
+
+def _upstream(name: str) -> set[str]:
+    """Every chapter or stage whose facts ``name`` reads, directly or through another (its ``AFTER``, closed)."""
+    seen, todo = set(), list(CHAPTERS[name].after)
+    while todo:
+        dep = todo.pop()
+        if dep not in seen:
+            seen.add(dep)
+            todo.extend(CHAPTERS[dep].after)
+    return seen
+
+
+def _one(name: str, earlier: dict) -> tuple[dict, bool, float]:
+    """One chapter's facts (in a worker, or in this process): the tables, whether reused, the seconds taken."""
+    loaded, params, code = _SHARED["loaded"], _SHARED["params"], _SHARED["code"]
+    chapter = CHAPTERS[name]
+    started = time.perf_counter()
+    if code is None:
+        found, kept = chapter.facts(loaded, params, Facts(earlier)), False
+    else:
+        found, kept = reuse.chapter_facts(chapter, loaded, params, Facts(earlier), code)
+    return found, kept, time.perf_counter() - started
+
+
+def _pool(workers: int):
+    """Workers forked from this process (so they share the validated inputs without copying them), or None where
+    fork is not available or one worker is asked for."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+
+
+def compute(params: Params, loaded: dict[str, Loaded], say: Callable[[str], None] = lambda m: None,
+            code: str | None = None, workers: int = WORKERS) -> Facts:
+    """Every fact of the period, chapter by chapter (:mod:`lib.chapters`), saying how long each took.
+
+    A chapter starts as soon as every chapter it declares in ``AFTER`` is done, ``workers`` at a time, and sees
+    only those chapters' tables (an undeclared read fails rather than depending on the order things finish in).
+    A chapter whose inputs are not supplied computes nothing and says so; the ``chapters`` table records which
+    ran, so every page asks the registry, not a table's name. Given the ``code`` fingerprint, a chapter's facts
+    are taken from an earlier issue when nothing they read has changed (:mod:`lib.pipeline.reuse`)."""
+    ran = [{"chapter": c.name, "supplied": c.supplied(loaded),
+            "reason": "" if c.supplied(loaded) else not_supplied_text(c.name)} for c in REGISTRY]
+    for row in ran:
+        if not row["supplied"]:
+            say(f"      facts: {row['chapter']}: {row['reason']}")
+    pending = [row["chapter"] for row in ran if row["supplied"]]
+    done = {row["chapter"] for row in ran if not row["supplied"]}
+    produced: dict[str, dict[str, pd.DataFrame]] = {}
     reuse.forget()
-    for chapter in REGISTRY:
-        supplied = chapter.supplied(loaded)
-        ran.append({"chapter": chapter.name, "supplied": supplied,
-                    "reason": "" if supplied else not_supplied_text(chapter.name)})
-        if not supplied:
-            say(f"      facts: {chapter.name}: {not_supplied_text(chapter.name)}")
-            continue
-        started = time.perf_counter()
-        if code is None:
-            found, kept = chapter.facts(loaded, params, Facts(tables)), False
-        else:
-            found, kept = reuse.chapter_facts(chapter, loaded, params, Facts(tables), code)
-        tables.update(found)
-        if found:
-            how = "unchanged: as computed before" if kept else f"{time.perf_counter() - started:.1f} s"
-            say(f"      facts: {chapter.name} ({how})")
+    _SHARED.update(loaded=loaded, params=params, code=code)
+    pool = _pool(workers)
+    try:
+        _schedule(pending, done, produced, pool, workers, say)
+    finally:
+        _SHARED.clear()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    tables = {name: frame for c in REGISTRY for name, frame in produced.get(c.name, {}).items()}
     tables["chapters"] = pd.DataFrame(ran)
     # Outside a build the version is not known; the build replaces these (with_version_changes).
     return with_version_changes(Facts(tables), None, None, "")
+
+
+def _schedule(pending: list[str], done: set[str], produced: dict, pool, workers: int,
+              say: Callable[[str], None]) -> None:
+    """Run the ``pending`` chapters in the registry's order as their ``AFTER`` chapters finish."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    running: dict = {}
+    while pending or running:
+        for name in [n for n in pending if set(CHAPTERS[n].after) <= done][: max(workers - len(running), 0)]:
+            pending.remove(name)
+            earlier = {t: f for dep in _upstream(name) for t, f in produced.get(dep, {}).items()}
+            running[pool.submit(_one, name, earlier) if pool is not None else _Now(_one(name, earlier))] = name
+        if not running:
+            raise BuildError(f"chapters waiting on each other's facts: {', '.join(pending)} (see AFTER in lib/chapters)")
+        finished, _ = wait(running, return_when=FIRST_COMPLETED) if pool is not None else (set(running), None)
+        for future in finished:
+            name = running.pop(future)
+            found, kept, seconds = future.result()
+            produced[name] = found
+            done.add(name)
+            if found:
+                say(f"      facts: {name} ({'unchanged: as computed before' if kept else f'{seconds:.1f} s'})")
+
+
+class _Now:
+    """A result already computed, shaped like a future (the one-worker path)."""
+
+    def __init__(self, value):
+        self._value = value
+
+    def result(self):
+        return self._value
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
