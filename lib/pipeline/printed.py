@@ -100,10 +100,42 @@ def document(html_dir: Path, pages: list[str], title: str, author: str, period_l
     for page in pages:
         soup = BeautifulSoup((html_dir / f"{page}.html").read_text(encoding="utf-8"), "lxml")
         sections.append(_page_section(soup, html_dir, page, known))
+    annex = _annex(out, sections)
+    if annex is not None:
+        pages, sections = [*pages, ANNEX], [*sections, annex]
     body.append(_contents(out, pages, sections))
     for section in sections:
         body.append(section)
     return str(out)
+
+
+ANNEX = "annex"
+ANNEX_TAG = "tag_annex"  # a notebook cell tagged "annex" (myst-nb gives its output this class)
+
+
+def _annex(out, sections):
+    """The annex: every cell tagged ``annex`` (hourly tables, monthly tables, detail a board need not read), moved
+    out of its chapter to the end of the PDF under its chapter's title, keeping its number. The web book keeps
+    them in place. None when no cell is tagged."""
+    moved = []
+    for section in sections:
+        cells = section.select(f".{ANNEX_TAG}")
+        if cells:
+            title = section.find("h1")
+            moved.append((title.get_text(" ", strip=True).rstrip("#").strip() if title else "", cells))
+    if not moved:
+        return None
+    annex = out.new_tag("section", attrs={"class": ["page", "annex"], "id": _anchor(ANNEX)})
+    heading = out.new_tag("h1")
+    heading.string = "Annex: the detail behind the chapters"
+    annex.append(heading)
+    for title, cells in moved:
+        sub = out.new_tag("h2")
+        sub.string = title
+        annex.append(sub)
+        for cell in cells:
+            annex.append(cell.extract())
+    return annex
 
 
 def _title_page(out, title: str, author: str, period_label: str):

@@ -1,0 +1,64 @@
+"""The PDF's source: the web book's pages made one printable document (lib.pipeline.printed)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from lib.pipeline import printed
+
+PAGE = """<!doctype html><html><body><nav>theme</nav><article class="bd-article">
+<section id="chapter"><h1>{title}<a class="headerlink" href="#chapter">#</a></h1>
+<p>See <a href="other.html#table-x">Table 2</a>, <a href="#fig-y">Fig. 1</a>, <a href="https://example.org/">a site</a>
+and <a href="../_downloads/abc/data.csv">a download</a>.</p>
+<div class="forcebook-screen"><a download="c.csv" href="data:text/csv,1">The numbers behind this chart</a></div>
+<div class="forcebook-print"><p>In the web edition, as the download data.csv.</p></div>
+<figure id="fig-y"><img src="../_images/chart.svg" alt="A line rising over twelve months"/>
+<figcaption><span class="caption-number">Fig. 1 </span>A chart.</figcaption></figure>
+<div class="cell tag_annex docutils container"><table><caption>Table 3 Every hour</caption>
+<thead><tr><th>hour</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table></div>
+<script>alert(1)</script></section></article></body></html>"""
+
+
+@pytest.fixture
+def html_dir(tmp_path) -> Path:
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "_images").mkdir()
+    (tmp_path / "notebooks" / "one.html").write_text(PAGE.format(title="One &amp; <i>only</i>"), encoding="utf-8")
+    (tmp_path / "notebooks" / "other.html").write_text(PAGE.format(title="Other"), encoding="utf-8")
+    return tmp_path
+
+
+def test_pages_become_one_document_with_unique_ids_and_internal_links(html_dir):
+    doc = BeautifulSoup(printed.document(html_dir, ["notebooks/one", "notebooks/other"], "Report: Dec 2019",
+                                         "A & B Police", "December 2019"), "html.parser")
+    assert doc.html["lang"] == "en-GB" and doc.title.string == "Report: Dec 2019"
+    ids = [el["id"] for el in doc.find_all(id=True)]
+    assert len(ids) == len(set(ids)) and "p-notebooks-one--fig-y" in ids
+    links = [a.get("href") for a in doc.select("section.page p a")]
+    assert links[:4] == ["#p-notebooks-other--table-x", "#p-notebooks-one--fig-y", "https://example.org/", None]
+    assert doc.select_one("img")["src"] == (html_dir / "_images" / "chart.svg").resolve().as_uri()
+
+
+def test_screen_only_content_is_dropped_and_print_only_kept(html_dir):
+    text = printed.document(html_dir, ["notebooks/one"], "T", "A", "P")
+    assert "The numbers behind this chart" not in text and "alert(1)" not in text and "headerlink" not in text
+    assert "In the web edition, as the download data.csv." in text
+
+
+def test_header_cells_get_a_scope_and_annex_cells_move_to_the_end_keeping_their_number(html_dir):
+    doc = BeautifulSoup(printed.document(html_dir, ["notebooks/one", "notebooks/other"], "T", "A", "P"),
+                        "html.parser")
+    assert all(th.get("scope") == "col" for th in doc.select("thead th"))
+    annex = doc.select("section.page")[-1]
+    assert "annex" in annex["class"] and len(annex.select("table")) == 2
+    assert [h.get_text() for h in annex.find_all("h2")] == ["One & only", "Other"]
+    assert "Table 3 Every hour" in annex.get_text() and not doc.select("section.page")[0].select("table")
+    assert [a.get_text() for a in doc.select("nav.contents a")] == ["One & only", "Other",
+                                                                     "Annex: the detail behind the chapters"]
+
+
+def test_text_from_the_page_stays_text_in_the_title_page(html_dir):
+    doc = printed.document(html_dir, ["notebooks/one"], "<script>x</script>", "A & B", "P")
+    assert "<script>x</script>" not in doc and "&lt;script&gt;x&lt;/script&gt;" in doc
