@@ -196,14 +196,66 @@ def _scope_header_cells(path: Path, title: str) -> None:
         pdf.save(path, deterministic_id=True)
 
 
+def _fetcher(*folders: Path):
+    """WeasyPrint's fetcher, allowed only ``data:`` URIs and files inside ``folders`` (the web book, the print
+    stylesheet): printing asks no other host, and reads nothing else of this machine, whatever a page holds."""
+    from weasyprint.urls import URLFetcher
+
+    roots = [f.resolve() for f in folders]
+
+    class BookOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("file:"):
+                from urllib.parse import unquote, urlparse
+
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in roots):
+                    return super().fetch(url, headers)
+            elif url.startswith("data:"):
+                return super().fetch(url, headers)
+            raise ValueError(f"not part of the book: {url[:120]}")
+
+    return BookOnly(allowed_protocols=("file", "data"))
+
+
+class _Problems:
+    """WeasyPrint's errors while printing (an image it could not read, one without alternative text): it logs them
+    and carries on; the book's print fails on them instead."""
+
+    def __enter__(self):
+        import logging
+
+        self.found: list[str] = []
+        self._handler = logging.Handler(logging.ERROR)
+        self._handler.emit = lambda record: self.found.append(record.getMessage())
+        logging.getLogger("weasyprint").addHandler(self._handler)
+        return self
+
+    def __exit__(self, *exc):
+        import logging
+
+        logging.getLogger("weasyprint").removeHandler(self._handler)
+        return False
+
+
 def print_pdf(html_dir: Path, pages: list[str], out: Path, *, title: str, author: str, period_label: str) -> Path:
-    """Print the web book in ``html_dir`` (its ``pages`` in order) to a tagged PDF at ``out``."""
+    """Print the web book in ``html_dir`` (its ``pages`` in order) to a tagged PDF at ``out``.
+
+    Raises
+    ------
+    RuntimeError
+        WeasyPrint reported an error (a missing or foreign resource, an image without alternative text).
+    """
     import weasyprint
 
     source = document(html_dir, pages, title, author, period_label)
-    css = weasyprint.CSS(filename=str(STYLESHEET))
-    weasyprint.HTML(string=source, base_url=str(html_dir) + "/").write_pdf(
-        out, stylesheets=[css], pdf_variant="pdf/ua-1", custom_metadata=False, uncompressed_pdf=False)
+    fetcher = _fetcher(html_dir, STYLESHEET.parent)
+    css = weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher)
+    with _Problems() as problems:
+        weasyprint.HTML(string=source, base_url=str(html_dir) + "/", url_fetcher=fetcher).write_pdf(
+            out, stylesheets=[css], pdf_variant="pdf/ua-1", custom_metadata=False, uncompressed_pdf=False)
+    if problems.found:
+        raise RuntimeError("the PDF could not be printed as the web book is:\n" + "\n".join(problems.found[:10]))
     _scope_header_cells(out, title)
     return out
 

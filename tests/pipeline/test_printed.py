@@ -62,3 +62,25 @@ def test_header_cells_get_a_scope_and_annex_cells_move_to_the_end_keeping_their_
 def test_text_from_the_page_stays_text_in_the_title_page(html_dir):
     doc = printed.document(html_dir, ["notebooks/one"], "<script>x</script>", "A & B", "P")
     assert "<script>x</script>" not in doc and "&lt;script&gt;x&lt;/script&gt;" in doc
+
+
+def test_printing_reads_only_the_book_and_fails_on_what_it_cannot_show(html_dir, tmp_path):
+    """A page pointing at another host or at a file outside the book fails the print (nothing is fetched), as
+    does an image without alternative text; a clean page prints, tagged."""
+    import pikepdf
+
+    out = tmp_path / "ok.pdf"
+    from xml.etree import ElementTree
+
+    svg = ElementTree.Element("svg", xmlns="http://www.w3.org/2000/svg", width="10", height="10")
+    (html_dir / "_images" / "chart.svg").write_bytes(ElementTree.tostring(svg))
+    printed.print_pdf(html_dir, ["notebooks/one"], out, title="T", author="A", period_label="P")
+    with pikepdf.open(out) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True
+    page = html_dir / "notebooks" / "one.html"
+    for bad in ('<img src="http://example.org/x.png" alt="a remote picture of something">',
+                '<img src="/etc/hostname" alt="a file of this machine, not of the book">',
+                '<img src="../_images/chart.svg">'):
+        page.write_text(PAGE.format(title="One").replace("<script>", bad + "<script>"), encoding="utf-8")
+        with pytest.raises(RuntimeError, match="could not be printed"):
+            printed.print_pdf(html_dir, ["notebooks/one"], tmp_path / "bad.pdf", title="T", author="A", period_label="P")
