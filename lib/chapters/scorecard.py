@@ -28,6 +28,7 @@ from lib.present import (
     score_shown,
     table,
 )
+from lib.present.charts import control_chart
 from lib.present.charts import spc as spcchart
 from lib.present.charts.spc import describe
 from lib.vocabulary import NO_TARGET, PRIORITIES
@@ -212,7 +213,7 @@ def scored_ids(facts) -> list[str]:
 
 def charts(facts):
     """Every scored measure's control chart, small, with its limits, target line and icons."""
-    return spcchart.small_multiples(facts, scored_ids(facts))
+    return control_chart.small_multiples(facts, scored_ids(facts))
 
 
 def charts_table(facts):

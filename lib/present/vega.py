@@ -67,7 +67,7 @@ class Chart:
     static: dict | None = None
 
     @classmethod
-    def of(cls, chart, data: pd.DataFrame, static=None) -> "Chart":
+    def of(cls, chart, data: pd.DataFrame, static=None) -> Chart:
         return cls(spec_of(chart), data, spec_of(static) if static is not None else None)
 
     def payload(self) -> dict:

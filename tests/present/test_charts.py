@@ -1,0 +1,114 @@
+"""Every chart of the book as Vega-Lite (issue "One source, two media"): each one draws, live and static,
+with vl-convert; its tooltips are display strings; its spec is the same bytes from the same inputs.
+
+No reference picture exists to compare with: the tests check what a chart must carry (tooltip fields,
+data columns, a dropdown where a reader picks one series, a static twin that shows them all) and
+that vl-convert, the renderer the PDF uses, draws both specs without error.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+import vl_convert as vlc
+
+from lib.present.charts import control_chart
+from lib.present.vega import Chart
+
+
+def _walk(spec):
+    """Every dict in a spec, depth first."""
+    if isinstance(spec, dict):
+        yield spec
+        for value in spec.values():
+            yield from _walk(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            yield from _walk(value)
+
+
+def tooltip_titles(spec: dict) -> set[str]:
+    """The titles of every tooltip line in a spec."""
+    out = set()
+    for node in _walk(spec):
+        tips = node.get("tooltip") if isinstance(node.get("tooltip"), list) else []
+        out |= {t.get("title") for t in tips if isinstance(t, dict)}
+    return out
+
+
+def params(spec: dict) -> list[dict]:
+    return [p for node in _walk(spec) for p in node.get("params", []) if isinstance(p, dict)]
+
+
+def check_draws(chart: Chart) -> None:
+    """Both specs draw with vl-convert; the live one is deterministic JSON."""
+    assert isinstance(chart, Chart)
+    for spec in (chart.spec, chart.static):
+        if spec is not None:
+            svg = vlc.vegalite_to_svg(spec)
+            assert svg.startswith("<svg") and "NaN" not in svg
+    payload = chart.payload()
+    assert payload["csv"].count("\n") == len(chart.data) + 1
+    mime = chart._repr_mimebundle_()
+    assert set(mime["application/vnd.forcebook.chart+json"]) == {"spec", "static", "csv"}
+
+
+def same_twice(build) -> None:
+    """Built twice from the same inputs, a chart's specs are byte-identical."""
+    a, b = build(), build()
+    for x, y in ((a.spec, b.spec), (a.static, b.static)):
+        assert json.dumps(x, sort_keys=True) == json.dumps(y, sort_keys=True)
+    assert a.data.equals(b.data)
+
+
+# --- Control charts ---------------------------------------------------------------------------------------------
+
+def test_a_measures_control_chart_draws_with_its_reading_in_the_tooltip(facts):
+    chart = control_chart.measure_chart(facts, "ppn_submitted_in_time")
+    check_draws(chart)
+    assert chart.static is None
+    assert {"month", "value", "n", "mean and limits", "reading", "target", "change"} <= tooltip_titles(chart.spec)
+    assert list(chart.data.columns) == ["measure", "month", "value", "n", "mean", "lower limit", "upper limit",
+                                        "target", "signal"]
+    # the intervention is drawn and listed under the title
+    assert "new PPN process" in " ".join(chart.spec["title"]["subtitle"])
+    same_twice(lambda: control_chart.measure_chart(facts, "ppn_submitted_in_time"))
+
+
+def test_a_flagged_month_carries_the_rule_that_flagged_it_in_words(facts):
+    rows = control_chart.measure_rows(facts, "ppn_submitted_in_time")
+    months = rows[rows["kind"] == "month"].set_index("month")
+    # Dec 2019 is beyond the new phase's upper limit (facts measure_spc: 98.5 > 91.5).
+    assert months.at["2019-12", "reading"] == "unusual month: improvement (above the upper process limit)"
+    assert months.at["2019-12", "value_text"] == "98.5%"
+    assert months.at["2019-12", "limits_text"] == "mean 77.4%; limits 63.2% to 91.5%"
+    assert months.at["2019-01", "reading"] == "ordinary"
+    flagged = months[months["point_type"].str.startswith("special_cause")]
+    assert len(flagged) and all("(" in r for r in flagged["reading"])  # every flagged month says which rule
+    chart = control_chart.measure_chart(facts, "ppn_submitted_in_time")
+    assert "unusual month: improvement (above the upper process limit)" in set(chart.data["signal"])
+    data = next(iter(chart.spec["datasets"].values()))
+    assert any(r.get("reading") == "unusual month: improvement (above the upper process limit)" for r in data)
+
+
+def test_small_multiples_pick_one_measure_live_and_show_them_all_in_print(facts):
+    ids = list(facts["exceptions_measures"]["measure_id"])[:5]
+    chart = control_chart.small_multiples(facts, ids)
+    check_draws(chart)
+    (pick,) = params(chart.spec)
+    assert pick["name"] == "measure_pick" and pick["bind"]["input"] == "select" and pick["bind"]["options"] == ids
+    assert chart.static["facet"]["field"] == "measure" and chart.static["columns"] == 3
+    assert params(chart.static) == []
+    assert set(chart.data["measure"]) == {facts["catalogue"].set_index("measure_id").at[m, "short_name"] for m in ids}
+    same_twice(lambda: control_chart.small_multiples(facts, ids))
+
+
+def test_a_measure_without_a_chart_says_why(facts):
+    cat = facts["catalogue"]
+    dev = cat.loc[cat["to_be_developed"].astype(bool), "measure_id"]
+    if dev.empty:
+        pytest.skip("the demo catalogue has no measure to be developed")
+    rows = control_chart.measure_rows(facts, dev.iloc[0])
+    assert list(rows["kind"]) == ["note"] and rows["note"].iloc[0].startswith("no chart:")
+    assert control_chart.measure_chart(facts, dev.iloc[0]) is None
+    check_draws(control_chart.small_multiples(facts, [dev.iloc[0], "ppn_submitted_in_time"]))
