@@ -12,7 +12,8 @@ import json
 import pytest
 import vl_convert as vlc
 
-from lib.present.charts import control_chart
+from lib.chapters import crime, districts
+from lib.present.charts import control_chart, control_room, force_management, incident_response
 from lib.present.vega import Chart
 
 
@@ -97,7 +98,7 @@ def test_small_multiples_pick_one_measure_live_and_show_them_all_in_print(facts)
     check_draws(chart)
     (pick,) = params(chart.spec)
     assert pick["name"] == "measure_pick" and pick["bind"]["input"] == "select" and pick["bind"]["options"] == ids
-    assert chart.static["facet"]["field"] == "measure" and chart.static["columns"] == 3
+    assert chart.static["facet"]["field"] == "panel" and chart.static["columns"] == 3
     assert params(chart.static) == []
     assert set(chart.data["measure"]) == {facts["catalogue"].set_index("measure_id").at[m, "short_name"] for m in ids}
     same_twice(lambda: control_chart.small_multiples(facts, ids))
@@ -112,3 +113,79 @@ def test_a_measure_without_a_chart_says_why(facts):
     assert list(rows["kind"]) == ["note"] and rows["note"].iloc[0].startswith("no chart:")
     assert control_chart.measure_chart(facts, dev.iloc[0]) is None
     check_draws(control_chart.small_multiples(facts, [dev.iloc[0], "ppn_submitted_in_time"]))
+
+
+# --- Every other chart, from the demo period's facts -----------------------------------------------------------
+
+def _routes(facts) -> list[str]:
+    return list(dict.fromkeys(facts["fcr_profile"]["route"]))
+
+
+def _targets(facts) -> dict[str, float]:
+    return {r: 0.9 for r in _routes(facts)}
+
+
+# (name, builder over (facts, params), tooltip titles it must carry, data columns, whether it has a static twin)
+CHARTS = [
+    ("fcr demand", lambda f, p: control_room.demand_heatmaps(f["fcr_profile"], _routes(f)),
+     {"route", "day", "hour", "mean contacts per hour"}, ["route", "day", "hour", "contacts_per_hour"], False),
+    ("fcr cover", lambda f, p: control_room.cover_against_requirement(f["fcr_requirement"]),
+     {"hour", "series", "call handlers", "needed (rostered)"}, ["hour_of_week", "hour_text", "series", "value"], False),
+    ("fcr service level", lambda f, p: control_room.service_level_by_hour(f["fcr_requirement"], _routes(f), _targets(f)),
+     {"hour", "route", "modelled, current pattern", "target"},
+     ["route", "hour_of_week", "hour_text", "service_level", "target"], False),
+    ("fcr model check", lambda f, p: control_room.model_check(f["fcr_check_hours"], _routes(f)),
+     {"route", "hour", "series", "% in target", "calls"}, ["route", "hour_of_week", "hour_text", "series", "pct", "n"],
+     False),
+    ("fcr cost", lambda f, p: control_room.cost_curve(f["fcr_scenarios"], _routes(f)),
+     {"scenario", "route", "annual cost", "answered in target"}, ["scenario", "route", "annual_cost", "service_level"],
+     False),
+    ("fcr forecast", lambda f, p: control_room.forecast_plot(f["fcr_daily"], _routes(f)),
+     {"day", "route", "kind", "contacts"}, ["route", "kind", "date", "contacts"], False),
+    ("irt demand", lambda f, p: incident_response.demand_heatmap(f["irt_hour_day"]),
+     {"day", "hour", "incidents per hour"}, ["day", "hour", "incidents_per_hour"], False),
+    ("irt cover", lambda f, p: incident_response.cover(f["irt_requirement"], f["irt_cover"]),
+     {"hour", "series", "officers on duty", "needed"}, ["hour_of_week", "hour_text", "series", "value"], False),
+    ("irt waterfall", lambda f, p: incident_response.waterfall(f["irt_establishment"], p.irt.current_establishment),
+     {"pattern", "step", "officers", "establishment"}, ["pattern", "step", "officers", "establishment"], False),
+    ("irt response", lambda f, p: incident_response.response_times(f["irt_response_hist"]),
+     {"grade", "first arrival", "incidents", "target"},
+     ["grade", "from_minutes", "to_minutes", "incidents", "target_minutes"], False),
+    ("irt sensitivity", lambda f, p: incident_response.sensitivity(
+        f["irt_sensitivity"], f["irt_verdict"]["required"].iloc[0], p.irt.current_establishment,
+        p.irt.proposed_establishment),
+     {"assumption", "set at", "establishment required", "as stated"},
+     ["what", "end", "setting", "establishment_required", "as_stated"], False),
+    ("irt workforce", lambda f, p: incident_response.workforce(f["irt_workforce"]),
+     {"month", "strength", "officers", "joiners and leavers", "required"},
+     ["month", "kind", "strength", "joiners", "leavers", "required"], False),
+    ("irt model check", lambda f, p: incident_response.model_check(f["irt_check_hours"]),
+     {"grade", "hour", "series", "% in target", "incidents"},
+     ["grade", "hour_of_week", "hour_text", "series", "pct", "n"], False),
+    ("fm contacts", lambda f, p: force_management.forecasts(f["fm_forecast"], "contacts", "contacts a month"),
+     {"series", "month", "kind", "contacts a month", "95% prediction interval"},
+     ["series", "month", "kind", "value", "lower", "upper"], False),
+    ("fm requirement", lambda f, p: force_management.requirement(f["fm_requirement"], f["fm_years"]),
+     {"role", "year", "required", "range", "capacity"},
+     ["role", "year", "years", "required", "lower", "upper", "capacity"], False),
+    ("crime by month", lambda f, p: crime.crimes_by_month(f["crime_by_month"], f["asb_by_month"]),
+     {"month", "what", "count"}, ["month", "series", "count"], False),
+    ("district crime", lambda f, p: districts.crime_figure(f),
+     {"district", "month", "crimes"}, ["district", "month", "crimes"], True),
+    ("district rates", lambda f, p: districts.rates_figure(f),
+     {"measure", "district", "month", "rate", "n"}, ["measure", "district", "month", "value", "n", "value_shown"], True),
+]
+
+
+@pytest.mark.parametrize("name,build,titles,columns,static", CHARTS, ids=[c[0] for c in CHARTS])
+def test_every_chart_draws_live_and_static_with_its_tooltips_and_numbers(facts, default_params, name, build, titles,
+                                                                          columns, static):
+    chart = build(facts, default_params)
+    check_draws(chart)
+    assert titles <= tooltip_titles(chart.spec), titles - tooltip_titles(chart.spec)
+    assert list(chart.data.columns) == columns
+    assert (chart.static is not None) == static
+    if static:  # live, the reader picks one series; in print every series is drawn
+        assert [p["bind"]["input"] for p in params(chart.spec)] == ["select"]
+        assert params(chart.static) == []
+    same_twice(lambda: build(facts, default_params))

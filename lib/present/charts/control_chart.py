@@ -308,10 +308,11 @@ def small_multiples(facts, ids: list[str], cols: int = 3) -> Chart | None:
             .transform_filter("datum.measure_id == measure_pick").add_params(choose))
     width = (WIDTH - 20 * (cols - 1)) // cols - 40  # room for each panel's y axis
     panel = control_layers(labels, width, PANEL_HEIGHT, True, _signals(rows))
+    # titles wrap short of the icons over the panel's right corner
+    data["panel"] = data["measure"].map(lambda m: layers.wrapped(m, width - 40))
     static = alt.FacetChart(
         data=data, spec=alt.LayerChart(layer=panel.layer, width=width, height=PANEL_HEIGHT),
-        facet=alt.Facet("measure:N", title=None, sort=alt.EncodingSortField("order"),
-                        header=alt.Header(labelFontSize=11, labelAnchor="start", labelLimit=width + 10)),
-        columns=cols, spacing={"row": 34, "column": 20},
+        facet=alt.Facet("panel:N", title=None, sort=alt.EncodingSortField("order"), header=layers.header(width - 40)),
+        columns=cols, spacing={"row": 40, "column": 20},
     ).resolve_scale(y="independent")
     return Chart.of(live, data=numbers_frame(rows), static=static)

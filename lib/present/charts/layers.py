@@ -15,6 +15,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from lib.present import label
 from lib.present.vega import PALETTE, WIDTH
 
 DIGITS = 6  # decimals kept in a chart's data: far below what a chart can draw, above float noise
@@ -68,3 +69,15 @@ def series_colour(names: list[str], title: str | None = None, palette: list[str]
 def facet_columns(n: int, most: int = 3) -> int:
     """How many small multiples to a row."""
     return min(most, max(1, n))
+
+
+def header(width: float) -> alt.Header:
+    """A facet's panel titles: left, legible, wrapped where the label holds a line break (:func:`wrapped`)."""
+    return alt.Header(labelFontSize=11, labelAnchor="start", labelAlign="left", labelLimit=width,
+                      labelExpr="split(datum.value, '\\n')", title=None)
+
+
+def wrapped(text, width: float, lines: int = 2) -> str:
+    """Input text as a panel title of ``lines`` lines at most for a panel ``width`` pixels wide (about 6.5 px a
+    character at 11 px)."""
+    return label(text, max(12, int(width / 6.5)), lines=lines)
