@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from lib.chapters import crime, districts
+from lib.chapters import compliance, crime, data, districts, exceptions, peers, programme, scorecard, stop_search
 from lib.present.charts import control_chart, control_room, force_management, incident_response
 from lib.present.vega import Chart
 
@@ -174,6 +175,30 @@ CHARTS = [
      {"district", "month", "crimes"}, ["district", "month", "crimes"], True),
     ("district rates", lambda f, p: districts.rates_figure(f),
      {"measure", "district", "month", "rate", "n"}, ["measure", "district", "month", "value", "n", "value_shown"], True),
+    ("data rows", lambda f, p: data.rows_per_month(f["data_monthly_rows"]),
+     {"source", "month", "rows", "of the busiest month"}, ["source", "month", "rows", "share"], False),
+    ("milestones", lambda f, p: programme.milestone_board(f["programme_milestones"], programme.due_soon_label(p)),
+     {"milestone", "workstream", "owner", "due", "status"},
+     ["column", "milestone", "workstream", "owner_role", "due_date"], False),
+    ("due dates", lambda f, p: programme.due_dates(f["programme_items"], p.period_end),
+     {"item", "what", "workstream", "due", "status"}, ["item_id", "workstream", "due_date", "status_at_end"], False),
+    ("peers funnel", lambda f, p: peers.funnel_figure(f, p),
+     {"force", "population", "crimes per 1,000", "in the funnel"}, ["unit", "name", "population", "rate", "band"], False),
+    ("peers monthly", lambda f, p: peers.monthly_figure(f, p),
+     {"month", "who", "crimes per 1,000"}, ["month", "series", "rate"], False),
+    ("searches", lambda f, p: stop_search.searches_by_month(f["searches_by_month"]),
+     {"month", "searches"}, ["month", "searches"], False),
+    ("scores", lambda f, p: scorecard.heatmap(scorecard.score_matrix(f, p), scorecard.short_names(f)),
+     {"measure", "month", "IMPACT score", "target"}, ["measure_id", "measure", "month", "score"], False),
+    ("compliance chart", lambda f, p: compliance.figure(f, "ppn_submitted_in_time"),
+     {"month", "value", "n", "mean and limits", "reading"},
+     ["measure", "month", "value", "n", "mean", "lower limit", "upper limit", "target", "signal"], False),
+    ("scorecard charts", lambda f, p: scorecard.charts(f),
+     {"month", "value", "n", "mean and limits", "reading", "target"},
+     ["measure", "month", "value", "n", "mean", "lower limit", "upper limit", "target", "signal"], True),
+    ("exceptions charts", lambda f, p: exceptions.charts(f),
+     {"month", "value", "n", "mean and limits", "reading", "target"},
+     ["measure", "month", "value", "n", "mean", "lower limit", "upper limit", "target", "signal"], True),
 ]
 
 
@@ -189,3 +214,16 @@ def test_every_chart_draws_live_and_static_with_its_tooltips_and_numbers(facts, 
         assert [p["bind"]["input"] for p in params(chart.spec)] == ["select"]
         assert params(chart.static) == []
     same_twice(lambda: build(facts, default_params))
+
+
+def test_text_from_the_inputs_stays_text_in_a_chart():
+    """A label from the inputs is a plain string in the chart's data, drawn as typed: no markup, no maths."""
+    hostile = "<b>Pay $10</b> & {{x}} =SUM(A1)"
+    frame = pd.DataFrame({"district": [hostile] * 2, "month": ["2019-11", "2019-12"], "crimes": [3, 4]})
+    chart = districts.crime_chart(frame)
+    check_draws(chart)
+    rows = next(iter(chart.spec["datasets"].values()))
+    assert {r["district"] for r in rows} == {hostile}
+    assert chart.spec["params"][0]["bind"]["labels"] == [hostile]
+    svg = vlc.vegalite_to_svg(chart.static)
+    assert "<b>" not in svg and "&lt;b&gt;Pay $10&lt;/b&gt;" in svg
