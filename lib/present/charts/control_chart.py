@@ -258,6 +258,14 @@ def numbers_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return layers.rounded(out, 4)
 
 
+UNDRAWN = ["month", "rule", "point_type", "measure"]  # in the CSV or the tests, not read by any layer
+
+
+def drawn(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows as the spec carries them: only the fields a layer reads (a page holds up to 30 of these charts)."""
+    return layers.rounded(rows.drop(columns=[c for c in UNDRAWN if c in rows]))
+
+
 def _signals(rows: pd.DataFrame) -> list[str]:
     return list(rows.loc[(rows["kind"] == "month") & ~rows["provisional"].fillna(False).astype(bool), "signal"])
 
@@ -286,7 +294,7 @@ def measure_chart(facts, mid: str, ylabel: str | None = None) -> Chart | None:
     chart = control_layers(months, WIDTH - 90, FULL_HEIGHT, False, _signals(rows), ylabel or _ylabel(cat["unit"]))
     title = alt.TitleParams(text=label(cat["short_name"], 70), subtitle=_notes(rows) or alt.Undefined,
                             subtitleColor=layers.RULE_BLUE, subtitleFontSize=11)
-    spec = alt.LayerChart(data=layers.rounded(rows), layer=chart.layer, width=chart.width, height=chart.height,
+    spec = alt.LayerChart(data=drawn(rows), layer=chart.layer, width=chart.width, height=chart.height,
                           title=title)
     return Chart.of(spec, data=numbers_frame(rows))
 
@@ -298,7 +306,10 @@ def small_multiples(facts, ids: list[str], cols: int = 3) -> Chart | None:
         return None
     rows = pd.concat([measure_rows(facts, mid) for mid in ids], ignore_index=True)
     rows["order"] = rows["measure_id"].map({m: i for i, m in enumerate(ids)})
-    data = layers.rounded(rows)
+    width = (WIDTH - 20 * (cols - 1)) // cols - 40  # room for each panel's y axis
+    # titles wrap short of the icons over the panel's right corner
+    rows["panel"] = rows["measure"].map(lambda m: layers.wrapped(m, width - 40))
+    data = drawn(rows)
     months = sorted(set(rows.loc[rows["kind"] == "month", "month"]))
     labels = [month_text(m) for m in months]
     names = [row_of(facts["catalogue"], m)["short_name"] for m in ids]
@@ -306,10 +317,7 @@ def small_multiples(facts, ids: list[str], cols: int = 3) -> Chart | None:
     live = control_layers(labels, WIDTH - 90, FULL_HEIGHT, False, _signals(rows))
     live = (alt.LayerChart(data=data, layer=live.layer, width=live.width, height=live.height)
             .transform_filter("datum.measure_id == measure_pick").add_params(choose))
-    width = (WIDTH - 20 * (cols - 1)) // cols - 40  # room for each panel's y axis
     panel = control_layers(labels, width, PANEL_HEIGHT, True, _signals(rows))
-    # titles wrap short of the icons over the panel's right corner
-    data["panel"] = data["measure"].map(lambda m: layers.wrapped(m, width - 40))
     static = alt.FacetChart(
         data=data, spec=alt.LayerChart(layer=panel.layer, width=width, height=PANEL_HEIGHT),
         facet=alt.Facet("panel:N", title=None, sort=alt.EncodingSortField("order"), header=layers.header(width - 40)),

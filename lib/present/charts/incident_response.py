@@ -97,9 +97,9 @@ def sensitivity(sens: pd.DataFrame, required: float, current=None, proposed=None
                        for end in ("low", "high")], ignore_index=True)
     frame["at_text"] = frame["at"].map(fmt_int)
     frame["required_text"] = fmt_int(required)
-    whats = list(dict.fromkeys(frame["what"]))
+    assumptions = list(dict.fromkeys(frame["what"]))
     ends = ["assumption at its low value", "assumption at its high value"]
-    y = alt.Y("what:N", sort=whats, title=None, axis=alt.Axis(labelLimit=250))
+    y = alt.Y("what:N", sort=assumptions, title=None, axis=alt.Axis(labelLimit=250))
     tooltip = [layers.tip("what", "assumption"), layers.tip("setting", "set at"),
                layers.tip("at_text", "establishment required"), layers.tip("required_text", "as stated")]
     base = alt.Chart(layers.rounded(frame))
@@ -114,7 +114,7 @@ def sensitivity(sens: pd.DataFrame, required: float, current=None, proposed=None
     stated = alt.Chart(pd.DataFrame({"x": [float(required)]})).mark_rule(color="black").encode(x="x:Q")
     chart = alt.layer(bars, labels_, stated, *_number_rule(current, "current", [5, 3]),
                       *_number_rule(proposed, "proposed", [2, 2])).properties(width=WIDTH - 300,
-                                                                              height=44 * len(whats))
+                                                                              height=44 * len(assumptions))
     data = frame[["what", "end", "setting", "at", "required"]].rename(columns={"at": "establishment_required",
                                                                               "required": "as_stated"})
     return Chart.of(chart, data=layers.rounded(data, 4))
