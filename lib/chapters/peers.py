@@ -225,7 +225,7 @@ def funnel_chart(units: pd.DataFrame, limits: pd.DataFrame, force: str, group_ra
     names_ = [alt.Chart(layers.rounded(u)).transform_filter(test).mark_text(align="left", dx=5, dy=dy, fontSize=10)
               .encode(x=px, y=y, text="name:N", tooltip=tooltip)
               for test, dy in (("datum.above", -8), ("!datum.above", 10))]
-    chart = alt.layer(limit_lines, group, dots, *names_).properties(width=WIDTH - 80, height=280)
+    chart = alt.layer(limit_lines, group, dots, *names_).properties(width=WIDTH - 150, height=280)
     data = u[["unit", "name", "population", "rate", "band"]]
     return Chart.of(chart, data=layers.rounded(data, 4))
 

@@ -63,15 +63,19 @@ def same_twice(build) -> None:
     assert a.data.equals(b.data)
 
 
+SPC_COLUMNS = ["measure", "month", "value", "n", "95% interval from", "95% interval to", "mean", "lower limit",
+               "upper limit", "target", "signal"]
+
+
 # --- Control charts ---------------------------------------------------------------------------------------------
 
 def test_a_measures_control_chart_draws_with_its_reading_in_the_tooltip(facts):
     chart = control_chart.measure_chart(facts, "ppn_submitted_in_time")
     check_draws(chart)
     assert chart.static is None
-    assert {"month", "value", "n", "mean and limits", "reading", "target", "change"} <= tooltip_titles(chart.spec)
-    assert list(chart.data.columns) == ["measure", "month", "value", "n", "mean", "lower limit", "upper limit",
-                                        "target", "signal"]
+    assert {"month", "value", "n", "95% interval", "mean and limits", "reading", "target", "change"} <= \
+        tooltip_titles(chart.spec)
+    assert list(chart.data.columns) == SPC_COLUMNS
     # the intervention is drawn and listed under the title
     assert "new PPN process" in " ".join(chart.spec["title"]["subtitle"])
     same_twice(lambda: control_chart.measure_chart(facts, "ppn_submitted_in_time"))
@@ -84,6 +88,7 @@ def test_a_flagged_month_carries_the_rule_that_flagged_it_in_words(facts):
     assert months.at["2019-12", "reading"] == "unusual month: improvement (above the upper process limit)"
     assert months.at["2019-12", "value_text"] == "98.5%"
     assert months.at["2019-12", "limits_text"] == "mean 77.4%; limits 63.2% to 91.5%"
+    assert (months.at["2019-12", "n_text"], months.at["2019-12", "interval_text"]) == ("877", "97.5% to 99.1%")
     assert months.at["2019-01", "reading"] == "ordinary"
     flagged = months[months["point_type"].str.startswith("special_cause")]
     assert len(flagged) and all("(" in r for r in flagged["reading"])  # every flagged month says which rule
@@ -192,13 +197,13 @@ CHARTS = [
      {"measure", "month", "IMPACT score", "target"}, ["measure_id", "measure", "month", "score"], False),
     ("compliance chart", lambda f, p: compliance.figure(f, "ppn_submitted_in_time"),
      {"month", "value", "n", "mean and limits", "reading"},
-     ["measure", "month", "value", "n", "mean", "lower limit", "upper limit", "target", "signal"], False),
+     SPC_COLUMNS, False),
     ("scorecard charts", lambda f, p: scorecard.charts(f),
      {"month", "value", "n", "mean and limits", "reading", "target"},
-     ["measure", "month", "value", "n", "mean", "lower limit", "upper limit", "target", "signal"], True),
+     SPC_COLUMNS, True),
     ("exceptions charts", lambda f, p: exceptions.charts(f),
      {"month", "value", "n", "mean and limits", "reading", "target"},
-     ["measure", "month", "value", "n", "mean", "lower limit", "upper limit", "target", "signal"], True),
+     SPC_COLUMNS, True),
 ]
 
 

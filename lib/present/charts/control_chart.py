@@ -106,12 +106,16 @@ def month_rows(frame: pd.DataFrame, unit: str, measure_id: str = "", measure: st
         "value": frame["value"].astype(float), "mean": frame["mean"].astype(float),
         "lpl": frame["lpl"].astype(float), "upl": frame["upl"].astype(float),
         "target": target.astype(float), "phase": frame["group"].astype(int),
+        "lower": frame["lower"].astype(float) if "lower" in frame else np.nan,
+        "upper": frame["upper"].astype(float) if "upper" in frame else np.nan,
         "point_type": kinds, "signal": kinds.map(POINT_TEXT).fillna(kinds),
         "provisional": late,
         # the provisional months' dashed line starts at the last judged month
         "tail": late | (late.shift(-1, fill_value=False) & ~late),
         "value_text": [fmt_value(v, unit) for v in frame["value"]],
         "n_text": [fmt_int(v) for v in frame["n"]] if "n" in frame else NO_DATA,
+        "interval_text": [fmt_interval(lo, hi, unit) for lo, hi in zip(frame["lower"], frame["upper"])]
+        if {"lower", "upper"} <= set(frame.columns) else NO_DATA,
         "limits_text": [_limits_text(m, lo, hi, k, unit) for m, lo, hi, k in
                         zip(frame["mean"], frame["lpl"], frame["upl"], kinds)],
         "target_text": [fmt_target(t, unit) for t in target],
@@ -153,7 +157,8 @@ def _month_layers(x: dict, small: bool, signals: list[str], title: str | None) -
     months = alt.Chart().transform_filter("datum.kind == 'month' && isValid(datum.value)")
     size = 22 if small else 45
     tooltip = [layers.tip("month_label", "month"), layers.tip("value_text", "value"), layers.tip("n_text", "n"),
-               layers.tip("limits_text", "mean and limits"), layers.tip("reading", "reading")]
+               layers.tip("interval_text", "95% interval"), layers.tip("limits_text", "mean and limits"),
+               layers.tip("reading", "reading")]
     y = alt.Y("value:Q", title=title, scale=alt.Scale(zero=False))
     return [
         months.transform_filter("!datum.provisional").mark_line(color=GREY, strokeWidth=1.2).encode(x=x, y=y),
@@ -251,14 +256,15 @@ def no_chart_reason(facts, mid: str) -> str:
 
 def numbers_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """The numbers behind a chart, for its CSV: the months only, the columns a reader can check."""
-    cols = ["measure", "month", "value", "n_text", "mean", "lpl", "upl", "target", "reading"]
+    cols = ["measure", "month", "value", "n_text", "lower", "upper", "mean", "lpl", "upl", "target", "reading"]
     months = rows[rows["kind"] == "month"]
     out = months[[c for c in cols if c in months]].rename(
-        columns={"n_text": "n", "lpl": "lower limit", "upl": "upper limit", "reading": "signal"})
+        columns={"n_text": "n", "lower": "95% interval from", "upper": "95% interval to", "lpl": "lower limit",
+                 "upl": "upper limit", "reading": "signal"})
     return layers.rounded(out, 4)
 
 
-UNDRAWN = ["month", "rule", "point_type", "measure"]  # in the CSV or the tests, not read by any layer
+UNDRAWN = ["month", "rule", "point_type", "measure", "lower", "upper"]  # in the CSV or the tests, not read by any layer
 
 
 def drawn(rows: pd.DataFrame) -> pd.DataFrame:
@@ -291,7 +297,7 @@ def measure_chart(facts, mid: str, ylabel: str | None = None) -> Chart | None:
         return None
     cat = row_of(facts["catalogue"], mid)
     months = list(rows.loc[rows["kind"] == "month", "month_label"])
-    chart = control_layers(months, WIDTH - 90, FULL_HEIGHT, False, _signals(rows), ylabel or _ylabel(cat["unit"]))
+    chart = control_layers(months, WIDTH - 120, FULL_HEIGHT, False, _signals(rows), ylabel or _ylabel(cat["unit"]))
     title = alt.TitleParams(text=label(cat["short_name"], 70), subtitle=_notes(rows) or alt.Undefined,
                             subtitleColor=layers.RULE_BLUE, subtitleFontSize=11)
     spec = alt.LayerChart(data=drawn(rows), layer=chart.layer, width=chart.width, height=chart.height,
@@ -314,7 +320,7 @@ def small_multiples(facts, ids: list[str], cols: int = 3) -> Chart | None:
     labels = [month_text(m) for m in months]
     names = [row_of(facts["catalogue"], m)["short_name"] for m in ids]
     choose = layers.pick("measure_pick", list(ids), [label(n) for n in names], "measure: ")
-    live = control_layers(labels, WIDTH - 90, FULL_HEIGHT, False, _signals(rows))
+    live = control_layers(labels, WIDTH - 120, FULL_HEIGHT, False, _signals(rows))
     live = (alt.LayerChart(data=data, layer=live.layer, width=live.width, height=live.height)
             .transform_filter("datum.measure_id == measure_pick").add_params(choose))
     panel = control_layers(labels, width, PANEL_HEIGHT, True, _signals(rows))

@@ -183,11 +183,13 @@ def row_of(table: pd.DataFrame, mid: str) -> pd.Series:
 
 
 def measure_frame(facts, mid: str) -> pd.DataFrame:
-    """A measure's chart as drawn (``measure_spc``), with n (where the measure has one) and its target."""
+    """A measure's chart as drawn (``measure_spc``), with n and the value's 95% interval (where the measure has
+    them) and its target."""
     frame = facts["measure_spc"][facts["measure_spc"]["measure_id"] == mid].reset_index(drop=True)
     months = facts["measure_months"]
-    n = months[months["measure_id"] == mid].set_index("month")["n"]
-    return frame.assign(n=frame["month"].map(n).to_numpy(), target=float(row_of(facts["catalogue"], mid)["target"]))
+    own = months[months["measure_id"] == mid].set_index("month")
+    return frame.assign(**{col: frame["month"].map(own[col]).to_numpy() for col in ("n", "lower", "upper")},
+                        target=float(row_of(facts["catalogue"], mid)["target"]))
 
 
 def measure_marks(facts, mid: str) -> list[tuple[str, str]]:

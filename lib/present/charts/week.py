@@ -72,7 +72,7 @@ def heatmap(frame: pd.DataFrame, value: str, title: str, facet: str | None = Non
     tooltip = ([layers.tip(facet, facet)] if facet else []) + [
         layers.tip("day", "day"), layers.tip("hour_text", "hour"), layers.tip("value_text", title)]
     panels = data[facet].nunique() if facet else 1
-    width = (WIDTH - 60 - 90 * panels) // panels
+    width = (WIDTH - 90 - 90 * panels) // panels  # room for the hour axis and each panel's legend
     chart = alt.Chart(layers.rounded(data)).mark_rect(stroke="white", strokeWidth=0.3).encode(
         x=alt.X("day:O", sort=list(DAYS), title=None, axis=alt.Axis(labelAngle=0, orient="top")),
         y=alt.Y("hour:O", title="hour of day", sort="ascending"),
