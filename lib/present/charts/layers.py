@@ -19,7 +19,7 @@ from lib.present import label
 from lib.present.vega import PALETTE, WIDTH
 
 DIGITS = 6  # decimals kept in a chart's data: far below what a chart can draw, above float noise
-INK, RULE_BLUE = "#231F20", "#005EB8"
+RULE_BLUE = "#005EB8"  # interventions and changes, as the MDC charts mark them
 
 
 def rounded(frame: pd.DataFrame, digits: int = DIGITS) -> pd.DataFrame:
@@ -34,11 +34,6 @@ def rounded(frame: pd.DataFrame, digits: int = DIGITS) -> pd.DataFrame:
 def tip(field: str, title: str) -> alt.Tooltip:
     """A tooltip line: a display string (already formatted) under a plain title."""
     return alt.Tooltip(f"{field}:N", title=title)
-
-
-def tips(**fields: str) -> list[alt.Tooltip]:
-    """Tooltip lines from ``title=field`` pairs, in order (titles with spaces: pass a dict with ``**``)."""
-    return [tip(field, title) for title, field in fields.items()]
 
 
 def pick(name: str, options: list[str], labels: list[str], prompt: str) -> alt.Parameter:
@@ -64,11 +59,6 @@ def series_colour(names: list[str], title: str | None = None, palette: list[str]
     """A categorical colour in the house palette, in the given order (legend below)."""
     return alt.Color("series:N", title=title, sort=list(names),
                      scale=alt.Scale(domain=list(names), range=(palette or PALETTE)[: len(names)]))
-
-
-def facet_columns(n: int, most: int = 3) -> int:
-    """How many small multiples to a row."""
-    return min(most, max(1, n))
 
 
 def header(width: float) -> alt.Header:
