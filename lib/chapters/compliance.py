@@ -38,6 +38,7 @@ from lib.present import (
     table,
     text,
 )
+from lib.present.charts import control_chart
 from lib.present.charts import spc as spcchart
 from lib.stats.disclosure import rule_text
 from lib.stats.phases import NOT_RECORDED
@@ -293,11 +294,11 @@ def phase_note(facts, mid: str):
 
 def figure(facts, mid: str):
     """The control chart of one measure, with its icons; a sentence instead when it cannot be drawn."""
-    fig = spcchart.measure_figure(facts, mid)
-    if fig is None:
+    chart = control_chart.measure_chart(facts, mid)
+    if chart is None:
         name = _row(facts["catalogue"], measure_id=mid)["short_name"]
         return text(f"{name}: {measure_not_supplied(facts, mid) or 'no control chart: fewer than two months of data'}.")
-    return fig
+    return chart
 
 
 def figure_numbers(facts, mid: str, caption: str):

@@ -12,14 +12,15 @@ Facts: ``crime_by_month`` (month, crime type, crimes; months the data cover), ``
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-import numpy as np
+import altair as alt
 import pandas as pd
 
 from lib.config.schema import Params
 from lib.inputs.loading import Loaded
 from lib.measures import derived
-from lib.present import NO_DATA, PALETTE, fmt_int, fmt_percent, month_label, table, text
+from lib.present import NO_DATA, fmt_int, fmt_percent, month_label, month_range_label, table, text
+from lib.present.charts import layers
+from lib.present.vega import WIDTH, Chart
 
 NEEDS = ("crimes",)
 AFTER = ("measures",)  # the solved rate, quoted from the measures' facts
@@ -123,18 +124,23 @@ def narrative(facts, params: Params) -> dict[str, str]:
 
 
 # --- Figures -----------------------------------------------------------------------------------------
-def crimes_by_month(by_month: pd.DataFrame, asb: pd.DataFrame):
+def crimes_by_month(by_month: pd.DataFrame, asb: pd.DataFrame) -> Chart:
     """Crimes (anti-social behaviour apart) per month the data cover."""
     total = by_month.groupby("month", sort=True)["crimes"].sum(min_count=1)  # a month without a file: no bar
-    fig, ax = plt.subplots(figsize=(9, 3.2))
-    x = np.arange(len(total))
-    ax.bar(x - 0.2, total.to_numpy(), width=0.4, color=PALETTE[0], label="crimes")
-    ax.bar(x + 0.2, asb.set_index("month")["incidents"].reindex(total.index).to_numpy(), width=0.4,
-           color=PALETTE[1], label="anti-social behaviour (not a crime)")
-    step = max(1, len(total) // 12)
-    ax.set_xticks(x[::step], list(total.index)[::step], rotation=45, ha="right", fontsize=8)
-    ax.set_ylabel("per month")
-    ax.legend(fontsize=8, frameon=False)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    months = [str(m) for m in total.index]
+    asb_ = asb.assign(month=asb["month"].astype(str)).set_index("month")["incidents"].reindex(months)
+    names = ["crimes", "anti-social behaviour (not a crime)"]
+    frame = pd.concat([pd.DataFrame({"month": months, "series": names[0], "count": total.to_numpy(dtype=float)}),
+                       pd.DataFrame({"month": months, "series": names[1], "count": asb_.to_numpy(dtype=float)})],
+                      ignore_index=True)
+    frame["month_label"] = [month_range_label(m, m) for m in frame["month"]]
+    frame["count_text"] = frame["count"].map(fmt_int)
+    labels = [month_range_label(m, m) for m in months]
+    x = alt.X("month_label:O", title=None, **layers.month_axis(labels, layers.every_for(len(labels), WIDTH - 60)))
+    chart = alt.Chart(layers.rounded(frame)).transform_filter("isValid(datum.count)").mark_bar().encode(
+        x=x, xOffset=alt.XOffset("series:N", sort=names),
+        y=alt.Y("count:Q", title="per month"),
+        color=layers.series_colour(names),
+        tooltip=[layers.tip("month_label", "month"), layers.tip("series", "what"), layers.tip("count_text", "count")],
+    ).properties(width=WIDTH - 60, height=220)
+    return Chart.of(chart, data=frame[["month", "series", "count"]])

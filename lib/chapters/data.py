@@ -1,16 +1,17 @@
 """The period in data: what each input holds, how complete it is, and which rows were set aside."""
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import altair as alt
 import pandas as pd
-import seaborn as sns
 
 from lib.config.paths import public_path
 from lib.config.schema import Params
 from lib.inputs.contracts import CONTRACTS
 from lib.inputs.loading import DEFECT_COLUMNS, Loaded, time_range
 from lib.inputs.months import month_of
-from lib.present import counted, fmt_int, fmt_percent, month_label, table, text
+from lib.present import counted, fmt_int, fmt_percent, month_label, month_range_label, table, text
+from lib.present.charts import layers
+from lib.present.vega import WIDTH, Chart
 
 NEEDS: tuple[str, ...] = ()
 AFTER: tuple[str, ...] = ()
@@ -154,14 +155,25 @@ def defects_output(facts):
 
 
 # --- Figures -----------------------------------------------------------------------------------------
-def rows_per_month(monthly: pd.DataFrame):
+def rows_per_month(monthly: pd.DataFrame) -> Chart:
     """Rows used per month, as a share of each source's busiest month (facts ``data_monthly_rows``)."""
-    wide = monthly.pivot(index="source", columns="month", values="rows").reindex(list(dict.fromkeys(monthly["source"])))
-    share = wide.div(wide.max(axis=1).where(wide.max(axis=1) > 0, 1), axis=0)
-    fig, ax = plt.subplots(figsize=(9, 3.2))
-    sns.heatmap(share, cmap="Blues", cbar=False, ax=ax, linewidths=0.3, linecolor="white", vmin=0, vmax=1)
-    ax.set_xlabel("month")
-    ax.set_ylabel("")
-    ax.set_title("Rows per month, as a share of each source's busiest month")
-    fig.tight_layout()
-    return fig
+    sources = list(dict.fromkeys(monthly["source"]))
+    f = monthly.copy()
+    f["month"] = f["month"].astype(str)
+    busiest = f.groupby("source")["rows"].transform("max")
+    f["share"] = (f["rows"] / busiest.where(busiest > 0, 1)).astype(float)
+    f["month_label"] = [month_range_label(m, m) for m in f["month"]]
+    f["rows_text"] = f["rows"].map(fmt_int)
+    f["share_text"] = (100 * f["share"]).map(lambda v: fmt_percent(v, 0))
+    f = f.sort_values(["source", "month"])
+    labels = [month_range_label(m, m) for m in sorted(set(f["month"]))]
+    chart = alt.Chart(layers.rounded(f)).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("month_label:O", title="month", **layers.month_axis(labels, layers.every_for(len(labels), WIDTH - 160))),
+        y=alt.Y("source:N", sort=sources, title=None),
+        color=alt.Color("share:Q", title="share of the busiest month", scale=alt.Scale(scheme="blues", domain=[0, 1]),
+                        legend=alt.Legend(orient="bottom", format="%")),
+        tooltip=[layers.tip("source", "source"), layers.tip("month_label", "month"), layers.tip("rows_text", "rows"),
+                 layers.tip("share_text", "of the busiest month")],
+    ).properties(width=WIDTH - 160, height=24 * len(sources),
+                 title="Rows per month, as a share of each source's busiest month")
+    return Chart.of(chart, data=layers.rounded(f[["source", "month", "rows", "share"]], 4))

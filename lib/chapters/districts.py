@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-import matplotlib.pyplot as plt
+import altair as alt
 import numpy as np
 import pandas as pd
 
@@ -28,7 +28,9 @@ from lib.config.schema import Params
 from lib.errors import ParamsError
 from lib.inputs.loading import Loaded
 from lib.measures import derived
-from lib.present import PALETTE, counted, fmt_int, label, month_label, needs, not_supplied, table
+from lib.present import counted, fmt_int, label, month_label, month_range_label, needs, not_supplied, table
+from lib.present.charts import layers
+from lib.present.vega import PALETTE, WIDTH, Chart
 from lib.stats.disclosure import SUPPRESSED, suppress
 from lib.vocabulary import ALL_DISTRICTS, DISTRICT_LABELS, NO_DISTRICT, NO_LOCATION
 
@@ -187,9 +189,7 @@ def rate_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def crime_figure(facts):
     """Crimes a month by district (nothing without crimes)."""
-    from lib.present import shown
-
-    return shown(crime_chart(facts["district_crime"])) if "district_crime" in facts else None
+    return crime_chart(facts["district_crime"]) if "district_crime" in facts else None
 
 
 def crime_table(facts):
@@ -201,9 +201,7 @@ def crime_table(facts):
 
 def rates_figure(facts):
     """Response and compliance by district and month (nothing without them)."""
-    from lib.present import shown
-
-    return shown(rates_chart(facts["district_rates"])) if "district_rates" in facts else None
+    return rates_chart(facts["district_rates"]) if "district_rates" in facts else None
 
 
 def rates_table(facts):
@@ -254,43 +252,70 @@ def crime_sentence(crime: pd.DataFrame, params: Params) -> str:
 
 
 # --- Figures -----------------------------------------------------------------------------------------
-def crime_chart(frame: pd.DataFrame):
-    """Crimes a month, one panel per district, on one scale (facts ``district_crime``)."""
-    names = list(dict.fromkeys(frame["district"]))
-    cols = 2
-    rows = int(np.ceil(len(names) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.2 * rows), squeeze=False, sharex=True, sharey=True)
-    for ax, name in zip(axes.flat, names):
-        d = frame[frame["district"] == name]
-        x = pd.PeriodIndex(d["month"], freq="M").to_timestamp()
-        ax.plot(x, d["crimes"], color=PALETTE[0], marker="o", ms=3, lw=1.2)
-        ax.set_title(label(name, 40, lines=2), fontsize=9)
-        ax.tick_params(labelsize=7)
-    top = float(frame["crimes"].max()) if len(frame) else 1.0
-    axes.flat[0].set_ylim(0, 1.08 * top)  # one scale for every panel (they share it), set once all are drawn
-    for ax in list(axes.flat)[len(names):]:
-        ax.set_visible(False)
-    axes.flat[0].set_ylabel("crimes a month")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    return fig
+def _months(frame: pd.DataFrame) -> tuple[pd.Series, list[str]]:
+    """Each row's month label and every label in time order."""
+    months = sorted(set(frame["month"].astype(str)))
+    return frame["month"].astype(str).map(lambda m: month_range_label(m, m)), [month_range_label(m, m) for m in months]
 
 
-def rates_chart(frame: pd.DataFrame):
-    """Each measure's rate by month, one panel per measure, a line per district; suppressed cells left out."""
+def crime_chart(frame: pd.DataFrame) -> Chart:
+    """Crimes a month by district on one scale (facts ``district_crime``): live, the district picked from a
+    dropdown; in print, a panel per district."""
+    f = frame.sort_values(["district", "month"]).reset_index(drop=True)
+    f["district"] = f["district"].map(label)
+    f["month_label"], labels = _months(f)
+    f["crimes_text"] = f["crimes"].map(fmt_int)
+    names = list(dict.fromkeys(frame["district"].map(label)))
+    top = 1.08 * float(f["crimes"].max()) if len(f) else 1.0
+    tooltip = [layers.tip("district", "district"), layers.tip("month_label", "month"), layers.tip("crimes_text", "crimes")]
+    width = WIDTH - 80
+
+    def line(w: int, h: int):
+        x = alt.X("month_label:O", title=None, **layers.month_axis(labels, layers.every_for(len(labels), w)))
+        return (alt.Chart().mark_line(point=True, color=PALETTE[0], strokeWidth=1.3)
+                .encode(x=x, y=alt.Y("crimes:Q", title="crimes a month", scale=alt.Scale(domain=[0, top])),
+                        tooltip=tooltip).properties(width=w, height=h))
+
+    choose = layers.pick("district_pick", names, names, "district: ")
+    live = (line(width, 200).properties(data=layers.rounded(f))
+            .transform_filter("datum.district == district_pick").add_params(choose))
+    panel = (WIDTH - 40) // 2 - 60
+    static = alt.FacetChart(data=layers.rounded(f), spec=line(panel, 110), columns=2, spacing={"row": 16, "column": 24},
+                            facet=alt.Facet("district:N", sort=names, title=None,
+                                            header=alt.Header(labelFontSize=11, labelAnchor="start")))
+    return Chart.of(live, data=f[["district", "month", "crimes"]], static=static)
+
+
+def rates_chart(frame: pd.DataFrame) -> Chart:
+    """Each measure's rate by month, a panel per measure; suppressed cells left out. Live, the district picked
+    from a dropdown is drawn in colour over the others in grey; in print, a line per district."""
+    f = frame[frame["value_shown"].astype(str).str.endswith("%")].sort_values(["measure", "district", "month"])
+    f = f.reset_index(drop=True)
+    f["district"] = f["district"].map(label)
+    f["month_label"], labels = _months(f)
     measures = list(dict.fromkeys(frame["measure"]))
-    fig, axes = plt.subplots(1, len(measures), figsize=(9, 3), squeeze=False, sharey=True)
-    for ax, measure in zip(axes.flat, measures):
-        m = frame[frame["measure"] == measure]
-        for (name, d), colour in zip(m.groupby("district", sort=True), PALETTE):
-            shown = d["value_shown"].str.endswith("%")
-            x = pd.PeriodIndex(d["month"], freq="M").to_timestamp()
-            ax.plot(x[shown.to_numpy()], d.loc[shown, "value"], color=colour, marker="o", ms=3, lw=1, label=label(name, 30))
-        ax.set_title(label(measure, 34, lines=2), fontsize=9)
-        ax.set_ylim(0, 100)
-        ax.tick_params(labelsize=7)
-    axes.flat[0].set_ylabel("%")
-    axes.flat[0].legend(fontsize=7, frameon=False, loc="lower left")
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    return fig
+    names = sorted(set(f["district"]))
+    tooltip = [layers.tip("measure", "measure"), layers.tip("district", "district"), layers.tip("month_label", "month"),
+               layers.tip("value_shown", "rate"), layers.tip("n_shown", "n")]
+    width = (WIDTH - 20) // max(len(measures), 1) - 60
+    f["panel"] = f["measure"].map(lambda m: layers.wrapped(m, width))
+    panels = [layers.wrapped(m, width) for m in measures]
+    x = alt.X("month_label:O", title=None, **layers.month_axis(labels, layers.every_for(len(labels), width)))
+    y = alt.Y("value:Q", title="%", scale=alt.Scale(domain=[0, 100]))
+    facet = alt.Facet("panel:N", sort=panels, title=None, header=layers.header(width + 40))
+    choose = layers.pick("district_pick", names, names, "district: ")
+    picked = "datum.district == district_pick"
+    live_layer = alt.layer(
+        alt.Chart().transform_filter(f"!({picked})").mark_line(color="#CCCCCC", strokeWidth=1)
+        .encode(x=x, y=y, detail="district:N", tooltip=tooltip),
+        alt.Chart().transform_filter(picked).mark_line(point=True, color=PALETTE[0], strokeWidth=1.6)
+        .encode(x=x, y=y, tooltip=tooltip),
+    ).properties(width=width, height=170)
+    live = alt.FacetChart(data=layers.rounded(f), spec=live_layer, facet=facet, columns=len(measures)).add_params(choose)
+    colour = layers.series_colour(names)
+    static_layer = (alt.Chart().transform_calculate(series="datum.district")
+                    .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=1.1)
+                    .encode(x=x, y=y, color=colour, tooltip=tooltip).properties(width=width, height=170))
+    static = alt.FacetChart(data=layers.rounded(f), spec=static_layer, facet=facet, columns=len(measures))
+    data = f[["measure", "district", "month", "value", "n_shown", "value_shown"]].rename(columns={"n_shown": "n"})
+    return Chart.of(live, data=layers.rounded(data, 4), static=static)

@@ -147,9 +147,9 @@ def items_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def charts(facts):
     """The control chart of each measure listed (small multiples, three to a row), or nothing when none is listed."""
-    from lib.present.charts import spc as spcchart
+    from lib.present.charts import control_chart
 
-    return spcchart.small_multiples(facts, list(facts["exceptions_measures"]["measure_id"]), cols=3)
+    return control_chart.small_multiples(facts, list(facts["exceptions_measures"]["measure_id"]), cols=3)
 
 
 def charts_table(facts):

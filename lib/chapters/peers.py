@@ -10,13 +10,15 @@ more than chance allows (§5, multiplicative, from Winsorised z-scores).
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import altair as alt
 import numpy as np
 import pandas as pd
 
 from lib.config.schema import Params
 from lib.peers import ASB, TOTAL, monthly_counts, rank, rates
-from lib.present import PALETTE, UNUSUAL, download, fmt_int, fmt_number, label, month_range_label, plain, table
+from lib.present import UNUSUAL, download, fmt_int, fmt_number, label, month_range_label, plain, table
+from lib.present.charts import layers
+from lib.present.vega import PALETTE, WIDTH, Chart
 from lib.stats import funnel as funnel_mod
 
 NEEDS: tuple[str, ...] = ()  # a data.police.uk archive named in the params (peers:), not an input
@@ -157,11 +159,10 @@ def rank_table(facts):
 
 def funnel_figure(facts, params: Params):
     """The funnel plot (nothing without peers)."""
-    from lib.present import shown
     if "peers_funnel" not in facts:
         return None
-    return shown(funnel_chart(facts["peers_funnel"], facts["peers_funnel_limits"], params.peers.force,
-                               facts["peers_key"]["group_rate"].iloc[0]))
+    return funnel_chart(facts["peers_funnel"], facts["peers_funnel_limits"], params.peers.force,
+                        facts["peers_key"]["group_rate"].iloc[0])
 
 
 def funnel_table(facts):
@@ -173,12 +174,11 @@ def funnel_table(facts):
 
 def monthly_figure(facts, params: Params):
     """The force's monthly rate against its group's (nothing without peers)."""
-    from lib.present import shown
     if "peers_monthly" not in facts:
         return None
     units = facts["peers_funnel"].set_index("unit")
     name = units.loc[params.peers.force, "name"] if params.peers.force in units.index else params.peers.force
-    return shown(monthly_chart(facts["peers_monthly"], name))
+    return monthly_chart(facts["peers_monthly"], name)
 
 
 def monthly_download(facts):
@@ -189,38 +189,60 @@ def monthly_download(facts):
 
 
 # --- Figures -----------------------------------------------------------------------------------------
-def funnel_chart(units: pd.DataFrame, limits: pd.DataFrame, force: str, group_rate: float):
+def funnel_chart(units: pd.DataFrame, limits: pd.DataFrame, force: str, group_rate: float) -> Chart:
     """Crimes per 1,000 against population, with the 95% and 99.8% limits around the group's rate."""
-    fig, ax = plt.subplots(figsize=(8.5, 4))
-    x = limits["population"] / 1e6
-    ax.plot(x, limits["upper_998"], color="#231F20", ls="--", lw=1, label="99.8% limits")
-    ax.plot(x, limits["lower_998"], color="#231F20", ls="--", lw=1)
-    ax.plot(x, limits["upper_95"], color="grey", ls=":", lw=1, label="95% limits")
-    ax.plot(x, limits["lower_95"], color="grey", ls=":", lw=1)
-    ax.axhline(group_rate, color="black", lw=1, label="group rate")
-    others = units[units["unit"] != force]
-    ax.scatter(others["population"] / 1e6, others["rate"], color=PALETTE[0], zorder=3, label="peer forces")
-    own = units[units["unit"] == force]
-    ax.scatter(own["population"] / 1e6, own["rate"], color=PALETTE[3], marker="D", s=50, zorder=4,
-               label=label(own["name"].iloc[0] if len(own) else force, 30))
-    for k, (_, u) in enumerate(units.sort_values("population").iterrows()):
-        ax.annotate(label(u["name"], 24), (u["population"] / 1e6, u["rate"]), fontsize=7,
-                    xytext=(4, 3 if k % 2 else -9), textcoords="offset points")
-    ax.set_xlabel("population (millions)")
-    ax.set_ylabel("crimes per 1,000 people")
-    ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
-    fig.tight_layout()
-    return fig
+    names = ["99.8% limits", "95% limits"]
+    lim = pd.concat([pd.DataFrame({"population": limits["population"].astype(float) / 1e6, "limits": name, "side": side,
+                                   "rate": limits[f"{side}_{level}"].astype(float)})
+                     for name, level in zip(names, ("998", "95")) for side in ("lower", "upper")], ignore_index=True)
+    lim["line"] = lim["limits"] + " " + lim["side"]
+    u = units.sort_values("population").reset_index(drop=True).copy()
+    u["name"] = u["name"].map(lambda v: label(v, 24))
+    u["who"] = u["unit"].eq(force).map({True: "the force", False: "peer forces"})
+    u["population_m"] = u["population"].astype(float) / 1e6
+    u["population_text"] = u["population"].map(fmt_int)
+    u["rate_text"] = u["rate"].map(lambda v: fmt_number(v, 1))
+    u["band_text"] = u["band"].astype(str)
+    u["above"] = [bool(k % 2) for k in range(len(u))]  # labels of neighbours by population alternate above and below
+    x = alt.X("population:Q", title="population (millions)", scale=alt.Scale(zero=False))
+    y = alt.Y("rate:Q", title="crimes per 1,000 people", scale=alt.Scale(zero=False))
+    limit_lines = alt.Chart(layers.rounded(lim)).mark_line(strokeWidth=1, color="#231F20").encode(
+        x=x, y=y, detail="line:N",
+        strokeDash=alt.StrokeDash("limits:N", title=None, sort=names, scale=alt.Scale(domain=names, range=[[5, 3], [2, 2]]),
+                                  legend=alt.Legend(orient="bottom")))
+    group = alt.Chart(pd.DataFrame({"rate": [float(group_rate)], "text": [f"group rate {fmt_number(group_rate, 1)}"]})) \
+        .mark_rule(color="black", strokeWidth=1).encode(y="rate:Q", tooltip=[layers.tip("text", "most similar group")])
+    who = ["peer forces", "the force"]
+    tooltip = [layers.tip("name", "force"), layers.tip("population_text", "population"),
+               layers.tip("rate_text", "crimes per 1,000"), layers.tip("band_text", "in the funnel")]
+    px = alt.X("population_m:Q", title="population (millions)")
+    dots = alt.Chart(layers.rounded(u)).mark_point(filled=True, size=60).encode(
+        x=px, y=y,
+        color=alt.Color("who:N", title=None, sort=who, scale=alt.Scale(domain=who, range=[PALETTE[0], PALETTE[3]]),
+                        legend=alt.Legend(orient="bottom")),
+        shape=alt.Shape("who:N", title=None, sort=who, scale=alt.Scale(domain=who, range=["circle", "diamond"])),
+        tooltip=tooltip)
+    names_ = [alt.Chart(layers.rounded(u)).transform_filter(test).mark_text(align="left", dx=5, dy=dy, fontSize=10)
+              .encode(x=px, y=y, text="name:N", tooltip=tooltip)
+              for test, dy in (("datum.above", -8), ("!datum.above", 10))]
+    chart = alt.layer(limit_lines, group, dots, *names_).properties(width=WIDTH - 150, height=280)
+    data = u[["unit", "name", "population", "rate", "band"]]
+    return Chart.of(chart, data=layers.rounded(data, 4))
 
 
-def monthly_chart(frame: pd.DataFrame, force: str):
+def monthly_chart(frame: pd.DataFrame, force: str) -> Chart:
     """The force's crimes per 1,000 a month against its group's (facts ``peers_monthly``)."""
-    fig, ax = plt.subplots(figsize=(8.5, 3))
-    x = pd.PeriodIndex(frame["month"], freq="M").to_timestamp()
-    ax.plot(x, frame["force_rate"], color=PALETTE[3], marker="o", ms=3, label=label(force, 30))
-    ax.plot(x, frame["group_rate"], color=PALETTE[0], marker="o", ms=3, label="most similar group")
-    ax.set_ylabel("crimes per 1,000 a month")
-    ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8, frameon=False)
-    fig.tight_layout()
-    return fig
+    force_name = label(force, 30)
+    names = [force_name, "most similar group"]
+    f = pd.concat([pd.DataFrame({"month": frame["month"].astype(str), "series": name, "rate": frame[col].astype(float)})
+                   for name, col in zip(names, ("force_rate", "group_rate"))], ignore_index=True)
+    f["month_label"] = [month_range_label(m, m) for m in f["month"]]
+    f["rate_text"] = f["rate"].map(lambda v: fmt_number(v, 2))
+    labels = [month_range_label(m, m) for m in sorted(set(f["month"]))]
+    chart = alt.Chart(layers.rounded(f)).transform_filter("isValid(datum.rate)").mark_line(point=True).encode(
+        x=alt.X("month_label:O", title=None, **layers.month_axis(labels, layers.every_for(len(labels), WIDTH - 60))),
+        y=alt.Y("rate:Q", title="crimes per 1,000 a month", scale=alt.Scale(zero=True)),
+        color=layers.series_colour(names, palette=[PALETTE[3], PALETTE[0]]),
+        tooltip=[layers.tip("month_label", "month"), layers.tip("series", "who"), layers.tip("rate_text", "crimes per 1,000")],
+    ).properties(width=WIDTH - 60, height=200)
+    return Chart.of(chart, data=layers.rounded(f[["month", "series", "rate"]], 4))

@@ -14,12 +14,13 @@ previous period's tracker export: items completed, added, removed, re-dated, and
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-import numpy as np
+import altair as alt
 import pandas as pd
 
 from lib.config.schema import Params
 from lib.present import fmt_int, label
+from lib.present.charts import layers
+from lib.present.vega import WIDTH, Chart
 
 NEEDS = ("tracker",)
 AFTER: tuple[str, ...] = ()
@@ -242,41 +243,62 @@ COLUMN_COLOURS = {"complete": "#009E73", "overdue": "#D55E00", "due later": "#D9
 TEXT_ON = {"#D9D9D9": "black"}
 
 
-def milestone_board(board: pd.DataFrame, due_soon_label: str):
+def milestone_board(board: pd.DataFrame, due_soon_label: str) -> Chart:
     """The update's key-milestones chart: milestones in columns by status, boxes coloured by column."""
     columns = ["complete", "overdue", due_soon_label, "due later"]
     colours = {**COLUMN_COLOURS, due_soon_label: "#0072B2"}
-    tallest = max([1] + [int((board["column"] == c).sum()) for c in columns])
-    fig, ax = plt.subplots(figsize=(9, 0.42 * tallest + 1.0))
-    ax.set_xlim(0, len(columns))
-    ax.set_ylim(tallest + 0.8, -0.2)
-    ax.axis("off")
-    for i, col in enumerate(columns):
-        names = board.loc[board["column"] == col, "milestone"].tolist()
-        ax.text(i + 0.5, -0.05, f"{col} ({len(names)})", ha="center", va="bottom", fontweight="bold", fontsize=9)
-        for j, name in enumerate(names):
-            ax.add_patch(plt.Rectangle((i + 0.04, j + 0.1), 0.92, 0.8, facecolor=colours[col], alpha=0.9))
-            ax.text(i + 0.5, j + 0.5, label(name, 22, lines=3), ha="center", va="center",
-                    color=TEXT_ON.get(colours[col], "white"), fontsize=8)
-    fig.tight_layout()
-    return fig
+    b = board[board["column"].isin(columns)].copy()
+    b["row"] = b.groupby("column", sort=False).cumcount()
+    counts = b["column"].value_counts()
+    heads = {c: f"{c} ({int(counts.get(c, 0))})" for c in columns}
+    b["head"] = b["column"].map(heads)
+    b["text"] = b["milestone"].map(lambda v: label(v, 22, lines=3))
+    b["due_text"] = b["due_date"].astype(str)
+    b["ink"] = b["column"].map(lambda c: TEXT_ON.get(colours[c], "white"))
+    b["col_no"] = b["column"].map({c: i for i, c in enumerate(columns)})
+    b = b.sort_values(["col_no", "row"])
+    tallest = max([1] + [int(counts.get(c, 0)) for c in columns])
+    order = [heads[c] for c in columns]
+    x = alt.X("head:N", sort=order, title=None, scale=alt.Scale(domain=order, paddingInner=0.06),
+              axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold", labelFontSize=11, ticks=False,
+                            domain=False, grid=False))
+    y = alt.Y("row:O", title=None, axis=None, scale=alt.Scale(domain=list(range(tallest)), paddingInner=0.12))
+    tooltip = [layers.tip("milestone", "milestone"), layers.tip("workstream", "workstream"),
+               layers.tip("owner_role", "owner"), layers.tip("due_text", "due"), layers.tip("column", "status")]
+    base = alt.Chart(layers.rounded(b)).encode(x=x, y=y, tooltip=tooltip)
+    chart = alt.layer(
+        base.mark_rect(opacity=0.9).encode(color=alt.Color("column:N", scale=alt.Scale(
+            domain=columns, range=[colours[c] for c in columns]), legend=None)),
+        base.mark_text(fontSize=10, lineBreak="\n").encode(text="text:N", color=alt.Color("ink:N", scale=None)),
+    ).properties(width=WIDTH - 20, height=44 * tallest)
+    data = b[["column", "milestone", "workstream", "owner_role", "due_date"]]
+    return Chart.of(chart, data=data)
 
 
-def due_dates(items: pd.DataFrame, period_end):
+def due_dates(items: pd.DataFrame, period_end) -> Chart:
     """Each open or completed item's due date by workstream, coloured by status, with the period end."""
-    fig, ax = plt.subplots(figsize=(9, 3.6))
-    streams = sorted(items["workstream"].unique())
-    ypos = {w: i for i, w in enumerate(streams)}
-    jitter = (items.groupby("workstream").cumcount() % 5 - 2) * 0.08
-    for status, colour in STATUS_COLOURS.items():
-        sub = items[items["status_at_end"] == status]
-        if len(sub):
-            ax.scatter(pd.to_datetime(sub["due_date"]), sub["workstream"].map(ypos) + jitter[sub.index],
-                       color=colour, label=status, s=22, zorder=3)
-    ax.axvline(pd.Timestamp(period_end), color="black", lw=1, ls="--")
-    ax.text(pd.Timestamp(period_end), len(streams) - 0.4, " period end", fontsize=8)
-    ax.set_yticks(np.arange(len(streams)), [label(w, 32, lines=2) for w in streams], fontsize=8)
-    ax.set_xlabel("due date")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, ncols=4, frameon=False)
-    fig.tight_layout()
-    return fig
+    f = items[items["status_at_end"].isin(list(STATUS_COLOURS))].copy()
+    f["due_date"] = f["due_date"].astype(str)
+    f["workstream_label"] = f["workstream"].map(lambda w: label(w, 32))
+    f["lane"] = f.groupby("workstream").cumcount() % 5 - 2  # spread items due close together
+    f["due_text"] = pd.to_datetime(f["due_date"]).dt.strftime("%-d %b %Y")
+    f["text"] = f["description"].map(lambda v: label(v, 80))
+    f = f.sort_values(["workstream", "due_date", "item_id"])
+    streams = sorted(set(f["workstream_label"]))
+    statuses = [s for s in STATUS_COLOURS if s in set(f["status_at_end"])] or list(STATUS_COLOURS)
+    x = alt.X("due_date:T", title="due date", scale=alt.Scale(type="utc"), axis=alt.Axis(format="%b %Y", formatType="utc"))
+    y = alt.Y("workstream_label:N", sort=streams, title=None, axis=alt.Axis(labelLimit=220))
+    dots = alt.Chart(layers.rounded(f)).mark_point(filled=True, size=40, opacity=0.9).encode(
+        x=x, y=y, yOffset=alt.YOffset("lane:O", scale=alt.Scale(domain=[-2, -1, 0, 1, 2])),
+        color=alt.Color("status_at_end:N", title=None, sort=statuses,
+                        scale=alt.Scale(domain=statuses, range=[STATUS_COLOURS[s] for s in statuses]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[layers.tip("item_id", "item"), layers.tip("text", "what"), layers.tip("workstream", "workstream"),
+                 layers.tip("due_text", "due"), layers.tip("status_at_end", "status")])
+    end = pd.DataFrame({"date": [str(pd.Timestamp(period_end).date())], "text": ["period end"]})
+    rule = alt.Chart(end).encode(x="date:T", tooltip=[layers.tip("text", "line")])
+    chart = alt.layer(dots, rule.mark_rule(strokeDash=[5, 3], color="black"),
+                      rule.mark_text(align="left", dx=3, y=-6, fontSize=10).encode(text="text:N")
+                      ).properties(width=WIDTH - 260, height=32 * len(streams))
+    data = f[["item_id", "workstream", "due_date", "status_at_end"]]
+    return Chart.of(chart, data=data)

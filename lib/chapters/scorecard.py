@@ -7,10 +7,9 @@ and presents them. Measures "to be developed" are listed, never scored.
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import altair as alt
 import numpy as np
 import pandas as pd
-from matplotlib.colors import TwoSlopeNorm
 
 from lib.config.schema import Params
 from lib.present import (
@@ -23,13 +22,16 @@ from lib.present import (
     fmt_value,
     label,
     month_label,
+    month_range_label,
     not_supplied,
     round_half_up,
     score_shown,
     table,
 )
+from lib.present.charts import control_chart, layers
 from lib.present.charts import spc as spcchart
 from lib.present.charts.spc import describe
+from lib.present.vega import WIDTH, Chart
 from lib.vocabulary import NO_TARGET, PRIORITIES
 
 NEEDS: tuple[str, ...] = ()
@@ -212,7 +214,7 @@ def scored_ids(facts) -> list[str]:
 
 def charts(facts):
     """Every scored measure's control chart, small, with its limits, target line and icons."""
-    return spcchart.small_multiples(facts, scored_ids(facts))
+    return control_chart.small_multiples(facts, scored_ids(facts))
 
 
 def charts_table(facts):
@@ -291,18 +293,30 @@ def short_names(facts) -> dict[str, str]:
 
 
 # --- Figures -----------------------------------------------------------------------------------------
-def heatmap(matrix: pd.DataFrame, names: dict[str, str]):
-    """IMPACT score by measure and month; blue at or above 1 (met), orange below (colour-blind safe)."""
-    fig, ax = plt.subplots(figsize=(9, 0.32 * len(matrix) + 1.2))
-    values = matrix.to_numpy(dtype=float)
-    image = ax.imshow(np.clip(values, 0.5, 1.5), cmap="PuOr", norm=TwoSlopeNorm(vmin=0.5, vcenter=1.0, vmax=1.5),
-                      aspect="auto")
-    ax.set_xticks(np.arange(matrix.shape[1]), matrix.columns, rotation=45, ha="right", fontsize=8)
-    ax.set_yticks(np.arange(len(matrix)), [label(names[i]) for i in matrix.index], fontsize=7)
-    for (r, c), v in np.ndenumerate(values):
-        if not np.isnan(v):
-            ax.text(c, r, fmt_score(v), ha="center", va="center", fontsize=6, color="black")
-    bar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.02)
-    bar.set_label("IMPACT score (1 = target met)", fontsize=8)
-    fig.tight_layout()
-    return fig
+def heatmap(matrix: pd.DataFrame, names: dict[str, str]) -> Chart:
+    """IMPACT score by measure and month; purple at or above 1 (met), orange below (colour-blind safe), each cell
+    labelled with its score as the tables show it."""
+    f = matrix.rename_axis(index="measure_id", columns="month").stack(future_stack=True).rename("score").reset_index()
+    f["month"] = f["month"].astype(str)
+    f["measure"] = f["measure_id"].map(lambda i: label(names[i]))
+    f["month_label"] = [month_range_label(m, m) for m in f["month"]]
+    f["score_text"] = f["score"].map(fmt_score)
+    f["met"] = f["score"].map(lambda v: "" if pd.isna(v) else "met" if score_shown(v) >= 1 else "not met")
+    f["shade"] = f["score"].clip(0.5, 1.5)
+    order = [label(names[i]) for i in matrix.index]
+    labels = [month_range_label(m, m) for m in sorted(set(f["month"]))]
+    base = alt.Chart(layers.rounded(f)).transform_filter("isValid(datum.score)").encode(
+        x=alt.X("month_label:O", title=None, sort=labels, axis=alt.Axis(labelAngle=-45, orient="top")),
+        y=alt.Y("measure:N", sort=order, title=None, axis=alt.Axis(labelLimit=230)),
+        tooltip=[layers.tip("measure", "measure"), layers.tip("month_label", "month"),
+                 layers.tip("score_text", "IMPACT score"), layers.tip("met", "target")])
+    chart = alt.layer(
+        base.mark_rect(stroke="white", strokeWidth=0.5).encode(color=alt.Color(
+            "shade:Q", title="IMPACT score (1 = target met)",
+            scale=alt.Scale(scheme="purpleorange", reverse=True, domain=[0.5, 1.5], domainMid=1),
+            legend=alt.Legend(orient="bottom", gradientLength=200, titleLimit=300))),
+        base.mark_text(fontSize=10).encode(text="score_text:N", color=alt.condition(
+            "datum.shade < 0.7 || datum.shade > 1.3", alt.value("white"), alt.value("black"))),
+    ).properties(width=WIDTH - 250, height=20 * len(order))
+    data = f[["measure_id", "measure", "month", "score"]]
+    return Chart.of(chart, data=layers.rounded(data, 4))

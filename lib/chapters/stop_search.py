@@ -10,8 +10,7 @@ published after suppression (never the raw counts), and ``search_key``.
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-import numpy as np
+import altair as alt
 import pandas as pd
 
 from lib.chapters.crime import chapter_month, month_lead
@@ -19,7 +18,9 @@ from lib.config.schema import Params
 from lib.inputs.loading import Loaded
 from lib.inputs.months import month_of
 from lib.measures import derived
-from lib.present import PALETTE, fmt_int, month_label, table, text
+from lib.present import fmt_int, month_label, month_range_label, table, text
+from lib.present.charts import layers
+from lib.present.vega import PALETTE, WIDTH, Chart
 from lib.stats.disclosure import suppress
 from lib.vocabulary import AGE_RANGES
 
@@ -97,14 +98,16 @@ def people(facts):
 
 
 # --- Figures -----------------------------------------------------------------------------------------
-def searches_by_month(by_month: pd.DataFrame):
+def searches_by_month(by_month: pd.DataFrame) -> Chart:
     """Searches per month the data cover."""
-    fig, ax = plt.subplots(figsize=(9, 3.0))
-    x = np.arange(len(by_month))
-    ax.bar(x, by_month["searches"].to_numpy(), color=PALETTE[0])
-    step = max(1, len(by_month) // 12)
-    ax.set_xticks(x[::step], list(by_month["month"])[::step], rotation=45, ha="right", fontsize=8)
-    ax.set_ylabel("searches per month")
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    f = by_month.copy()
+    f["month"] = f["month"].astype(str)
+    f["month_label"] = [month_range_label(m, m) for m in f["month"]]
+    f["searches_text"] = f["searches"].map(fmt_int)
+    labels = list(f.sort_values("month")["month_label"])
+    chart = alt.Chart(layers.rounded(f.sort_values("month"))).mark_bar(color=PALETTE[0]).encode(
+        x=alt.X("month_label:O", title=None, **layers.month_axis(labels, layers.every_for(len(labels), WIDTH - 60))),
+        y=alt.Y("searches:Q", title="searches per month"),
+        tooltip=[layers.tip("month_label", "month"), layers.tip("searches_text", "searches")],
+    ).properties(width=WIDTH - 60, height=200)
+    return Chart.of(chart, data=f[["month", "searches"]])

@@ -2,7 +2,7 @@
 
 Each worker process (one per core) starts one Jupyter kernel and runs its share of the notebooks
 in it, one after another, clearing the namespace between them: starting a kernel and importing
-pandas and matplotlib costs about two seconds, once per worker instead of once per notebook. The
+pandas and Altair costs about two seconds, once per worker instead of once per notebook. The
 parameters are injected exactly as papermill does (:func:`papermill.parameterize.parameterize_notebook`),
 so a notebook runs the same in a build as with ``papermill`` by hand.
 
@@ -21,7 +21,7 @@ import nbformat
 
 from lib.errors import BuildError
 
-RESET = "get_ipython().reset(new_session=True, aggressive=False)\nimport matplotlib.pyplot as _plt\n_plt.close('all')"
+RESET = "get_ipython().reset(new_session=True, aggressive=False)"
 # After a chapter's last cell: which fact tables it read (lib.pipeline.reuse keeps them with the executed notebook).
 RECORD = ("import json as _json\nfrom pathlib import Path as _Path\n"
           "_Path({path!r}).write_text(_json.dumps(sorted(n for n in getattr(facts, 'read_names', ()) if isinstance(n, str))))")
@@ -154,7 +154,7 @@ def _run(name: str, src: Path, parameters: dict, source_root: Path, record: Path
     sys.modules[__name__].execute_notebook(name, src, parameters, source_root, reuse_kernel=True, record=record)
 
 
-WARM_UP = "import matplotlib.pyplot\nimport pandas\nimport seaborn\nimport lib.pipeline.notebooks\nimport lib.present.tables"
+WARM_UP = "import altair\nimport pandas\nimport lib.pipeline.notebooks\nimport lib.present.tables\nimport lib.present.vega"
 
 
 def _warm(cwd: str) -> int:

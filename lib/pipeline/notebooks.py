@@ -19,7 +19,6 @@ from lib.config.schema import Params
 from lib.errors import BuildError, ParamsError
 from lib.inputs.loading import load_all
 from lib.pipeline.facts import Facts, compute, read
-from lib.present import setup_figures
 
 
 def open_period(params_path: str, period: str, facts_dir: str = "") -> tuple[Params, Facts]:
@@ -38,7 +37,6 @@ def open_period(params_path: str, period: str, facts_dir: str = "") -> tuple[Par
     params = load_params(params_path)
     if params.period != period:
         raise ParamsError(f"{params_path}: period = {params.period!r} but the notebook was run for {period!r}")
-    setup_figures()
     pd.set_option("display.width", 120)
     facts = read(Path(facts_dir), lazy=True) if facts_dir else cached_facts(params)
     return params, facts

@@ -22,7 +22,7 @@ from lib.config.paths import public_path
 from lib.config.schema import Params
 
 KEY_PACKAGES = ("jupyter-book", "myst-nb", "sphinx", "papermill", "pandas", "numpy", "scipy",
-                "statsmodels", "matplotlib", "seaborn", "pyarrow", "pydantic")
+                "statsmodels", "altair", "vl-convert-python", "pyarrow", "pydantic")
 
 
 def sha256(path: Path) -> str:

@@ -4,7 +4,7 @@ Nothing here builds markup from strings: tables and glued texts are data that th
 (:mod:`lib.present.mime`) turns into text nodes, so a value from the inputs always reads as typed.
 
 The names below are loaded on first use, so the book's renderer (imported by every Sphinx run)
-does not pay for pandas and matplotlib.
+does not pay for pandas and Altair.
 """
 from importlib import import_module
 
@@ -13,7 +13,7 @@ _EXPORTS = {
                 "fmt_number", "fmt_p", "fmt_percent", "fmt_points", "fmt_score", "fmt_target", "fmt_value",
                 "missing", "month_label", "month_range_label", "needs", "not_supplied", "plain", "round_half_up",
                 "score_shown", "seconds_text"),
-    "figures": ("DAYS", "PALETTE", "label", "setup_figures", "shown", "week_cover_chart"),
+    "figures": ("DAYS", "PALETTE", "label"),
     "tables": ("Download", "Table", "download", "table"),
     "texts": ("Text", "glue_texts", "text"),
 }

@@ -108,8 +108,7 @@ def narrative(facts, params: Params) -> dict[str, str]:
 
 def requirement_figure(facts):
     """Staff required each year against capacity (nothing when no requirement could be worked out)."""
-    from lib.present import shown
     from lib.present.charts import force_management as charts
 
     r = facts["fm_requirement"]
-    return shown(charts.requirement(r, facts["fm_years"])) if len(r) else None
+    return charts.requirement(r, facts["fm_years"]) if len(r) else None

@@ -205,10 +205,9 @@ def workforce_sentence(facts, params: Params) -> str:
 
 def workforce_figure(facts):
     """Strength recorded and projected against the requirement (nothing without a workforce export)."""
-    from lib.present import shown
     from lib.present.charts import incident_response as charts
 
-    return shown(charts.workforce(facts["irt_workforce"])) if "irt_workforce" in facts else None
+    return charts.workforce(facts["irt_workforce"]) if "irt_workforce" in facts else None
 
 
 def workforce_table(facts):

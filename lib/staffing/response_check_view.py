@@ -100,10 +100,9 @@ def check_sentence(facts, params: Params) -> str:
 
 def model_check_figure(facts):
     """Predicted against achieved by hour of the week (nothing when the model could not be checked)."""
-    from lib.present import shown
     from lib.present.charts import incident_response as charts
 
-    return shown(charts.model_check(facts["irt_check_hours"])) if _check_rows(facts) is not None else None
+    return charts.model_check(facts["irt_check_hours"]) if _check_rows(facts) is not None else None
 
 
 def model_check_table(facts):
