@@ -156,15 +156,22 @@ def chart_nodes(payload: dict, renderer, data) -> list[nodes.Node]:
 
     from myst_nb.core.render import MimeData
 
-    from .vega import svg
+    from .vega import statics_of, svg
 
     spec = payload["spec"]
     alt = str(data.cell_metadata.get("mystnb", {}).get("image", {}).get("alt", ""))
     live = dict(spec, description=alt) if alt else spec
     key = "chart-" + hashlib.sha256(_script_json(live).encode()).hexdigest()[:12]
-    static = renderer.render_image(MimeData("image/svg+xml", svg(payload.get("static") or spec),
-                                            cell_metadata=data.cell_metadata, output_metadata={},
-                                            cell_index=data.cell_index, output_index=data.output_index, line=data.line))
+    parts = statics_of(payload)
+    static = []
+    for k, part in enumerate(parts):
+        metadata = data.cell_metadata
+        if len(parts) > 1:  # each part says which it is in its alternative text
+            image = dict(metadata.get("mystnb", {}).get("image", {}), alt=f"{alt} (part {k + 1} of {len(parts)})")
+            metadata = {**metadata, "mystnb": {**metadata.get("mystnb", {}), "image": image}}
+        static += renderer.render_image(MimeData("image/svg+xml", svg(part), cell_metadata=metadata, output_metadata={},
+                                                 cell_index=data.cell_index, output_index=data.output_index,
+                                                 line=data.line))
     for node in static:
         node["classes"] += ["forcebook-chart-static"]
     html = (f'<div class="forcebook-chart" data-forcebook-chart="{key}"></div>'

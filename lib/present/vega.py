@@ -61,16 +61,23 @@ def spec_of(chart) -> dict:
 @dataclass(frozen=True)
 class Chart:
     """A chart a cell returns: ``spec`` is shown live; ``static`` (default: the same) is drawn for print,
-    where one chart must show every series a reader could pick on the page; ``data`` is the numbers
-    behind it, a CSV one click away."""
+    where one chart must show every series a reader could pick on the page — a list of specs when that
+    takes more than a page, each printed in turn under the one caption; ``data`` is the numbers behind it,
+    a CSV one click away."""
 
     spec: dict
     data: pd.DataFrame
-    static: dict | None = None
+    static: dict | list[dict] | None = None
 
     @classmethod
     def of(cls, chart, data: pd.DataFrame, static=None) -> Chart:
+        if isinstance(static, (list, tuple)):
+            return cls(spec_of(chart), data, [spec_of(s) for s in static])
         return cls(spec_of(chart), data, spec_of(static) if static is not None else None)
+
+    def statics(self) -> list[dict]:
+        """The specs drawn for print, in order."""
+        return statics_of(self.payload())
 
     def payload(self) -> dict:
         csv = self.data.to_csv(index=False, lineterminator="\n")
@@ -78,6 +85,14 @@ class Chart:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {CHART: json.loads(json.dumps(self.payload())), "text/plain": "<chart>"}
+
+
+def statics_of(payload: dict) -> list[dict]:
+    """A chart payload's specs for print, in order: its ``static`` (one or a list), else its live spec."""
+    static = payload.get("static")
+    if not static:
+        return [payload["spec"]]
+    return list(static) if isinstance(static, list) else [static]
 
 
 def svg(spec: dict) -> str:

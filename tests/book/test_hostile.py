@@ -3,7 +3,7 @@
 Each payload is one of the attacks that worked on the first edition (issue "Publication security"):
 HTML and script injection, MyST roles and directives (``{download}`` of a server file, ``{raw}``,
 ``{literalinclude}``, ``{math}`` with ``\\input``), remote images, LaTeX commands and special
-characters in the params' title and force name, matplotlib maths, and spreadsheet formulas. The
+characters in the params' title and force name, chart labels, and spreadsheet formulas. The
 checks read what a reader gets: the HTML pages, the PDF's text, the CSV downloads and the search index.
 """
 from __future__ import annotations

@@ -29,5 +29,5 @@ def test_a_table_has_header_cells_and_no_print_only_markup():
                "caption": "Two rows", "name": "two"}
     (table,) = mime.table_nodes(payload)
     assert isinstance(table, nodes.table) and table["ids"] == ["table-two"]
-    assert [e.astext() for e in table.traverse(nodes.thead)[0].traverse(nodes.entry)] == ["measure", "value"]
-    assert not table.traverse(nodes.raw)
+    assert [e.astext() for e in next(table.findall(nodes.thead)).findall(nodes.entry)] == ["measure", "value"]
+    assert not list(table.findall(nodes.raw))

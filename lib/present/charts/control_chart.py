@@ -305,6 +305,9 @@ def measure_chart(facts, mid: str, ylabel: str | None = None) -> Chart | None:
     return Chart.of(spec, data=numbers_frame(rows))
 
 
+PRINT_PANELS = 9  # three rows of three: about two thirds of an A4 page
+
+
 def small_multiples(facts, ids: list[str], cols: int = 3) -> Chart | None:
     """Every listed measure's control chart: live, one at a time, picked from a dropdown; in print, all of them
     as small multiples ``cols`` to a row (a measure with no chart gets a panel saying why). None for no measure."""
@@ -324,9 +327,14 @@ def small_multiples(facts, ids: list[str], cols: int = 3) -> Chart | None:
     live = (alt.LayerChart(data=data, layer=live.layer, width=live.width, height=live.height)
             .transform_filter("datum.measure_id == measure_pick").add_params(choose))
     panel = control_layers(labels, width, PANEL_HEIGHT, True, _signals(rows))
-    static = alt.FacetChart(
-        data=data, spec=alt.LayerChart(layer=panel.layer, width=width, height=PANEL_HEIGHT),
-        facet=alt.Facet("panel:N", title=None, sort=alt.EncodingSortField("order"), header=layers.header(width - 40)),
-        columns=cols, spacing={"row": 40, "column": 20},
-    ).resolve_scale(y="independent")
+    # In print, a page at a time: PRINT_PANELS measures to a figure part, so no part outgrows an A4 page.
+    statics = []
+    for start in range(0, len(ids), PRINT_PANELS):
+        part = data[data["measure_id"].isin(ids[start:start + PRINT_PANELS])]
+        statics.append(alt.FacetChart(
+            data=part, spec=alt.LayerChart(layer=panel.layer, width=width, height=PANEL_HEIGHT),
+            facet=alt.Facet("panel:N", title=None, sort=alt.EncodingSortField("order"), header=layers.header(width - 40)),
+            columns=cols, spacing={"row": 40, "column": 20},
+        ).resolve_scale(y="independent"))
+    static = statics[0] if len(statics) == 1 else statics
     return Chart.of(live, data=numbers_frame(rows), static=static)
