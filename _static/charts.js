@@ -9,6 +9,9 @@ for (const el of document.querySelectorAll("[data-forcebook-chart]")) {
     i18n: { SVG_ACTION: "Save as SVG", PNG_ACTION: "Save as PNG" },
   };
   window.vegaEmbed(el, spec, options).then(() => {
+    // The menu's summary is an icon: give it words (axe: summary-name).
+    const menu = el.querySelector("details > summary");
+    if (menu) menu.setAttribute("aria-label", "Save this chart as an image");
     const figure = el.closest("figure") || el.closest(".output");
     if (figure) figure.classList.add("chart-live");
   }).catch(() => { el.remove(); });

@@ -14,6 +14,7 @@ next column) and long text wraps.
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 
@@ -148,7 +149,7 @@ def _script_json(value) -> str:
 
 
 def chart_nodes(payload: dict, renderer, data) -> list[nodes.Node]:
-    """A chart (:class:`lib.present.vega.Chart`): live in the web book, static (SVG drawn by vl-convert) in the PDF
+    """A chart (:class:`lib.present.vega.Chart`): live in the web book, static (PNG drawn by vl-convert) in the PDF
     and wherever JavaScript does not run, and the numbers behind it as a CSV one click away. The cell's
     ``mystnb`` metadata gives the alternative text (the figure around it gives the caption and number)."""
     import hashlib
@@ -156,7 +157,7 @@ def chart_nodes(payload: dict, renderer, data) -> list[nodes.Node]:
 
     from myst_nb.core.render import MimeData
 
-    from .vega import statics_of, svg
+    from .vega import PRINT_SCALE, png, statics_of
 
     spec = payload["spec"]
     alt = str(data.cell_metadata.get("mystnb", {}).get("image", {}).get("alt", ""))
@@ -169,9 +170,13 @@ def chart_nodes(payload: dict, renderer, data) -> list[nodes.Node]:
         if len(parts) > 1:  # each part says which it is in its alternative text
             image = dict(metadata.get("mystnb", {}).get("image", {}), alt=f"{alt} (part {k + 1} of {len(parts)})")
             metadata = {**metadata, "mystnb": {**metadata.get("mystnb", {}), "image": image}}
-        static += renderer.render_image(MimeData("image/svg+xml", svg(part), cell_metadata=metadata, output_metadata={},
-                                                 cell_index=data.cell_index, output_index=data.output_index,
-                                                 line=data.line))
+        picture = png(part)
+        images = renderer.render_image(MimeData("image/png", base64.b64encode(picture).decode("ascii"),
+                                                cell_metadata=metadata, output_metadata={}, cell_index=data.cell_index,
+                                                output_index=data.output_index, line=data.line))
+        for node in images:  # drawn at PRINT_SCALE: shown at the chart's own size
+            node["width"] = f"{int.from_bytes(picture[16:20], 'big') // PRINT_SCALE}px"
+        static += images
     for node in static:
         node["classes"] += ["forcebook-chart-static"]
     html = (f'<div class="forcebook-chart" data-forcebook-chart="{key}"></div>'

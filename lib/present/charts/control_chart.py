@@ -261,7 +261,7 @@ def numbers_frame(rows: pd.DataFrame) -> pd.DataFrame:
     out = months[[c for c in cols if c in months]].rename(
         columns={"n_text": "n", "lower": "95% interval from", "upper": "95% interval to", "lpl": "lower limit",
                  "upl": "upper limit", "reading": "signal"})
-    return layers.rounded(out, 4)
+    return layers.rounded(out)
 
 
 UNDRAWN = ["month", "rule", "point_type", "measure", "lower", "upper"]  # in the CSV or the tests, not read by any layer

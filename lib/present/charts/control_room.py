@@ -51,7 +51,7 @@ def service_level_by_hour(requirement: pd.DataFrame, routes: list[str], targets:
     chart = alt.layer(lines, points, rules).properties(width=WIDTH - 40, height=220)
     data = frame[["route", "how", "hour", "service_level", "target"]].rename(columns={"how": "hour_of_week",
                                                                                      "hour": "hour_text"})
-    return Chart.of(chart, data=layers.rounded(data, 4))
+    return Chart.of(chart, data=layers.rounded(data))
 
 
 def hour_check_chart(frame: pd.DataFrame, by: str, n_title: str) -> Chart:
@@ -80,7 +80,7 @@ def hour_check_chart(frame: pd.DataFrame, by: str, n_title: str) -> Chart:
                                                              labelOrient="top")),
                            columns=1, spacing=16)
     data = frame[[by, "how", "hour", "series", "pct", "n"]].rename(columns={"how": "hour_of_week", "hour": "hour_text"})
-    return Chart.of(chart, data=layers.rounded(data, 4))
+    return Chart.of(chart, data=layers.rounded(data))
 
 
 def model_check(hours: pd.DataFrame, routes: list[str]) -> Chart:
@@ -131,7 +131,7 @@ def cost_curve(scenarios: pd.DataFrame, routes: list[str]) -> Chart:
                  title=alt.TitleParams("", subtitle="filled, joined: the best fit scaled; hollow: the current pattern",
                                        subtitleFontSize=11))
     data = frame[["scenario", "route", "annual_cost", "service_level"]]
-    return Chart.of(chart, data=layers.rounded(data, 4))
+    return Chart.of(chart, data=layers.rounded(data))
 
 
 def forecast_plot(daily: pd.DataFrame, routes: list[str]) -> Chart:

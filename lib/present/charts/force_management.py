@@ -46,7 +46,7 @@ def forecasts(forecast: pd.DataFrame, prefix: str, ylabel: str) -> Chart:
     ).resolve_scale(y="independent").properties(
         title=alt.TitleParams("", subtitle="shaded: the 95% prediction interval", subtitleFontSize=11))
     data = f[["series", "month", "kind", "value", "lower", "upper"]]
-    return Chart.of(chart, data=layers.rounded(data, 4))
+    return Chart.of(chart, data=layers.rounded(data))
 
 
 def requirement(req: pd.DataFrame, years: pd.DataFrame) -> Chart:
@@ -78,4 +78,4 @@ def requirement(req: pd.DataFrame, years: pd.DataFrame) -> Chart:
         facet=alt.Facet("role:N", sort=roles, title=None, header=alt.Header(labelFontSize=11, labelAnchor="start")),
     ).resolve_scale(y="independent")
     data = r[["role", "year", "years", "required", "lower", "upper", "capacity"]]
-    return Chart.of(chart, data=layers.rounded(data, 4))
+    return Chart.of(chart, data=layers.rounded(data))

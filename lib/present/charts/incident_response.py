@@ -59,7 +59,7 @@ def waterfall(establishment: pd.DataFrame, current) -> Chart:
     chart = alt.layer(bars, totals, *_number_rule(current, "current establishment", [5, 3])).properties(
         width=WIDTH - 280, height=40 * len(patterns) + 10)
     data = frame[["pattern", "step", "officers", "establishment"]]
-    return Chart.of(chart, data=layers.rounded(data, 4))
+    return Chart.of(chart, data=layers.rounded(data))
 
 
 def response_times(histogram: pd.DataFrame) -> Chart:
@@ -84,7 +84,7 @@ def response_times(histogram: pd.DataFrame) -> Chart:
         column=alt.Column("grade:N", sort=grades, title=None, header=alt.Header(labelFontSize=11, labelAnchor="start")),
     ).resolve_scale(x="independent", y="independent")
     data = frame[["grade", "from_minutes", "to_minutes", "incidents", "target_minutes"]]
-    return Chart.of(chart, data=layers.rounded(data, 4))
+    return Chart.of(chart, data=layers.rounded(data))
 
 
 def sensitivity(sens: pd.DataFrame, required: float, current=None, proposed=None) -> Chart:
@@ -117,7 +117,7 @@ def sensitivity(sens: pd.DataFrame, required: float, current=None, proposed=None
                                                                               height=44 * len(assumptions))
     data = frame[["what", "end", "setting", "at", "required"]].rename(columns={"at": "establishment_required",
                                                                               "required": "as_stated"})
-    return Chart.of(chart, data=layers.rounded(data, 4))
+    return Chart.of(chart, data=layers.rounded(data))
 
 
 def workforce(months: pd.DataFrame) -> Chart:
@@ -145,7 +145,7 @@ def workforce(months: pd.DataFrame) -> Chart:
                  title=alt.TitleParams("", subtitle="blue: strength, recorded (solid) and projected (dashed); black: "
                                                     "the requirement", subtitleFontSize=11))
     data = m[["month", "kind", "strength", "joiners", "leavers", "required"]]
-    return Chart.of(chart, data=layers.rounded(data, 4))
+    return Chart.of(chart, data=layers.rounded(data))
 
 
 def model_check(hours: pd.DataFrame) -> Chart:

@@ -84,4 +84,4 @@ def heatmap(frame: pd.DataFrame, value: str, title: str, facet: str | None = Non
         order = list(dict.fromkeys(data[facet]))
         chart = chart.facet(column=alt.Column(f"{facet}:N", sort=order, title=None,
                                               header=alt.Header(labelFontSize=11, labelAnchor="start")))
-    return Chart.of(chart, data=layers.rounded(data.drop(columns=["hour_text", "value_text"]), 4))
+    return Chart.of(chart, data=layers.rounded(data.drop(columns=["hour_text", "value_text"])))
