@@ -2,11 +2,13 @@
 a target missed is an exception wherever it is reported) and every overdue programme item, each with its owner,
 commentary, recovery action and revised date.
 
-Measures: the period's rows of ``measure_period`` with status "not met", joined to the commentary file
-(``inputs.commentary``, keyed by measure and month). Items: the overdue rows of the programme tracker,
-with the tracker's optional ``commentary``, ``recovery_action`` and ``revised_date`` columns. Where the
-inputs give none, the report says "no commentary supplied" — never a blank that could be read as "nothing
-to say".
+Measures: the period's rows of ``measure_period`` with status "not met", each with its owner (the
+catalogue's ``owner``: the one place a measure's owner is named) and the commentary file's note
+(``inputs.commentary``, keyed by measure and month; its ``owner_role`` says who wrote it and is not shown as
+the owner). Items: the overdue rows of the programme tracker, with the tracker's optional ``commentary``,
+``recovery_action`` and ``revised_date`` columns. Where the inputs give none, the report says "no commentary
+supplied" for an item, and "no commentary from <owner>" for a measure — never a blank that could be read as
+"nothing to say".
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ ITEM_COLUMNS = ["item_id", "type", "workstream", "owner_role", "due_date", "days
 def _commentary(loaded: dict[str, Loaded], params: Params, ids: list[str]) -> pd.DataFrame:
     """The commentary file's rows for the period, checked against the catalogue."""
     if "commentary" not in loaded:
-        return pd.DataFrame(columns=["measure_id", "owner_role", "commentary", "recovery_action", "revised_date"])
+        return pd.DataFrame(columns=["measure_id", "commentary", "recovery_action", "revised_date"])
     c = loaded["commentary"]
     frame = c.frame
     unknown = sorted(set(frame["measure_id"]) - set(ids))
@@ -49,12 +51,12 @@ def _commentary(loaded: dict[str, Loaded], params: Params, ids: list[str]) -> pd
                         "measure and month")
     out = frame[frame["month"] == params.period].copy()
     out["revised_date"] = pd.to_datetime(out["revised_date"]).dt.strftime("%Y-%m-%d")
-    return out.drop(columns="month")
+    return out.drop(columns=["month", "owner_role"])
 
 
 def measures(facts, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
-    """Every measure not meeting its target this period (``scored``: in the IMPACT scorecard), with its owner's
-    commentary (or none)."""
+    """Every measure not meeting its target this period (``scored``: in the IMPACT scorecard), with its owner
+    (``owner_role``, from the catalogue) and the owner's commentary (or none)."""
     period = facts["measure_period"]
     ids = list(facts["catalogue"]["measure_id"])
     notes = _commentary(loaded, params, ids)
@@ -63,6 +65,7 @@ def measures(facts, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     missed = missed[["measure_id", "value", "target", *READING_COLUMNS]].assign(
         scored=lambda f: f["measure_id"].isin(scored))
     out = missed.merge(notes, on="measure_id", how="left")
+    out["owner_role"] = out["measure_id"].map(facts["catalogue"].set_index("measure_id")["owner"])
     for col in ("owner_role", "commentary", "recovery_action", "revised_date"):
         out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out[MEASURE_COLUMNS].reset_index(drop=True)
@@ -97,13 +100,18 @@ def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
 
 
 def _note(value) -> str:
-
+    """An item's commentary as shown, or "no commentary supplied"."""
     return NO_COMMENTARY if missing(value) else plain(value)
 
 
-def _owner(value) -> str:
+def no_commentary_from(owner) -> str:
+    """What a measure off track without commentary shows: "no commentary from Head of Crime"."""
+    return f"no commentary from {plain(owner)}"
 
-    return "not named" if missing(value) else plain(value)
+
+def _measure_note(value, owner) -> str:
+    """A measure's commentary as shown, or "no commentary from <owner>"."""
+    return no_commentary_from(owner) if missing(value) else plain(value)
 
 
 def _follow_up(value, commentary) -> str:
@@ -123,8 +131,8 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
         "this month": [fmt_value(v, cat.loc[i, "unit"]) for i, v in zip(m["measure_id"], m["value"])],
         "target": [fmt_value(v, cat.loc[i, "unit"]) for i, v in zip(m["measure_id"], m["target"])],
         "control chart": [spcchart.describe(r) for _, r in m.iterrows()],
-        "owner": m["owner_role"].map(_owner),
-        "commentary": m["commentary"].map(_note),
+        "owner": m["owner_role"].map(plain),
+        "commentary": [_measure_note(c, o) for c, o in zip(m["commentary"], m["owner_role"])],
         "recovery action": [_follow_up(v, c) for v, c in zip(m["recovery_action"], m["commentary"])],
         "revised date": [_follow_up(v, c) for v, c in zip(m["revised_date"], m["commentary"])],
     })
@@ -171,6 +179,7 @@ def narrative(facts, params: Params) -> dict[str, str]:
                                    f"{month_label(params.period)} ({fmt_int(m['scored'].sum())} of them in the IMPACT "
                                    f"scorecard, the others reported in the compliance chapter); owners commented on "
                                    f"{fmt_int(m['commentary'].notna().sum())} of them."),
+             "no_commentary_sentence": no_commentary_sentence(facts),
              "false_signals": spcchart.false_signals_sentence(m),
              "rag_red": fmt_number(params.programme.rag_red_overdue_pct, 0),
              "rag_amber": fmt_number(params.programme.rag_amber_overdue_pct, 0)}
@@ -181,6 +190,20 @@ def narrative(facts, params: Params) -> dict[str, str]:
     else:
         texts["items_sentence"] = f"Programme items: {not_supplied(needs('tracker'))}."
     return texts
+
+
+def no_commentary_sentence(facts) -> str:
+    """The measures off track whose owner gave no commentary, each named with its owner (or that every one has one;
+    '' when none is off track)."""
+    m = facts["exceptions_measures"]
+    names = facts["catalogue"].set_index("measure_id")["short_name"]
+    silent = m[m["commentary"].isna()]
+    if not len(m):
+        return ""
+    if not len(silent):
+        return "Every measure off track has its owner's commentary."
+    return "Off track without commentary: " + "; ".join(
+        f"{plain(names[mid])} ({no_commentary_from(o)})" for mid, o in zip(silent["measure_id"], silent["owner_role"])) + "."
 
 
 def items_table(facts):

@@ -21,7 +21,8 @@ def _facts():
                                         "phase_cause": [""] * 4, "phase_points": [21] * 4,
                                         "provisional_limits": [False] * 4}),
         "catalogue": pd.DataFrame({"measure_id": ["a", "b", "c", "d"], "short_name": ["A", "B", "C", "D"],
-                                   "unit": ["percent"] * 4, "priorities": ["P1", "P1", "P2", ""]}),
+                                   "unit": ["percent"] * 4, "priorities": ["P1", "P1", "P2", ""],
+                                   "owner": ["Head of A", "Head of B", "Head of Crime", "Head of D"]}),
     }
 
 
@@ -41,14 +42,18 @@ def test_every_measure_not_met_is_listed_with_its_commentary_or_none(default_par
     assert m.loc[0, "commentary"] == "Recovering." and m.loc[0, "revised_date"] == "2020-03-31"
     facts = {**_facts(), "exceptions_measures": m}
     shown, _ = exceptions.measures_display(facts)
-    assert shown.loc[1, "commentary"] == "no commentary supplied" and shown.loc[1, "owner"] == "not named"
-    assert shown.loc[0, "owner"] == "Head of X"
+    # The owner is the catalogue's (one place), never the commentary file's author; silence names the owner.
+    assert shown.loc[1, "commentary"] == "no commentary from Head of Crime" and shown.loc[1, "owner"] == "Head of Crime"
+    assert shown.loc[0, "owner"] == "Head of A"
+    assert exceptions.no_commentary_sentence(facts) == ("Off track without commentary: C (no commentary from Head of "
+                                                        "Crime); D (no commentary from Head of D).")
 
 
 def test_without_a_commentary_file_every_exception_says_none_supplied(default_params):
     m = exceptions.measures(_facts(), {}, default_params)
     shown, _ = exceptions.measures_display({**_facts(), "exceptions_measures": m})
-    assert (shown["commentary"] == "no commentary supplied").all()
+    assert list(shown["commentary"]) == ["no commentary from Head of A", "no commentary from Head of Crime",
+                                         "no commentary from Head of D"]
 
 
 def test_a_commentary_for_an_unknown_measure_is_refused(default_params):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from lib import ROOT
 from lib.chapters import scorecard
 from lib.errors import ParamsError
 from lib.measures import derived as measures
@@ -81,10 +82,10 @@ def write(tmp_path, text):
 COMPLIANCE_ONLY = ("ppn_submitted_in_time", "ppn_all_children", "stop_search_grounds", "stop_search_supervised")
 COMPLIANCE_MEASURES = COMPLIANCE_ONLY + ("da_arrest_rate",)  # the compliance chapter's (../shared/DOMAIN.md)
 COMPLIANCE = "".join(f"  - {{id: {m}, name: {m}, short_name: {m}, unit: percent, direction: higher, desired: 90, "
-                     f"desired_source: force, shown_in: [compliance], source: 'derived:{m}'}}\n"
+                     f"desired_source: force, shown_in: [compliance], source: 'derived:{m}', owner: Head of Crime}}\n"
                      for m in COMPLIANCE_MEASURES)
 BASE = ('schema_version: 1\nmeasures:\n  - {id: a, name: A, short_name: A, priorities: [Protect People], unit: percent, '
-        'direction: higher, desired: 90, desired_source: force, source: measure_values}\n' + COMPLIANCE)
+        'direction: higher, desired: 90, desired_source: force, source: measure_values, owner: Head of Crime}\n' + COMPLIANCE)
 
 
 def test_catalogue_refusals(tmp_path):
@@ -107,6 +108,31 @@ def test_catalogue_refusals(tmp_path):
         load_catalogue(write(tmp_path, BASE.replace("shown_in: [compliance]", "shown_in: [summary]", 1)))
     with pytest.raises(ParamsError, match="a percentage is at most 100"):
         load_catalogue(write(tmp_path, BASE.replace("desired: 90", "desired: 150", 1)))
+
+
+def test_every_measure_has_an_owner(tmp_path):
+    """The board pack: an owner (a role) for every measure, required; a force's catalogue may name its own."""
+    path = write(tmp_path, BASE.replace(", owner: Head of Crime}", "}", 1))
+    with pytest.raises(ParamsError, match=r"measures.yml: measures\[0\] \(a\): owner: missing; give the role "
+                                          r"accountable for the measure, 1 to 80 characters \(e.g. 'Head of Crime'"):
+        load_catalogue(path)
+    with pytest.raises(ParamsError, match=r"measures\[0\]\.owner: String should have at least 1 character"):
+        load_catalogue(write(tmp_path, BASE.replace("owner: Head of Crime}", "owner: ''}", 1)))
+    write(tmp_path, BASE)
+    ext = tmp_path / "force.yml"
+    ext.write_text("extends: measures.yml\nschema_version: 1\nowners:\n  a: Chief Superintendent, Response\n")
+    assert {m.id: m.owner for m in load_catalogue(ext)}["a"] == "Chief Superintendent, Response"
+    ext.write_text("extends: measures.yml\nschema_version: 1\nowners:\n  zz: Head of X\n")
+    with pytest.raises(ParamsError, match="owners: 'zz' is not a measure of"):
+        load_catalogue(ext)
+    ext.write_text("extends: measures.yml\nschema_version: 1\nowners:\n  a: ' '\n")
+    with pytest.raises(ParamsError, match=r"owners: 'a': an owner is a role of 1 to 80 characters"):
+        load_catalogue(ext)
+
+
+def test_the_shipped_catalogues_name_an_owner_for_every_measure():
+    for name in ("measures.yml", "measures-demo.yml"):
+        assert all(m.owner for m in load_catalogue(ROOT / "params" / name)), name
 
 
 def test_targets_come_only_from_a_catalogue_that_sets_them(tmp_path):
