@@ -9,6 +9,13 @@ the owner). Items: the overdue rows of the programme tracker, with the tracker's
 ``recovery_action`` and ``revised_date`` columns. Where the inputs give none, the report says "no commentary
 supplied" for an item, and "no commentary from <owner>" for a measure — never a blank that could be read as
 "nothing to say".
+
+Each measure off track also carries its **trajectory** (the month it meets its target at the current trend, or
+"not at the current rate": :func:`lib.stats.trajectory.trajectory`, a least-squares line over the current
+control-chart phase's judged months, carried at most 24 months ahead) and **whether the latest month moved the
+number** (:func:`lib.stats.trajectory.movement`: this month's change from the previous month against the
+moving-range limit of the current phase, 3.267 × its mean moving range), beside the recovery action the owner
+gave for the previous month (``last_action``), so "did last month's action move the number?" has both halves.
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ from lib.config.schema import Params
 from lib.errors import DataError
 from lib.inputs.loading import Loaded
 from lib.present import fmt_int, fmt_number, fmt_value, missing, month_label, needs, not_supplied, plain, table
+from lib.stats import trajectory as trend
 
 NEEDS: tuple[str, ...] = ()
 AFTER = ("measures", "scorecard", "programme")
@@ -26,14 +34,16 @@ AFTER = ("measures", "scorecard", "programme")
 NO_COMMENTARY = "no commentary supplied"
 READING_COLUMNS = ["variation", "assurance", "changing", "months_judged", "phase_start", "phase_cause", "phase_points",
                    "provisional_limits"]
+TRAJECTORY_COLUMNS = ["trajectory", "trajectory_month", "trend_slope", "trend_months", "trend_from", "previous_value",
+                      "change", "ordinary_change", "moved", "last_action"]
 MEASURE_COLUMNS = ["measure_id", "scored", "value", "target", *READING_COLUMNS, "owner_role", "commentary",
-                   "recovery_action", "revised_date"]
+                   "recovery_action", "revised_date", *TRAJECTORY_COLUMNS]
 ITEM_COLUMNS = ["item_id", "type", "workstream", "owner_role", "due_date", "days_overdue", "description", "commentary",
                 "recovery_action", "revised_date"]
 
 
-def _commentary(loaded: dict[str, Loaded], params: Params, ids: list[str]) -> pd.DataFrame:
-    """The commentary file's rows for the period, checked against the catalogue."""
+def _commentary(loaded: dict[str, Loaded], params: Params, ids: list[str], month: str | None = None) -> pd.DataFrame:
+    """The commentary file's rows for the period (or ``month``), checked against the catalogue."""
     if "commentary" not in loaded:
         return pd.DataFrame(columns=["measure_id", "commentary", "recovery_action", "revised_date"])
     c = loaded["commentary"]
@@ -49,7 +59,7 @@ def _commentary(loaded: dict[str, Loaded], params: Params, ids: list[str]) -> pd
         raise DataError(f"inputs.commentary ({public_path(c.path)}): measure {first['measure_id']!r} has "
                         f"{(doubled['measure_id'] == first['measure_id']).sum()} rows for {first['month']}: one per "
                         "measure and month")
-    out = frame[frame["month"] == params.period].copy()
+    out = frame[frame["month"] == (month or params.period)].copy()
     out["revised_date"] = pd.to_datetime(out["revised_date"]).dt.strftime("%Y-%m-%d")
     return out.drop(columns=["month", "owner_role"])
 
@@ -66,9 +76,31 @@ def measures(facts, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
         scored=lambda f: f["measure_id"].isin(scored))
     out = missed.merge(notes, on="measure_id", how="left")
     out["owner_role"] = out["measure_id"].map(facts["catalogue"].set_index("measure_id")["owner"])
-    for col in ("owner_role", "commentary", "recovery_action", "revised_date"):
+    before = _commentary(loaded, params, ids, str(pd.Period(params.period, "M") - 1)).set_index("measure_id")
+    trends = pd.DataFrame([_trend(facts, mid, params) for mid in out["measure_id"]], columns=TRAJECTORY_COLUMNS[:-1])
+    out = pd.concat([out.reset_index(drop=True), trends], axis=1)
+    out["last_action"] = out["measure_id"].map(before["recovery_action"]) if len(before) else None
+    for col in ("owner_role", "commentary", "recovery_action", "revised_date", "trajectory_month", "trend_from",
+                "last_action"):
         out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out[MEASURE_COLUMNS].reset_index(drop=True)
+
+
+def _trend(facts, mid: str, params: Params) -> dict:
+    """A measure's trajectory and the latest month's movement (module docstring), from its control chart."""
+    cat = facts["catalogue"].set_index("measure_id").loc[mid]
+    row = facts["measure_period"].set_index("measure_id").loc[mid]
+    chart = facts["measure_spc"]
+    chart = chart[(chart["measure_id"] == mid) & (chart["month"] <= params.period)]
+    judged = chart[~chart["point_type"].isin(["provisional", "not_judged"])]
+    phase = judged[judged["group"] == judged["group"].iloc[-1]] if len(judged) else judged
+    t = trend.trajectory(phase["month"], phase["value"], float(row["target"]), cat["direction"], params.period)
+    last = phase.iloc[-1] if len(phase) else None
+    move = trend.movement(row["value"], row["previous"], None if last is None else last["upl"],
+                          None if last is None else last["mean"], cat["direction"])
+    return {"trajectory": t.text, "trajectory_month": t.month, "trend_slope": t.slope, "trend_months": t.points,
+            "trend_from": t.first, "previous_value": row["previous"], "change": move["change"],
+            "ordinary_change": move["ordinary"], "moved": move["moved"]}
 
 
 def items(facts, params: Params) -> pd.DataFrame:
@@ -135,8 +167,16 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
         "commentary": [_measure_note(c, o) for c, o in zip(m["commentary"], m["owner_role"])],
         "recovery action": [_follow_up(v, c) for v, c in zip(m["recovery_action"], m["commentary"])],
         "revised date": [_follow_up(v, c) for v, c in zip(m["revised_date"], m["commentary"])],
+        "meets target at the current trend": [trajectory_text(r) for _, r in m.iterrows()],
+        "last month's action": m["last_action"].map(lambda v: "none given" if missing(v) else plain(v)),
+        "did this month move?": m["moved"].map(plain),
     })
     return shown, m
+
+
+def trajectory_text(row) -> str:
+    """'Mar 2020', or why there is no month ('not at the current rate', 'too few months in the current phase')."""
+    return row["trajectory"] if missing(row["trajectory_month"]) else month_label(row["trajectory_month"])
 
 
 def items_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
