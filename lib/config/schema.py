@@ -124,6 +124,8 @@ class Inputs(_Strict):
     measure_values: Source = None
     tracker: Source = None
     tracker_previous: Source = None
+    # Optional: the due date each earlier tracker export gave each item, so the programme counts re-datings.
+    programme_history: Source = None
     # Optional: owners' commentary, recovery action and revised date per measure and month.
     commentary: Source = None
     # Optional: call handlers logged on per interval (telephony export); the control-room model is then checked

@@ -297,7 +297,28 @@ TRACKER = Contract(
            nullable=True, optional=True),
         _c("revised_date", "date", "For an overdue item: the revised completion date, YYYY-MM-DD (optional column).",
            nullable=True, optional=True),
+        _c("inspection_text", "string", "The inspection's own words for the finding (a cause of concern's or a "
+           "recommendation's text, as the inspection report gives it; optional column: without it the programme "
+           "says \"not supplied\", never an invented wording).", nullable=True, optional=True),
+        _c("success_criteria", "string", "For a cause of concern: how the force and the inspectorate will know it is "
+           "resolved (optional column; \"not supplied\" when absent).", nullable=True, optional=True),
+        _c("evidence_measures", "string", "For a cause of concern: the ids of the catalogue's measures that evidence "
+           "it, separated by \";\" (optional column; each must be a measure of the catalogue).",
+           nullable=True, optional=True),
     ),
+)
+
+PROGRAMME_HISTORY = Contract(
+    "programme_history", "Programme tracker: due dates of earlier exports",
+    "One row per item and tracker export: the due date each monthly export gave the item (the tracker's earlier "
+    "snapshots, stacked). Optional: with it the programme counts how often each item has been re-dated since the "
+    "first export; without it, only between the previous export (inputs.tracker_previous) and this one.",
+    (
+        _c("item_id", "string", "The item's reference, as in the tracker."),
+        _c("snapshot", "month", "The month of the export, YYYY-MM."),
+        _c("due_date", "date", "The due date that export gave, YYYY-MM-DD."),
+    ),
+    time_column="snapshot",
 )
 
 COMMENTARY = Contract(
@@ -359,7 +380,7 @@ WORKFORCE = Contract(
 
 CONTRACTS: dict[str, Contract] = {
     c.name: c for c in (CONTACTS, INCIDENTS, STOP_SEARCH, CRIMES, OUTCOMES, PPN, AUDITS, MEASURE_VALUES, TRACKER,
-                        COMMENTARY, STAFFING, WORKFORCE)
+                        PROGRAMME_HISTORY, COMMENTARY, STAFFING, WORKFORCE)
 }
 
 _KIND_TEXT = {
