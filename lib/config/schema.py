@@ -128,6 +128,8 @@ class Inputs(_Strict):
     programme_history: Source = None
     # Optional: owners' commentary, recovery action and revised date per measure and month.
     commentary: Source = None
+    # Optional: resident populations by district and by ethnicity, for rates per 1,000 with intervals.
+    populations: Source = None
     # Optional: call handlers logged on per interval (telephony export); the control-room model is then checked
     # against the staff actually on duty rather than the rostered pattern.
     staffing: Source = None

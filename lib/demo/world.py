@@ -701,6 +701,21 @@ def commentary() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# Resident populations (inputs.populations): ONS mid-2019 estimates of the four local authorities, rounded to the
+# hundred, and the force area by officer-defined ethnicity in rounded 2011 Census proportions (a demo assumption).
+DISTRICT_POPULATIONS = {"Hartlepool": 93_700, "Middlesbrough": 141_000, "Redcar and Cleveland": 137_200,
+                        "Stockton-on-Tees": 197_300}
+ETHNIC_POPULATIONS = {"Asian": 19_900, "Black": 2_800, "Mixed": 5_700, "Other": 2_600, "White": 538_200}
+
+
+def populations() -> pd.DataFrame:
+    """The demo's resident populations (:data:`DISTRICT_POPULATIONS`, :data:`ETHNIC_POPULATIONS`)."""
+    rows = [(d, "all", float(p), "ONS mid-2019 estimate, rounded") for d, p in DISTRICT_POPULATIONS.items()]
+    rows += [("force area", e, float(p), "2011 Census proportions applied to the mid-2019 estimate (demo assumption)")
+             for e, p in ETHNIC_POPULATIONS.items()]
+    return pd.DataFrame(rows, columns=["area", "ethnicity", "population", "source"])
+
+
 PEER_POPULATIONS = STATED["peers"]["populations"]
 PEER_MONTHS = [str(m) for m in pd.period_range(START[:7], "2020-03", freq="M")]
 
@@ -743,6 +758,7 @@ def generate(out_dir: Path = OUT, seed: int = SEED, progress=print) -> dict[str,
         frames["staffing"] = staffing()
         frames["workforce"] = workforce(seed)
         frames["commentary"] = commentary()
+        frames["populations"] = populations()
         for name, frame in frames.items():
             path = tmp / f"{name}.parquet"
             frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")

@@ -337,6 +337,23 @@ COMMENTARY = Contract(
     time_column="month",
 )
 
+POPULATIONS = Contract(
+    "populations", "Resident populations",
+    "One row per area and group: the resident population that rates per 1,000 divide by. An area is a district as "
+    "the params name it (districts:) or \"force area\" for the whole force; a group is \"all\" or an "
+    "officer-defined ethnicity, to compare stop and search between groups. Optional: without it districts are "
+    "compared by counts and the stop-and-search chapter gives no rates by ethnicity. The demo's are ONS mid-2019 "
+    "estimates of Cleveland's four local authorities, rounded, and the force area split by ethnicity in rounded "
+    "proportions of the 2011 Census (a demo assumption, said in each row's source).",
+    (
+        _c("area", "string", "A district as the params name it, or \"force area\"."),
+        _c("ethnicity", "category", "\"all\", or the officer-defined ethnicity group the population is of.",
+           allowed=("all", *OFFICER_ETHNICITIES)),
+        _c("population", "float", "Resident population.", unit="people", minimum=1, maximum=100_000_000),
+        _c("source", "string", "Where the figure comes from (e.g. ONS mid-2019 estimate)."),
+    ),
+)
+
 STAFFING = Contract(
     "staffing", "Control-room staffing (telephony export)",
     "One row per interval and route: the call handlers logged on to the route's queue, as a telephony "
@@ -380,7 +397,7 @@ WORKFORCE = Contract(
 
 CONTRACTS: dict[str, Contract] = {
     c.name: c for c in (CONTACTS, INCIDENTS, STOP_SEARCH, CRIMES, OUTCOMES, PPN, AUDITS, MEASURE_VALUES, TRACKER,
-                        PROGRAMME_HISTORY, COMMENTARY, STAFFING, WORKFORCE)
+                        PROGRAMME_HISTORY, COMMENTARY, POPULATIONS, STAFFING, WORKFORCE)
 }
 
 _KIND_TEXT = {
