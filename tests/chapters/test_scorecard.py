@@ -218,8 +218,8 @@ def test_neighbourhood_rate_per_1000(default_params, loaded):
 
 
 def test_movers_rose_or_fell_as_shown_never_both():
-    """An improvement is a measure whose shown score rose, a concern one whose shown score fell; with few
-    measures the two tables do not repeat each other, and a change hidden by rounding down is in neither."""
+    """An improvement is a measure whose score rose, a concern one whose score fell (the unrounded change, rounded
+    once); with few measures the two tables do not repeat each other, and a change rounding to ±0.00 is in neither."""
     from lib.present import table
     from lib.present.texts import Text
 
@@ -230,6 +230,11 @@ def test_movers_rose_or_fell_as_shown_never_both():
     rose, fell = scorecard.movers_display({"movers": movers, "catalogue": catalogue})
     assert rose["measure"].tolist() == ["Up"] and rose["change"].tolist() == ["+0.30"]
     assert fell["measure"].tolist() == ["Down"] and fell["change"].tolist() == ["−0.30"]
+    # The issue's case: shown scores (rounded down) 1.24 and 1.00, but the change is 0.233: +0.23, rounded once.
+    once = pd.DataFrame({"measure_id": ["up"], "score": [1.240], "score_last_year": [1.007]})
+    once["change"] = once["score"] - once["score_last_year"]
+    rose, _ = scorecard.movers_display({"movers": once, "catalogue": catalogue})
+    assert rose["score now"].tolist() == ["1.24"] and rose["change"].tolist() == ["+0.23"]
     none = table(rose.iloc[:0], caption="Largest improvements", empty="no measure's score rose")
     assert isinstance(none, Text) and none.text == "Largest improvements: no measure's score rose."
 
