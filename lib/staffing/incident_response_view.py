@@ -8,7 +8,6 @@ from lib.present import DAYS, fmt_int, fmt_interval, fmt_number, fmt_percent, mo
 from lib.staffing import response_assumptions_view, response_check_view, response_rotas_view
 from lib.staffing.response_assumptions_view import assumption_value
 
-
 NOT_APPLICABLE = "not applicable"
 
 
