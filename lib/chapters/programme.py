@@ -268,9 +268,8 @@ def compute(loaded: dict, params: Params, earlier=None) -> dict[str, pd.DataFram
     """The programme's facts: items with their status, status by group and workstream, milestones,
     overdue items, changes since the previous export, the counts against the inspection, and the causes of concern
     and recommendations tied to the inspection (with the measures' facts in ``earlier``, when computed)."""
-    earlier = dict(earlier or {})
-    if "catalogue" not in earlier:  # run on its own: the evidencing measures are still checked against the catalogue
-        earlier["catalogue"] = catalogue_table(catalogue(params.catalogue_path()))
+    if earlier is None or "catalogue" not in earlier:  # run on its own: the evidence is still checked against the
+        earlier = {"catalogue": catalogue_table(catalogue(params.catalogue_path()))}  # catalogue (never listed: reuse)
     items = with_status(loaded["tracker"].frame, params)
     previous = loaded["tracker_previous"].frame if "tracker_previous" in loaded else None
     by_group = status_table(items, "group", params)

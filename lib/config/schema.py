@@ -583,6 +583,12 @@ class Force(_Strict):
     name: str = Field(min_length=1, max_length=120)
 
 
+class Board(_Strict):
+    """What the decision sheet asks of the board this period (optional: without any, it says "none this month")."""
+
+    decisions: list[Annotated[str, Field(min_length=1, max_length=500)]]
+
+
 class Params(_Strict):
     """The validated parameters of one reporting period."""
 
@@ -614,6 +620,8 @@ class Params(_Strict):
     interventions: list[Intervention] = []
     # Peer benchmarking (None: the peers chapter says what it needs).
     peers: Peers | None = None
+    # The decisions asked of the board this period, each a sentence (the decision sheet; none: "none this month").
+    board: Board
     # Districts: district -> the local authorities (LSOA name prefixes) it covers; empty: each local authority.
     districts: dict[Annotated[str, Field(min_length=1, max_length=60)], list[str]] = {}
     # Set by the loader, not by the file.

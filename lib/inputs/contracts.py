@@ -318,7 +318,8 @@ PROGRAMME_HISTORY = Contract(
         _c("snapshot", "month", "The month of the export, YYYY-MM."),
         _c("due_date", "date", "The due date that export gave, YYYY-MM-DD."),
     ),
-    time_column="snapshot",
+    # Not cut to the reporting window, nor required to hold the period: the history is of the exports before it
+    # (the programme reads those before the period; this period's is the tracker).
 )
 
 COMMENTARY = Contract(
