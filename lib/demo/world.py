@@ -455,17 +455,25 @@ AUDIT_NAMES = ["Body-worn video", "Case file quality", "Crime recording", "Custo
                "Use of force", "Victim contact"]
 
 
+# What a failed record lacked, by theme (the same few themes across audits, as a board would group them).
+AUDIT_THEMES = ["Risk assessment not completed", "Supervisor review missing", "Victim not updated",
+                "Rationale not recorded", "Safeguarding referral not made"]
+
+
 def audits(rng) -> pd.DataFrame:
-    """Ten records a month for each of the Chief's Top 10 audits."""
+    """Ten records a month for each of the Chief's Top 10 audits; a failed record's theme is drawn from
+    :data:`AUDIT_THEMES` by its place (not from the random stream, so every other demo file stays as it was),
+    weighted towards the first themes."""
     months = _months()
     rows = []
-    for m in months:
+    for i, m in enumerate(months):
         p = float(_ramp(pd.PeriodIndex([m]), .62, .86)[0])
-        for name in AUDIT_NAMES:
+        for j, name in enumerate(AUDIT_NAMES):
             passed = rng.random(10) < p
             for k in range(10):
-                rows.append((str(m), name, f"REC-{rng.integers(10**6, 10**7)}", bool(passed[k])))
-    return pd.DataFrame(rows, columns=["month", "audit", "record_id", "passed"])
+                theme = None if passed[k] else AUDIT_THEMES[min((i + 3 * j + k) % 9, 4 + (i + j + k) % 2) % 5]
+                rows.append((str(m), name, f"REC-{rng.integers(10**6, 10**7)}", bool(passed[k]), theme))
+    return pd.DataFrame(rows, columns=["month", "audit", "record_id", "passed", "failure_theme"])
 
 
 # measure id → (kind, level at start, level at end, denominator per month or None)

@@ -261,6 +261,9 @@ AUDITS = Contract(
         _c("audit", "string", "Name of the audit."),
         _c("record_id", "string", "The record audited (never published).", identifies="record"),
         _c("passed", "bool", "The record met the standard."),
+        _c("failure_theme", "string", "For a record that failed: what it lacked, as a theme (e.g. \"risk assessment "
+           "not completed\"); blank for one that passed (optional column: without it failures are not grouped by "
+           "theme).", nullable=True, optional=True),
     ),
     time_column="month",
 )
