@@ -1,4 +1,5 @@
-"""The "most similar force average" measures beside the peers' average, against a pandas count of the archive."""
+"""The peers chapter (lib/chapters/peers.py; named apart from tests/peers/test_peers.py, which pytest would confuse):
+the "most similar force average" measures beside the peers' average, against a pandas count of the archive."""
 from __future__ import annotations
 
 import pandas as pd
