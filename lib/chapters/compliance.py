@@ -7,7 +7,10 @@ Facts (:func:`compute`), besides the measure tables of :mod:`lib.measures.facts`
   (Newcombe interval, Fisher or chi-square test). Never "this month against a rolling 12 months
   that contains it": overlapping samples are not independent. Each row names its reference;
 - ``audits`` and ``audit_period``: the ten-record audits by month, and the period's with the
-  quarter to date pooled.
+  quarter to date pooled;
+- ``audit_themes``: the audits' failed records by what they lacked (the audits file's optional
+  ``failure_theme``), in the period and over the 12 months to it, most frequent first; a failed record without
+  a theme is counted as "theme not recorded". Without the column there is no such table (not supplied).
 
 The rest of the module presents those facts: tables, figures and sentences.
 """
@@ -111,12 +114,31 @@ def audit_tables(audit_series: pd.DataFrame, params: Params) -> tuple[pd.DataFra
     return audit_series, pd.DataFrame(rows)
 
 
+NO_THEME = "theme not recorded"
+
+
+def audit_themes(audits: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Failed audit records by theme: ``failures_month`` (the period), ``failures_12m`` (the 12 months to it) and
+    ``share_12m`` (% of the 12 months' failures), most frequent over the 12 months first."""
+    first = str(pd.Period(params.period, "M") - 11)
+    failed = audits[~audits["passed"].astype(bool) & audits["month"].between(first, params.period)]
+    theme = failed["failure_theme"].astype(object).where(failed["failure_theme"].notna(), NO_THEME)
+    year = theme.value_counts()
+    month = theme[failed["month"] == params.period].value_counts()
+    out = pd.DataFrame({"theme": year.index, "failures_month": month.reindex(year.index, fill_value=0).to_numpy(),
+                        "failures_12m": year.to_numpy()})
+    out["share_12m"] = 100 * out["failures_12m"] / out["failures_12m"].sum() if len(out) else np.nan
+    return out.sort_values(["failures_12m", "theme"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
 def compute(measure_months: pd.DataFrame, catalogue: pd.DataFrame, loaded: dict[str, Loaded],
             params: Params) -> dict[str, pd.DataFrame]:
     """The chapter's own facts (module docstring): those its inputs can give."""
     out = {"comparisons": comparisons(measure_months, params, measure_ids(catalogue))}
     if "audits" in loaded:
         out["audits"], out["audit_period"] = audit_tables(derived.audits(loaded, params), params)
+        if loaded["audits"].supplies("failure_theme"):
+            out["audit_themes"] = audit_themes(loaded["audits"].frame, params)
     return out
 
 
@@ -315,6 +337,16 @@ def audits(facts):
     if "audit_period" not in facts:
         return text(f"Audits: {not_supplied(needs('audits'))}.")
     return table(audit_display(facts), caption="The month's ten-record audits, and the quarter to date pooled")
+
+
+def audit_themes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the audits' failures by theme as shown, the fact)."""
+    t = facts["audit_themes"]
+    shown = pd.DataFrame({"what the failed records lacked": t["theme"].map(plain),
+                          "failures this month": t["failures_month"].map(fmt_int),
+                          "failures, 12 months": t["failures_12m"].map(fmt_int),
+                          "share of the 12 months' failures": t["share_12m"].map(fmt_percent)})
+    return shown, t
 
 
 def audit_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:

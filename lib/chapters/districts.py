@@ -14,6 +14,11 @@ book's disclosure control (:func:`lib.stats.disclosure.suppress`): each month is
 {met, not met} with its totals, so neither a count, its district's total nor the complement (n − x, e.g.
 the PPNs submitted late) can be worked out; a rate is shown only where both its counts are. The fact
 table holds only what is published: a hidden count is blank there too, never the raw count beside ``[c]``.
+
+Districts differ in size, so crime is compared by **rate per 1,000 residents** (``district_crime_rates``): the
+crimes of the months held in the twelve to the period over the district's population (``inputs.populations``),
+with the exact Poisson (Garwood) 95% interval (:func:`lib.stats.rates.poisson_rate`). A district the file
+gives no population has no rate ("no population supplied"); crimes with no location have no area, so no rate.
 """
 from __future__ import annotations
 
@@ -26,12 +31,14 @@ import pandas as pd
 from lib.config.paths import display_path
 from lib.config.schema import Params
 from lib.errors import ParamsError
+from lib.inputs import populations as people
 from lib.inputs.loading import Loaded
 from lib.measures import derived
 from lib.present import counted, fmt_int, label, month_label, month_range_label, needs, not_supplied, table
 from lib.present.charts import layers
 from lib.present.vega import PALETTE, WIDTH, Chart
 from lib.stats.disclosure import SUPPRESSED, suppress
+from lib.stats.rates import poisson_rate
 from lib.vocabulary import ALL_DISTRICTS, DISTRICT_LABELS, NO_DISTRICT, NO_LOCATION
 
 NEEDS: tuple[str, ...] = ()  # each table says itself what it lacks
@@ -134,11 +141,33 @@ def _rate_table(frame: pd.DataFrame, month: pd.Series, flag: pd.Series, district
                            kind="stable").reset_index(drop=True)
 
 
+CRIME_RATE_COLUMNS = ["district", "months", "crimes", "population", "rate", "lower", "upper", "population_source"]
+
+
+def crime_rates(crime_frame: pd.DataFrame, pops: pd.DataFrame) -> pd.DataFrame:
+    """Crimes per 1,000 residents by district over the months held, with the exact Poisson 95% interval (module
+    docstring); population, rate and interval blank where the populations give none."""
+    totals = crime_frame.groupby("district", sort=True)["crimes"].sum()
+    held = crime_frame.groupby("district", sort=True)["month"].nunique()
+    rows = []
+    for district, crimes in totals.items():
+        has = district in pops.index
+        population = float(pops.loc[district, "population"]) if has else np.nan
+        rate, lower, upper = poisson_rate(int(crimes), population)
+        rows.append({"district": district, "months": int(held[district]), "crimes": int(crimes),
+                     "population": population, "rate": rate, "lower": lower, "upper": upper,
+                     "population_source": pops.loc[district, "source"] if has else None})
+    return pd.DataFrame(rows, columns=CRIME_RATE_COLUMNS)
+
+
 def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame]:
-    """``district_crime`` and ``district_rates`` (immediate in target, PPNs in time, DA arrests)."""
+    """``district_crime``, ``district_crime_rates`` (with populations) and ``district_rates`` (immediate in target,
+    PPNs in time, DA arrests)."""
     out: dict[str, pd.DataFrame] = {}
     if "crimes" in loaded:
         out["district_crime"] = crime(loaded, params)
+        if "populations" in loaded:
+            out["district_crime_rates"] = crime_rates(out["district_crime"], people.by_district(loaded, params))
     rates = []
     if "incidents" in loaded:
         frame, month, flag = derived.attended_rows(loaded, params, "immediate")
@@ -185,6 +214,23 @@ def rate_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     data = r[["measure", "district", "month", "x_shown", "n_shown", "value_shown"]].rename(
         columns={"x_shown": "x", "n_shown": "n", "value_shown": "value"})
     return shown, data
+
+
+def crime_rates_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Crimes per 1,000 residents by district with the 95% interval; "no population supplied" where none."""
+    from lib.present import fmt_interval, fmt_value
+
+    r = facts["district_crime_rates"]
+    no_rate = [people.NO_POPULATION if pd.isna(p) else "" for p in r["population"]]
+    shown = pd.DataFrame({
+        "district": r["district"], "months": r["months"].map(fmt_int), "crimes": r["crimes"].map(fmt_int),
+        "residents": [n or fmt_int(p) for n, p in zip(no_rate, r["population"])],
+        "crimes per 1,000 residents": [n or fmt_value(v, "rate_per_1000").removesuffix(" per 1,000")
+                                       for n, v in zip(no_rate, r["rate"])],
+        "95% interval (exact Poisson)": [n or fmt_interval(lo, hi, "rate_per_1000").replace(" per 1,000", "")
+                                         for n, lo, hi in zip(no_rate, r["lower"], r["upper"])],
+    })
+    return shown, r
 
 
 def crime_figure(facts):

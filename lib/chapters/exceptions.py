@@ -2,11 +2,20 @@
 a target missed is an exception wherever it is reported) and every overdue programme item, each with its owner,
 commentary, recovery action and revised date.
 
-Measures: the period's rows of ``measure_period`` with status "not met", joined to the commentary file
-(``inputs.commentary``, keyed by measure and month). Items: the overdue rows of the programme tracker,
-with the tracker's optional ``commentary``, ``recovery_action`` and ``revised_date`` columns. Where the
-inputs give none, the report says "no commentary supplied" — never a blank that could be read as "nothing
-to say".
+Measures: the period's rows of ``measure_period`` with status "not met", each with its owner (the
+catalogue's ``owner``: the one place a measure's owner is named) and the commentary file's note
+(``inputs.commentary``, keyed by measure and month; its ``owner_role`` says who wrote it and is not shown as
+the owner). Items: the overdue rows of the programme tracker, with the tracker's optional ``commentary``,
+``recovery_action`` and ``revised_date`` columns. Where the inputs give none, the report says "no commentary
+supplied" for an item, and "no commentary from <owner>" for a measure — never a blank that could be read as
+"nothing to say".
+
+Each measure off track also carries its **trajectory** (the month it meets its target at the current trend, or
+"not at the current rate": :func:`lib.stats.trajectory.trajectory`, a least-squares line over the current
+control-chart phase's judged months, carried at most 24 months ahead) and **whether the latest month moved the
+number** (:func:`lib.stats.trajectory.movement`: this month's change from the previous month against the
+moving-range limit of the current phase, 3.267 × its mean moving range), beside the recovery action the owner
+gave for the previous month (``last_action``), so "did last month's action move the number?" has both halves.
 """
 from __future__ import annotations
 
@@ -17,6 +26,7 @@ from lib.config.schema import Params
 from lib.errors import DataError
 from lib.inputs.loading import Loaded
 from lib.present import fmt_int, fmt_number, fmt_value, missing, month_label, needs, not_supplied, plain, table
+from lib.stats import trajectory as trend
 
 NEEDS: tuple[str, ...] = ()
 AFTER = ("measures", "scorecard", "programme")
@@ -24,16 +34,18 @@ AFTER = ("measures", "scorecard", "programme")
 NO_COMMENTARY = "no commentary supplied"
 READING_COLUMNS = ["variation", "assurance", "changing", "months_judged", "phase_start", "phase_cause", "phase_points",
                    "provisional_limits"]
+TRAJECTORY_COLUMNS = ["trajectory", "trajectory_month", "trend_slope", "trend_months", "trend_from", "previous_value",
+                      "change", "ordinary_change", "moved", "last_action"]
 MEASURE_COLUMNS = ["measure_id", "scored", "value", "target", *READING_COLUMNS, "owner_role", "commentary",
-                   "recovery_action", "revised_date"]
+                   "recovery_action", "revised_date", *TRAJECTORY_COLUMNS]
 ITEM_COLUMNS = ["item_id", "type", "workstream", "owner_role", "due_date", "days_overdue", "description", "commentary",
                 "recovery_action", "revised_date"]
 
 
-def _commentary(loaded: dict[str, Loaded], params: Params, ids: list[str]) -> pd.DataFrame:
-    """The commentary file's rows for the period, checked against the catalogue."""
+def _commentary(loaded: dict[str, Loaded], params: Params, ids: list[str], month: str | None = None) -> pd.DataFrame:
+    """The commentary file's rows for the period (or ``month``), checked against the catalogue."""
     if "commentary" not in loaded:
-        return pd.DataFrame(columns=["measure_id", "owner_role", "commentary", "recovery_action", "revised_date"])
+        return pd.DataFrame(columns=["measure_id", "commentary", "recovery_action", "revised_date"])
     c = loaded["commentary"]
     frame = c.frame
     unknown = sorted(set(frame["measure_id"]) - set(ids))
@@ -47,14 +59,14 @@ def _commentary(loaded: dict[str, Loaded], params: Params, ids: list[str]) -> pd
         raise DataError(f"inputs.commentary ({public_path(c.path)}): measure {first['measure_id']!r} has "
                         f"{(doubled['measure_id'] == first['measure_id']).sum()} rows for {first['month']}: one per "
                         "measure and month")
-    out = frame[frame["month"] == params.period].copy()
+    out = frame[frame["month"] == (month or params.period)].copy()
     out["revised_date"] = pd.to_datetime(out["revised_date"]).dt.strftime("%Y-%m-%d")
-    return out.drop(columns="month")
+    return out.drop(columns=["month", "owner_role"])
 
 
 def measures(facts, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
-    """Every measure not meeting its target this period (``scored``: in the IMPACT scorecard), with its owner's
-    commentary (or none)."""
+    """Every measure not meeting its target this period (``scored``: in the IMPACT scorecard), with its owner
+    (``owner_role``, from the catalogue) and the owner's commentary (or none)."""
     period = facts["measure_period"]
     ids = list(facts["catalogue"]["measure_id"])
     notes = _commentary(loaded, params, ids)
@@ -63,9 +75,32 @@ def measures(facts, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
     missed = missed[["measure_id", "value", "target", *READING_COLUMNS]].assign(
         scored=lambda f: f["measure_id"].isin(scored))
     out = missed.merge(notes, on="measure_id", how="left")
-    for col in ("owner_role", "commentary", "recovery_action", "revised_date"):
+    out["owner_role"] = out["measure_id"].map(facts["catalogue"].set_index("measure_id")["owner"])
+    before = _commentary(loaded, params, ids, str(pd.Period(params.period, "M") - 1)).set_index("measure_id")
+    trends = pd.DataFrame([_trend(facts, mid, params) for mid in out["measure_id"]], columns=TRAJECTORY_COLUMNS[:-1])
+    out = pd.concat([out.reset_index(drop=True), trends], axis=1)
+    out["last_action"] = out["measure_id"].map(before["recovery_action"]) if len(before) else None
+    for col in ("owner_role", "commentary", "recovery_action", "revised_date", "trajectory_month", "trend_from",
+                "last_action"):
         out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out[MEASURE_COLUMNS].reset_index(drop=True)
+
+
+def _trend(facts, mid: str, params: Params) -> dict:
+    """A measure's trajectory and the latest month's movement (module docstring), from its control chart."""
+    cat = facts["catalogue"].set_index("measure_id").loc[mid]
+    row = facts["measure_period"].set_index("measure_id").loc[mid]
+    chart = facts["measure_spc"]
+    chart = chart[(chart["measure_id"] == mid) & (chart["month"] <= params.period)]
+    judged = chart[~chart["point_type"].isin(["provisional", "not_judged"])]
+    phase = judged[judged["group"] == judged["group"].iloc[-1]] if len(judged) else judged
+    t = trend.trajectory(phase["month"], phase["value"], float(row["target"]), cat["direction"], params.period)
+    last = phase.iloc[-1] if len(phase) else None
+    move = trend.movement(row["value"], row["previous"], None if last is None else last["upl"],
+                          None if last is None else last["mean"], cat["direction"])
+    return {"trajectory": t.text, "trajectory_month": t.month, "trend_slope": t.slope, "trend_months": t.points,
+            "trend_from": t.first, "previous_value": row["previous"], "change": move["change"],
+            "ordinary_change": move["ordinary"], "moved": move["moved"]}
 
 
 def items(facts, params: Params) -> pd.DataFrame:
@@ -97,13 +132,18 @@ def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
 
 
 def _note(value) -> str:
-
+    """An item's commentary as shown, or "no commentary supplied"."""
     return NO_COMMENTARY if missing(value) else plain(value)
 
 
-def _owner(value) -> str:
+def no_commentary_from(owner) -> str:
+    """What a measure off track without commentary shows: "no commentary from Head of Crime"."""
+    return f"no commentary from {plain(owner)}"
 
-    return "not named" if missing(value) else plain(value)
+
+def _measure_note(value, owner) -> str:
+    """A measure's commentary as shown, or "no commentary from <owner>"."""
+    return no_commentary_from(owner) if missing(value) else plain(value)
 
 
 def _follow_up(value, commentary) -> str:
@@ -123,12 +163,20 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
         "this month": [fmt_value(v, cat.loc[i, "unit"]) for i, v in zip(m["measure_id"], m["value"])],
         "target": [fmt_value(v, cat.loc[i, "unit"]) for i, v in zip(m["measure_id"], m["target"])],
         "control chart": [spcchart.describe(r) for _, r in m.iterrows()],
-        "owner": m["owner_role"].map(_owner),
-        "commentary": m["commentary"].map(_note),
+        "owner": m["owner_role"].map(plain),
+        "commentary": [_measure_note(c, o) for c, o in zip(m["commentary"], m["owner_role"])],
         "recovery action": [_follow_up(v, c) for v, c in zip(m["recovery_action"], m["commentary"])],
         "revised date": [_follow_up(v, c) for v, c in zip(m["revised_date"], m["commentary"])],
+        "meets target at the current trend": [trajectory_text(r) for _, r in m.iterrows()],
+        "last month's action": m["last_action"].map(lambda v: "none given" if missing(v) else plain(v)),
+        "did this month move?": m["moved"].map(plain),
     })
     return shown, m
+
+
+def trajectory_text(row) -> str:
+    """'Mar 2020', or why there is no month ('not at the current rate', 'too few months in the current phase')."""
+    return row["trajectory"] if missing(row["trajectory_month"]) else month_label(row["trajectory_month"])
 
 
 def items_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -171,6 +219,7 @@ def narrative(facts, params: Params) -> dict[str, str]:
                                    f"{month_label(params.period)} ({fmt_int(m['scored'].sum())} of them in the IMPACT "
                                    f"scorecard, the others reported in the compliance chapter); owners commented on "
                                    f"{fmt_int(m['commentary'].notna().sum())} of them."),
+             "no_commentary_sentence": no_commentary_sentence(facts),
              "false_signals": spcchart.false_signals_sentence(m),
              "rag_red": fmt_number(params.programme.rag_red_overdue_pct, 0),
              "rag_amber": fmt_number(params.programme.rag_amber_overdue_pct, 0)}
@@ -181,6 +230,20 @@ def narrative(facts, params: Params) -> dict[str, str]:
     else:
         texts["items_sentence"] = f"Programme items: {not_supplied(needs('tracker'))}."
     return texts
+
+
+def no_commentary_sentence(facts) -> str:
+    """The measures off track whose owner gave no commentary, each named with its owner (or that every one has one;
+    '' when none is off track)."""
+    m = facts["exceptions_measures"]
+    names = facts["catalogue"].set_index("measure_id")["short_name"]
+    silent = m[m["commentary"].isna()]
+    if not len(m):
+        return ""
+    if not len(silent):
+        return "Every measure off track has its owner's commentary."
+    return "Off track without commentary: " + "; ".join(
+        f"{plain(names[mid])} ({no_commentary_from(o)})" for mid, o in zip(silent["measure_id"], silent["owner_role"])) + "."
 
 
 def items_table(facts):

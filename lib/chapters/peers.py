@@ -6,7 +6,15 @@ files, read by DuckDB out of core, :mod:`lib.peers.archive`): crimes per 1,000 p
 rank among its peers (1 = the lowest rate), each month's rate of all crime for the force and the
 group, and a funnel plot of the latest 12 months (:mod:`lib.stats.funnel`: Spiegelhalter 2005, exact Poisson limits at 95%
 and 99.8% around the group's rate, by population), widened for over-dispersion when the forces differ
-more than chance allows (§5, multiplicative, from Winsorised z-scores).
+more than chance allows (§5, multiplicative, from Winsorised z-scores). The group's rate there is the whole
+group's, **the force included** (its crimes over its population), and every sentence says so.
+
+``peers_measures``: each IMPACT measure whose target is the "most similar force average" (the catalogue's
+``desired_source``), beside that average where the peers' data hold it — the mean of the other forces' rates
+in the period month, each force counting once, **the force not included** — or "not published for other
+forces" (a measure from a force's own records), or "not in the peers' data read" (published data the archive
+read does not count, such as outcomes). Held today: neighbourhood crimes per 1,000 (the categories of
+``scorecard.neighbourhood_crime_types``, from the peers' street files).
 """
 from __future__ import annotations
 
@@ -15,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from lib.config.schema import Params
+from lib.measures.derived import DERIVED
 from lib.peers import ASB, TOTAL, monthly_counts, rank, rates
 from lib.present import UNUSUAL, download, fmt_int, fmt_number, label, month_range_label, plain, table
 from lib.present.charts import layers
@@ -22,7 +31,13 @@ from lib.present.vega import PALETTE, WIDTH, Chart
 from lib.stats import funnel as funnel_mod
 
 NEEDS: tuple[str, ...] = ()  # a data.police.uk archive named in the params (peers:), not an input
-AFTER: tuple[str, ...] = ()
+AFTER = ("measures",)
+MSG_TARGET = "most similar force average"
+NOT_PUBLISHED = "not published for other forces"
+NOT_READ = "not in the peers' data read"
+PUBLISHED = {"crimes", "stop_search", "outcomes"}  # inputs data.police.uk publishes for every force
+PEER_MEASURE_COLUMNS = ["measure_id", "target", "target_source", "month", "force_value", "peer_average", "peers",
+                        "includes_force", "peer_text"]
 
 
 def months(params: Params) -> list[str]:
@@ -31,7 +46,40 @@ def months(params: Params) -> list[str]:
     return [str(m) for m in pd.period_range(end - 2 * params.peers.window_months + 1, end, freq="M")]
 
 
-def compute(params: Params) -> dict[str, pd.DataFrame]:
+def neighbourhood_rates(monthly: pd.DataFrame, types, month: str) -> pd.Series:
+    """Each force's neighbourhood crimes per 1,000 in ``month`` (the categories ``types``); NaN where it has no data."""
+    m = monthly[(monthly["month"] == month) & monthly["crime_type"].isin(list(types))]
+    crimes = m.groupby("force", sort=True)["crimes"].sum(min_count=1)
+    population = m.groupby("force", sort=True)["population"].first()
+    return (1000 * crimes.astype(float) / population).astype(float)
+
+
+def peer_measures(earlier, monthly: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """The "most similar force average" measures beside the peers' average (module docstring)."""
+    cat = earlier["catalogue"]
+    period = earlier["measure_period"].set_index("measure_id")
+    msg = cat[cat["target_source"].str.lower().str.contains(MSG_TARGET, regex=False)]
+    rates = neighbourhood_rates(monthly, params.scorecard.neighbourhood_crime_types, params.period)
+    others = rates.drop(labels=[params.peers.force], errors="ignore")
+    rows = []
+    for _, m in msg.iterrows():
+        row = {"measure_id": m["measure_id"], "target": m["target"], "target_source": m["target_source"],
+               "month": params.period, "force_value": period.loc[m["measure_id"], "value"],
+               "peer_average": np.nan, "peers": 0, "includes_force": False}
+        if m["measure_id"] == "neighbourhood_crime_rate":
+            held = others.notna().all() and len(others)
+            row.update(peer_average=float(others.mean()) if held else np.nan, peers=int(len(others)),
+                       peer_text="" if held else "no data")
+        else:
+            derived = m["source"].removeprefix("derived:")
+            needs = DERIVED[derived].needs if derived in DERIVED else {"a force's records": ("",)}
+            published = set(needs) <= PUBLISHED and not any(needs.values())  # no force-only column
+            row["peer_text"] = NOT_READ if published else NOT_PUBLISHED
+        rows.append(row)
+    return pd.DataFrame(rows, columns=PEER_MEASURE_COLUMNS)
+
+
+def compute(params: Params, earlier=None) -> dict[str, pd.DataFrame]:
     """``peers_coverage``, ``peers_latest``, ``peers_rank``, ``peers_monthly``, ``peers_funnel``,
     ``peers_funnel_limits`` and ``peers_key``."""
     p = params.peers
@@ -62,17 +110,38 @@ def compute(params: Params) -> dict[str, pd.DataFrame]:
                          "phi": np.nan if f.dispersion is None else f.dispersion.phi,
                          "adjusted": f.adjustment is not None}])
     # Anti-social behaviour is not crime: left out here as in every crime figure of the book.
-    return {"peers_coverage": counts.coverage, "peers_latest": r.latest[r.latest["crime_type"] != ASB],
+    extra = {"peers_measures": peer_measures(earlier, r.monthly, params)} if earlier and "catalogue" in earlier else {}
+    return {**extra,"peers_coverage": counts.coverage, "peers_latest": r.latest[r.latest["crime_type"] != ASB],
             "peers_rank": ranked[ranked["crime_type"] != ASB],
             "peers_monthly": monthly_out, "peers_funnel": units, "peers_funnel_limits": limits, "peers_key": key}
 
 
 def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
     """The chapter's facts (:func:`compute`; none without ``peers`` in the params)."""
-    return compute(params) if params.peers is not None else {}
+    return compute(params, earlier) if params.peers is not None else {}
 
 
 # --- Presenting the facts ----------------------------------------------------------------------------
+def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The "most similar force average" measures: the force, its target and the peers' average this month."""
+    from lib.present import fmt_value
+
+    p = facts["peers_measures"]
+    cat = facts["catalogue"].set_index("measure_id")
+    unit = [cat.loc[i, "unit"] for i in p["measure_id"]]
+    shown = pd.DataFrame({
+        "measure": [plain(cat.loc[i, "short_name"]) for i in p["measure_id"]],
+        "the force": [fmt_value(v, u) for v, u in zip(p["force_value"], unit)],
+        "target": [fmt_value(v, u) for v, u in zip(p["target"], unit)],
+        "target source": p["target_source"].map(plain),
+        "most similar forces' average (the force not included)": [
+            t if t else f"{fmt_value(v, u)} ({fmt_int(n)} forces)"
+            for t, v, u, n in zip(p["peer_text"].fillna(""), p["peer_average"], unit, p["peers"])],
+    })
+    return shown, p
+
+
+
 # Where the funnel lies, in words. When the forces differ more than chance alone would make them, the limits are
 # widened to the usual spread between forces (Spiegelhalter 2005), and a force inside them is within that spread, not
 # "no different from the group": it may well differ, as forces usually do. Without over-dispersion the limits are
@@ -133,7 +202,8 @@ def narrative(facts, params: Params) -> dict[str, str]:
     window = month_range_label(k["window_first"], k["window_last"])
     total = r.loc[TOTAL]
     sentence = (f"Over {window} the force recorded {fmt_number(total['rate'], 1)} crimes per 1,000 people against "
-                f"{fmt_number(k['group_rate'], 1)} across its group of {fmt_int(k['peers'])} forces, ranking "
+                f"{fmt_number(k['group_rate'], 1)} across its most similar group of {fmt_int(k['peers'])} forces (the "
+                f"force itself included), ranking "
                 f"{fmt_int(total['rank'])} of {fmt_int(total['of'])} (1 = the lowest rate).")
     highest = r[(r["rank"] == r["of"]) & (r.index != TOTAL)].index.tolist()
     if highest:

@@ -11,19 +11,42 @@ A group (cause of concern, workstream) is rated **red** when the share of its op
 overdue reaches ``programme.rag_red_overdue_pct``, **amber** from ``rag_amber_overdue_pct``, else
 **green**; a group whose items are all complete is **complete**. Changes are computed against the
 previous period's tracker export: items completed, added, removed, re-dated, and newly overdue.
+
+**Tied to the inspection** (:func:`findings`, :func:`recommendations`). Each cause of concern with the
+inspection's own words for it, its success criteria, the catalogue's measures that evidence it (with each one's
+status this period), its rating (the RAG above) and how often its items have been re-dated; each recommendation
+with its text. The words come from the tracker's optional columns (``inspection_text``, ``success_criteria``,
+``evidence_measures``): where the tracker does not carry them, the facts are blank and the page says "not
+supplied" — a wording is never made up (the item's own description, "… recommendation 3", is not the
+inspection's text). A red cause of concern is flagged for the decision sheet (``decision_sheet``).
+
+**Times re-dated** (:func:`redating`): the number of consecutive tracker exports between which an item's due
+date changed, over the exports held: ``inputs.programme_history`` (every earlier export's due dates) before
+the period, then this period's tracker; without it, the previous export (``inputs.tracker_previous``) and this
+one. ``redated_since`` names the first export counted, so "re-dated twice since July 2019" says what was read.
 """
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
+from lib.config.paths import public_path
 from lib.config.schema import Params
+from lib.errors import DataError
+from lib.measures.derived import catalogue
+from lib.measures.facts import catalogue_table
 from lib.present import fmt_int, label
 from lib.present.charts import layers
 from lib.present.vega import WIDTH, Chart
 
 NEEDS = ("tracker",)
-AFTER: tuple[str, ...] = ()
+AFTER = ("measures",)
+CAUSE_TYPES = ("cause of concern", "crime data integrity")
+FINDING_COLUMNS = ["item_id", "cause", "inspection_text", "success_criteria", "evidence_measures", "evidence_status",
+                   "rating", "recommendations", "complete", "overdue", "times_redated", "redated_since",
+                   "decision_sheet"]
+RECOMMENDATION_COLUMNS = ["item_id", "parent_id", "inspection_text", "owner_role", "due_date", "status_at_end",
+                          "times_redated", "redated_since"]
 
 STATUSES = ["complete", "on track", "not started", "overdue"]
 
@@ -153,14 +176,112 @@ def change_counts(log: pd.DataFrame) -> dict[str, int]:
     return {k: int((log["change"] == k).sum()) for k in kinds}
 
 
-def compute(loaded: dict, params: Params) -> dict[str, pd.DataFrame]:
+def _dates(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.strftime("%Y-%m-%d")
+
+
+def snapshots(loaded: dict, params: Params) -> pd.DataFrame:
+    """The due date each tracker export held gave each item: item_id, snapshot (YYYY-MM), due_date (module
+    docstring, "Times re-dated"), the period's tracker last."""
+    now = loaded["tracker"].frame[["item_id", "due_date"]].assign(snapshot=params.period)
+    if "programme_history" in loaded:
+        history = loaded["programme_history"]
+        earlier = history.frame[history.frame["snapshot"] < params.period]
+        doubled = earlier[earlier.duplicated(["item_id", "snapshot"], keep=False)]
+        if len(doubled):
+            first = doubled.iloc[0]
+            raise DataError(f"inputs.programme_history ({public_path(history.path)}): item {first['item_id']!r} has "
+                            f"{len(doubled[doubled['item_id'] == first['item_id']])} rows for export "
+                            f"{first['snapshot']}: one per item and export")
+    elif "tracker_previous" in loaded:
+        before = str(pd.Period(params.period, "M") - 1)
+        earlier = loaded["tracker_previous"].frame[["item_id", "due_date"]].assign(snapshot=before)
+    else:
+        earlier = now.iloc[:0]
+    out = pd.concat([earlier[["item_id", "snapshot", "due_date"]], now[["item_id", "snapshot", "due_date"]]],
+                    ignore_index=True)
+    out["due_date"] = _dates(out["due_date"])
+    return out.sort_values(["item_id", "snapshot"], kind="stable").reset_index(drop=True)
+
+
+def redating(history: pd.DataFrame) -> pd.DataFrame:
+    """Per item: ``times_redated`` (exports after which its due date changed), ``redated_since`` (the first export
+    read), ``first_due`` and ``current_due``, from :func:`snapshots`."""
+    moved = history.groupby("item_id", sort=True)["due_date"].transform(lambda d: d.ne(d.shift()) & d.shift().notna())
+    grouped = history.assign(moved=moved).groupby("item_id", sort=True)
+    return pd.DataFrame({"times_redated": grouped["moved"].sum().astype(int),
+                         "redated_since": grouped["snapshot"].min(),
+                         "first_due": grouped["due_date"].first(), "current_due": grouped["due_date"].last()}
+                        ).reset_index()
+
+
+def _evidence(items: pd.DataFrame, earlier, where: str) -> pd.Series:
+    """Each cause's evidencing measures as ids joined by "; ", checked against the catalogue."""
+    ids = list(earlier["catalogue"]["measure_id"])
+    split = items["evidence_measures"].map(lambda v: [] if pd.isna(v) else [x.strip() for x in str(v).split(";")
+                                                                            if x.strip()])
+    unknown = sorted({x for xs in split for x in xs} - set(ids))
+    if unknown:
+        raise DataError(f"inputs.tracker ({where}): column 'evidence_measures': {', '.join(map(repr, unknown))} "
+                        f"{'is not a measure' if len(unknown) == 1 else 'are not measures'} of the catalogue "
+                        f"(ids: {', '.join(ids)})")
+    return split
+
+
+def findings(items: pd.DataFrame, by_group: pd.DataFrame, redated: pd.DataFrame, earlier, where: str) -> pd.DataFrame:
+    """Each cause of concern tied to the inspection (module docstring): one row per cause, in item order."""
+    causes = items[items["type"].isin(CAUSE_TYPES)].copy()
+    evidence = _evidence(causes, earlier, where)
+    period = earlier["measure_period"].set_index("measure_id")["status"] if "measure_period" in earlier else {}
+    names = earlier["catalogue"].set_index("measure_id")["short_name"]
+    rating = by_group.set_index("group")["RAG"]
+    times = redated.set_index("item_id")
+    rows = []
+    for (_, c), measures in zip(causes.iterrows(), evidence):
+        family = items[(items["item_id"] == c["item_id"]) | (items["parent_id"] == c["item_id"])]
+        recs = family[family["item_id"] != c["item_id"]]
+        rows.append({
+            "item_id": c["item_id"], "cause": c["description"], "inspection_text": c["inspection_text"],
+            "success_criteria": c["success_criteria"], "evidence_measures": "; ".join(measures) or None,
+            "evidence_status": "; ".join(f"{names[m]}: {period.get(m, 'not computed')}" for m in measures) or None,
+            "rating": rating.get(c["group"]), "recommendations": len(recs),
+            "complete": int((recs["status_at_end"] == "complete").sum()),
+            "overdue": int((family["status_at_end"] == "overdue").sum()),
+            "times_redated": int(times.loc[family["item_id"], "times_redated"].sum()),
+            "redated_since": times.loc[family["item_id"], "redated_since"].min(),
+        })
+    out = pd.DataFrame(rows, columns=FINDING_COLUMNS[:-1])
+    out["decision_sheet"] = out["rating"] == "red"
+    for col in ("inspection_text", "success_criteria", "evidence_measures", "evidence_status"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out
+
+
+def recommendations(items: pd.DataFrame, redated: pd.DataFrame) -> pd.DataFrame:
+    """Every recommendation with the inspection's text (blank where the tracker does not carry it), its status
+    and how often it has been re-dated."""
+    recs = items[items["type"] == "recommendation"].merge(redated, on="item_id", how="left")
+    recs["inspection_text"] = recs["inspection_text"].astype(object).where(recs["inspection_text"].notna(), None)
+    return recs[RECOMMENDATION_COLUMNS].reset_index(drop=True)
+
+
+def compute(loaded: dict, params: Params, earlier=None) -> dict[str, pd.DataFrame]:
     """The programme's facts: items with their status, status by group and workstream, milestones,
-    overdue items, changes since the previous export, and the counts against the inspection."""
+    overdue items, changes since the previous export, the counts against the inspection, and the causes of concern
+    and recommendations tied to the inspection (with the measures' facts in ``earlier``, when computed)."""
+    if earlier is None or "catalogue" not in earlier:  # run on its own: the evidence is still checked against the
+        earlier = {"catalogue": catalogue_table(catalogue(params.catalogue_path()))}  # catalogue (never listed: reuse)
     items = with_status(loaded["tracker"].frame, params)
     previous = loaded["tracker_previous"].frame if "tracker_previous" in loaded else None
+    by_group = status_table(items, "group", params)
+    redated = redating(snapshots(loaded, params))
+    where = public_path(loaded["tracker"].path)
     return {
+        "programme_findings": findings(items, by_group, redated, earlier, where),
+        "programme_recommendations": recommendations(items, redated),
+        "programme_redating": redated,
         "programme_items": items,
-        "programme_by_group": status_table(items, "group", params),
+        "programme_by_group": by_group,
         "programme_by_workstream": status_table(items, "workstream", params),
         "programme_inspection": against_inspection(items, params),
         "programme_milestones": milestones(items, params),
@@ -172,7 +293,7 @@ def compute(loaded: dict, params: Params) -> dict[str, pd.DataFrame]:
 
 def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
     """The chapter's facts (:func:`compute`)."""
-    return compute(loaded, params)
+    return compute(loaded, params, earlier)
 
 
 def narrative(facts, params: Params) -> dict[str, str]:
@@ -223,6 +344,47 @@ def table(facts, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 def due_soon_label(params) -> str:
     """The milestone board's middle column: 'due in the next 6 months'."""
     return f"due in the next {params.programme.due_soon_months} months"
+
+
+def _words(value) -> str:
+    """Text from the tracker as shown, or "not supplied" where the tracker does not carry it."""
+    from lib.present import NOT_SUPPLIED, missing, plain
+
+    return NOT_SUPPLIED if missing(value) else plain(value)
+
+
+def redated_text(times, since) -> str:
+    """'re-dated twice since Jul 2019', 'not re-dated since Jul 2019'."""
+    from lib.present import month_label
+
+    n = int(times)
+    how = {0: "not re-dated", 1: "re-dated once", 2: "re-dated twice"}.get(n, f"re-dated {n} times")
+    return f"{how} since {month_label(since)}"
+
+
+def findings_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the causes of concern tied to the inspection as shown, the fact)."""
+    f = facts["programme_findings"]
+    shown = pd.DataFrame({
+        "cause of concern": f["cause"].map(_words), "the inspection's words": f["inspection_text"].map(_words),
+        "success criteria": f["success_criteria"].map(_words),
+        "evidenced by (status this month)": f["evidence_status"].map(_words), "rating": f["rating"],
+        "recommendations complete": [f"{c} of {n}" for c, n in zip(f["complete"], f["recommendations"])],
+        "overdue": f["overdue"].map(fmt_int),
+        "re-dated": [redated_text(t, s) for t, s in zip(f["times_redated"], f["redated_since"])],
+    })
+    return shown, f
+
+
+def recommendations_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(every recommendation with the inspection's text as shown, the fact)."""
+    r = facts["programme_recommendations"]
+    shown = pd.DataFrame({
+        "recommendation": r["item_id"].map(_words), "the inspection's text": r["inspection_text"].map(_words),
+        "owner (role)": r["owner_role"].map(_words), "due": r["due_date"], "status": r["status_at_end"],
+        "re-dated": [redated_text(t, s) for t, s in zip(r["times_redated"], r["redated_since"])],
+    })
+    return shown, r
 
 
 def changes_output(facts):

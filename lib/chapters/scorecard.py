@@ -25,7 +25,6 @@ from lib.present import (
     month_range_label,
     not_supplied,
     round_half_up,
-    score_shown,
     table,
 )
 from lib.present.charts import control_chart, layers
@@ -177,19 +176,18 @@ def _signed(change: float) -> str:
 
 
 def movers_display(facts, k: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(largest improvements, largest concerns) as shown: at most ``k`` measures whose shown score rose, and at
-    most ``k`` whose shown score fell (a measure is never in both, and an unchanged score is in neither)."""
+    """(largest improvements, largest concerns) as shown: at most ``k`` measures whose score rose, and at most ``k``
+    whose score fell, by the unrounded change rounded once for display (1.240 against 1.007 is +0.23, never the
+    +0.24 between the rounded scores); a change that rounds to ±0.00 is in neither, and no measure is in both."""
     m = facts["movers"]
     names = facts["catalogue"].set_index("measure_id")["name"]
-    change = np.array([score_shown(a) - score_shown(b) for a, b in zip(m["score"], m["score_last_year"])])
+    change = np.array([round_half_up(c, 2) for c in m["change"]])
 
     def show(frame):
         return pd.DataFrame({"measure": [names[i] for i in frame["measure_id"]],
                              "score now": [fmt_score(v) for v in frame["score"]],
                              "score a year ago": [fmt_score(v) for v in frame["score_last_year"]],
-                             # the change between the scores as shown, so the column adds up on the page
-                             "change": [_signed(score_shown(a) - score_shown(b))
-                                        for a, b in zip(frame["score"], frame["score_last_year"])]})
+                             "change": [_signed(c) for c in frame["change"]]})
 
     return show(m[change > 0].head(k)), show(m[change < 0].tail(k).iloc[::-1])
 

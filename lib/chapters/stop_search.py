@@ -7,6 +7,14 @@ chapter's month is the period, or the latest month the data hold when they stop 
 Facts: ``searches_by_month`` (months the data cover), ``searches_by_object``, ``searches_by_outcome``
 and ``stop_search_people`` (by age range and officer-defined ethnicity) for the chapter's month, as
 published after suppression (never the raw counts), and ``search_key``.
+
+With resident populations by ethnicity (``inputs.populations``, the force area's), ``stop_search_ethnicity``:
+searches per 1,000 residents of each officer-defined ethnicity over the 12 months to the chapter's month (the
+months the data hold of them), with the exact Poisson (Garwood) 95% interval, and the **disproportionality
+ratio** — the group's rate over White people's rate — with Katz's log 95% interval
+(:mod:`lib.stats.rates`). The counts are published as the one-way table of searches by ethnicity after
+disclosure control: a suppressed count has no rate and no ratio (blank in the fact, ``[c]`` on the page), and
+searches whose ethnicity was not recorded are counted in the total but have no population, so no rate.
 """
 from __future__ import annotations
 
@@ -15,14 +23,16 @@ import pandas as pd
 
 from lib.chapters.crime import chapter_month, month_lead
 from lib.config.schema import Params
+from lib.inputs import populations as residents
 from lib.inputs.loading import Loaded
 from lib.inputs.months import month_of
 from lib.measures import derived
 from lib.present import fmt_int, month_label, month_range_label, table, text
 from lib.present.charts import layers
 from lib.present.vega import PALETTE, WIDTH, Chart
-from lib.stats.disclosure import suppress
-from lib.vocabulary import AGE_RANGES
+from lib.stats.disclosure import SUPPRESSED, suppress
+from lib.stats.rates import poisson_rate, rate_ratio
+from lib.vocabulary import AGE_RANGES, OFFICER_ETHNICITIES
 
 NEEDS = ("stop_search",)
 AFTER: tuple[str, ...] = ()
@@ -57,7 +67,47 @@ def compute(loaded: dict[str, Loaded], params: Params) -> dict[str, pd.DataFrame
         order = [a for a in (*AGE_RANGES, "not recorded") if a in people.index]
         out["stop_search_people"] = suppress(people.reindex(order).rename_axis(index="age range", columns=None),
                                              k).reset_index(names="age range").astype(str)
+    if "populations" in loaded and month:
+        window = [m for m in months if m <= month][-12:]
+        year = s[month_col.isin(window)]
+        counts = year["Officer-defined ethnicity"].fillna("not recorded").value_counts().sort_index()
+        table_ = by_ethnicity(counts, residents.by_ethnicity(loaded, params), params.disclosure.min_count)
+        out["stop_search_ethnicity"] = table_.assign(first_month=window[0], last_month=window[-1])
     return out
+
+
+ETHNICITY_COLUMNS = ["ethnicity", "searches_shown", "searches", "population", "rate", "lower", "upper", "ratio",
+                     "ratio_lower", "ratio_upper", "population_source"]
+REFERENCE = "White"
+TOTAL = "Total"
+
+
+def by_ethnicity(counts: pd.Series, pops: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    """Searches per 1,000 residents by ethnicity and the ratio to White people's rate, from published counts
+    (module docstring): ``searches_shown`` as published, ``searches`` the number behind it (blank where
+    suppressed)."""
+    published = _published(counts, "ethnicity", min_count).set_index("ethnicity")["searches"]
+    shown = published.map(lambda v: None if v == SUPPRESSED else int(v.replace(",", "")))
+    white = shown.get(REFERENCE)
+    white_pop = float(pops.loc[REFERENCE, "population"]) if REFERENCE in pops.index else np.nan
+    pops = pops.copy()
+    if set(OFFICER_ETHNICITIES) <= set(pops.index):  # the total's rate: over every group's residents
+        pops.loc[TOTAL] = [float(pops.loc[list(OFFICER_ETHNICITIES), "population"].sum()), "sum of the groups"]
+    rows = []
+    for group, x in shown.items():
+        pop = float(pops.loc[group, "population"]) if group in pops.index else np.nan
+        rate, lower, upper = poisson_rate(x, pop) if x is not None else (np.nan,) * 3
+        ratio = rate_ratio(x, pop, white, white_pop) if x is not None and white is not None else (np.nan,) * 3
+        if group == REFERENCE:  # the reference group against itself: 1, with no interval
+            ratio = (1.0, np.nan, np.nan)
+        elif group == TOTAL:
+            ratio = (np.nan,) * 3
+        rows.append({"ethnicity": group, "searches_shown": published[group], "searches": x, "population": pop,
+                     "rate": rate, "lower": lower, "upper": upper, "ratio": ratio[0], "ratio_lower": ratio[1],
+                     "ratio_upper": ratio[2], "population_source": pops.loc[group, "source"] if group in pops.index
+                     else None})
+    out = pd.DataFrame(rows, columns=ETHNICITY_COLUMNS)
+    return out.astype({"searches": "Int64"})
 
 
 def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
@@ -90,6 +140,35 @@ def narrative(facts, params: Params) -> dict[str, str]:
     if key["month"]:
         which += f" there were {fmt_int(key['searches'])} searches."
     return {"which_month": which, "disclosure_rule": rule_text(params.disclosure.min_count)}
+
+
+def ethnicity_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Searches per 1,000 residents by ethnicity, with the ratio to White people's rate, as published."""
+    from lib.present import fmt_number
+
+    e = facts["stop_search_ethnicity"]
+
+    def cell(value, hidden, none):
+        return SUPPRESSED if hidden else (none if pd.isna(value) else fmt_number(value, 2))
+
+    def span(lo, hi, hidden, none):
+        return SUPPRESSED if hidden else (none if pd.isna(lo) else f"{fmt_number(lo, 2)} to {fmt_number(hi, 2)}")
+
+    hidden = e["searches_shown"].eq(SUPPRESSED)
+    nopop = ["not applicable" if g == "not recorded" or not pd.isna(p) else residents.NO_POPULATION
+             for g, p in zip(e["ethnicity"], e["population"])]
+    ratio_none = ["reference group" if g == REFERENCE else "not applicable" if g == TOTAL else n
+                  for g, n in zip(e["ethnicity"], nopop)]
+    shown = pd.DataFrame({
+        "officer-defined ethnicity": e["ethnicity"], "searches": e["searches_shown"],
+        "residents": [n if pd.isna(p) else fmt_int(p) for n, p in zip(nopop, e["population"])],
+        "per 1,000 residents": [cell(v, h, n) for v, h, n in zip(e["rate"], hidden, nopop)],
+        "95% interval (exact Poisson)": [span(lo, hi, h, n) for lo, hi, h, n in zip(e["lower"], e["upper"], hidden, nopop)],
+        "ratio to White": [cell(v, h, n) for v, h, n in zip(e["ratio"], hidden, ratio_none)],
+        "95% interval (Katz)": [span(lo, hi, h, n) for lo, hi, h, n in zip(e["ratio_lower"], e["ratio_upper"], hidden,
+                                                                              ratio_none)],
+    })
+    return shown, e
 
 
 def people(facts):

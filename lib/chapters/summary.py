@@ -1,17 +1,157 @@
-"""The executive summary's sentences, each quoting a fact through the same function its chapter uses."""
+"""The executive summary's sentences, each quoting a fact through the same function its chapter uses, and the facts
+of page one, the board's decision sheet.
+
+The decision sheet (facts ``decision_*``, computed last, from the facts before them; nothing is recomputed):
+
+- ``decision_priorities``: each priority's status, from ``priority_summary`` (measures scored, met, off track);
+- ``decision_matrix``: every measure judged against a target (the IMPACT scorecard's and the compliance
+  chapter's) placed by its variation icon and its assurance icon — the Making Data Count summary matrix — from
+  ``measure_period``'s reading;
+- ``decision_off_track``: every measure off track with its owner, its owner's revised date (or "no revised date
+  from <owner>") and its trajectory, from ``exceptions_measures``;
+- ``decision_changes``: what changed since last month — a measure's status changed (met / not met), a new signal
+  (the month is unusual on its control chart and the month before was not), a programme item newly overdue or
+  re-dated (``programme_changes``), and every red cause of concern (``programme_findings``);
+- ``decision_asks``: the decisions asked of the board (params ``board.decisions``), or "none this month";
+- ``decision_staffing``: where the staffing options with their cost and what each buys are (the facts
+  ``fcr_options`` and ``irt_options``, shown by their chapters' own functions), and whether this build has them.
+"""
 from __future__ import annotations
 
+import pandas as pd
+
+from lib.chapters import changes as changes_page
 from lib.chapters import compliance as report
 from lib.chapters import crime, not_supplied_text, ran, scorecard
 from lib.chapters import peers as peers_view
-from lib.chapters.programme import change_counts
+from lib.chapters.programme import change_counts, redated_text
 from lib.config.schema import AnswerStandard, Params
-from lib.present import NO_TARGET, fmt_percent, month_label, seconds_text
+from lib.present import NO_TARGET, counted, fmt_percent, month_label, plain, seconds_text
 from lib.staffing import control_room_view, force_management_view, incident_response_view, response_rotas_view
 
 NEEDS: tuple[str, ...] = ()
 AFTER = ("measures", "scorecard", "compliance", "crime", "fcr", "irt", "force_management", "programme",
-         "peers")
+         "exceptions", "peers")
+
+NONE_THIS_MONTH = "none this month"
+VARIATION_GROUPS = {"improvement_high": "special cause: improvement", "improvement_low": "special cause: improvement",
+                    "concern_high": "special cause: concern", "concern_low": "special cause: concern",
+                    "neutral_high": "special cause: neither better nor worse",
+                    "neutral_low": "special cause: neither better nor worse", "common_cause": "common cause",
+                    "too_few": "too few months to judge"}
+ASSURANCE_GROUPS = {"consistent_pass": "will consistently meet the target",
+                    "consistent_fail": "will consistently miss the target",
+                    "inconsistent": "hit and miss", "not_yet": "not yet: still changing"}
+STAFFING_FACTS = (("fcr_options", "fcr", "Control room: re-roster, recruit or both, each costed with the cover it buys"),
+                  ("irt_options", "irt", "Incident response: workable rotas and establishments, each costed with the "
+                                         "officers it buys"))
+
+
+def priorities(facts) -> pd.DataFrame:
+    """``decision_priorities``: each priority's status, read from ``priority_summary``."""
+    p = facts["priority_summary"]
+    off = p["scored"] - p["met"]
+    status = ["no measure scored" if n == 0 else "every scored measure met" if o == 0 else
+              f"{o} of {n} scored measures off track" for n, o in zip(p["scored"], off)]
+    return pd.DataFrame({"priority": p["priority"], "measures": p["measures"], "scored": p["scored"],
+                         "met": p["met"], "off_track": off, "status": status})
+
+
+def matrix(facts) -> pd.DataFrame:
+    """``decision_matrix``: every measure judged against a target, by variation and assurance (module docstring)."""
+    cat = facts["catalogue"].set_index("measure_id")
+    period = facts["measure_period"]
+    judged = period[period["status"].isin(["met", "not met"])]
+    return pd.DataFrame({
+        "measure_id": judged["measure_id"].to_numpy(),
+        "short_name": [cat.loc[i, "short_name"] for i in judged["measure_id"]],
+        "scorecard": [cat.loc[i, "priorities"] != "" for i in judged["measure_id"]],
+        "status": judged["status"].to_numpy(),
+        "variation": [VARIATION_GROUPS.get(v, "no data") for v in judged["variation"]],
+        "assurance": [ASSURANCE_GROUPS.get(a, "no reading") if v != "too_few" else "no reading"
+                      for a, v in zip(judged["assurance"], judged["variation"])],
+    })
+
+
+def off_track(facts) -> pd.DataFrame:
+    """``decision_off_track``: each measure off track, its owner, the owner's revised date and the trajectory."""
+    m = facts["exceptions_measures"]
+    cat = facts["catalogue"].set_index("measure_id")
+    return pd.DataFrame({
+        "measure_id": m["measure_id"], "short_name": [cat.loc[i, "short_name"] for i in m["measure_id"]],
+        "owner": m["owner_role"], "value": m["value"], "target": m["target"],
+        "revised_date": [d if isinstance(d, str) and d else f"no revised date from {o}"
+                         for d, o in zip(m["revised_date"], m["owner_role"])],
+        "trajectory": [month if isinstance(month, str) and month else text
+                       for month, text in zip(m["trajectory_month"], m["trajectory"])],
+    })
+
+
+def _new_signals(facts, params: Params) -> list[dict]:
+    """Measures whose month is unusual on their control chart when the month before was not (or was not charted)."""
+    spc = facts["measure_spc"]
+    before = str(pd.Period(params.period, "M") - 1)
+    now = spc[spc["month"] == params.period].set_index("measure_id")["point_type"]
+    then = spc[spc["month"] == before].set_index("measure_id")["point_type"]
+    names = facts["catalogue"].set_index("measure_id")["short_name"]
+    return [{"kind": "new signal", "id": mid, "name": names[mid], "detail": kind.replace("special_cause_", "unusual: ")
+             .replace("_", " ")} for mid, kind in now.items()
+            if str(kind).startswith("special_cause") and not str(then.get(mid, "")).startswith("special_cause")]
+
+
+def what_changed(facts, params: Params) -> pd.DataFrame:
+    """``decision_changes``: what changed since last month (module docstring), one row each."""
+    rows = []
+    _, status = changes_page.measures(facts, params)
+    names = facts["catalogue"].set_index("measure_id")["short_name"]
+    for _, r in status[status["status_then"] != status["status_now"]].iterrows():
+        rows.append({"kind": "status changed", "id": r["measure_id"], "name": names[r["measure_id"]],
+                     "detail": f"{r['status_then']} → {r['status_now']}"})
+    rows += _new_signals(facts, params)
+    if "programme_changes" in facts:
+        log = facts["programme_changes"]
+        for _, r in log[log["change"].isin(["newly overdue", "re-dated"])].iterrows():
+            rows.append({"kind": f"programme item {r['change']}", "id": r["item_id"], "name": r["type"],
+                         "detail": r["detail"]})
+    if "programme_findings" in facts:
+        f = facts["programme_findings"]
+        for _, r in f[f["decision_sheet"].astype(bool)].iterrows():
+            rows.append({"kind": "red cause of concern", "id": r["item_id"], "name": r["cause"],
+                         "detail": f"rated red: {counted(r['overdue'], 'item')} overdue; its items "
+                                   f"{redated_text(r['times_redated'], r['redated_since'])}"})
+    return pd.DataFrame(rows, columns=["kind", "id", "name", "detail"])
+
+
+def asks(params: Params) -> pd.DataFrame:
+    """``decision_asks``: the decisions asked of the board (params ``board.decisions``), or "none this month"."""
+    return pd.DataFrame({"decision": list(params.board.decisions) or [NONE_THIS_MONTH]})
+
+
+def staffing(facts) -> pd.DataFrame:
+    """``decision_staffing``: where the costed staffing options are, and whether this build computed them."""
+    return pd.DataFrame([{"fact": name, "chapter": chapter, "what": what, "held": name in facts}
+                         for name, chapter, what in STAFFING_FACTS])
+
+
+def matrix_display(facts) -> pd.DataFrame:
+    """The summary matrix as shown: variation (rows) by assurance (columns), each cell the measures in it."""
+    m = facts["decision_matrix"]
+    rows = [v for v in dict.fromkeys(VARIATION_GROUPS.values()) if v in set(m["variation"])]
+    cols = [a for a in [*dict.fromkeys(ASSURANCE_GROUPS.values()), "no reading"] if a in set(m["assurance"])]
+    cells = m.groupby(["variation", "assurance"], sort=False)["short_name"].agg(lambda n: "; ".join(map(plain, n)))
+    shown = pd.DataFrame([[cells.get((r, c), "") for c in cols] for r in rows], columns=cols)
+    shown.insert(0, "variation", rows)
+    return shown
+
+
+def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
+    """The decision sheet's facts (module docstring)."""
+    out = {"decision_priorities": priorities(earlier), "decision_matrix": matrix(earlier),
+           "decision_changes": what_changed(earlier, params), "decision_asks": asks(params),
+           "decision_staffing": staffing(earlier)}
+    if "exceptions_measures" in earlier:
+        out["decision_off_track"] = off_track(earlier)
+    return out
 
 
 def headline(facts, params: Params) -> dict[str, str]:

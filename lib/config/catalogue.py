@@ -12,6 +12,11 @@ published standards (999 calls answered within 10 seconds: the national standard
 edition built on it judges nothing against a target nobody set. A force's own targets, or the
 demo's, live in a catalogue that names it (``extends: measures.yml``) and adds them under
 ``targets:`` (``params/measures-demo.yml``: the demo force's, every one a "demo assumption").
+
+**An owner for every measure.** Each measure names the role accountable for it (``owner``: a role such
+as "Head of Crime", never a person's name); a catalogue without one for a measure is refused, naming the
+file, the measure and what is allowed. A catalogue that extends another may name its own force's roles
+under ``owners:`` (measure id → role), replacing the extended catalogue's.
 """
 from __future__ import annotations
 
@@ -51,6 +56,8 @@ class Measure(BaseModel):
     shown_in: list[Literal[CHAPTERS_SHOWING]] = []
     # calls.<route>: the target is that route's call-answer standard (params calls.answer), not set here.
     standard: str | None = Field(None, pattern=r"^calls\.[a-z0-9]+$")
+    # The role accountable for the measure (required: load_catalogue refuses a measure without one).
+    owner: str | None = Field(None, min_length=1, max_length=80)
 
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
@@ -94,6 +101,7 @@ class Catalogue(BaseModel):
     extends: str | None = None
     measures: list[Measure] = []
     targets: dict[str, Target] = {}
+    owners: dict[str, str] = {}
 
     @model_validator(mode="after")
     def _one_kind(self) -> Catalogue:
@@ -104,6 +112,12 @@ class Catalogue(BaseModel):
                              "once, in the catalogue it extends)")
         if self.extends is None and self.targets:
             raise ValueError("targets: only a catalogue that extends another adds targets (set `desired` on a measure)")
+        if self.extends is None and self.owners:
+            raise ValueError("owners: only a catalogue that extends another adds owners (set `owner` on a measure)")
+        blank = sorted(k for k, v in self.owners.items() if not v.strip() or len(v) > 80)
+        if blank:
+            raise ValueError(f"owners: {', '.join(map(repr, blank))}: an owner is a role of 1 to 80 characters "
+                             "(e.g. 'Head of Crime')")
         return self
 
 
@@ -138,18 +152,21 @@ def _with_targets(path: Path, catalogue: Catalogue) -> list[Measure]:
     if base.extends is not None:
         raise ParamsError(f"{display_path(base_path)}: extends: a catalogue that is extended cannot extend another")
     by_id = {m.id: m for m in base.measures}
-    unknown = sorted(set(catalogue.targets) - set(by_id))
-    if unknown:
-        raise ParamsError(f"{where}: targets: {', '.join(map(repr, unknown))} "
-                          f"{'is not a measure' if len(unknown) == 1 else 'are not measures'} of {display_path(base_path)}")
+    for key, given in (("targets", catalogue.targets), ("owners", catalogue.owners)):
+        unknown = sorted(set(given) - set(by_id))
+        if unknown:
+            raise ParamsError(f"{where}: {key}: {', '.join(map(repr, unknown))} "
+                              f"{'is not a measure' if len(unknown) == 1 else 'are not measures'} of "
+                              f"{display_path(base_path)}")
     out = []
     for m in base.measures:
         target = catalogue.targets.get(m.id)
+        owner = {"owner": catalogue.owners[m.id]} if m.id in catalogue.owners else {}
         if target is None:
-            out.append(m)
+            out.append(m.model_copy(update=owner))
             continue
         try:
-            out.append(Measure(**{**m.model_dump(), **target.model_dump()}))
+            out.append(Measure(**{**m.model_dump(), **target.model_dump(), **owner}))
         except ValidationError as exc:
             raise ParamsError(_problems(exc, f"{where}: targets.{m.id}")) from None
     return out
@@ -165,8 +182,8 @@ def load_catalogue(path: Path, derived: Collection[str] | None = None) -> list[M
     ------
     ParamsError
         Unreadable file, unknown keys, bad values, a duplicate id, a derived measure that does not
-        exist, a compliance measure missing, a target for a measure the extended catalogue does not
-        have, or a target without its source.
+        exist, a compliance measure missing, a target or owner for a measure the extended catalogue does not
+        have, a target without its source, or a measure without an owner.
     """
     where = display_path(path)
     catalogue = _read(path)
@@ -178,6 +195,11 @@ def load_catalogue(path: Path, derived: Collection[str] | None = None) -> list[M
         problems += [f"{where}: {m.id}: source = {m.source!r}: no such derived measure; known: "
                      f"{', '.join(sorted(derived))}" for m in measures
                      if m.source.startswith("derived:") and m.source[8:] not in derived]
+    origin = where if catalogue.extends is None else display_path((Path(path).parent / catalogue.extends).resolve())
+    also = "" if catalogue.extends is None else f", or name it under owners: in {where}"
+    problems += [f"{origin}: measures[{i}] ({m.id}): owner: missing; give the role accountable for the measure, "
+                 f"1 to 80 characters (e.g. 'Head of Crime'; a role, never a person's name){also}"
+                 for i, m in enumerate(measures) if m.owner is None]
     if not any("compliance" in m.shown_in for m in measures):
         problems.append(f"{where}: measures: no measure is shown in the compliance chapter (shown_in: [compliance])")
     if problems:

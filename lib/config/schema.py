@@ -124,8 +124,12 @@ class Inputs(_Strict):
     measure_values: Source = None
     tracker: Source = None
     tracker_previous: Source = None
+    # Optional: the due date each earlier tracker export gave each item, so the programme counts re-datings.
+    programme_history: Source = None
     # Optional: owners' commentary, recovery action and revised date per measure and month.
     commentary: Source = None
+    # Optional: resident populations by district and by ethnicity, for rates per 1,000 with intervals.
+    populations: Source = None
     # Optional: call handlers logged on per interval (telephony export); the control-room model is then checked
     # against the staff actually on duty rather than the rostered pattern.
     staffing: Source = None
@@ -579,6 +583,12 @@ class Force(_Strict):
     name: str = Field(min_length=1, max_length=120)
 
 
+class Board(_Strict):
+    """What the decision sheet asks of the board this period (optional: without any, it says "none this month")."""
+
+    decisions: list[Annotated[str, Field(min_length=1, max_length=500)]]
+
+
 class Params(_Strict):
     """The validated parameters of one reporting period."""
 
@@ -610,6 +620,8 @@ class Params(_Strict):
     interventions: list[Intervention] = []
     # Peer benchmarking (None: the peers chapter says what it needs).
     peers: Peers | None = None
+    # The decisions asked of the board this period, each a sentence (the decision sheet; none: "none this month").
+    board: Board
     # Districts: district -> the local authorities (LSOA name prefixes) it covers; empty: each local authority.
     districts: dict[Annotated[str, Field(min_length=1, max_length=60)], list[str]] = {}
     # Set by the loader, not by the file.

@@ -455,17 +455,25 @@ AUDIT_NAMES = ["Body-worn video", "Case file quality", "Crime recording", "Custo
                "Use of force", "Victim contact"]
 
 
+# What a failed record lacked, by theme (the same few themes across audits, as a board would group them).
+AUDIT_THEMES = ["Risk assessment not completed", "Supervisor review missing", "Victim not updated",
+                "Rationale not recorded", "Safeguarding referral not made"]
+
+
 def audits(rng) -> pd.DataFrame:
-    """Ten records a month for each of the Chief's Top 10 audits."""
+    """Ten records a month for each of the Chief's Top 10 audits; a failed record's theme is drawn from
+    :data:`AUDIT_THEMES` by its place (not from the random stream, so every other demo file stays as it was),
+    weighted towards the first themes."""
     months = _months()
     rows = []
-    for m in months:
+    for i, m in enumerate(months):
         p = float(_ramp(pd.PeriodIndex([m]), .62, .86)[0])
-        for name in AUDIT_NAMES:
+        for j, name in enumerate(AUDIT_NAMES):
             passed = rng.random(10) < p
             for k in range(10):
-                rows.append((str(m), name, f"REC-{rng.integers(10**6, 10**7)}", bool(passed[k])))
-    return pd.DataFrame(rows, columns=["month", "audit", "record_id", "passed"])
+                theme = None if passed[k] else AUDIT_THEMES[min((i + 3 * j + k) % 9, 4 + (i + j + k) % 2) % 5]
+                rows.append((str(m), name, f"REC-{rng.integers(10**6, 10**7)}", bool(passed[k]), theme))
+    return pd.DataFrame(rows, columns=["month", "audit", "record_id", "passed", "failure_theme"])
 
 
 # measure id → (kind, level at start, level at end, denominator per month or None)
@@ -511,6 +519,63 @@ CAUSES = [  # (title, workstream, recommendations)
     ("Workforce engagement and treating the workforce fairly", "Our people", 5),
     ("Ethical behaviour and culture", "Our people", 4),
 ]
+# The inspection's wording of each cause of concern, its success criteria and the measures that evidence it, and
+# the text of its recommendations (invented for the demo in the style of an HMICFRS PEEL report).
+CAUSE_TEXT = [
+    ("The force does not understand the demand it faces well enough to plan and deploy its resources to meet it.",
+     "A demand profile refreshed each quarter sets the force management statement and the control-room and "
+     "response establishment; 999 calls are answered and immediate incidents attended within target.",
+     "calls_999_answered_in_time;calls_999_abandoned;immediate_in_target;priority_in_target"),
+    ("The force does not engage well enough with the public it serves, nor explain its decisions to them.",
+     "Every district holds a quarterly public meeting whose priorities are published; victim satisfaction with "
+     "follow-up rises to the force target.",
+     "victim_satisfaction_follow_up;victim_satisfaction_overall"),
+    ("The force does not do enough to protect vulnerable people, including victims of domestic abuse.",
+     "Every domestic abuse incident has a risk assessment and a PPN in time; the arrest rate for domestic abuse "
+     "crimes reaches the force target; repeat victimisation falls.",
+     "da_arrest_rate;da_repeat_victim;vulnerable_immediate_in_target;ppn_submitted_in_time;ppn_all_children"),
+    ("The force does not prioritise preventing crime and anti-social behaviour.",
+     "A prevention strategy is in place with problem-solving plans in every neighbourhood; neighbourhood crime "
+     "per 1,000 population falls.",
+     "neighbourhood_crime_rate;concern_for_safety_attended"),
+    ("The force does not treat its workforce fairly, nor listen to it.",
+     "A staff survey each year with an action plan; sickness absence falls to the force target; every officer and "
+     "member of staff has a personal development review.",
+     "sickness_hours_lost"),
+    ("The force has not yet established an ethical culture in which its workforce behaves lawfully and ethically.",
+     "An ethics committee meets quarterly; vetting is current for the whole workforce; stop and search grounds are "
+     "recorded and supervised.",
+     "expired_vetting;stop_search_grounds;stop_search_supervised"),
+]
+RECOMMENDATION_TEXT = [
+    "Within six months, the force should {}.",
+    "By the end of the programme, the force should {}.",
+]
+RECOMMENDATIONS = [
+    ["carry out a thorough analysis of current and likely future demand", "match its resources to the demand "
+     "it has analysed", "review its control-room operating model against that demand", "introduce a shift pattern "
+     "for response officers that matches demand by hour and day", "set out its plans in a force management statement",
+     "use the demand analysis to inform its financial plans"],
+    ["consult the public on its neighbourhood priorities", "publish how it has responded to what the public say",
+     "establish independent scrutiny of its use of force and stop and search", "improve how it keeps victims "
+     "informed", "publish a communications plan"],
+    ["make sure every domestic abuse incident has a completed risk assessment", "make sure PPNs are submitted in "
+     "time and record every child present", "improve its arrest rate for domestic abuse", "review how it manages "
+     "missing people who go missing repeatedly", "adopt the Philomena protocol with its partners",
+     "make sure immediate incidents involving a vulnerable person are attended in time"],
+    ["adopt a prevention strategy", "train neighbourhood officers in problem solving",
+     "protect neighbourhood officers from abstraction", "evaluate what works in preventing crime"],
+    ["run a staff survey and act on it", "establish a staff equality forum", "make sure every officer and member "
+     "of staff has a personal development review", "manage sickness absence consistently", "carry out a skills "
+     "audit of its workforce"],
+    ["establish an ethics committee", "make sure the whole workforce holds current vetting", "review its policies "
+     "and procedures for lawfulness and fairness", "make sure supervisors review every stop and search"],
+]
+CDI_TEXT = ("The force does not record crime accurately: too many reported crimes are not recorded, or not within "
+            "24 hours.", "Crimes are recorded within 24 hours of report; the Force Crime Registrar's audits find "
+            "recording at the national standard.", "crimes_recorded_24h")
+CDI_RECOMMENDATIONS = ["record every reported crime within 24 hours", "train control-room staff in the crime "
+                       "recording rules", "audit crime recording each month and act on what it finds"]
 MILESTONES = ["Understanding demand", "Community consultation", "Neighbourhood policing strategy",
               "Corporate Comms plan", "New chief officer team", "Force operating model", "Single Online Home",
               "FCR operating model", "Performance framework", "Service Improvement Team",
@@ -542,6 +607,7 @@ def _tracker_items(rng) -> pd.DataFrame:
     items += [(f"CDI-1.R{j}", "recommendation", "CDI-1", "Planning and governance",
                f"Crime data integrity: recommendation {j}", "2019-11") for j in range(1, 4)]
     frame = pd.DataFrame(items, columns=["item_id", "type", "parent_id", "workstream", "description", "added"])
+    _inspection_texts(frame)
     n = len(frame)
     frame["owner_role"] = rng.choice(OWNERS, n)
     due = pd.Timestamp("2019-09-30") + pd.to_timedelta(rng.integers(0, 15, n) * 30, unit="D")
@@ -550,9 +616,11 @@ def _tracker_items(rng) -> pd.DataFrame:
     frame["start"] = start
     duration = pd.to_timedelta(rng.integers(30, 330, n), unit="D")
     frame["completed"] = (start + duration).where(rng.random(n) < .85)
-    # Some items slip: their due date moves 2-4 months later in a given snapshot.
+    # Some items slip: their due date moves 2-4 months later in a given snapshot, and some of those again later.
     frame["slip_at"] = np.where(rng.random(n) < .2, rng.choice(SNAPSHOTS.astype(str), n), None)
     frame["slip_days"] = rng.integers(2, 5, n) * 30
+    frame["slip_again_at"] = [str(pd.Period(at, "M") + 2) if at is not None and k % 3 == 0 else None
+                              for k, at in enumerate(frame["slip_at"])]
     frame["milestone"] = False
     pick = rng.choice(np.flatnonzero(frame["type"].isin(["recommendation", "area for improvement"])),
                       len(MILESTONES), replace=False)
@@ -561,12 +629,36 @@ def _tracker_items(rng) -> pd.DataFrame:
     return frame
 
 
+def _inspection_texts(frame: pd.DataFrame) -> None:
+    """The inspection's words, success criteria and evidencing measures of the causes of concern and their
+    recommendations (:data:`CAUSE_TEXT`, :data:`RECOMMENDATIONS`); other items carry none (not supplied)."""
+    texts, criteria, evidence = {}, {}, {}
+    for i, (text, success, measures) in enumerate([*CAUSE_TEXT, CDI_TEXT], 1):
+        cause = f"COC-{i}" if i <= len(CAUSE_TEXT) else "CDI-1"
+        texts[cause], criteria[cause], evidence[cause] = text, success, measures
+        recs = RECOMMENDATIONS[i - 1] if i <= len(CAUSE_TEXT) else CDI_RECOMMENDATIONS
+        for j, rec in enumerate(recs, 1):
+            texts[f"{cause}.R{j}"] = RECOMMENDATION_TEXT[j % 2].format(rec)
+    frame["inspection_text"] = frame["item_id"].map(texts)
+    frame["success_criteria"] = frame["item_id"].map(criteria)
+    frame["evidence_measures"] = frame["item_id"].map(evidence)
+
+
+def programme_history(items: pd.DataFrame) -> pd.DataFrame:
+    """The due date each monthly tracker export gave each item (:data:`SNAPSHOTS`), stacked."""
+    frames = [tracker_snapshot(items, month)[["item_id", "due_date"]].assign(snapshot=str(month))
+              for month in SNAPSHOTS]
+    return pd.concat(frames, ignore_index=True)[["item_id", "snapshot", "due_date"]]
+
+
 def tracker_snapshot(items: pd.DataFrame, month: pd.Period) -> pd.DataFrame:
     """The tracker export as it stood at the end of ``month``."""
     end = month.end_time.normalize()
     live = items[pd.PeriodIndex(items["added"], freq="M") <= month].copy()
     slipped = live["slip_at"].notna() & (live["slip_at"].fillna("9999-99") <= str(month))
-    live["due_date"] = live["due_date"] + pd.to_timedelta(np.where(slipped, live["slip_days"], 0), unit="D")
+    again = live["slip_again_at"].notna() & (live["slip_again_at"].fillna("9999-99") <= str(month))
+    live["due_date"] = live["due_date"] + pd.to_timedelta(np.where(slipped, live["slip_days"], 0)
+                                                          + np.where(again, 60, 0), unit="D")
     done = live["completed"].notna() & (live["completed"] <= end)
     started = live["start"] <= end
     live["status"] = np.where(done, "complete", np.where(started, "in progress", "not started"))
@@ -593,11 +685,11 @@ RECOVERY = ["Weekly progress review by the workstream lead.", "Escalated to the 
             "Extra analyst support from the Service Improvement Team."]
 # Commentary the demo's measure owners give each month from October 2019 (others: none supplied).
 MEASURE_COMMENTARY = {
-    "calls_999_answered_in_time": ("Head of Force Control Room", "Sickness in the control room in the evenings; two recruits "
+    "calls_999_answered_in_time": ("Head of Contact Management", "Sickness in the control room in the evenings; two recruits "
                          "start in February.", "Overtime at the evening peak; rota review with the best-fit pattern."),
-    "immediate_in_target": ("Head of Response", "Response cover short on Friday and Saturday nights.",
+    "immediate_in_target": ("Chief Superintendent, Response", "Response cover short on Friday and Saturday nights.",
                             "Shift pattern review (4 on 4 off against the evening-peak pattern)."),
-    "priority_in_target": ("Head of Response", "Priority demand up on last year; deployments held for immediate "
+    "priority_in_target": ("Chief Superintendent, Response", "Priority demand up on last year; deployments held for immediate "
                            "incidents.", "Dedicated priority car at the evening peak."),
     "crimes_solved": ("Head of Crime", "Outcomes of recent months are still arriving.",
                       "Investigation standards audit in every district."),
@@ -615,6 +707,21 @@ def commentary() -> pd.DataFrame:
             rows.append({"measure_id": mid, "month": str(month), "owner_role": owner, "commentary": text,
                          "recovery_action": action, "revised_date": revised})
     return pd.DataFrame(rows)
+
+
+# Resident populations (inputs.populations): ONS mid-2019 estimates of the four local authorities, rounded to the
+# hundred, and the force area by officer-defined ethnicity in rounded 2011 Census proportions (a demo assumption).
+DISTRICT_POPULATIONS = {"Hartlepool": 93_700, "Middlesbrough": 141_000, "Redcar and Cleveland": 137_200,
+                        "Stockton-on-Tees": 197_300}
+ETHNIC_POPULATIONS = {"Asian": 19_900, "Black": 2_800, "Mixed": 5_700, "Other": 2_600, "White": 538_200}
+
+
+def populations() -> pd.DataFrame:
+    """The demo's resident populations (:data:`DISTRICT_POPULATIONS`, :data:`ETHNIC_POPULATIONS`)."""
+    rows = [(d, "all", float(p), "ONS mid-2019 estimate, rounded") for d, p in DISTRICT_POPULATIONS.items()]
+    rows += [("force area", e, float(p), "2011 Census proportions applied to the mid-2019 estimate (demo assumption)")
+             for e, p in ETHNIC_POPULATIONS.items()]
+    return pd.DataFrame(rows, columns=["area", "ethnicity", "population", "source"])
 
 
 PEER_POPULATIONS = STATED["peers"]["populations"]
@@ -659,6 +766,7 @@ def generate(out_dir: Path = OUT, seed: int = SEED, progress=print) -> dict[str,
         frames["staffing"] = staffing()
         frames["workforce"] = workforce(seed)
         frames["commentary"] = commentary()
+        frames["populations"] = populations()
         for name, frame in frames.items():
             path = tmp / f"{name}.parquet"
             frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
@@ -669,6 +777,8 @@ def generate(out_dir: Path = OUT, seed: int = SEED, progress=print) -> dict[str,
         (tmp / "tracker").mkdir()
         for month in SNAPSHOTS:
             tracker_snapshot(items, month).to_parquet(tmp / "tracker" / f"{month}.parquet", index=False)
+        programme_history(items).to_parquet(tmp / "programme_history.parquet", index=False)
+        written["programme_history"] = out_dir / "programme_history.parquet"
         (tmp / ".complete").write_text(f"seed {seed}\n")
         if out_dir.exists():
             old = out_dir.with_name(out_dir.name + f".old-{os.getpid()}")

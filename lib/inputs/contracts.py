@@ -261,6 +261,9 @@ AUDITS = Contract(
         _c("audit", "string", "Name of the audit."),
         _c("record_id", "string", "The record audited (never published).", identifies="record"),
         _c("passed", "bool", "The record met the standard."),
+        _c("failure_theme", "string", "For a record that failed: what it lacked, as a theme (e.g. \"risk assessment "
+           "not completed\"); blank for one that passed (optional column: without it failures are not grouped by "
+           "theme).", nullable=True, optional=True),
     ),
     time_column="month",
 )
@@ -297,7 +300,29 @@ TRACKER = Contract(
            nullable=True, optional=True),
         _c("revised_date", "date", "For an overdue item: the revised completion date, YYYY-MM-DD (optional column).",
            nullable=True, optional=True),
+        _c("inspection_text", "string", "The inspection's own words for the finding (a cause of concern's or a "
+           "recommendation's text, as the inspection report gives it; optional column: without it the programme "
+           "says \"not supplied\", never an invented wording).", nullable=True, optional=True),
+        _c("success_criteria", "string", "For a cause of concern: how the force and the inspectorate will know it is "
+           "resolved (optional column; \"not supplied\" when absent).", nullable=True, optional=True),
+        _c("evidence_measures", "string", "For a cause of concern: the ids of the catalogue's measures that evidence "
+           "it, separated by \";\" (optional column; each must be a measure of the catalogue).",
+           nullable=True, optional=True),
     ),
+)
+
+PROGRAMME_HISTORY = Contract(
+    "programme_history", "Programme tracker: due dates of earlier exports",
+    "One row per item and tracker export: the due date each monthly export gave the item (the tracker's earlier "
+    "snapshots, stacked). Optional: with it the programme counts how often each item has been re-dated since the "
+    "first export; without it, only between the previous export (inputs.tracker_previous) and this one.",
+    (
+        _c("item_id", "string", "The item's reference, as in the tracker."),
+        _c("snapshot", "month", "The month of the export, YYYY-MM."),
+        _c("due_date", "date", "The due date that export gave, YYYY-MM-DD."),
+    ),
+    # Not cut to the reporting window, nor required to hold the period: the history is of the exports before it
+    # (the programme reads those before the period; this period's is the tracker).
 )
 
 COMMENTARY = Contract(
@@ -314,6 +339,23 @@ COMMENTARY = Contract(
         _c("revised_date", "date", "When the target should be met, YYYY-MM-DD.", nullable=True),
     ),
     time_column="month",
+)
+
+POPULATIONS = Contract(
+    "populations", "Resident populations",
+    "One row per area and group: the resident population that rates per 1,000 divide by. An area is a district as "
+    "the params name it (districts:) or \"force area\" for the whole force; a group is \"all\" or an "
+    "officer-defined ethnicity, to compare stop and search between groups. Optional: without it districts are "
+    "compared by counts and the stop-and-search chapter gives no rates by ethnicity. The demo's are ONS mid-2019 "
+    "estimates of Cleveland's four local authorities, rounded, and the force area split by ethnicity in rounded "
+    "proportions of the 2011 Census (a demo assumption, said in each row's source).",
+    (
+        _c("area", "string", "A district as the params name it, or \"force area\"."),
+        _c("ethnicity", "category", "\"all\", or the officer-defined ethnicity group the population is of.",
+           allowed=("all", *OFFICER_ETHNICITIES)),
+        _c("population", "float", "Resident population.", unit="people", minimum=1, maximum=100_000_000),
+        _c("source", "string", "Where the figure comes from (e.g. ONS mid-2019 estimate)."),
+    ),
 )
 
 STAFFING = Contract(
@@ -359,7 +401,7 @@ WORKFORCE = Contract(
 
 CONTRACTS: dict[str, Contract] = {
     c.name: c for c in (CONTACTS, INCIDENTS, STOP_SEARCH, CRIMES, OUTCOMES, PPN, AUDITS, MEASURE_VALUES, TRACKER,
-                        COMMENTARY, STAFFING, WORKFORCE)
+                        PROGRAMME_HISTORY, COMMENTARY, POPULATIONS, STAFFING, WORKFORCE)
 }
 
 _KIND_TEXT = {

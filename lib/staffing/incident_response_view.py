@@ -8,13 +8,19 @@ from lib.present import DAYS, fmt_int, fmt_interval, fmt_number, fmt_percent, mo
 from lib.staffing import response_assumptions_view, response_check_view, response_rotas_view
 from lib.staffing.response_assumptions_view import assumption_value
 
+NOT_APPLICABLE = "not applicable"
+
 
 def demand_by_grade(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Incidents this period by grade, with officers assigned and minutes on scene."""
+    """Incidents this period by grade, with officers assigned and minutes on scene: "not applicable" for a grade no
+    officer attends (resolved without deployment: there is no time on scene to have data for), "no data" only
+    where officers attended and no time was recorded."""
     d = facts["irt_demand_by_grade"]
+    on_scene = [NOT_APPLICABLE if officers == 0 else fmt_number(minutes)
+                for officers, minutes in zip(d["officers"], d["on_scene_minutes"])]
     shown = pd.DataFrame({"grade": d["grade"], "incidents": d["incidents"].map(fmt_int),
                           "officers (mean)": d["officers"].map(lambda v: fmt_number(v, 2)),
-                          "minutes on scene (mean)": d["on_scene_minutes"].map(fmt_number)})
+                          "minutes on scene (mean)": on_scene})
     return shown, d
 
 

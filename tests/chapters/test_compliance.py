@@ -86,3 +86,18 @@ def test_months_at_the_start_of_new_limits_that_read_as_concerns_are_explained(f
     note = " ".join(cr.phase_sentences(facts, "ppn_submitted_in_time"))
     assert "Apr–May 2019 read as unusual (a concern) against the new limits only because the change was still " \
            "building: they were already above the old average." in note
+
+
+def test_audit_failures_by_theme_counted_by_hand(default_params):
+    """Hand count: in December 2019 two failures lacked a risk assessment and one had no theme; in November one more
+    lacked a risk assessment and one a supervisor review; a failure of November 2018 is outside the 12 months, and
+    passed records are not failures."""
+    rows = [("2019-12", False, "Risk assessment not completed"), ("2019-12", False, "Risk assessment not completed"),
+            ("2019-12", False, None), ("2019-12", True, None), ("2019-11", False, "Risk assessment not completed"),
+            ("2019-11", False, "Supervisor review missing"), ("2018-11", False, "Supervisor review missing")]
+    audits = pd.DataFrame(rows, columns=["month", "passed", "failure_theme"])
+    t = cr.audit_themes(audits, default_params)
+    assert t.values.tolist() == [["Risk assessment not completed", 2, 3, 60.0], ["Supervisor review missing", 0, 1, 20.0],
+                                 ["theme not recorded", 1, 1, 20.0]]
+    shown, _ = cr.audit_themes_display({"audit_themes": t})
+    assert shown.iloc[0].tolist() == ["Risk assessment not completed", "2", "3", "60.0%"]

@@ -116,3 +116,23 @@ def test_counts_about_people_are_suppressed(default_params):
     assert (t["value_shown"] == SUPPRESSED).sum() >= 2  # secondary suppression: the total would give it away
     events = districts._rate_table(None, month, flag, district, default_params, "incidents", False, ("2019-11", "2019-12"))
     assert SUPPRESSED not in set(events["value_shown"])  # incidents are events, not people
+
+
+def test_district_crime_rates_per_1000_with_exact_poisson_intervals(default_params):
+    """Rates by hand: 1,200 crimes among 93,700 residents = 12.807 per 1,000; the exact 95% limits are
+    statsmodels' exact-c interval (independent reference) times 1,000. A district without a population, and
+    crimes with no location, have no rate."""
+    from statsmodels.stats.rates import confint_poisson
+
+    crime = pd.DataFrame({"district": ["Hartlepool", "Hartlepool", "Elsewhere", "no location"],
+                          "month": ["2019-11", "2019-12", "2019-12", "2019-12"], "crimes": [600, 600, 50, 7]})
+    pops = pd.DataFrame({"population": [93_700.0], "source": ["ONS"]}, index=["Hartlepool"])
+    r = districts.crime_rates(crime, pops).set_index("district")
+    assert r.loc["Hartlepool", "months"] == 2 and r.loc["Hartlepool", "crimes"] == 1200
+    assert r.loc["Hartlepool", "rate"] == pytest.approx(12.807, abs=5e-4)
+    lo, hi = confint_poisson(1200, 93_700, method="exact-c")
+    assert (r.loc["Hartlepool", "lower"], r.loc["Hartlepool", "upper"]) == (pytest.approx(1000 * lo, rel=1e-9),
+                                                                            pytest.approx(1000 * hi, rel=1e-9))
+    assert pd.isna(r.loc["Elsewhere", "rate"]) and pd.isna(r.loc["no location", "population"])
+    shown, _ = districts.crime_rates_display({"district_crime_rates": r.reset_index()})
+    assert list(shown["crimes per 1,000 residents"]) == ["no population supplied", "12.81", "no population supplied"]

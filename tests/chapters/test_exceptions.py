@@ -11,9 +11,21 @@ from lib.errors import DataError
 from lib.inputs.loading import Loaded, load_source
 
 
+def _spc():
+    """Measure a's chart: 12 months at 40 to 51 (1 a month) then a phase of 6 months 44, 46, ..., 54; limits of the
+    current phase mean 49, upper 59.64 (mean moving range 4). The others have no chart."""
+    months = [str(m) for m in pd.period_range("2018-07", "2019-12", freq="M")]
+    values = [40.0 + i for i in range(12)] + [44.0, 46.0, 48.0, 50.0, 52.0, 54.0]
+    return pd.DataFrame({"measure_id": "a", "month": months, "value": values, "group": [0] * 12 + [1] * 6,
+                         "mean": [45.5] * 12 + [49.0] * 6, "upl": [50.0] * 12 + [59.64] * 6,
+                         "point_type": "common_cause"})
+
+
 def _facts():
     return {
-        "measure_period": pd.DataFrame({"measure_id": ["a", "b", "c", "d"], "value": [50.0, 99.0, 70.0, 10.0],
+        "measure_spc": _spc(),
+        "measure_period": pd.DataFrame({"measure_id": ["a", "b", "c", "d"], "value": [54.0, 99.0, 70.0, 10.0],
+                                        "previous": [52.0, 98.0, 80.0, None],
                                         "target": [90.0, 95.0, 80.0, 90.0],
                                         "status": ["not met", "met", "not met", "not met"],
                                         "variation": ["common_cause"] * 4, "assurance": ["consistent_fail"] * 4,
@@ -21,7 +33,9 @@ def _facts():
                                         "phase_cause": [""] * 4, "phase_points": [21] * 4,
                                         "provisional_limits": [False] * 4}),
         "catalogue": pd.DataFrame({"measure_id": ["a", "b", "c", "d"], "short_name": ["A", "B", "C", "D"],
-                                   "unit": ["percent"] * 4, "priorities": ["P1", "P1", "P2", ""]}),
+                                   "unit": ["percent"] * 4, "priorities": ["P1", "P1", "P2", ""],
+                                   "direction": ["higher"] * 4,
+                                   "owner": ["Head of A", "Head of B", "Head of Crime", "Head of D"]}),
     }
 
 
@@ -34,21 +48,33 @@ def _commentary(rows):
 def test_every_measure_not_met_is_listed_with_its_commentary_or_none(default_params):
     loaded = _commentary([["a", default_params.period, "Head of X", "Recovering.", "Extra staff", "2020-03-31"],
                           ["a", "2019-11", "Head of X", "Old note.", None, None],
+                          ["c", "2019-11", "Head of X", "Old note.", "Extra patrols", None],
                           ["b", default_params.period, "Head of Y", "On target.", None, None]])
     m = exceptions.measures(_facts(), loaded, default_params)
     assert list(m["measure_id"]) == ["a", "c", "d"]  # b met its target; d (no priority) is an exception too
     assert list(m["scored"]) == [True, True, False]
     assert m.loc[0, "commentary"] == "Recovering." and m.loc[0, "revised_date"] == "2020-03-31"
+    # a's trend: the current phase only (Jul-Dec 2019, 2 a month, 54 in December): 90 in 18 months, June 2021
+    # (by hand); its change from November, +2, is within 3.267 × 4 = 13.07 (by hand); last month's action: none.
+    assert (m.loc[0, "trajectory_month"], m.loc[0, "trend_months"], m.loc[0, "trend_from"]) == ("2021-06", 6, "2019-07")
+    assert m.loc[0, "moved"] == "not beyond ordinary variation" and m.loc[0, "last_action"] is None
+    assert m.loc[1, "trajectory"] == "too few months in the current phase" and m.loc[1, "moved"] == "no limits to judge against"
+    assert m.loc[2, "moved"] == "no data"
     facts = {**_facts(), "exceptions_measures": m}
     shown, _ = exceptions.measures_display(facts)
-    assert shown.loc[1, "commentary"] == "no commentary supplied" and shown.loc[1, "owner"] == "not named"
-    assert shown.loc[0, "owner"] == "Head of X"
+    # The owner is the catalogue's (one place), never the commentary file's author; silence names the owner.
+    assert shown.loc[1, "commentary"] == "no commentary from Head of Crime" and shown.loc[1, "owner"] == "Head of Crime"
+    assert shown.loc[0, "owner"] == "Head of A" and shown.loc[0, "meets target at the current trend"] == "June 2021"
+    assert shown.loc[1, "last month's action"] == "Extra patrols" and shown.loc[0, "last month's action"] == "none given"
+    assert exceptions.no_commentary_sentence(facts) == ("Off track without commentary: C (no commentary from Head of "
+                                                        "Crime); D (no commentary from Head of D).")
 
 
 def test_without_a_commentary_file_every_exception_says_none_supplied(default_params):
     m = exceptions.measures(_facts(), {}, default_params)
     shown, _ = exceptions.measures_display({**_facts(), "exceptions_measures": m})
-    assert (shown["commentary"] == "no commentary supplied").all()
+    assert list(shown["commentary"]) == ["no commentary from Head of A", "no commentary from Head of Crime",
+                                         "no commentary from Head of D"]
 
 
 def test_a_commentary_for_an_unknown_measure_is_refused(default_params):

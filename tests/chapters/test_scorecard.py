@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from lib import ROOT
 from lib.chapters import scorecard
 from lib.errors import ParamsError
 from lib.measures import derived as measures
@@ -81,10 +82,10 @@ def write(tmp_path, text):
 COMPLIANCE_ONLY = ("ppn_submitted_in_time", "ppn_all_children", "stop_search_grounds", "stop_search_supervised")
 COMPLIANCE_MEASURES = COMPLIANCE_ONLY + ("da_arrest_rate",)  # the compliance chapter's (../shared/DOMAIN.md)
 COMPLIANCE = "".join(f"  - {{id: {m}, name: {m}, short_name: {m}, unit: percent, direction: higher, desired: 90, "
-                     f"desired_source: force, shown_in: [compliance], source: 'derived:{m}'}}\n"
+                     f"desired_source: force, shown_in: [compliance], source: 'derived:{m}', owner: Head of Crime}}\n"
                      for m in COMPLIANCE_MEASURES)
 BASE = ('schema_version: 1\nmeasures:\n  - {id: a, name: A, short_name: A, priorities: [Protect People], unit: percent, '
-        'direction: higher, desired: 90, desired_source: force, source: measure_values}\n' + COMPLIANCE)
+        'direction: higher, desired: 90, desired_source: force, source: measure_values, owner: Head of Crime}\n' + COMPLIANCE)
 
 
 def test_catalogue_refusals(tmp_path):
@@ -107,6 +108,31 @@ def test_catalogue_refusals(tmp_path):
         load_catalogue(write(tmp_path, BASE.replace("shown_in: [compliance]", "shown_in: [summary]", 1)))
     with pytest.raises(ParamsError, match="a percentage is at most 100"):
         load_catalogue(write(tmp_path, BASE.replace("desired: 90", "desired: 150", 1)))
+
+
+def test_every_measure_has_an_owner(tmp_path):
+    """The board pack: an owner (a role) for every measure, required; a force's catalogue may name its own."""
+    path = write(tmp_path, BASE.replace(", owner: Head of Crime}", "}", 1))
+    with pytest.raises(ParamsError, match=r"measures.yml: measures\[0\] \(a\): owner: missing; give the role "
+                                          r"accountable for the measure, 1 to 80 characters \(e.g. 'Head of Crime'"):
+        load_catalogue(path)
+    with pytest.raises(ParamsError, match=r"measures\[0\]\.owner: String should have at least 1 character"):
+        load_catalogue(write(tmp_path, BASE.replace("owner: Head of Crime}", "owner: ''}", 1)))
+    write(tmp_path, BASE)
+    ext = tmp_path / "force.yml"
+    ext.write_text("extends: measures.yml\nschema_version: 1\nowners:\n  a: Chief Superintendent, Response\n")
+    assert {m.id: m.owner for m in load_catalogue(ext)}["a"] == "Chief Superintendent, Response"
+    ext.write_text("extends: measures.yml\nschema_version: 1\nowners:\n  zz: Head of X\n")
+    with pytest.raises(ParamsError, match="owners: 'zz' is not a measure of"):
+        load_catalogue(ext)
+    ext.write_text("extends: measures.yml\nschema_version: 1\nowners:\n  a: ' '\n")
+    with pytest.raises(ParamsError, match=r"owners: 'a': an owner is a role of 1 to 80 characters"):
+        load_catalogue(ext)
+
+
+def test_the_shipped_catalogues_name_an_owner_for_every_measure():
+    for name in ("measures.yml", "measures-demo.yml"):
+        assert all(m.owner for m in load_catalogue(ROOT / "params" / name)), name
 
 
 def test_targets_come_only_from_a_catalogue_that_sets_them(tmp_path):
@@ -192,8 +218,8 @@ def test_neighbourhood_rate_per_1000(default_params, loaded):
 
 
 def test_movers_rose_or_fell_as_shown_never_both():
-    """An improvement is a measure whose shown score rose, a concern one whose shown score fell; with few
-    measures the two tables do not repeat each other, and a change hidden by rounding down is in neither."""
+    """An improvement is a measure whose score rose, a concern one whose score fell (the unrounded change, rounded
+    once); with few measures the two tables do not repeat each other, and a change rounding to ±0.00 is in neither."""
     from lib.present import table
     from lib.present.texts import Text
 
@@ -204,6 +230,11 @@ def test_movers_rose_or_fell_as_shown_never_both():
     rose, fell = scorecard.movers_display({"movers": movers, "catalogue": catalogue})
     assert rose["measure"].tolist() == ["Up"] and rose["change"].tolist() == ["+0.30"]
     assert fell["measure"].tolist() == ["Down"] and fell["change"].tolist() == ["−0.30"]
+    # The issue's case: shown scores (rounded down) 1.24 and 1.00, but the change is 0.233: +0.23, rounded once.
+    once = pd.DataFrame({"measure_id": ["up"], "score": [1.240], "score_last_year": [1.007]})
+    once["change"] = once["score"] - once["score_last_year"]
+    rose, _ = scorecard.movers_display({"movers": once, "catalogue": catalogue})
+    assert rose["score now"].tolist() == ["1.24"] and rose["change"].tolist() == ["+0.23"]
     none = table(rose.iloc[:0], caption="Largest improvements", empty="no measure's score rose")
     assert isinstance(none, Text) and none.text == "Largest improvements: no measure's score rose."
 

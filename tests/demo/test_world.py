@@ -106,7 +106,7 @@ def test_same_seed_same_bytes(tmp_path):
     demo.generate(tmp_path / "a", progress=lambda m: None)
     demo.generate(tmp_path / "b", progress=lambda m: None)
     a, b = _digests(tmp_path / "a"), _digests(tmp_path / "b")
-    assert len(a) == 20 + 8 * len(demo.PEER_MONTHS) and a == b  # 20 files and the peers archive
+    assert len(a) == 22 + 8 * len(demo.PEER_MONTHS) and a == b  # 22 files and the peers archive
 
 
 def test_other_seed_other_data(tmp_path):

@@ -174,3 +174,14 @@ def test_workforce_projection_by_hand(default_params):
     assert key.iloc[0]["meets_month"] == "2020-02"  # 103.01 >= 103
     _, key = irt.workforce_projection(w, default_params, 100)
     assert key.iloc[0]["meets_month"] == "2019-12"  # already met in the period
+
+
+def test_minutes_on_scene_of_a_grade_nobody_attends_is_not_applicable():
+    """'no data' means a figure that should exist is missing; an incident resolved without deployment has no time on
+    scene at all: 'not applicable'."""
+    from lib.staffing import incident_response_view
+
+    d = pd.DataFrame({"grade": ["immediate", "scheduled", "resolved without deployment"], "incidents": [10, 5, 7],
+                      "officers": [2.0, 1.0, 0.0], "on_scene_minutes": [115.06, float("nan"), float("nan")]})
+    shown, _ = incident_response_view.demand_by_grade({"irt_demand_by_grade": d})
+    assert list(shown["minutes on scene (mean)"]) == ["115.1", "no data", "not applicable"]
