@@ -25,6 +25,7 @@ from lib.present import (
     month_range_label,
     not_supplied,
     round_half_up,
+    score_shown,
     table,
 )
 from lib.present.charts import control_chart, layers

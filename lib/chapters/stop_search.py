@@ -19,6 +19,7 @@ searches whose ethnicity was not recorded are counted in the total but have no p
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from lib.chapters.crime import chapter_month, month_lead
