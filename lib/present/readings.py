@@ -48,7 +48,7 @@ def _assurance(row) -> list[Short | str]:
     assurance = _get(row, "assurance")
     if assurance == "not_yet":
         changing = _get(row, "changing")
-        return [Short(f"changing: {changing}", f"{ASSURANCE_TEXT['not_yet'][0]} ({changing})")]
+        return [Short(changing or "changing", f"{ASSURANCE_TEXT['not_yet'][0]} ({changing})")]
     if assurance not in ASSURANCE_LABEL:
         return [ASSURANCE_TEXT[assurance][0] if assurance in ASSURANCE_TEXT else ""]
     parts: list[Short | str] = [Short(ASSURANCE_LABEL[assurance], ASSURANCE_TEXT[assurance][0])]
