@@ -163,7 +163,7 @@ class Table:
         """The JSON the book's renderer reads."""
         numeric = [bool(pd.api.types.is_numeric_dtype(self.frame[c]) and not pd.api.types.is_bool_dtype(self.frame[c]))
                    for c in self.frame.columns]
-        return {
+        payload = {
             "version": 1,
             "caption": self.caption,
             "name": self.name,
@@ -171,11 +171,14 @@ class Table:
             "columns": [cell_text(c) for c in self.frame.columns],
             "numeric": numeric,
             "rows": [[cell_text(v) for v in row] for row in self.frame.itertuples(index=False)],
-            # cells holding a Short: [row, column, segments]; and the legend printed under the table
-            "segments": [[i, j, _segments(v)] for i, row in enumerate(self.frame.itertuples(index=False))
-                         for j, v in enumerate(row) if has_short(v)],
-            "legend": legend(self.frame),
         }
+        # Only a table with short labels has these (other tables' stored outputs stay as they were): the cells holding
+        # one, [row, column, segments], and the key printed under the table.
+        segments = [[i, j, _segments(v)] for i, row in enumerate(self.frame.itertuples(index=False))
+                    for j, v in enumerate(row) if has_short(v)]
+        if segments:
+            payload.update(segments=segments, legend=legend(self.frame))
+        return payload
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         shown = self.frame.copy()
