@@ -43,6 +43,7 @@ from lib.present import (
 )
 from lib.present.charts import control_chart
 from lib.present.charts import spc as spcchart
+from lib.present.readings import short_reading
 from lib.stats.disclosure import rule_text
 from lib.stats.phases import NOT_RECORDED
 from lib.stats.proportions import audit_sample_size, compare_proportions, margin_of_error, proportion_ci
@@ -217,7 +218,7 @@ def summary_table(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
             "measure": m["short_name"], "n": fmt_int(p["n"]), month_label(params.period): fmt_percent(p["value"]),
             "95% CI": fmt_interval(p["lower"], p["upper"]), baseline: fmt_percent(base["value2"]),
             "change v baseline (points, 95% CI)": change_text(base), CHANCE_COLUMN: real_change(base),
-            "target": _target(m["target"]), "control chart": spcchart.describe(p),
+            "target": _target(m["target"]), "control chart": short_reading(p),
         })
         data.append({"measure_id": mid, "month": params.period, "status": p["status"], "reason": "",
                      "n": p["n"], "value": p["value"], "lower": p["lower"],

@@ -91,7 +91,9 @@ def by_type(facts, last: int = 13) -> tuple[pd.DataFrame, pd.DataFrame]:
     wide.loc["all crimes"] = wide.sum(min_count=1)  # a month without a file stays "no data"
     asb = facts["asb_by_month"].set_index("month")["incidents"]
     wide.loc["anti-social behaviour (not a crime)"] = [asb.get(m, float("nan")) for m in wide.columns]
-    return wide.map(fmt_int).rename_axis(index="type").reset_index(), long
+    # months as "Dec 18", as on the districts page: a year of months fits the page
+    shown = wide.map(fmt_int).rename(columns=lambda m: pd.Period(m, "M").strftime("%b %y"))
+    return shown.rename_axis(index="type", columns=None).reset_index(), long
 
 
 def outcomes(facts, params: Params):

@@ -154,7 +154,7 @@ def _follow_up(value, commentary) -> str:
 
 def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the measures not met as shown, their numbers)."""
-    from lib.present.charts import spc as spcchart
+    from lib.present.readings import short_reading
 
     m = facts["exceptions_measures"]
     cat = facts["catalogue"].set_index("measure_id")
@@ -162,7 +162,7 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
         "measure": [cat.loc[i, "short_name"] for i in m["measure_id"]],
         "this month": [fmt_value(v, cat.loc[i, "unit"]) for i, v in zip(m["measure_id"], m["value"])],
         "target": [fmt_value(v, cat.loc[i, "unit"]) for i, v in zip(m["measure_id"], m["target"])],
-        "control chart": [spcchart.describe(r) for _, r in m.iterrows()],
+        "control chart": [short_reading(r) for _, r in m.iterrows()],
         "owner": m["owner_role"].map(plain),
         "commentary": [_measure_note(c, o) for c, o in zip(m["commentary"], m["owner_role"])],
         "recovery action": [_follow_up(v, c) for v, c in zip(m["recovery_action"], m["commentary"])],
@@ -203,10 +203,14 @@ def charts(facts):
 def charts_table(facts):
     """The numbers beside the charts: each listed measure's current limits, target and reading (nothing for none)."""
     from lib.present.charts import spc as spcchart
+    from lib.present.readings import reading_column
 
     ids = list(facts["exceptions_measures"]["measure_id"])
-    return table(spcchart.limits_display(facts, ids), caption="The charts' current limits, target and reading") \
-        if ids else None
+    if not ids:
+        return None
+    shown, data = spcchart.limits_display(facts, ids)
+    shown["reading"] = reading_column(facts, ids)
+    return table((shown, data), caption="The charts' current limits, target and reading")
 
 
 def narrative(facts, params: Params) -> dict[str, str]:

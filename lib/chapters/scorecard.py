@@ -14,6 +14,7 @@ import pandas as pd
 from lib.config.schema import Params
 from lib.present import (
     NO_DATA,
+    NOT_SUPPLIED,
     agree,
     counted,
     fmt_int,
@@ -32,6 +33,8 @@ from lib.present.charts import control_chart, layers
 from lib.present.charts import spc as spcchart
 from lib.present.charts.spc import describe
 from lib.present.vega import WIDTH, Chart
+from lib.present.readings import reading_column, short_reading
+from lib.present.tables import Short
 from lib.vocabulary import NO_TARGET, PRIORITIES
 
 NEEDS: tuple[str, ...] = ()
@@ -97,14 +100,31 @@ def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
 
 # --- Presenting the facts ------------------------------------------------------------------------------
 
-def current_text(value, n, unit: str, status: str = "", provisional: bool = False) -> str:
+PROVISIONAL = Short("prov.", "provisional: outcomes are still arriving")
+
+
+def current_text(value, n, unit: str, status: str = "", provisional: bool = False) -> str | tuple:
     """A measure's value with n for a proportion: '87.5% (n = 8,236)'; 'not supplied' when the inputs cannot
-    give it; '(provisional)' while outcomes are still arriving."""
+    give it; 'prov.' (keyed under the table) while outcomes are still arriving."""
     if status in ("not supplied", "to be developed"):
         return status
     text = fmt_value(value, unit)
     text += f" (n = {fmt_int(n)})" if unit == "percent" and not pd.isna(n) and text != NO_DATA else ""
-    return text + (" (provisional)" if provisional and text != NO_DATA else "")
+    return (text, PROVISIONAL) if provisional and text != NO_DATA else text
+
+
+def _sources(rows: pd.DataFrame) -> list:
+    """Who set each target, as a letter keyed under the table ('a: force target', in the order first met): the
+    sources are long and few, and the letter keeps the scorecard narrow."""
+    letters: dict[str, str] = {}
+    out = []
+    for target, source in zip(rows["target"], rows["target_source"]):
+        if not source or pd.isna(target):
+            out.append("")
+            continue
+        letter = letters.setdefault(source, chr(ord("a") + len(letters)) if len(letters) < 26 else f"s{len(letters) + 1}")
+        out.append(Short(letter, source))
+    return out
 
 
 def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -112,26 +132,29 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = _scored(facts)
     tbd = rows["to_be_developed"].to_numpy(bool)
     prev, last = str(pd.Period(params.period, "M") - 1), str(pd.Period(params.period, "M") - 12)
+    month = {m: month_range_label(m, m) for m in (params.period, prev, last)}  # 'Dec 2019': the columns stay narrow
     shown = pd.DataFrame({
         "priority": rows["priority"].astype(str),
-        "measure": [f"{n} ({d} is better)" for n, d in zip(rows["name"], rows["direction"])],
-        month_label(params.period): [current_text(v, n, u, st, pr) for v, n, u, st, pr in
+        "measure": list(rows["name"]),
+        "better": list(rows["direction"]),
+        month[params.period]: [current_text(v, n, u, st, pr) for v, n, u, st, pr in
                                      zip(rows["value"], rows["n"], rows["unit"], rows["status"], rows["provisional"])],
-        "target": [fmt_target(t, u) + (f" ({s})" if s and not pd.isna(t) else "")
-                   for t, u, s in zip(rows["target"], rows["unit"], rows["target_source"])],
+        "target": [fmt_target(t, u) for t, u in zip(rows["target"], rows["unit"])],
+        "set by": _sources(rows),
         "score": [fmt_score(v) for v in rows["score"]],
-        month_label(prev): [fmt_value(v, u) for v, u in zip(rows["previous"], rows["unit"])],
-        month_label(last): [fmt_value(v, u) for v, u in zip(rows["last_year"], rows["unit"])],
-        "control chart": [describe(r) for _, r in rows.iterrows()],
+        month[prev]: [fmt_value(v, u) for v, u in zip(rows["previous"], rows["unit"])],
+        month[last]: [fmt_value(v, u) for v, u in zip(rows["last_year"], rows["unit"])],
+        "control chart": [short_reading(r) for _, r in rows.iterrows()],
         "status": rows["status"],
     })
-    for col in shown.columns[2:-1]:
-        shown.loc[tbd, col] = "to be developed" if col != "score" else ""
+    for col in shown.columns[3:-1]:  # the status says "to be developed" once: the row's other cells are blank
+        shown.loc[tbd, col] = ""
     absent = (rows["status"] == "not supplied").to_numpy(bool)
-    for col in (month_label(prev), month_label(last), "control chart"):
+    for col in (month[prev], month[last], "control chart"):
         shown.loc[absent, col] = "not supplied"
     shown.loc[absent, "score"] = ""
-    shown.loc[absent, "status"] = [not_supplied(r) for r in rows.loc[absent, "reason"]]
+    for i in np.flatnonzero(absent):  # why, in the key under the table
+        shown.at[i, "status"] = Short(NOT_SUPPLIED, not_supplied(rows.at[i, "reason"]))
     shown.loc[(rows["status"] == NO_TARGET).to_numpy(bool), "score"] = ""  # never scored: the status says why
     data = rows[["priority", "measure_id", "name", "unit", "direction", "value", "n", "lower", "upper", "target",
                  "score", "previous", "last_year", "status", "reason", "provisional", "variation", "assurance", "changing",
@@ -219,7 +242,9 @@ def charts(facts):
 def charts_table(facts):
     """The numbers beside the small multiples: each measure's current limits, target and reading."""
 
-    return table(spcchart.limits_display(facts, scored_ids(facts)),
+    shown, data = spcchart.limits_display(facts, scored_ids(facts))
+    shown["reading"] = reading_column(facts, scored_ids(facts))
+    return table((shown, data),
                  caption="Each scored measure's control chart: its current limits, target and reading")
 
 

@@ -422,17 +422,34 @@ Times are instants with their UTC offset in the Europe/London time zone (`+00:00
 is empty."""
 
 
+LONG_LIST = 60  # characters: a longer list of allowed values is listed in the key under the table
+
+
+def _allowed(col) -> object:
+    """A column's allowed values, or for a long list a short label whose values are in the table's key."""
+    from lib.present.tables import Short
+
+    listed = ", ".join(col.allowed)
+    if len(listed) <= LONG_LIST:
+        return listed or col.unit
+    return Short(f"{len(col.allowed)} values of {col.name} (key)", listed)
+
+
 def contract_table(contract: Contract) -> pd.DataFrame:
-    """One row per column of a contract: type, blanks, allowed values or unit, description."""
+    """One row per column of a contract: type, blanks, allowed values or unit (a long list in the key under the
+    table), description."""
     rows = []
     for col in contract.columns:
-        allowed = ", ".join(col.allowed) or col.unit
+        allowed, rest = _allowed(col), ""
+        if isinstance(allowed, str):
+            allowed, rest = "", allowed
         if col.minimum is not None:
-            allowed = f"{allowed} (≥ {col.minimum:g})".strip()
+            rest = f"{rest} (≥ {col.minimum:g})".strip()
         if col.maximum is not None:
-            allowed = f"{allowed} (≤ {col.maximum:,g})".strip()
+            rest = f"{rest} (≤ {col.maximum:,g})".strip()
         if col.unique:
-            allowed = f"{allowed} unique".strip()
+            rest = f"{rest} unique".strip()
+        allowed = (allowed, rest) if allowed else rest
         rows.append({"column": col.name, "type": _KIND_TEXT[col.kind], "blank allowed": "yes" if col.nullable else "no",
                      "may be absent": "yes (force field)" if col.force_only else "yes" if col.optional else "no",
                      "allowed values / unit": allowed, "description": col.description})

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 
 from docutils import nodes
 
@@ -28,6 +29,11 @@ from .mimetypes import TEXT as TEXT_MIME
 
 MAX_WEIGHT = 40  # a long text column wraps rather than squeezing every other column
 _PAD = 3  # cell padding, in characters
+WIDE, WIDEST = 9, 13  # columns from which a table gets a smaller type, and the smallest (a year of months)
+# A word this long made of parts (a file's path, a source's name) may break between any two characters rather than
+# widen its column past the page.
+LONG_WORD = re.compile(r"\S{13,}")
+JOINED = re.compile(r"[/_.\\]")
 # Print-only and screen-only content: the web book hides the first (_static/forcebook.css); the PDF, printed from
 # the web book's own pages (lib.pipeline.printed), drops the second.
 PRINT, SCREEN = "forcebook-print", "forcebook-screen"
@@ -94,11 +100,40 @@ def download_nodes(payload: dict, env=None) -> list[nodes.Node]:
     return link + [_only(PRINT, printed)]
 
 
+def _breakable(text: str) -> list[str]:
+    """``["breakable"]`` for a cell holding a long word made of parts (``data/demo/contacts.parquet``,
+    ``measure_values``): it may wrap anywhere (_static/forcebook.css)."""
+    return ["breakable"] if any(JOINED.search(w) for w in LONG_WORD.findall(text)) else []
+
+
+def _cell_text(value: str, segments) -> list[nodes.Node]:
+    """A cell's text nodes: a short label becomes an abbreviation (``<abbr title>``, written and escaped by
+    Sphinx) whose title is its full words."""
+    if segments is None:
+        return [nodes.Text(value)]
+    return [nodes.abbreviation(text, text, explanation=words) if words else nodes.Text(text)
+            for text, words in segments]
+
+
+def _legend(entries: list[list[str]]) -> list[nodes.Node]:
+    """What the table's short labels stand for, under it (both media): 'Key: label: words; ...'."""
+    if not entries:
+        return []
+    para = nodes.paragraph("", "", nodes.Text("Key: "), classes=["table-legend"])
+    for k, (label, words) in enumerate(entries):
+        para += [nodes.Text("; " if k else ""), nodes.strong("", label), nodes.Text(f": {words}")]
+    return [para]
+
+
 def table_nodes(payload: dict, env=None) -> list[nodes.Node]:
     """Docutils nodes for a table payload (:meth:`lib.present.tables.Table.payload`): header cells in a
-    ``thead`` (tagged as header cells in the PDF), column widths from the cells' words."""
+    ``thead`` (tagged as header cells in the PDF), column widths from the cells' words, short labels with
+    their words in a tooltip and in the key under the table."""
     columns, rows, numeric = payload["columns"], payload["rows"], payload.get("numeric", [])
-    table = nodes.table(classes=["forcebook-table", "colwidths-given"])
+    segments = {(i, j): seg for i, j, seg in payload.get("segments", [])}
+    # many columns: smaller type (_static/forcebook.css, print.css)
+    wide = ["wide"] * (len(columns) >= WIDE) + ["widest"] * (len(columns) >= WIDEST)
+    table = nodes.table(classes=["forcebook-table", "colwidths-given", *wide])
     if payload.get("caption"):
         table += nodes.title("", payload["caption"])
         table["ids"] = [f"table-{payload['name']}"]
@@ -107,22 +142,22 @@ def table_nodes(payload: dict, env=None) -> list[nodes.Node]:
     for weight in _weights(columns, rows):
         group += nodes.colspec(colwidth=max(1, round(10 * weight)))
 
-    def row_of(cells: list[str]) -> nodes.row:
+    def row_of(cells: list[str], i: int | None = None) -> nodes.row:
         row = nodes.row()
         for j, value in enumerate(cells):
-            entry = nodes.entry(classes=["numeric"] if j < len(numeric) and numeric[j] else [])
-            entry += nodes.paragraph("", value)
+            entry = nodes.entry(classes=["numeric"] * bool(j < len(numeric) and numeric[j]) + _breakable(value))
+            entry += nodes.paragraph("", "", *_cell_text(value, segments.get((i, j))))
             row += entry
         return row
 
     head = nodes.thead()
     head += row_of(columns)
     body = nodes.tbody()
-    for cells in rows:
-        body += row_of(cells)
+    for i, cells in enumerate(rows):
+        body += row_of(cells, i)
     group += head
     group += body
-    out: list[nodes.Node] = [table]
+    out: list[nodes.Node] = [table, *_legend(payload.get("legend", []))]
     if payload.get("csv"):
         out += _download(payload["csv"], env)
     return out

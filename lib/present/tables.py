@@ -8,6 +8,11 @@ A :class:`Table` shows in a notebook as a bundle of two forms:
   ``{download}`...``` or ``\\input{...}`` prints as those characters, never runs;
 - ``text/plain``: the same table as monospaced text, for nbval and the console.
 
+A cell may hold a :class:`Short` (or a tuple of texts and Shorts): a short label that keeps a table narrow,
+whose full words are in the table's legend (printed under it, in both media), in the cell's tooltip (an
+``<abbr title>`` Sphinx writes and escapes) and in the CSV. So a long reading ("will consistently miss the
+target") can be two words in the cell without anything being lost.
+
 Captioned tables are also offered as CSV downloads in the web book. The CSV is written only during
 a build (the build names the folder in ``FORCEBOOK_TABLES_DIR``), so running a notebook by hand
 leaves nothing behind. CSV cells that a spreadsheet would run as a formula are neutralised
@@ -22,6 +27,7 @@ import math
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -33,10 +39,40 @@ from .mimetypes import TABLE as MIME
 
 TABLES_ENV = "FORCEBOOK_TABLES_DIR"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+JOIN = "; "  # between the parts of a cell that holds several
+
+
+class Short(NamedTuple):
+    """A cell's short label and the full words it stands for (legend, tooltip and CSV)."""
+
+    label: str
+    words: str
+
+
+def _parts(value) -> list:
+    """A cell as its parts: a tuple's items, else the value alone; empty parts dropped, Shorts' texts made
+    one line (:func:`plain`: they may come from the inputs)."""
+    parts = list(value) if isinstance(value, tuple) and not isinstance(value, Short) else [value]
+    parts = [Short(plain(p.label), plain(p.words)) if isinstance(p, Short) else p for p in parts]
+    return [p for p in parts if not (isinstance(p, str) and not p) and not (isinstance(p, Short) and not p.label)]
+
+
+def has_short(value) -> bool:
+    """Whether a cell holds a :class:`Short`."""
+    return isinstance(value, tuple) and any(isinstance(p, Short) for p in _parts(value))
+
+
+def full_text(value):
+    """What a cell says in full (its Shorts' words): what the CSV holds."""
+    if not isinstance(value, tuple):
+        return value
+    return JOIN.join(p.words if isinstance(p, Short) else cell_text(p) for p in _parts(value))
 
 
 def cell_text(value) -> str:
     """The text a table cell shows: counts with thousands separators, blank for a missing value."""
+    if isinstance(value, tuple):
+        return JOIN.join(p.label if isinstance(p, Short) else cell_text(p) for p in _parts(value))
     if missing(value):
         return ""
     if isinstance(value, (bool, np.bool_)):
@@ -65,6 +101,30 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     safe.to_csv(tmp, index=False, encoding="utf-8-sig", quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n")
     os.replace(tmp, path)
+
+
+def legend(frame: pd.DataFrame) -> list[list[str]]:
+    """Every Short of ``frame`` as [label, words], in the order they first appear (by column, then row); a label
+    that stands for two different texts is an error, since the legend could not say which."""
+    seen: dict[str, str] = {}
+    for col in frame.columns:
+        for value in frame[col]:
+            for part in _parts(value) if has_short(value) else []:
+                if isinstance(part, Short) and seen.setdefault(part.label, part.words) != part.words:
+                    raise ValueError(f"table column {col!r}: the label {part.label!r} stands for both "
+                                     f"{seen[part.label]!r} and {part.words!r}")
+    return [[label, words] for label, words in seen.items() if label != words]
+
+
+def _segments(value) -> list[list[str]]:
+    """A cell holding Shorts as [text, words] segments ('' words: plain text), the parts joined by :data:`JOIN`."""
+    out: list[list[str]] = []
+    for k, part in enumerate(_parts(value)):
+        if k:
+            out.append([JOIN, ""])
+        out.append([part.label, part.words if part.words != part.label else ""] if isinstance(part, Short)
+                   else [cell_text(part), ""])
+    return out
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -96,13 +156,14 @@ class Table:
         folder = os.environ.get(TABLES_ENV)
         if self.csv and folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
-            write_csv(self.frame if data is None else data.reset_index(drop=True), Path(folder) / f"{self.name}.csv")
+            write_csv(self.frame.map(full_text) if data is None else data.reset_index(drop=True),
+                      Path(folder) / f"{self.name}.csv")
 
     def payload(self) -> dict:
         """The JSON the book's renderer reads."""
         numeric = [bool(pd.api.types.is_numeric_dtype(self.frame[c]) and not pd.api.types.is_bool_dtype(self.frame[c]))
                    for c in self.frame.columns]
-        return {
+        payload = {
             "version": 1,
             "caption": self.caption,
             "name": self.name,
@@ -111,11 +172,22 @@ class Table:
             "numeric": numeric,
             "rows": [[cell_text(v) for v in row] for row in self.frame.itertuples(index=False)],
         }
+        # Only a table with short labels has these (other tables' stored outputs stay as they were): the cells holding
+        # one, [row, column, segments], and the key printed under the table.
+        segments = [[i, j, _segments(v)] for i, row in enumerate(self.frame.itertuples(index=False))
+                    for j, v in enumerate(row) if has_short(v)]
+        if segments:
+            payload.update(segments=segments, legend=legend(self.frame))
+        return payload
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        text = self.frame.to_string(index=False) if len(self.frame) else "(no rows)"
+        shown = self.frame.copy()
+        for col in [c for c in shown.columns if shown[c].map(has_short).any()]:
+            shown[col] = shown[col].map(cell_text)
+        text = shown.to_string(index=False) if len(shown) else "(no rows)"
         if self.caption:
             text = f"{self.caption}\n{text}"
+        text += "".join(f"\n{label}: {words}" for label, words in legend(self.frame))
         return {MIME: json.loads(json.dumps(self.payload())), "text/plain": text}
 
 

@@ -6,6 +6,7 @@ import math
 import pandas as pd
 
 from lib.chapters import compliance as cr
+from lib.present.tables import full_text
 from lib.stats.proportions import compare_proportions
 
 # The compliance chapter's measures (../shared/DOMAIN.md): the catalogue sends them there (shown_in: [compliance]).
@@ -74,7 +75,7 @@ def test_a_rate_still_improving_reads_not_yet_never_will_miss(facts, default_par
     assert p.at["ppn_submitted_in_time", "status"] == "met"
     assert (p.at["ppn_submitted_in_time", "assurance"], p.at["ppn_submitted_in_time", "changing"]) == ("not_yet", "improving")
     shown, _ = cr.summary_table(facts, default_params)
-    reading = shown.set_index("measure").at["PPNs submitted in time", "control chart"]
+    reading = full_text(shown.set_index("measure").at["PPNs submitted in time", "control chart"])
     assert reading.endswith("assurance: not yet — still changing (improving)") and "miss" not in reading
     assert any("no assurance reading yet" in s for s in cr.phase_sentences(facts, "ppn_submitted_in_time"))
     assert not any("no assurance reading yet" in s for s in cr.phase_sentences(facts, "stop_search_supervised"))
