@@ -31,10 +31,9 @@ from lib.present import (
 )
 from lib.present.charts import control_chart, layers
 from lib.present.charts import spc as spcchart
-from lib.present.charts.spc import describe
-from lib.present.vega import WIDTH, Chart
 from lib.present.readings import reading_column, short_reading
 from lib.present.tables import Short
+from lib.present.vega import WIDTH, Chart
 from lib.vocabulary import NO_TARGET, PRIORITIES
 
 NEEDS: tuple[str, ...] = ()
