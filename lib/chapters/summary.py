@@ -18,15 +18,18 @@ The decision sheet (facts ``decision_*``, computed last, from the facts before t
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from lib.chapters import changes as changes_page
 from lib.chapters import compliance as report
 from lib.chapters import crime, not_supplied_text, ran, scorecard
+from lib.chapters import exceptions as exceptions_page
 from lib.chapters import peers as peers_view
 from lib.chapters.programme import change_counts, redated_text
 from lib.config.schema import AnswerStandard, Params
-from lib.present import NO_TARGET, counted, fmt_percent, month_label, plain, seconds_text
+from lib.present import NO_TARGET, counted, fmt_int, fmt_percent, fmt_value, month_label, plain, seconds_text
 from lib.staffing import control_room_view, force_management_view, incident_response_view, response_rotas_view
 
 NEEDS: tuple[str, ...] = ()
@@ -142,6 +145,60 @@ def matrix_display(facts) -> pd.DataFrame:
     shown = pd.DataFrame([[cells.get((r, c), "") for c in cols] for r in rows], columns=cols)
     shown.insert(0, "variation", rows)
     return shown
+
+
+def matrix_shown(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the summary matrix as shown, the fact)."""
+    return matrix_display(facts), facts["decision_matrix"]
+
+
+def priorities_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(each priority's status as shown, the fact)."""
+    d = facts["decision_priorities"]
+    shown = pd.DataFrame({"priority": d["priority"], "measures scored": d["scored"].map(fmt_int),
+                          "meeting their target": d["met"].map(fmt_int), "status": d["status"]})
+    return shown, d
+
+
+def off_track_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(every measure off track as shown: owner, this month against the target, the owner's revised date and the
+    month the target is met at the current trend, the fact)."""
+    d = facts["decision_off_track"]
+    unit = facts["catalogue"].set_index("measure_id")["unit"]
+    shown = pd.DataFrame({
+        "measure": d["short_name"].map(plain), "owner": d["owner"].map(plain),
+        "this month": [fmt_value(v, unit[i]) for i, v in zip(d["measure_id"], d["value"])],
+        "target": [fmt_value(v, unit[i]) for i, v in zip(d["measure_id"], d["target"])],
+        "revised date": d["revised_date"].map(plain),
+        "meets its target at the current trend": [month_label(t) if re.fullmatch(r"\d{4}-\d{2}", str(t)) else plain(t)
+                                                  for t in d["trajectory"]],
+    })
+    return shown, d
+
+
+def changes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(what changed since last month as shown, the fact)."""
+    d = facts["decision_changes"]
+    shown = pd.DataFrame({"what": d["kind"], "item": [f"{plain(i)}: {plain(n)}" if plain(n) else plain(i)
+                                                     for i, n in zip(d["id"], d["name"])],
+                          "detail": d["detail"].map(plain)})
+    return shown, d
+
+
+def asks_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the decisions asked of the board, the fact)."""
+    d = facts["decision_asks"]
+    return pd.DataFrame({"decision asked of the board": d["decision"].map(plain)}), d
+
+
+def decision_texts(facts, params: Params) -> dict[str, str]:
+    """The decision sheet's staffing lines, quoted from the staffing chapters: the control room's answer and the
+    response rotas' options with their costs (the models' checks stay in those chapters)."""
+    response = (f"Response establishment: {not_supplied_text('irt')}." if not ran(facts, "irt") else
+                f"{response_rotas_view.options_sentence(facts, params)} "
+                f"{incident_response_view.workforce_sentence(facts, params)}")
+    return {"decision_control_room": _staffing(facts, params), "decision_response": response,
+            "no_commentary": exceptions_page.no_commentary_sentence(facts) if "exceptions_measures" in facts else ""}
 
 
 def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:

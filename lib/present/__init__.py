@@ -14,7 +14,7 @@ _EXPORTS = {
                 "missing", "month_label", "month_range_label", "needs", "not_supplied", "plain", "round_half_up",
                 "score_shown", "seconds_text"),
     "figures": ("DAYS", "PALETTE", "label"),
-    "tables": ("Download", "Table", "download", "table"),
+    "tables": ("Download", "Table", "download", "fact_table", "table"),
     "texts": ("Text", "glue_texts", "text"),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

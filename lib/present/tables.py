@@ -204,6 +204,16 @@ def table(frame, caption: str = "", name: str = "", data: pd.DataFrame | None = 
     return Table(frame, caption, name, data)
 
 
+def fact_table(facts, name: str, display, caption: str, missing_text: str = "not supplied"):
+    """The table of the fact ``name`` as ``display(facts)`` shows it, or one sentence saying the inputs did not
+    supply it (a public edition without populations, audits or a tracker history reads so, never a blank)."""
+    if name not in facts:
+        from lib.present.texts import text
+
+        return text(f"{caption}: {missing_text}.")
+    return table(display(facts), caption=caption)
+
+
 class Download:
     """A table offered as a CSV download only (e.g. 168 hour-by-hour rows), with a line saying what it holds.
 
