@@ -240,14 +240,14 @@ def no_commentary_sentence(facts) -> str:
     """The measures off track whose owner gave no commentary, each named with its owner (or that every one has one;
     '' when none is off track)."""
     m = facts["exceptions_measures"]
-    names = facts["catalogue"].set_index("measure_id")["short_name"]
-    silent = m[m["commentary"].isna()]
     if not len(m):
         return ""
-    if not len(silent):
+    names = facts["catalogue"].set_index("measure_id")["short_name"]
+    silent = [(mid, o) for mid, o, c in zip(m["measure_id"], m["owner_role"], m["commentary"]) if missing(c)]
+    if not silent:
         return "Every measure off track has its owner's commentary."
     return "Off track without commentary: " + "; ".join(
-        f"{plain(names[mid])} ({no_commentary_from(o)})" for mid, o in zip(silent["measure_id"], silent["owner_role"])) + "."
+        f"{plain(names[mid])} ({no_commentary_from(o)})" for mid, o in silent) + "."
 
 
 def items_table(facts):

@@ -152,8 +152,13 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     for col in (month[prev], month[last], "control chart"):
         shown.loc[absent, col] = "not supplied"
     shown.loc[absent, "score"] = ""
-    for i in np.flatnonzero(absent):  # why, in the key under the table
-        shown.at[i, "status"] = Short(NOT_SUPPLIED, not_supplied(rows.at[i, "reason"]))
+    # why a measure is not supplied, in the key under the table (a list: pandas would unpack a Short set cell by cell)
+    # and one label for each reason ('not supplied (a)', '(b)'...), since a label stands for one set of words.
+    reasons = list(dict.fromkeys(not_supplied(rows.at[i, "reason"]) for i in np.flatnonzero(absent)))
+    labels = {r: NOT_SUPPLIED if len(reasons) == 1 else f"{NOT_SUPPLIED} ({chr(ord('a') + k)})"
+              for k, r in enumerate(reasons)}
+    shown["status"] = [Short(labels[not_supplied(rows.at[i, "reason"])], not_supplied(rows.at[i, "reason"])) if a else v
+                       for i, (a, v) in enumerate(zip(absent, shown["status"]))]
     shown.loc[(rows["status"] == NO_TARGET).to_numpy(bool), "score"] = ""  # never scored: the status says why
     data = rows[["priority", "measure_id", "name", "unit", "direction", "value", "n", "lower", "upper", "target",
                  "score", "previous", "last_year", "status", "reason", "provisional", "variation", "assurance", "changing",

@@ -182,7 +182,7 @@ class Table:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         shown = self.frame.copy()
-        for col in [c for c in shown.columns if shown[c].map(has_short).any()]:
+        for col in [c for c in shown.columns if any(has_short(v) for v in shown[c])]:
             shown[col] = shown[col].map(cell_text)
         text = shown.to_string(index=False) if len(shown) else "(no rows)"
         if self.caption:

@@ -128,5 +128,5 @@ def test_without_targets_in_the_catalogue_no_measure_is_scored_read_against_a_ta
     shown, _ = scorecard.display(facts, default_params)
     crimes = shown[shown["measure"].str.startswith("% of crimes solved")].iloc[0]
     assert (crimes["target"], crimes["score"], crimes["status"]) == ("no target set", "", "no target set")
-    assert crimes["control chart"].endswith("; no target set")
+    assert crimes["control chart"][-1] == "no target set"  # the reading's last part, in full words
     assert scorecard.counts(facts)["no_target"] == 22 and scorecard.counts(facts)["scored"] == 1

@@ -310,10 +310,13 @@ PRINT_PANELS = 9  # three rows of three: about two thirds of an A4 page
 
 def small_multiples(facts, ids: list[str], cols: int = 3) -> Chart | None:
     """Every listed measure's control chart: live, one at a time, picked from a dropdown; in print, all of them
-    as small multiples ``cols`` to a row (a measure with no chart gets a panel saying why). None for no measure."""
+    as small multiples ``cols`` to a row (a measure with no chart gets a panel saying why). None for no measure, or
+    when none has months to draw."""
     if not ids:
         return None
     rows = pd.concat([measure_rows(facts, mid) for mid in ids], ignore_index=True)
+    if "month" not in rows or not (rows["kind"] == "month").any():
+        return None  # no measure has months to draw: the table beside says why for each
     rows["order"] = rows["measure_id"].map({m: i for i, m in enumerate(ids)})
     width = (WIDTH - 20 * (cols - 1)) // cols - 40  # room for each panel's y axis
     # titles wrap short of the icons over the panel's right corner
