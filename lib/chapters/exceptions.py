@@ -174,6 +174,24 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, m
 
 
+OVERVIEW = ["measure", "owner", "this month", "target", "control chart", "revised date",
+            "meets target at the current trend"]
+NOTES = ["measure", "commentary", "recovery action", "last month's action", "did this month move?"]
+
+
+def overview_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the measures not met: where each stands, its owner and when it meets its target; the numbers)."""
+    shown, m = measures_display(facts)
+    return shown[OVERVIEW], m
+
+
+def notes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(what each owner says of a measure not met: commentary, action, last month's action and whether the number
+    moved, as prose; the numbers)."""
+    shown, m = measures_display(facts)
+    return shown[NOTES], m
+
+
 def trajectory_text(row) -> str:
     """'Mar 2020', or why there is no month ('not at the current rate', 'too few months in the current phase')."""
     return row["trajectory"] if missing(row["trajectory_month"]) else month_label(row["trajectory_month"])

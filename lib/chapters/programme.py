@@ -376,6 +376,18 @@ def findings_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, f
 
 
+def findings_summary_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(each cause of concern's rating and progress, the fact)."""
+    shown, f = findings_display(facts)
+    return shown[["cause of concern", "rating", "recommendations complete", "overdue", "re-dated"]], f
+
+
+def findings_words_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(each cause of concern in the inspection's words, its success criteria and evidencing measures, the fact)."""
+    shown, f = findings_display(facts)
+    return shown[["cause of concern", "the inspection's words", "success criteria", "evidenced by (status this month)"]], f
+
+
 def recommendations_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(every recommendation with the inspection's text as shown, the fact)."""
     r = facts["programme_recommendations"]

@@ -134,7 +134,9 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     month = {m: month_range_label(m, m) for m in (params.period, prev, last)}  # 'Dec 2019': the columns stay narrow
     shown = pd.DataFrame({
         "priority": rows["priority"].astype(str),
-        "measure": list(rows["name"]),
+        # the catalogue's short name, its full name in the key under the table (a full name ran 7 lines at 1280 px)
+        "measure": [Short(short, name) if short and short != name else name
+                    for short, name in zip(rows["short_name"], rows["name"])],
         "better": list(rows["direction"]),
         month[params.period]: [current_text(v, n, u, st, pr) for v, n, u, st, pr in
                                      zip(rows["value"], rows["n"], rows["unit"], rows["status"], rows["provisional"])],

@@ -148,8 +148,17 @@ def matrix_display(facts) -> pd.DataFrame:
 
 
 def matrix_shown(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the summary matrix as shown, the fact)."""
-    return matrix_display(facts), facts["decision_matrix"]
+    """(every measure judged against a target, one row each, grouped as the Making Data Count matrix groups them:
+    by what its chart says of the latest month, then whether it will meet its target; the fact)."""
+    m = facts["decision_matrix"]
+    rows_order = {v: i for i, v in enumerate(dict.fromkeys(VARIATION_GROUPS.values()))}
+    cols_order = {a: i for i, a in enumerate([*dict.fromkeys(ASSURANCE_GROUPS.values()), "no reading"])}
+    order = sorted(range(len(m)), key=lambda i: (rows_order.get(m["variation"].iloc[i], 99),
+                                                 cols_order.get(m["assurance"].iloc[i], 99)))
+    m = m.iloc[order].reset_index(drop=True)
+    shown = pd.DataFrame({"latest month (variation)": m["variation"], "the target (assurance)": m["assurance"],
+                          "measure": m["short_name"].map(plain), "this month": m["status"]})
+    return shown, m
 
 
 def priorities_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:

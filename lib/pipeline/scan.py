@@ -62,7 +62,9 @@ def pdf_pages(path: Path) -> list[str]:
 
     pdf = pdfium.PdfDocument(path)
     try:
-        return [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+        # PDFium marks a hyphen where a line breaks after it (U+FFFE, sometimes U+0002): it is the text's hyphen.
+        return [pdf[i].get_textpage().get_text_range().replace("\ufffe", "-").replace("\x02", "-")
+                for i in range(len(pdf))]
     finally:
         pdf.close()
 

@@ -125,10 +125,31 @@ def _legend(entries: list[list[str]]) -> list[nodes.Node]:
     return [para]
 
 
+def records_nodes(payload: dict, env=None) -> list[nodes.Node]:
+    """Rows of prose, one block a row: the first column as the block's heading term, each other column a labelled
+    line. A table of a few long texts read 17 lines a row at laptop width; this reads as the words it holds."""
+    out: list[nodes.Node] = []
+    if payload.get("caption"):
+        out.append(nodes.paragraph("", "", nodes.strong("", payload["caption"]), classes=["records-caption"]))
+    columns = payload["columns"]
+    items = nodes.definition_list(classes=["forcebook-records"])
+    for row in payload["rows"]:
+        definition = nodes.definition()
+        for column, value in zip(columns[1:], row[1:]):
+            definition += nodes.paragraph("", "", nodes.strong("", f"{column}: "), nodes.Text(value))
+        items += nodes.definition_list_item("", nodes.term("", row[0]), definition)
+    out.append(items)
+    if payload.get("csv"):
+        out += _download(payload["csv"], env)
+    return out
+
+
 def table_nodes(payload: dict, env=None) -> list[nodes.Node]:
     """Docutils nodes for a table payload (:meth:`lib.present.tables.Table.payload`): header cells in a
     ``thead`` (tagged as header cells in the PDF), column widths from the cells' words, short labels with
     their words in a tooltip and in the key under the table."""
+    if payload.get("layout") == "records":
+        return records_nodes(payload, env)
     columns, rows, numeric = payload["columns"], payload["rows"], payload.get("numeric", [])
     segments = {(i, j): seg for i, j, seg in payload.get("segments", [])}
     # many columns: smaller type (_static/forcebook.css, print.css)

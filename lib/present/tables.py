@@ -148,9 +148,11 @@ class Table:
         formatted texts (a signed change as a number, an interval as two columns).
     """
 
-    def __init__(self, frame: pd.DataFrame, caption: str = "", name: str = "", data: pd.DataFrame | None = None):
+    def __init__(self, frame: pd.DataFrame, caption: str = "", name: str = "", data: pd.DataFrame | None = None,
+                 records: bool = False):
         self.frame = frame.reset_index(drop=True)
         self.caption = caption
+        self.records = records  # prose: one block per row, each column a labelled line (lib.present.mime)
         self.name = name or (slug(caption) if caption else "")
         self.csv = f"tables/{self.name}.csv" if caption else None
         folder = os.environ.get(TABLES_ENV)
@@ -172,6 +174,8 @@ class Table:
             "numeric": numeric,
             "rows": [[cell_text(v) for v in row] for row in self.frame.itertuples(index=False)],
         }
+        if self.records:
+            payload["layout"] = "records"
         # Only a table with short labels has these (other tables' stored outputs stay as they were): the cells holding
         # one, [row, column, segments], and the key printed under the table.
         segments = [[i, j, _segments(v)] for i, row in enumerate(self.frame.itertuples(index=False))
@@ -191,27 +195,30 @@ class Table:
         return {MIME: json.loads(json.dumps(self.payload())), "text/plain": text}
 
 
-def table(frame, caption: str = "", name: str = "", data: pd.DataFrame | None = None, empty: str = ""):
+def table(frame, caption: str = "", name: str = "", data: pd.DataFrame | None = None, empty: str = "",
+          records: bool = False):
     """Wrap a DataFrame for display as a real table (see :class:`Table`); ``frame`` may be a pair
     (what the page shows, the numbers for the CSV), as the chapters' view functions return. A table
-    with ``empty`` text and no rows is that sentence instead (a board reads "none", not bare headers)."""
+    with ``empty`` text and no rows is that sentence instead (a board reads "none", not bare headers).
+    With ``records``, rows of prose (the inspection's words, an owner's commentary) are shown one block a row,
+    each column a labelled line, instead of table cells many lines tall."""
     if isinstance(frame, tuple):
         frame, data = frame
     if empty and frame.empty:
         from lib.present.texts import text
 
         return text(f"{caption}: {empty}.")
-    return Table(frame, caption, name, data)
+    return Table(frame, caption, name, data, records)
 
 
-def fact_table(facts, name: str, display, caption: str, missing_text: str = "not supplied"):
+def fact_table(facts, name: str, display, caption: str, missing_text: str = "not supplied", records: bool = False):
     """The table of the fact ``name`` as ``display(facts)`` shows it, or one sentence saying the inputs did not
     supply it (a public edition without populations, audits or a tracker history reads so, never a blank)."""
     if name not in facts:
         from lib.present.texts import text
 
         return text(f"{caption}: {missing_text}.")
-    return table(display(facts), caption=caption)
+    return table(display(facts), caption=caption, records=records)
 
 
 class Download:
