@@ -213,13 +213,13 @@ def chart_nodes(payload: dict, renderer, data) -> list[nodes.Node]:
 
     from myst_nb.core.render import MimeData
 
-    from .vega import PRINT_SCALE, png, statics_of
+    from .vega import PRINT_SCALE, png, print_specs_of
 
     spec = payload["spec"]
     alt = str(data.cell_metadata.get("mystnb", {}).get("image", {}).get("alt", ""))
     live = dict(spec, description=alt) if alt else spec
     key = "chart-" + hashlib.sha256(_script_json(live).encode()).hexdigest()[:12]
-    parts = statics_of(payload)
+    parts = print_specs_of(payload)
     static = []
     for k, part in enumerate(parts):
         metadata = data.cell_metadata

@@ -77,9 +77,9 @@ class Chart:
             return cls(spec_of(chart), data, [spec_of(s) for s in static])
         return cls(spec_of(chart), data, spec_of(static) if static is not None else None)
 
-    def statics(self) -> list[dict]:
+    def print_specs(self) -> list[dict]:
         """The specs drawn for print, in order."""
-        return statics_of(self.payload())
+        return print_specs_of(self.payload())
 
     def payload(self) -> dict:
         csv = self.data.to_csv(index=False, lineterminator="\n")
@@ -87,7 +87,7 @@ class Chart:
 
     def draw(self) -> None:
         """Draw the static chart now (into the cache), so the book's build only reads it."""
-        for spec in self.statics():
+        for spec in self.print_specs():
             png(spec)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -95,7 +95,7 @@ class Chart:
         return {CHART: json.loads(json.dumps(self.payload())), "text/plain": "<chart>"}
 
 
-def statics_of(payload: dict) -> list[dict]:
+def print_specs_of(payload: dict) -> list[dict]:
     """A chart payload's specs for print, in order: its ``static`` (one or a list), else its live spec."""
     static = payload.get("static")
     if not static:

@@ -46,7 +46,7 @@ def params(spec: dict) -> list[dict]:
 def check_draws(chart: Chart) -> None:
     """Both specs draw with vl-convert and name nothing from a counter; the payload carries spec, static and CSV."""
     assert isinstance(chart, Chart)
-    for spec in [chart.spec, *chart.statics()]:
+    for spec in [chart.spec, *chart.print_specs()]:
         svg = vlc.vegalite_to_svg(spec)
         assert svg.startswith("<svg") and "NaN" not in svg
         # no name Altair numbers from a process-wide counter: the same chart is the same bytes in any process
@@ -116,7 +116,7 @@ def test_many_measures_print_a_page_at_a_time(facts):
     """23 measures would make one figure taller than a page: print draws them nine at a time, in order, each
     part a facet of its own measures, all of them once."""
     ids = list(facts["catalogue"]["measure_id"])[:20]
-    parts = control_chart.small_multiples(facts, ids).statics()
+    parts = control_chart.small_multiples(facts, ids).print_specs()
     assert len(parts) == 3
     drawn = [r["measure_id"] for part in parts for r in next(iter(part["datasets"].values()))]
     assert list(dict.fromkeys(drawn)) == ids
@@ -229,7 +229,7 @@ def test_every_chart_draws_live_and_static_with_its_tooltips_and_numbers(facts, 
     assert (chart.static is not None) == static
     if static:  # live, the reader picks one series; in print every series is drawn
         assert [p["bind"]["input"] for p in params(chart.spec)] == ["select"]
-        assert all(params(part) == [] for part in chart.statics())
+        assert all(params(part) == [] for part in chart.print_specs())
     same_twice(lambda: build(facts, default_params))
 
 

@@ -331,13 +331,13 @@ def small_multiples(facts, ids: list[str], cols: int = 3) -> Chart | None:
             .transform_filter("datum.measure_id == measure_pick").add_params(choose))
     panel = control_layers(labels, width, PANEL_HEIGHT, True, _signals(rows))
     # In print, a page at a time: PRINT_PANELS measures to a figure part, so no part outgrows an A4 page.
-    statics = []
+    parts = []
     for start in range(0, len(ids), PRINT_PANELS):
         part = data[data["measure_id"].isin(ids[start:start + PRINT_PANELS])]
-        statics.append(alt.FacetChart(
+        parts.append(alt.FacetChart(
             data=part, spec=alt.LayerChart(layer=panel.layer, width=width, height=PANEL_HEIGHT),
             facet=alt.Facet("panel:N", title=None, sort=alt.EncodingSortField("order"), header=layers.header(width - 40)),
             columns=cols, spacing={"row": 40, "column": 20},
         ).resolve_scale(y="independent"))
-    static = statics[0] if len(statics) == 1 else statics
+    static = parts[0] if len(parts) == 1 else parts
     return Chart.of(live, data=numbers_frame(rows), static=static)
