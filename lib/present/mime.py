@@ -136,7 +136,8 @@ def records_nodes(payload: dict, env=None) -> list[nodes.Node]:
     for row in payload["rows"]:
         definition = nodes.definition()
         for column, value in zip(columns[1:], row[1:]):
-            definition += nodes.paragraph("", "", nodes.strong("", f"{column}: "), nodes.Text(value))
+            if value.strip():  # an empty cell is no line (an owner who gave no commentary gave no action either)
+                definition += nodes.paragraph("", "", nodes.strong("", f"{column}: "), nodes.Text(value))
         items += nodes.definition_list_item("", nodes.term("", row[0]), definition)
     out.append(items)
     if payload.get("csv"):

@@ -31,3 +31,14 @@ def test_a_table_has_header_cells_and_no_print_only_markup():
     assert isinstance(table, nodes.table) and table["ids"] == ["table-two"]
     assert [e.astext() for e in next(table.findall(nodes.thead)).findall(nodes.entry)] == ["measure", "value"]
     assert not list(table.findall(nodes.raw))
+
+
+def test_prose_rows_are_blocks_with_labelled_lines_and_no_empty_lines():
+    payload = {"columns": ["measure", "commentary", "action"], "rows": [["A <b>", "Said <i>this</i>", ""]],
+               "caption": "Notes", "name": "notes", "layout": "records"}
+    caption, items = mime.table_nodes(payload)
+    assert caption.astext() == "Notes" and not list(items.findall(nodes.table))
+    (item,) = items.findall(nodes.definition_list_item)
+    assert next(item.findall(nodes.term)).astext() == "A <b>"
+    assert [p.astext() for p in item.findall(nodes.paragraph)] == ["commentary: Said <i>this</i>"]
+    assert not list(items.findall(nodes.raw))
