@@ -226,7 +226,10 @@ def summary_table(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
                      "change_points": base["difference"], "change_lower": base["lower"], "change_upper": base["upper"],
                      "p_value": base["p_value"], "target": m["target"], "variation": p["variation"],
                      "assurance": p["assurance"]})
-    return pd.DataFrame(shown), pd.DataFrame(data)
+    shown = pd.DataFrame(shown)
+    # The reading first, after the measure: at laptop width the eye reaches it before the numbers behind it.
+    return shown[["measure", "control chart", *[c for c in shown.columns if c not in ("measure", "control chart")]]], \
+        pd.DataFrame(data)
 
 
 def _target(value) -> str:

@@ -162,6 +162,9 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     shown["status"] = [Short(labels[not_supplied(rows.at[i, "reason"])], not_supplied(rows.at[i, "reason"])) if a else v
                        for i, (a, v) in enumerate(zip(absent, shown["status"]))]
     shown.loc[(rows["status"] == NO_TARGET).to_numpy(bool), "score"] = ""  # never scored: the status says why
+    # Status and reading first, after the measure: at laptop width they were the columns cut off to the right.
+    first = ["priority", "measure", "status", "control chart"]
+    shown = shown[first + [c for c in shown.columns if c not in first]]
     data = rows[["priority", "measure_id", "name", "unit", "direction", "value", "n", "lower", "upper", "target",
                  "score", "previous", "last_year", "status", "reason", "provisional", "variation", "assurance", "changing",
                  "phase_start", "phase_cause"]].copy()
