@@ -32,6 +32,7 @@ NEEDS: tuple[str, ...] = ()
 AFTER = ("measures", "scorecard", "programme")
 
 NO_COMMENTARY = "no commentary supplied"
+TRAJECTORY = "meets target at the current trend"
 READING_COLUMNS = ["variation", "assurance", "changing", "months_judged", "phase_start", "phase_cause", "phase_points",
                    "provisional_limits"]
 TRAJECTORY_COLUMNS = ["trajectory", "trajectory_month", "trend_slope", "trend_months", "trend_from", "previous_value",
@@ -61,7 +62,7 @@ def _commentary(loaded: dict[str, Loaded], params: Params, ids: list[str], month
                         "measure and month")
     out = frame[frame["month"] == (month or params.period)].copy()
     out["revised_date"] = pd.to_datetime(out["revised_date"]).dt.strftime("%Y-%m-%d")
-    return out.drop(columns=["month", "owner_role"])
+    return out.drop(columns=["month", "owner_role"], errors="ignore")
 
 
 def measures(facts, loaded: dict[str, Loaded], params: Params) -> pd.DataFrame:
@@ -167,29 +168,13 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
         "commentary": [_measure_note(c, o) for c, o in zip(m["commentary"], m["owner_role"])],
         "recovery action": [_follow_up(v, c) for v, c in zip(m["recovery_action"], m["commentary"])],
         "revised date": [_follow_up(v, c) for v, c in zip(m["revised_date"], m["commentary"])],
-        "meets target at the current trend": [trajectory_text(r) for _, r in m.iterrows()],
+        TRAJECTORY: [trajectory_text(r) for _, r in m.iterrows()],
         "last month's action": m["last_action"].map(lambda v: "none given" if missing(v) else plain(v)),
         "did this month move?": m["moved"].map(plain),
     })
     return shown, m
 
 
-OVERVIEW = ["measure", "owner", "this month", "target", "control chart", "revised date",
-            "meets target at the current trend"]
-NOTES = ["measure", "commentary", "recovery action", "last month's action", "did this month move?"]
-
-
-def overview_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(the measures not met: where each stands, its owner and when it meets its target; the numbers)."""
-    shown, m = measures_display(facts)
-    return shown[OVERVIEW], m
-
-
-def notes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(what each owner says of a measure not met: commentary, action, last month's action and whether the number
-    moved, as prose; the numbers)."""
-    shown, m = measures_display(facts)
-    return shown[NOTES], m
 
 
 def trajectory_text(row) -> str:
@@ -211,11 +196,39 @@ def items_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, o
 
 
-def charts(facts):
-    """The control chart of each measure listed (small multiples, three to a row), or nothing when none is listed."""
-    from lib.present.charts import control_chart
+# lib.stats.trajectory.movement's answer, as a sentence under "change from last month"
+MOVED_WORDS = {"moved: better": "beyond ordinary month-to-month variation, for the better",
+               "moved: worse": "beyond ordinary month-to-month variation, for the worse",
+               "not beyond ordinary variation": "within ordinary month-to-month variation"}
+PAGE_CHART_HEIGHT = 150  # pixels: a measure's page holds its chart and its owner's words; two pages to a sheet
 
-    return control_chart.small_multiples(facts, list(facts["exceptions_measures"]["measure_id"]), cols=3)
+
+def measure_pages(facts):
+    """A page for each measure off track: where it stands against its target, its owner, its control chart (icons and
+    target line), when it meets the target at the current trend, the owner's commentary, action and revised date,
+    last month's action and whether this month moved."""
+    from lib.present import Block, Blocks
+    from lib.present.charts import control_chart
+    from lib.present.charts.spc import describe
+
+    shown, m = measures_display(facts)
+    cat = facts["catalogue"].set_index("measure_id")
+    pages = []
+    for (_, s), (_, row) in zip(shown.iterrows(), m.iterrows()):
+        name, reading = plain(cat.loc[row["measure_id"], "name"]), describe(row)
+        chart = control_chart.measure_chart(facts, row["measure_id"], height=PAGE_CHART_HEIGHT, named=False)
+        pages.append(Block(
+            title=s["measure"],
+            lead=[("measure", name), ("this month", f"{s['this month']} against a target of {s['target']}"),
+                  ("owner", s["owner"])],
+            lines=[("control chart", reading), ("meets its target at the current trend", s[TRAJECTORY]),
+                   ("commentary", s["commentary"]), ("recovery action", s["recovery action"]),
+                   ("revised date", s["revised date"]), ("last month's action", s["last month's action"]),
+                   ("change from last month", MOVED_WORDS.get(row["moved"], plain(row["moved"])))],
+            chart=chart,
+            alt=f"Control chart of {name}, month by month, with the target: {reading}.",
+            no_chart=f"No chart: {control_chart.no_chart_reason(facts, row['measure_id'])}."))
+    return Blocks(pages, "exception-page", empty="Every measure with a target met it this month.")
 
 
 def charts_table(facts):

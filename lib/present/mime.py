@@ -21,6 +21,7 @@ import re
 
 from docutils import nodes
 
+from .mimetypes import BLOCKS as BLOCKS_MIME
 from .mimetypes import CHART as CHART_MIME
 from .mimetypes import DOWNLOAD as DOWNLOAD_MIME
 from .mimetypes import LINKS as LINKS_MIME
@@ -205,10 +206,16 @@ def _script_json(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def chart_nodes(payload: dict, renderer, data) -> list[nodes.Node]:
+def _with_alt(metadata: dict, alt: str) -> dict:
+    """A cell's metadata with ``alt`` as its image's alternative text."""
+    image = dict(metadata.get("mystnb", {}).get("image", {}), alt=alt)
+    return {**metadata, "mystnb": {**metadata.get("mystnb", {}), "image": image}}
+
+
+def chart_nodes(payload: dict, renderer, data, alt: str | None = None) -> list[nodes.Node]:
     """A chart (:class:`lib.present.vega.Chart`): live in the web book, static (PNG drawn by vl-convert) in the PDF
-    and wherever JavaScript does not run, and the numbers behind it as a CSV one click away. The cell's
-    ``mystnb`` metadata gives the alternative text (the figure around it gives the caption and number)."""
+    and wherever JavaScript does not run, and the numbers behind it as a CSV one click away. The alternative text
+    is ``alt``, or the cell's ``mystnb`` metadata's (the figure around it gives the caption and number)."""
     import hashlib
     from urllib.parse import quote
 
@@ -217,16 +224,15 @@ def chart_nodes(payload: dict, renderer, data) -> list[nodes.Node]:
     from .vega import PRINT_SCALE, png, print_specs_of
 
     spec = payload["spec"]
-    alt = str(data.cell_metadata.get("mystnb", {}).get("image", {}).get("alt", ""))
+    if alt is None:
+        alt = str(data.cell_metadata.get("mystnb", {}).get("image", {}).get("alt", ""))
     live = dict(spec, description=alt) if alt else spec
     key = "chart-" + hashlib.sha256(_script_json(live).encode()).hexdigest()[:12]
     parts = print_specs_of(payload)
     static = []
     for k, part in enumerate(parts):
-        metadata = data.cell_metadata
-        if len(parts) > 1:  # each part says which it is in its alternative text
-            image = dict(metadata.get("mystnb", {}).get("image", {}), alt=f"{alt} (part {k + 1} of {len(parts)})")
-            metadata = {**metadata, "mystnb": {**metadata.get("mystnb", {}), "image": image}}
+        # each part says which it is in its alternative text
+        metadata = _with_alt(data.cell_metadata, alt if len(parts) == 1 else f"{alt} (part {k + 1} of {len(parts)})")
         picture = png(part)
         images = renderer.render_image(MimeData("image/png", base64.b64encode(picture).decode("ascii"),
                                                 cell_metadata=metadata, output_metadata={}, cell_index=data.cell_index,
@@ -246,11 +252,37 @@ def chart_nodes(payload: dict, renderer, data) -> list[nodes.Node]:
     return [_only(SCREEN, nodes.raw("", html + link, format="html")), *static]
 
 
+def blocks_nodes(payload: dict, renderer, data) -> list[nodes.Node]:
+    """Blocks (:class:`lib.present.blocks.Blocks`): each a third-level heading, its chart (or why there is none) and
+    its labelled lines, in a container the PDF keeps on one page; the ``empty`` sentence when there is no block."""
+    if not payload["blocks"]:
+        return [nodes.paragraph("", payload["empty"])] if payload.get("empty") else []
+    out: list[nodes.Node] = []
+    for block in payload["blocks"]:
+        box = nodes.container(classes=["forcebook-block", payload["kind"]])
+        # a heading inside an output: a rubric with its level (myst-parser writes it as <h3>, the PDF's tagged H3)
+        box += nodes.rubric(block["title"], block["title"], level=3)
+        box += _labelled(block["lead"])
+        if block["chart"] is not None:
+            box += chart_nodes(block["chart"], renderer, data, alt=block["alt"])
+        elif block["no_chart"]:
+            box += nodes.paragraph("", block["no_chart"])
+        box += _labelled(block["lines"])
+        out.append(box)
+    return out
+
+
+def _labelled(lines: list[list[str]]) -> list[nodes.Node]:
+    """A paragraph per labelled line with text ('label: text', the label in bold)."""
+    return [nodes.paragraph("", "", nodes.strong("", f"{label}: "), nodes.Text(text), classes=["block-line"])
+            for label, text in lines if text.strip()]
+
+
 class BookMimeRenderer:
     """myst-nb mime render plugin for forcebook's tables, downloads, texts and charts."""
 
     mime_priority_overrides = [("*", TABLE_MIME, 1), ("*", TEXT_MIME, 2), ("*", DOWNLOAD_MIME, 3), ("*", LINKS_MIME, 4),
-                               ("*", CHART_MIME, 5)]
+                               ("*", CHART_MIME, 5), ("*", BLOCKS_MIME, 6)]
 
     @staticmethod
     def handle_mime(renderer, data, inline: bool):
@@ -258,6 +290,9 @@ class BookMimeRenderer:
         if data.mime_type == TEXT_MIME:
             text = _payload(data.content)["text"]
             return [nodes.inline("", text)] if inline else [nodes.paragraph("", text, classes=["output", "text"])]
+        if data.mime_type == BLOCKS_MIME and not inline:
+            return [nodes.container("", *blocks_nodes(_payload(data.content), renderer, data),
+                                    classes=["output", "blocks"])]
         if data.mime_type == CHART_MIME and not inline:
             return [nodes.container("", *chart_nodes(_payload(data.content), renderer, data), classes=["output", "chart"])]
         if data.mime_type in (TABLE_MIME, DOWNLOAD_MIME, LINKS_MIME) and not inline:

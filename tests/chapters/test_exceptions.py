@@ -121,3 +121,37 @@ def test_commentary_file_is_a_contract(tmp_path, params_in):
                  ).to_csv(path, index=False)
     loaded = load_source(load_params(params_in(inputs__commentary=str(path))), "commentary")
     assert loaded.rows_defective == 1 and loaded.defects.iloc[0]["column"] == "revised_date"
+
+
+def test_each_measure_off_track_has_a_page_with_its_owner_words_and_chart(facts):
+    """One page a measure off track (issue "The board pack", point 3), every line from the measure's own row."""
+    pages = exceptions.measure_pages(facts).blocks
+    m = facts["exceptions_measures"]
+    names = facts["catalogue"].set_index("measure_id")
+    assert [p.title for p in pages] == [names.loc[i, "short_name"] for i in m["measure_id"]] and len(pages) > 0
+    for page, (_, row) in zip(pages, m.iterrows()):
+        said = dict(page.lead + page.lines)
+        assert said["owner"] == row["owner_role"] and said["measure"] == names.loc[row["measure_id"], "name"]
+        assert said["commentary"] == (f"no commentary from {row['owner_role']}" if pd.isna(row["commentary"])
+                                      else row["commentary"])
+        assert said["change from last month"] == exceptions.MOVED_WORDS.get(row["moved"], row["moved"])
+        assert said["meets its target at the current trend"] == exceptions.trajectory_text(row)
+        # its own chart: the measure's months only, with the target line's value
+        assert page.chart is not None and set(page.chart.data["measure"]) == {names.loc[row["measure_id"], "short_name"]}
+        assert page.chart.data["target"].dropna().iloc[-1] == pytest.approx(row["target"])
+        assert row["measure_id"] not in page.alt and page.alt.startswith("Control chart of ")
+    assert exceptions.measure_pages({**facts, "exceptions_measures": m.iloc[:0]}).blocks == []
+
+
+def test_a_commentary_file_without_its_authors_role_is_read_the_same(default_params):
+    """``owner_role`` in the commentary file is optional: the owner named is the catalogue's either way."""
+    from lib.inputs.contracts import CONTRACTS
+
+    assert next(c for c in CONTRACTS["commentary"].columns if c.name == "owner_role").optional
+    rows = [["a", default_params.period, "Head of X", "Recovering.", "Extra staff", "2020-03-31"]]
+    with_role = exceptions.measures(_facts(), _commentary(rows), default_params)
+    c = _commentary(rows)["commentary"]
+    loaded = {"commentary": Loaded("commentary", c.path, c.frame.drop(columns=["owner_role"]), 1, pd.DataFrame(), 0, 0)}
+    without = exceptions.measures(_facts(), loaded, default_params)
+    pd.testing.assert_frame_equal(with_role, without)
+    assert without.loc[0, "owner_role"] == "Head of A"

@@ -213,9 +213,9 @@ CHARTS = [
     ("scorecard charts", lambda f, p: scorecard.charts(f),
      {"month", "value", "n", "mean and limits", "reading", "target"},
      SPC_COLUMNS, True),
-    ("exceptions charts", lambda f, p: exceptions.charts(f),
+    ("an exception page's chart", lambda f, p: exceptions.measure_pages(f).blocks[0].chart,
      {"month", "value", "n", "mean and limits", "reading", "target"},
-     SPC_COLUMNS, True),
+     SPC_COLUMNS, False),
 ]
 
 

@@ -42,3 +42,20 @@ def test_prose_rows_are_blocks_with_labelled_lines_and_no_empty_lines():
     assert next(item.findall(nodes.term)).astext() == "A <b>"
     assert [p.astext() for p in item.findall(nodes.paragraph)] == ["commentary: Said <i>this</i>"]
     assert not list(items.findall(nodes.raw))
+
+
+def test_a_block_is_a_third_level_heading_and_labelled_text_lines():
+    """An exception page (lib.present.blocks): its title a level-3 heading (the PDF's tagged H3), its lines text
+    nodes in order with empty ones left out; without a chart, the sentence saying why; without blocks, the
+    sentence for none."""
+    payload = {"kind": "exception-page", "empty": "none", "blocks": [
+        {"title": "A <b>", "lead": [["owner", "Head of <i>X</i>"]], "lines": [["commentary", "=1+1"], ["action", " "]],
+         "chart": None, "alt": "", "no_chart": "No chart: no data."}]}
+    (box,) = mime.blocks_nodes(payload, renderer=None, data=None)
+    heading = next(box.findall(nodes.rubric))
+    assert heading.astext() == "A <b>" and heading["level"] == 3
+    assert "exception-page" in box["classes"] and "forcebook-block" in box["classes"]
+    assert [p.astext() for p in box.findall(nodes.paragraph)] == ["owner: Head of <i>X</i>", "No chart: no data.",
+                                                                  "commentary: =1+1"]
+    assert not list(box.findall(nodes.raw))
+    assert [p.astext() for p in mime.blocks_nodes({**payload, "blocks": []}, None, None)] == ["none"]

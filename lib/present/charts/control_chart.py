@@ -281,7 +281,7 @@ def _ylabel(unit: str) -> str:
 
 
 def _notes(rows: pd.DataFrame) -> list[str]:
-    notes = list(rows.loc[rows["kind"] == "mark", "mark_text"])
+    notes = list(rows.loc[rows["kind"] == "mark", "mark_text"]) if "mark_text" in rows else []
     kinds = rows.loc[rows["kind"] == "month", "point_type"]
     if (kinds == "provisional").any():
         notes.append(PROVISIONAL_NOTE)
@@ -290,16 +290,22 @@ def _notes(rows: pd.DataFrame) -> list[str]:
     return [label(n, 110) for n in notes]
 
 
-def measure_chart(facts, mid: str, ylabel: str | None = None) -> Chart | None:
-    """One measure's control chart with its icons and marks (None when it has fewer than two months to draw)."""
+def measure_chart(facts, mid: str, ylabel: str | None = None, height: int = FULL_HEIGHT,
+                  named: bool = True) -> Chart | None:
+    """One measure's control chart with its icons and marks, ``height`` pixels tall, titled with the measure's name
+    unless ``named`` is false (under a heading that names it) (None when it has fewer than two months to draw)."""
     rows = measure_rows(facts, mid)
     if (rows["kind"] == "month").sum() < 2:
         return None
     cat = row_of(facts["catalogue"], mid)
     months = list(rows.loc[rows["kind"] == "month", "month_label"])
-    chart = control_layers(months, WIDTH - 120, FULL_HEIGHT, False, _signals(rows), ylabel or _ylabel(cat["unit"]))
-    title = alt.TitleParams(text=label(cat["short_name"], 70), subtitle=_notes(rows) or alt.Undefined,
-                            subtitleColor=layers.RULE_BLUE, subtitleFontSize=11)
+    chart = control_layers(months, WIDTH - 120, height, False, _signals(rows), ylabel or _ylabel(cat["unit"]))
+    notes = _notes(rows)
+    if named:
+        title = alt.TitleParams(text=label(cat["short_name"], 70), subtitle=notes or alt.Undefined,
+                                subtitleColor=layers.RULE_BLUE, subtitleFontSize=11)
+    else:  # the notes alone, as the subtitle would show them
+        title = alt.TitleParams(text=notes, color=layers.RULE_BLUE, fontSize=11) if notes else alt.Undefined
     spec = alt.LayerChart(data=drawn(rows), layer=chart.layer, width=chart.width, height=chart.height,
                           title=title)
     return Chart.of(spec, data=numbers_frame(rows))
