@@ -113,28 +113,58 @@ ANNEX = "annex"
 ANNEX_TAG = "tag_annex"  # a notebook cell tagged "annex" (myst-nb gives its output this class)
 
 
+def _annexed(section) -> list:
+    """What of a page goes to the annex, in order: each part of it (a ``<section>`` under the page's heading) whose
+    every cell with output is tagged ``annex`` goes whole, its heading and prose with it (they speak of nothing
+    else); any other tagged cell goes alone."""
+    moved, whole = [], set()
+    for part in section.find_all("section"):
+        heading = part.find(re.compile(r"^h[1-6]$"))
+        if heading is None or heading.name == "h1" or any(id(p) in whole for p in part.parents):
+            continue  # the page itself stays
+        shown = [c for c in part.select("div.cell") if c.find("div", class_="cell_output")]
+        if shown and all(ANNEX_TAG in c.get("class", []) for c in shown):
+            whole.add(id(part))
+            moved.append(part)
+    for cell in section.select(f".{ANNEX_TAG}"):
+        if not any(id(p) in whole for p in cell.parents):
+            moved.append(cell)
+    return moved
+
+
+def _demote(part) -> None:
+    """A part's headings one level down, under the annex's heading for its chapter (h2 becomes h3...)."""
+    for level in range(5, 1, -1):
+        for heading in part.find_all(f"h{level}"):
+            heading.name = f"h{level + 1}"
+
+
 def _annex(out, sections):
-    """The annex: every cell tagged ``annex`` (hourly tables, monthly tables, detail a board need not read), moved
-    out of its chapter to the end of the PDF under its chapter's title, keeping its number. The web book keeps
-    them in place. None when no cell is tagged."""
+    """The annex: detail a board need not read (hourly tables, monthly tables, model checks), moved out of its
+    chapter to the end of the PDF under its chapter's title, keeping its number: every cell tagged ``annex``, and
+    whole parts of a chapter where every cell is (:func:`_annexed`). The web book keeps them in place. None when
+    nothing is tagged."""
     moved = []
     for section in sections:
-        cells = section.select(f".{ANNEX_TAG}")
-        if cells:
+        parts = _annexed(section)
+        if parts:
             title = section.find("h1")
-            moved.append((title.get_text(" ", strip=True).rstrip("#").strip() if title else "", cells))
+            moved.append((title.get_text(" ", strip=True).rstrip("#").strip() if title else "", parts))
     if not moved:
         return None
     annex = out.new_tag("section", attrs={"class": ["page", "annex"], "id": _anchor(ANNEX)})
     heading = out.new_tag("h1")
     heading.string = "Annex: the detail behind the chapters"
     annex.append(heading)
-    for title, cells in moved:
+    for title, parts in moved:
         sub = out.new_tag("h2")
         sub.string = title
         annex.append(sub)
-        for cell in cells:
-            annex.append(cell.extract())
+        for part in parts:
+            element = part.extract()
+            if element.name == "section":
+                _demote(element)
+            annex.append(element)
     return annex
 
 

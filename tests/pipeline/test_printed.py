@@ -84,3 +84,29 @@ def test_printing_reads_only_the_book_and_fails_on_what_it_cannot_show(html_dir,
         page.write_text(PAGE.format(title="One").replace("<script>", bad + "<script>"), encoding="utf-8")
         with pytest.raises(RuntimeError, match="could not be printed"):
             printed.print_pdf(html_dir, ["notebooks/one"], tmp_path / "bad.pdf", title="T", author="A", period_label="P")
+
+
+PARTS = """<!doctype html><html><body><article class="bd-article"><section id="c"><h1>Chapter</h1>
+<section id="detail"><h2>Detail</h2><p>Prose about the detail.</p>
+<div class="cell tag_annex docutils container"><div class="cell_output"><p>hourly</p></div></div>
+<div class="cell tag_parameters docutils container"></div>
+<section id="deeper"><h3>Deeper</h3><div class="cell tag_annex docutils container"><div class="cell_output">
+<p>more</p></div></div></section></section>
+<section id="mixed"><h2>Mixed</h2><p>Board prose.</p>
+<div class="cell docutils container"><div class="cell_output"><p>kept</p></div></div>
+<div class="cell tag_annex docutils container"><div class="cell_output"><p>moved alone</p></div></div></section>
+</section></article></body></html>"""
+
+
+def test_a_part_whose_every_cell_is_annex_moves_whole_with_its_heading_and_prose(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "c.html").write_text(PARTS, encoding="utf-8")
+    doc = BeautifulSoup(printed.document(tmp_path, ["notebooks/c"], "T", "A", "P"), "html.parser")
+    chapter, annex = doc.select("section.page")
+    assert [h.get_text() for h in chapter.find_all(["h1", "h2", "h3"])] == ["Chapter", "Mixed"]
+    assert "Board prose." in chapter.get_text() and "kept" in chapter.get_text()
+    assert "Prose about the detail." not in chapter.get_text() and "moved alone" not in chapter.get_text()
+    # under the annex's heading for the chapter (h2), the part's headings one level down
+    assert [(h.name, h.get_text()) for h in annex.find_all(["h1", "h2", "h3", "h4"])] == [
+        ("h1", "Annex: the detail behind the chapters"), ("h2", "Chapter"), ("h3", "Detail"), ("h4", "Deeper")]
+    assert annex.get_text().index("Prose about the detail.") < annex.get_text().index("moved alone")
