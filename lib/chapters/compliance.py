@@ -174,13 +174,17 @@ def real_change(c: pd.Series) -> str:
     return f"{'yes' if c['significant'] else 'no: it could be chance'} ({fmt_p(c['p_value'])})"
 
 
-def significance(c: pd.Series) -> str:
-    """A sentence on a comparison: 'is up 46.4 points (95% CI 42.9 to 49.9) on March 2019 (baseline), ...'."""
+def significance(c: pd.Series, board: bool = False) -> str:
+    """A sentence on a comparison: 'is up 46.4 points (95% CI 42.9 to 49.9) on March 2019 (baseline), ...'; for the
+    board (``board``), the same without the method's words: 'is up 46.4 points on March 2019 (baseline), more than
+    chance alone would explain'."""
     if math.isnan(c["difference"]):
         return f"against {c['reference']} cannot be tested: one of the periods has no data"
     direction = "up" if c["difference"] > 0 else "down"
-    change = (f"is {direction} {fmt_points(abs(c['difference']))[1:]} points on {c['reference']} "
-              f"(95% CI {fmt_points(c['lower'])} to {fmt_points(c['upper'])})")
+    change = f"is {direction} {fmt_points(abs(c['difference']))[1:]} points on {c['reference']}"
+    if board:
+        return f"{change}, {'more than chance alone would explain' if c['significant'] else 'which could be chance'}"
+    change += f" (95% CI {fmt_points(c['lower'])} to {fmt_points(c['upper'])})"
     if c["significant"]:
         return f"{change}, {UNUSUAL} ({fmt_p(c['p_value'])})"
     return f"{change}, which could be chance ({fmt_p(c['p_value'])})"
@@ -378,17 +382,19 @@ SENTENCES = {  # key: (measure, what it is)
 }
 
 
-def sentence(facts, mid: str, what: str, kind: str = "baseline") -> str:
-    """One measure's sentence: its rate this month and the change against a named reference; or why not."""
+def sentence(facts, mid: str, what: str, kind: str = "baseline", board: bool = False) -> str:
+    """One measure's sentence: its rate this month and the change against a named reference; or why not (for the
+    board: in plain words, :func:`significance`)."""
     p = _row(facts["measure_period"], measure_id=mid)
     name = _row(facts["catalogue"], measure_id=mid)["short_name"]
     if measure_not_supplied(facts, mid):
         return f"{name}: {measure_not_supplied(facts, mid)}."
     if pd.isna(p["value"]):
         return f"{name}: no data this month."
-    text_ = f"{fmt_percent(p['value'])} {what} (n = {fmt_int(p['n'])})"
+    text_ = f"{fmt_percent(p['value'])} {what} ({fmt_int(p['n'])} records)" if board else \
+        f"{fmt_percent(p['value'])} {what} (n = {fmt_int(p['n'])})"
     c = _comparison(facts, mid, kind)
-    return text_ + (f"; the rate {significance(c)}." if c is not None else ".")
+    return text_ + (f"; the rate {significance(c, board)}." if c is not None else ".")
 
 
 def narrative(facts, params: Params) -> dict[str, str]:

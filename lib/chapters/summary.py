@@ -37,10 +37,11 @@ AFTER = ("measures", "scorecard", "compliance", "crime", "fcr", "irt", "force_ma
          "exceptions", "peers")
 
 NONE_THIS_MONTH = "none this month"
-VARIATION_GROUPS = {"improvement_high": "special cause: improvement", "improvement_low": "special cause: improvement",
-                    "concern_high": "special cause: concern", "concern_low": "special cause: concern",
-                    "neutral_high": "special cause: neither better nor worse",
-                    "neutral_low": "special cause: neither better nor worse", "common_cause": "common cause",
+# Making Data Count's rows (special cause: improvement / concern / neither; common cause), in the report's words
+VARIATION_GROUPS = {"improvement_high": "unusual: improvement", "improvement_low": "unusual: improvement",
+                    "concern_high": "unusual: concern", "concern_low": "unusual: concern",
+                    "neutral_high": "unusual: neither better nor worse",
+                    "neutral_low": "unusual: neither better nor worse", "common_cause": "ordinary variation",
                     "too_few": "too few months to judge"}
 ASSURANCE_GROUPS = {"consistent_pass": "will consistently meet the target",
                     "consistent_fail": "will consistently miss the target",
@@ -230,7 +231,6 @@ def headline(facts, params: Params) -> dict[str, str]:
         row = period.loc[mid]
         return scorecard.current_text(row["value"], row["n"], unit, row["status"], row["provisional"])
 
-    compliance = report.narrative(facts, params)
     answer = {r: params.calls.standard(r) for r in ("999", "101")}
     return {
         "force_name": params.force_name,
@@ -247,7 +247,7 @@ def headline(facts, params: Params) -> dict[str, str]:
         "response_sentence": _response(facts, params),
         "crime_sentence": _crime(facts, params),
         "future_sentence": _future(facts, params),
-        "ppn_sentence": compliance["ppn_sentence"],
+        "ppn_sentence": report.sentence(facts, *report.SENTENCES["ppn"], board=True),
         "programme_sentence": _programme(facts),
     }
 

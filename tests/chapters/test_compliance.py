@@ -25,6 +25,10 @@ def test_significance_sentence_names_its_reference():
     row2 = row.copy()
     row2["significant"], row2["p_value"] = False, 0.5
     assert "could be chance (p = 0.500)" in cr.significance(row2)
+    # the board's words: the same change, no interval or p-value
+    assert cr.significance(row, board=True) == ("is up 20.0 points on March 2019 (baseline), more than chance alone "
+                                                "would explain")
+    assert cr.significance(row2, board=True).endswith("which could be chance")
     empty = row.copy()
     empty["difference"] = math.nan
     assert "cannot be tested" in cr.significance(empty)

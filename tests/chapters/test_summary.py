@@ -45,8 +45,8 @@ def test_decision_sheet_facts(default_params):
     p = f["decision_priorities"].set_index("priority")["status"]
     assert p["Protect People"] == "1 of 2 scored measures off track" and p["Tackle Criminals"] == "no measure scored"
     m = f["decision_matrix"].set_index("measure_id")
-    assert (m.loc["a", "variation"], m.loc["a", "assurance"]) == ("common cause", "will consistently meet the target")
-    assert (m.loc["b", "variation"], m.loc["b", "assurance"]) == ("special cause: concern", "not yet: still changing")
+    assert (m.loc["a", "variation"], m.loc["a", "assurance"]) == ("ordinary variation", "will consistently meet the target")
+    assert (m.loc["b", "variation"], m.loc["b", "assurance"]) == ("unusual: concern", "not yet: still changing")
     assert (m.loc["c", "variation"], m.loc["c", "assurance"]) == ("too few months to judge", "no reading")
     assert list(m["scorecard"]) == [True, True, False]
     o = f["decision_off_track"].set_index("measure_id")
@@ -63,7 +63,7 @@ def test_decision_sheet_facts(default_params):
     s = f["decision_staffing"].set_index("fact")["held"]
     assert bool(s["fcr_options"]) and not bool(s["irt_options"])
     shown = summary.matrix_display({"decision_matrix": f["decision_matrix"]})
-    assert shown.set_index("variation").loc["special cause: concern", "not yet: still changing"] == "B"
+    assert shown.set_index("variation").loc["unusual: concern", "not yet: still changing"] == "B"
 
 
 def test_decisions_asked_of_the_board_come_from_the_params_or_none_this_month(params_in):
