@@ -333,7 +333,8 @@ COMMENTARY = Contract(
     (
         _c("measure_id", "string", "Measure id from the measure catalogue."),
         _c("month", "month", "The month the commentary is for, YYYY-MM."),
-        _c("owner_role", "string", "The owner's role (never a personal name)."),
+        _c("owner_role", "string", "Who wrote it: a role, never a personal name (optional column; the owner the report "
+           "names is the measure catalogue's).", nullable=True, optional=True),
         _c("commentary", "string", "What the owner says about the measure this month."),
         _c("recovery_action", "string", "What is being done to meet the target.", nullable=True),
         _c("revised_date", "date", "When the target should be met, YYYY-MM-DD.", nullable=True),
