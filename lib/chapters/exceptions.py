@@ -25,7 +25,7 @@ from lib.config.paths import public_path
 from lib.config.schema import Params
 from lib.errors import DataError
 from lib.inputs.loading import Loaded
-from lib.present import fmt_int, fmt_number, fmt_value, missing, month_label, needs, not_supplied, plain, table
+from lib.present import agree, counted, fmt_int, fmt_number, fmt_value, missing, month_label, needs, not_supplied, plain, table
 from lib.stats import trajectory as trend
 
 NEEDS: tuple[str, ...] = ()
@@ -228,7 +228,7 @@ def measure_pages(facts):
             chart=chart,
             alt=f"Control chart of {name}, month by month, with the target: {reading}.",
             no_chart=f"No chart: {control_chart.no_chart_reason(facts, row['measure_id'])}."))
-    return Blocks(pages, "exception-page", empty="Every measure with a target met it this month.")
+    return Blocks(pages, "exception-page", empty="No measure with a target and this month's data missed it.")
 
 
 def charts_table(facts):
@@ -250,11 +250,12 @@ def narrative(facts, params: Params) -> dict[str, str]:
 
     m = facts["exceptions_measures"]
     texts = {"period_label": month_label(params.period),
-             "measures_sentence": (f"{fmt_int(len(m))} measures did not meet their target in "
+             "measures_sentence": (f"No measure with a target and this month's data missed it in "
+                                   f"{month_label(params.period)}." if not len(m) else
+                                   f"{counted(len(m), 'measure')} did not meet {agree(len(m), 'its', 'their')} target in "
                                    f"{month_label(params.period)} ({fmt_int(m['scored'].sum())} of them in the IMPACT "
                                    f"scorecard, the others reported in the compliance chapter); owners commented on "
                                    f"{fmt_int(m['commentary'].notna().sum())} of them."),
-             "no_commentary_sentence": no_commentary_sentence(facts),
              "false_signals": spcchart.false_signals_sentence(m),
              "rag_red": fmt_number(params.programme.rag_red_overdue_pct, 0),
              "rag_amber": fmt_number(params.programme.rag_amber_overdue_pct, 0)}
@@ -267,18 +268,17 @@ def narrative(facts, params: Params) -> dict[str, str]:
     return texts
 
 
-def no_commentary_sentence(facts) -> str:
-    """The measures off track whose owner gave no commentary, each named with its owner (or that every one has one;
-    '' when none is off track)."""
+def commented_sentence(facts) -> str:
+    """How many measures off track have their owner's commentary, pointing at the rows that say who gave none ('' when
+    none is off track)."""
     m = facts["exceptions_measures"]
     if not len(m):
         return ""
-    names = facts["catalogue"].set_index("measure_id")["short_name"]
-    silent = [(mid, o) for mid, o, c in zip(m["measure_id"], m["owner_role"], m["commentary"]) if missing(c)]
+    silent = int(m["commentary"].map(missing).sum())
     if not silent:
         return "Every measure off track has its owner's commentary."
-    return "Off track without commentary: " + "; ".join(
-        f"{plain(names[mid])} ({no_commentary_from(o)})" for mid, o in silent) + "."
+    return (f"Owners commented on {fmt_int(len(m) - silent)} of the {fmt_int(len(m))} measures off track; the other "
+            f"{fmt_int(silent)} read \"no commentary from\" their owner below.")
 
 
 def items_table(facts):

@@ -7,8 +7,8 @@ The decision sheet (facts ``decision_*``, computed last, from the facts before t
 - ``decision_matrix``: every measure judged against a target (the IMPACT scorecard's and the compliance
   chapter's) placed by its variation icon and its assurance icon — the Making Data Count summary matrix — from
   ``measure_period``'s reading;
-- ``decision_off_track``: every measure off track with its owner, its owner's revised date (or "no revised date
-  from <owner>") and its trajectory, from ``exceptions_measures``;
+- ``decision_off_track``: every measure off track with its owner, its owner's revised date (or "no commentary from
+  <owner>", or "no revised date given" beside a commentary) and its trajectory, from ``exceptions_measures``;
 - ``decision_changes``: what changed since last month — a measure's status changed (met / not met), a new signal
   (the month is unusual on its control chart and the month before was not), a programme item newly overdue or
   re-dated (``programme_changes``), and every red cause of concern (``programme_findings``);
@@ -46,6 +46,7 @@ VARIATION_GROUPS = {"improvement_high": "unusual: improvement", "improvement_low
 ASSURANCE_GROUPS = {"consistent_pass": "will consistently meet the target",
                     "consistent_fail": "will consistently miss the target",
                     "inconsistent": "hit and miss", "not_yet": "not yet: still changing"}
+MEASURE_CHANGES = ("status changed", "new signal")
 STAFFING_FACTS = (("fcr_options", "fcr", "Control room: re-roster, recruit or both, each costed with the cover it buys"),
                   ("irt_options", "irt", "Incident response: workable rotas and establishments, each costed with the "
                                          "officers it buys"))
@@ -84,11 +85,19 @@ def off_track(facts) -> pd.DataFrame:
     return pd.DataFrame({
         "measure_id": m["measure_id"], "short_name": [cat.loc[i, "short_name"] for i in m["measure_id"]],
         "owner": m["owner_role"], "value": m["value"], "target": m["target"],
-        "revised_date": [d if isinstance(d, str) and d else f"no revised date from {o}"
-                         for d, o in zip(m["revised_date"], m["owner_role"])],
+        "revised_date": [revised_date_text(d, c, o) for d, c, o in zip(m["revised_date"], m["commentary"], m["owner_role"])],
         "trajectory": [month if isinstance(month, str) and month else text
                        for month, text in zip(m["trajectory_month"], m["trajectory"])],
     })
+
+
+def revised_date_text(date, commentary, owner) -> str:
+    """The owner's revised date; or "no commentary from <owner>" when they said nothing this month; or "no revised
+    date given" beside a commentary without one."""
+    if isinstance(date, str) and date:
+        return date
+    return "no revised date given" if isinstance(commentary, str) and commentary.strip() else \
+        exceptions_page.no_commentary_from(owner)
 
 
 def _new_signals(facts, params: Params) -> list[dict]:
@@ -189,8 +198,10 @@ def off_track_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 def changes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(what changed since last month as shown, the fact)."""
     d = facts["decision_changes"]
-    shown = pd.DataFrame({"what": d["kind"], "item": [f"{plain(i)}: {plain(n)}" if plain(n) else plain(i)
-                                                     for i, n in zip(d["id"], d["name"])],
+    # a measure by its name (its id is the catalogue's key, not the board's); a programme item by its reference too
+    shown = pd.DataFrame({"what": d["kind"], "item": [plain(n) if k in MEASURE_CHANGES and plain(n) else
+                                                     f"{plain(i)}: {plain(n)}" if plain(n) else plain(i)
+                                                     for k, i, n in zip(d["kind"], d["id"], d["name"])],
                           "detail": d["detail"].map(plain)})
     return shown, d
 
@@ -208,7 +219,7 @@ def decision_texts(facts, params: Params) -> dict[str, str]:
                 f"{response_rotas_view.options_sentence(facts, params)} "
                 f"{incident_response_view.workforce_sentence(facts, params)}")
     return {"decision_control_room": _staffing(facts, params), "decision_response": response,
-            "no_commentary": exceptions_page.no_commentary_sentence(facts) if "exceptions_measures" in facts else ""}
+            "no_commentary": exceptions_page.commented_sentence(facts) if "exceptions_measures" in facts else ""}
 
 
 def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:

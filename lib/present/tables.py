@@ -211,14 +211,16 @@ def table(frame, caption: str = "", name: str = "", data: pd.DataFrame | None = 
     return Table(frame, caption, name, data, records)
 
 
-def fact_table(facts, name: str, display, caption: str, missing_text: str = "not supplied", records: bool = False):
+def fact_table(facts, name: str, display, caption: str, missing_text: str = "not supplied", records: bool = False,
+               empty: str = ""):
     """The table of the fact ``name`` as ``display(facts)`` shows it, or one sentence saying the inputs did not
-    supply it (a public edition without populations, audits or a tracker history reads so, never a blank)."""
+    supply it (a public edition without populations, audits or a tracker history reads so, never a blank), or,
+    given ``empty``, that sentence when the fact has no row (never a table of bare headers)."""
     if name not in facts:
         from lib.present.texts import text
 
         return text(f"{caption}: {missing_text}.")
-    return table(display(facts), caption=caption, records=records)
+    return table(display(facts), caption=caption, records=records, empty=empty)
 
 
 class Download:

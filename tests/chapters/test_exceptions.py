@@ -66,8 +66,8 @@ def test_every_measure_not_met_is_listed_with_its_commentary_or_none(default_par
     assert shown.loc[1, "commentary"] == "no commentary from Head of Crime" and shown.loc[1, "owner"] == "Head of Crime"
     assert shown.loc[0, "owner"] == "Head of A" and shown.loc[0, "meets target at the current trend"] == "June 2021"
     assert shown.loc[1, "last month's action"] == "Extra patrols" and shown.loc[0, "last month's action"] == "none given"
-    assert exceptions.no_commentary_sentence(facts) == ("Off track without commentary: C (no commentary from Head of "
-                                                        "Crime); D (no commentary from Head of D).")
+    assert exceptions.commented_sentence(facts) == ("Owners commented on 1 of the 3 measures off track; the other 2 read "
+                                                    "\"no commentary from\" their owner below.")
 
 
 def test_without_a_commentary_file_every_exception_says_none_supplied(default_params):

@@ -27,6 +27,7 @@ def _facts():
         "exceptions_measures": pd.DataFrame({"measure_id": ["b", "c"], "owner_role": ["Head of B", "Head of C"],
                                              "value": [70.0, 60.0], "target": [90.0, 90.0],
                                              "revised_date": ["2020-03-31", None],
+                                             "commentary": ["Recovering.", None],
                                              "trajectory_month": [None, "2020-06"],
                                              "trajectory": ["not at the current rate", "2020-06"]}),
         "programme_changes": pd.DataFrame({"change": ["completed", "re-dated", "newly overdue"],
@@ -50,7 +51,7 @@ def test_decision_sheet_facts(default_params):
     assert (m.loc["c", "variation"], m.loc["c", "assurance"]) == ("too few months to judge", "no reading")
     assert list(m["scorecard"]) == [True, True, False]
     o = f["decision_off_track"].set_index("measure_id")
-    assert o.loc["b", "revised_date"] == "2020-03-31" and o.loc["c", "revised_date"] == "no revised date from Head of C"
+    assert o.loc["b", "revised_date"] == "2020-03-31" and o.loc["c", "revised_date"] == "no commentary from Head of C"
     assert o.loc["b", "trajectory"] == "not at the current rate" and o.loc["c", "trajectory"] == "2020-06"
     c = f["decision_changes"]
     assert c[["kind", "id"]].values.tolist() == [["status changed", "a"], ["status changed", "b"], ["new signal", "b"],
@@ -74,3 +75,10 @@ def test_decisions_asked_of_the_board_come_from_the_params_or_none_this_month(pa
     assert len(load_params(params_in(board={"decisions": ["Approve the re-roster."]})).board.decisions) == 1
     with pytest.raises(ParamsError, match=r"board.decisions\[0\]"):
         load_params(params_in(board={"decisions": [""]}))
+
+
+def test_a_revised_date_says_whether_the_owner_said_anything():
+    assert summary.revised_date_text("2020-03-31", "Recovering.", "Head of B") == "2020-03-31"
+    assert summary.revised_date_text(None, "Recovering.", "Head of B") == "no revised date given"
+    assert summary.revised_date_text(None, None, "Head of B") == "no commentary from Head of B"
+    assert summary.revised_date_text(None, " ", "Head of B") == "no commentary from Head of B"
