@@ -11,9 +11,9 @@ supplied" for an item, and "no commentary from <owner>" for a measure — never 
 "nothing to say".
 
 Each measure off track also carries its **trajectory** (the month it meets its target at the current trend, or
-"not at the current rate": :func:`lib.stats.trajectory.trajectory`, a least-squares line over the current
-control-chart phase's judged months, carried at most 24 months ahead) and **whether the latest month moved the
-number** (:func:`lib.stats.trajectory.movement`: this month's change from the previous month against the
+"never at the current trend", or "not within 24 months": :func:`lib.stats.trajectory.trajectory`, a least-squares
+line over the current control-chart phase's judged months, carried at most 24 months ahead) and **whether the
+latest month moved the number** (:func:`lib.stats.trajectory.movement`: this month's change from the previous month against the
 moving-range limit of the current phase, 3.267 × its mean moving range), beside the recovery action the owner
 gave for the previous month (``last_action``), so "did last month's action move the number?" has both halves.
 """
@@ -178,7 +178,8 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def trajectory_text(row) -> str:
-    """'Mar 2020', or why there is no month ('not at the current rate', 'too few months in the current phase')."""
+    """'March 2020', or why there is no month ('never at the current trend...', 'not within 24 months at the current
+    trend', 'too few months in the current phase')."""
     return row["trajectory"] if missing(row["trajectory_month"]) else month_label(row["trajectory_month"])
 
 

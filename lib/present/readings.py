@@ -1,7 +1,7 @@
 """A control chart's reading, short, for a table cell: a few words per part, each with its full words.
 
 :func:`lib.present.charts.spc.describe` says a reading in one sentence ("change from Jun 2019, cause not
-recorded; since then no unusual month (ordinary variation); will consistently miss the target (provisional
+recorded; latest month: ordinary variation (nothing unusual); will consistently miss the target (provisional
 limits: 7 months)"), which makes a table row ten lines tall. :func:`short_reading` says the same in parts —
 where the current limits start, the latest month, the assurance — each a
 :class:`lib.present.tables.Short` whose label is a word or two ("change Jun 2019", "ordinary", "will miss",

@@ -38,7 +38,12 @@ import pandas as pd
 
 MIN_POINTS = 6
 HORIZON_MONTHS = 24
-NOT_AT_RATE = "not at the current rate"
+NOT_AT_RATE = "never at the current trend (flat or moving away from the target)"
+
+
+def beyond(horizon: int) -> str:
+    """The trajectory's words when the trend meets the target only after ``horizon`` months."""
+    return f"not within {horizon} months at the current trend"
 TOO_FEW = "too few months in the current phase"
 RANGE_LIMIT = 3.267  # D4 for moving ranges of two points
 LIMIT = 2.66  # the XmR chart's limits: mean ± 2.66 × mean moving range
@@ -71,7 +76,7 @@ def trajectory(months, values, target: float, direction: str, period: str,
     period
         The reporting month (YYYY-MM); the first month a trajectory can give is the one after it.
     horizon
-        Months after ``period`` beyond which a crossing reads "not at the current rate".
+        Months after ``period`` beyond which a crossing reads :func:`beyond`.
 
     Raises
     ------
@@ -98,7 +103,7 @@ def trajectory(months, values, target: float, direction: str, period: str,
     crossing = (target - intercept) / slope  # the fitted line meets the target at this month number
     month = max(now + 1, math.ceil(crossing - 1e-9))
     if month - now > horizon:
-        return Trajectory(None, NOT_AT_RATE, slope, len(frame), first)
+        return Trajectory(None, beyond(horizon), slope, len(frame), first)
     label = str(pd.Period(ordinal=month, freq="M"))
     return Trajectory(label, label, slope, len(frame), first)
 

@@ -141,3 +141,42 @@ def test_figure_text_prints_at_seven_points_or_more(pdf):
             ratios.append((right - left) / (pixels / PRINT_SCALE))
     assert specs and ratios
     assert smallest * min(ratios) >= MIN_FIGURE_TEXT, (smallest, min(ratios))
+
+
+def _table_parts(path) -> list[list[tuple[int, int]]]:
+    """Each table of the PDF as its parts, one a page: [(page, body rows)...]. WeasyPrint tags each page's part of a
+    table as a /Table of its own; only the first carries the /Caption (every table of the book has one)."""
+    import pikepdf
+
+    def kids(node):
+        k = node.get("/K")
+        return [] if k is None else [x for x in (k if isinstance(k, pikepdf.Array) else [k])
+                                     if isinstance(x, pikepdf.Dictionary)]
+
+    with pikepdf.open(path) as pdf:
+        page_of = {p.objgen: i + 1 for i, p in enumerate(pdf.pages)}
+        tables: list[list[tuple[int, int]]] = []
+        stack = [pdf.Root.StructTreeRoot]
+        found = []
+        while stack:  # depth first, in reading order
+            node = stack.pop(0)
+            if node.get("/S") == "/Table":
+                parts = kids(node)
+                rows = [r for part in parts if part.get("/S") == "/TBody" for r in kids(part)]
+                found.append((any(p.get("/S") == "/Caption" for p in parts), page_of[node.Pg.objgen], len(rows)))
+                continue
+            stack[:0] = kids(node)
+    for captioned, page, rows in found:
+        if captioned or not tables or tables[-1][-1][0] != page - 1:
+            tables.append([(page, rows)])
+        else:
+            tables[-1].append((page, rows))
+    return tables
+
+
+def test_no_table_is_split_leaving_two_rows_or_fewer_on_a_page(built):
+    _, folder, _ = built
+    tables = _table_parts(next(folder.glob("*.pdf")))
+    split = [t for t in tables if len(t) > 1]
+    thin = [t for t in split if min(rows for _, rows in t) <= 2]
+    assert tables and thin == [], f"tables split with two rows or fewer on a page: {thin}"

@@ -5,6 +5,9 @@ import pandas as pd
 import pytest
 
 from lib.chapters import summary
+from lib.stats import trajectory
+
+NEVER = trajectory.NOT_AT_RATE
 
 
 def _facts():
@@ -29,7 +32,7 @@ def _facts():
                                              "revised_date": ["2020-03-31", None],
                                              "commentary": ["Recovering.", None],
                                              "trajectory_month": [None, "2020-06"],
-                                             "trajectory": ["not at the current rate", "2020-06"]}),
+                                             "trajectory": [NEVER, "2020-06"]}),
         "programme_changes": pd.DataFrame({"change": ["completed", "re-dated", "newly overdue"],
                                            "item_id": ["X", "Y", "Z"], "type": ["recommendation"] * 3,
                                            "detail": ["completed 2019-12-01", "due 2019-12-01 → 2020-03-01",
@@ -52,7 +55,7 @@ def test_decision_sheet_facts(default_params):
     assert list(m["scorecard"]) == [True, True, False]
     o = f["decision_off_track"].set_index("measure_id")
     assert o.loc["b", "revised_date"] == "2020-03-31" and o.loc["c", "revised_date"] == "no commentary from Head of C"
-    assert o.loc["b", "trajectory"] == "not at the current rate" and o.loc["c", "trajectory"] == "2020-06"
+    assert o.loc["b", "trajectory"] == NEVER and o.loc["c", "trajectory"] == "2020-06"
     c = f["decision_changes"]
     assert c[["kind", "id"]].values.tolist() == [["status changed", "a"], ["status changed", "b"], ["new signal", "b"],
                                                  ["programme item re-dated", "Y"],

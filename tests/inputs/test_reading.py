@@ -50,7 +50,7 @@ def test_an_unrecorded_shift_starts_a_phase_marked_cause_not_recorded():
     frame, result, row, words, icons = _read(values)
     assert [(c.start, c.side, c.points, c.provisional) for c in result.changes] == [("2019-06", "above", 10, True)]
     assert (row["phase_start"], row["phase_cause"], row["assurance"]) == ("2019-06", "not recorded", "consistent_pass")
-    assert words == ("change from Jun 2019, cause not recorded; since then no unusual month (ordinary variation); "
+    assert words == ("change from Jun 2019, cause not recorded; latest month: ordinary variation (nothing unusual); "
                      "will consistently meet the target (provisional limits: 10 months)")
     assert icons == [("~", spcchart.GREY), ("P", spcchart.BLUE)]
     assert frame["group"].tolist() == [0] * 14 + [1] * 10
@@ -61,7 +61,7 @@ def test_an_unrecorded_shift_starts_a_phase_marked_cause_not_recorded():
     # Recording its cause (an intervention in the params) names it instead.
     _, named, row, words, _ = _read(values, interventions={"2019-06": "new triage desk"})
     assert named.changes == () and named.decisions[0].applied and row["phase_cause"] == "new triage desk"
-    assert words.startswith("new limits from Jun 2019, after a listed change; since then no unusual month")
+    assert words.startswith("new limits from Jun 2019, after a listed change; latest month: ordinary variation")
     # Before issue 21, one set of limits across the change: "will consistently miss", beside months that meet it.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", spc.ShortSeriesWarning)
@@ -75,7 +75,7 @@ def test_a_ramp_reads_assurance_not_yet_still_changing_never_will_miss():
     frame, result, row, words, icons = _read(values, desired=95.0, interventions={"2019-04": "new PPN process"})
     assert result.decisions[0].applied and row["phase_cause"] == "new PPN process"
     assert (row["variation"], row["assurance"], row["changing"]) == ("improvement_high", "not_yet", "improving")
-    assert words == ("new limits from Apr 2019, after a listed change; since then unusual — unlikely to be chance "
+    assert words == ("new limits from Apr 2019, after a listed change; latest month: unusual — unlikely to be chance "
                      "alone (a rise, an improvement); assurance: not yet — still changing (improving)")
     assert "consistently" not in words
     assert icons == [("H", spcchart.BLUE), ("↑", spcchart.BLUE)]
@@ -112,7 +112,7 @@ def test_provisional_months_are_drawn_but_never_read():
     assert frame["point_type"].tolist()[-3:] == ["provisional"] * 3 and frame["provisional"].tolist()[-3:] == [True] * 3
     assert (frame["mean"].iloc[-3:] == frame["mean"].iloc[-4]).all()  # the limits carried on, not recomputed
     assert (row["variation"], row["months_judged"]) == ("common_cause", 20)
-    assert words.startswith("no unusual month") and icons[0] == ("~", spcchart.GREY)
+    assert words.startswith("latest month: ordinary variation") and icons[0] == ("~", spcchart.GREY)
     judged = _read(values, desired=20.0)[2]
     assert judged["variation"] == "concern_low"  # the same months read as real, before issue 21
     numbers = spcchart.numbers(frame)

@@ -13,9 +13,9 @@ ROW = {"variation": "common_cause", "assurance": "consistent_fail", "changing": 
 
 
 def _same_words(row):
-    """The short reading's words are the sentence's, less its joining 'since then' and brackets."""
+    """The short reading's words are the sentence's, less its 'latest month:' and brackets."""
     words = full_text(short_reading(pd.Series(row)))
-    sentence = describe(pd.Series(row)).replace("since then ", "").replace(" (provisional limits", "; provisional limits")
+    sentence = describe(pd.Series(row)).replace("latest month: ", "").replace(" (provisional limits", "; provisional limits")
     return words == sentence.removesuffix(")") if "provisional limits" in sentence else words == sentence
 
 

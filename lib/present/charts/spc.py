@@ -32,7 +32,7 @@ COLOURS = {
     "provisional": PALE,
 }
 VARIATION_TEXT = {
-    "common_cause": ("no unusual month (ordinary variation)", GREY, "~"),
+    "common_cause": ("ordinary variation (nothing unusual)", GREY, "~"),
     "improvement_high": (f"{UNUSUAL} (a rise, an improvement)", BLUE, "H"),
     "improvement_low": (f"{UNUSUAL} (a fall, an improvement)", BLUE, "L"),
     "concern_high": (f"{UNUSUAL} (a rise, a concern)", ORANGE, "H"),
@@ -105,8 +105,9 @@ def describe(row) -> str:
     ``row`` is a measure's period row (``measure_period``: variation, assurance, changing, months_judged,
     phase_start, phase_cause, phase_points, provisional_limits). 'no data' without a chart; 'too few months
     to judge (n of the 12 needed)'; else where the current phase starts (when it is not the first), the
-    latest month's variation and the assurance, e.g. 'change from Jun 2019, cause not recorded; since then
-    no unusual month (ordinary variation); will consistently miss the target (provisional limits: 7 months)'.
+    latest month's variation (the latest month only: earlier months of the phase may be unusual) and the
+    assurance, e.g. 'change from Jun 2019, cause not recorded; latest month: ordinary variation (nothing unusual);
+    will consistently miss the target (provisional limits: 7 months)'.
     """
     variation = get(row, "variation")
     if variation == TOO_FEW:
@@ -114,7 +115,7 @@ def describe(row) -> str:
     if variation not in VARIATION_TEXT:
         return NO_DATA if variation in ("no data", "") else str(variation)
     change = change_text(get(row, "phase_start"), get(row, "phase_cause"))
-    parts = [change, ("since then " if change else "") + VARIATION_TEXT[variation][0], assurance_text(row)]
+    parts = [change, f"latest month: {VARIATION_TEXT[variation][0]}", assurance_text(row)]
     return "; ".join(p for p in parts if p)
 
 
