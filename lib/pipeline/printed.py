@@ -163,11 +163,53 @@ def _annex(out, sections):
         sub.string = title
         annex.append(sub)
         for part in parts:
-            element = part.extract()
+            pointer = _pointer(out, part)
+            element = part.replace_with(pointer) if pointer is not None else part.extract()
             if element.name == "section":
                 _demote(element)
             annex.append(element)
+    _merge_pointers(sections)
     return annex
+
+
+def _pointer(out, part):
+    """What stays where a table or figure left for the annex: 'In the annex: Table 10, page 68.', each number a link
+    (the page from WeasyPrint's ``target-counter``, print.css), so prose that speaks of it still finds it. None for a
+    part without a numbered table or figure."""
+    numbered = []
+    for caption in part.select("caption, figcaption"):
+        number = caption.find("span", class_="caption-number")
+        holder = caption.find_parent(["table", "figure"])
+        if number is not None and holder is not None and holder.get("id"):
+            numbered.append((number.get_text(strip=True), holder["id"]))
+    if not numbered:
+        return None
+    note = out.new_tag("p", attrs={"class": ["annex-pointer"]})
+    note.append("In the annex: ")
+    for k, (number, ident) in enumerate(numbered):
+        if k:
+            note.append("; ")
+        link = out.new_tag("a", href=f"#{ident}", attrs={"class": ["annex-link"]})
+        link.string = number
+        note.append(link)
+    note.append(".")
+    return note
+
+
+def _merge_pointers(sections) -> None:
+    """Pointers next to each other become one ('In the annex: Table 8, page 68; Table 9, page 69.')."""
+    for section in sections:
+        for note in section.select("p.annex-pointer"):
+            following = note.find_next_sibling()
+            while following is not None and following.name == "p" and "annex-pointer" in following.get("class", []):
+                links = following.find_all("a")
+                note.contents[-1].replace_with("; ")
+                for k, link in enumerate(links):
+                    note.append(link.extract())
+                    note.append("; " if k < len(links) - 1 else ".")
+                after = following.find_next_sibling()
+                following.decompose()
+                following = after
 
 
 def _title_page(out, title: str, author: str, period_label: str):

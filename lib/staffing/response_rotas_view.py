@@ -39,10 +39,13 @@ def options_sentence(facts, params: Params) -> str:
             + f". The cheapest is {best['option']}.")
     for _, r in o[o["kind"] == "establishment"].iterrows():
         gap = r["vs_cheapest"]
-        against = ("as many officers as it needs" if gap == 0 else
-                   f"{fmt_int(abs(gap))} {'fewer' if gap < 0 else 'more'} officers than it needs")
-        text += (f" The {r['option']} of {fmt_int(r['officers'])} costs {fmt_money(r['annual_cost'])} a year: {against} "
-                 f"({_signed_cost(r['annual_cost'] - best['annual_cost'])}).")
+        # "than the cheapest rota needs (394)": the rota's need, which differs from the modelled requirement
+        # (incident_response_view.verdict_sentence) by whole officers and teams; the board sees which is meant.
+        need = f"the cheapest rota needs ({fmt_int(best['officers'])})"
+        against = (f"as many officers as {need}" if gap == 0 else
+                   f"{fmt_int(abs(gap))} {'fewer' if gap < 0 else 'more'} officers than {need}")
+        text += (f" The {r['option']} of {fmt_int(r['officers'])} costs {fmt_money(r['annual_cost'])} a year: {against}; "
+                 f"{_signed_cost(r['annual_cost'] - best['annual_cost'])}.")
     return text
 
 

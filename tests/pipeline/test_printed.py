@@ -110,3 +110,27 @@ def test_a_part_whose_every_cell_is_annex_moves_whole_with_its_heading_and_prose
     assert [(h.name, h.get_text()) for h in annex.find_all(["h1", "h2", "h3", "h4"])] == [
         ("h1", "Annex: the detail behind the chapters"), ("h2", "Chapter"), ("h3", "Detail"), ("h4", "Deeper")]
     assert annex.get_text().index("Prose about the detail.") < annex.get_text().index("moved alone")
+
+
+POINTED = """<!doctype html><html><body><article class="bd-article"><section id="c"><h1>Chapter</h1>
+<p>The table below gives every hour.</p>
+<div class="cell tag_annex docutils container"><div class="cell_output"><table id="table-hours">
+<caption><span class="caption-number">Table 7 </span><span class="caption-text">Every hour</span></caption>
+<tbody><tr><td>1</td></tr></tbody></table></div></div>
+<div class="cell tag_annex docutils container"><div class="cell_output"><figure id="fig-days"><img src="data:," alt="a">
+<figcaption><span class="caption-number">Fig. 2 </span>Days.</figcaption></figure></div></div>
+<p>Kept.</p></section></article></body></html>"""
+
+
+def test_what_moves_to_the_annex_leaves_its_number_and_page_behind(tmp_path):
+    """Prose that speaks of a table moved to the annex still finds it: one line where it was, each number a link
+    to it (its page printed by target-counter)."""
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "c.html").write_text(POINTED, encoding="utf-8")
+    doc = BeautifulSoup(printed.document(tmp_path, ["notebooks/c"], "T", "A", "P"), "html.parser")
+    chapter, annex = doc.select("section.page")
+    (note,) = chapter.select("p.annex-pointer")
+    assert note.get_text() == "In the annex: Table 7; Fig. 2."
+    assert [a["href"] for a in note.find_all("a")] == ["#p-notebooks-c--table-hours", "#p-notebooks-c--fig-days"]
+    assert annex.select_one("#p-notebooks-c--table-hours") and annex.select_one("#p-notebooks-c--fig-days")
+    assert chapter.get_text().index("The table below") < chapter.get_text().index("In the annex")
