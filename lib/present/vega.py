@@ -37,7 +37,7 @@ def theme() -> dict:
         "range": {"category": PALETTE},
         "axis": {"labelFontSize": 11, "titleFontSize": 11, "titleFontWeight": "normal", "grid": True,
                  "gridColor": "#EEEEEE"},
-        "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
+        "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom", "labelLimit": 400},
         "header": {"labelFontSize": 11, "titleFontSize": 11},
         "title": {"fontSize": 12, "anchor": "start", "fontWeight": "normal"},
     }

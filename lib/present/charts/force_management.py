@@ -59,7 +59,9 @@ def requirement(req: pd.DataFrame, years: pd.DataFrame) -> Chart:
     r["range_text"] = [f"{fmt_number(a, 1)} to {fmt_number(b, 1)}" for a, b in zip(r["lower"], r["upper"])]
     r["capacity_text"] = r["capacity"].map(lambda v: fmt_number(v, 1))
     order = list(dict.fromkeys(r["years"]))
-    x = alt.X("years:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelFontSize=10))
+    # "Jan–Dec 2021" on two lines: four years' labels side by side ran into one another
+    x = alt.X("years:N", sort=order, title=None,
+              axis=alt.Axis(labelAngle=0, labelFontSize=10, labelExpr="split(datum.label, ' ')"))
     tooltip = [layers.tip("role", "role"), layers.tip("years", "year"), layers.tip("required_text", "required"),
                layers.tip("range_text", "range"), layers.tip("capacity_text", "capacity")]
     series = ["required", "capacity"]

@@ -23,14 +23,15 @@ def cover(requirement: pd.DataFrame, cover_long: pd.DataFrame) -> Chart:
     return week.cover_chart(requirement["officers_needed"], covers, "needed", "officers on duty")
 
 
-def _number_rule(value, name: str, dash: list[int]):
-    """A vertical rule at an establishment, labelled, or nothing when it is not given."""
+def _number_rule(value, name: str, dash: list[int], row: int = 0):
+    """A vertical rule at an establishment, labelled above the plot (``row`` 1 a line higher, so two close rules'
+    labels do not run together), or nothing when it is not given."""
     if value is None or pd.isna(value):
         return []
     frame = pd.DataFrame({"x": [float(value)], "what": [f"{name} {fmt_int(value)}"]})
     base = alt.Chart(frame).encode(x="x:Q", tooltip=[layers.tip("what", "establishment")])
     return [base.mark_rule(color="#555555", strokeDash=dash, strokeWidth=1),
-            base.mark_text(align="left", dx=3, y=-6, fontSize=10, color="#333333").encode(text="what:N")]
+            base.mark_text(align="left", dx=3, y=-6 - 13 * row, fontSize=10, color="#333333").encode(text="what:N")]
 
 
 def waterfall(establishment: pd.DataFrame, current) -> Chart:
@@ -113,7 +114,7 @@ def sensitivity(sens: pd.DataFrame, required: float, current=None, proposed=None
         x="at:Q", y=y, yOffset=alt.YOffset("end:N", sort=ends), text="at_text:N", tooltip=tooltip)
     stated = alt.Chart(pd.DataFrame({"x": [float(required)]})).mark_rule(color="black").encode(x="x:Q")
     chart = alt.layer(bars, labels_, stated, *_number_rule(current, "current", [5, 3]),
-                      *_number_rule(proposed, "proposed", [2, 2])).properties(width=WIDTH - 300,
+                      *_number_rule(proposed, "proposed", [2, 2], row=1)).properties(width=WIDTH - 300,
                                                                               height=44 * len(assumptions))
     data = frame[["what", "end", "setting", "at", "required"]].rename(columns={"at": "establishment_required",
                                                                               "required": "as_stated"})
