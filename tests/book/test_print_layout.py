@@ -19,7 +19,7 @@ pytestmark = pytest.mark.build
 
 MM = 72 / 25.4
 TOP_MARGIN, FOOT_MARGIN = 16 * MM, 18 * MM  # _static/print.css @page
-BOARD_PAGES = 45  # the decision sheet to the programme chapter's end; the data, reference pages and annex follow
+BOARD_PAGES = 42  # the decision sheet to the programme chapter's end; the data, reference pages and annex follow
 MIN_FIGURE_TEXT = 7.0  # points
 
 
@@ -73,8 +73,8 @@ def _board(doc) -> range:
 
 def test_the_board_pack_stays_short(pdf):
     """The decision sheet, the exception pages and the chapters' findings; the data chapter, the reference pages
-    and the annex (hourly and monthly tables, model checks) follow. The issue asks for about 30: the demo has 21
-    measures off track, each on half a page of its own."""
+    and the annex (hourly and monthly tables, model checks, the charts behind tables) follow. The issue asks for
+    about 30: the demo's 21 measures off track take 11 of these, half a page each."""
     assert len(_board(pdf)) <= BOARD_PAGES
 
 
