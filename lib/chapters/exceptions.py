@@ -153,6 +153,25 @@ def _follow_up(value, commentary) -> str:
     return "" if missing(commentary) else ("none given" if missing(value) else plain(value))
 
 
+def date_against_trend(revised_date, trajectory_month, trajectory_text) -> str:
+    """Whether the owner's revised date agrees with the measure's own trend: '' when it does (or when there is no
+    date, or too few months for a trend); else why not, e.g. 'the current trend reaches the target in June 2021'.
+    A date the trend does not support is said beside it, never left to contradict the row in silence."""
+    if missing(revised_date) or trajectory_text == trend.TOO_FEW:
+        return ""
+    if missing(trajectory_month):
+        return "the current trend does not reach the target by then"
+    if str(trajectory_month) > str(revised_date)[:7]:
+        return f"the current trend reaches the target only in {month_label(trajectory_month)}"
+    return ""
+
+
+def _dated(value, commentary, check: str) -> str:
+    """A revised date as shown, with what the trend says of it."""
+    shown = _follow_up(value, commentary)
+    return f"{shown} ({check})" if check and shown and not missing(value) else shown
+
+
 def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the measures not met as shown, their numbers)."""
     from lib.present.readings import short_reading
@@ -167,7 +186,8 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
         "owner": m["owner_role"].map(plain),
         "commentary": [_measure_note(c, o) for c, o in zip(m["commentary"], m["owner_role"])],
         "recovery action": [_follow_up(v, c) for v, c in zip(m["recovery_action"], m["commentary"])],
-        "revised date": [_follow_up(v, c) for v, c in zip(m["revised_date"], m["commentary"])],
+        "revised date": [_dated(v, c, date_against_trend(v, mo, t)) for v, c, mo, t in
+                         zip(m["revised_date"], m["commentary"], m["trajectory_month"], m["trajectory"])],
         TRAJECTORY: [trajectory_text(r) for _, r in m.iterrows()],
         "last month's action": m["last_action"].map(lambda v: "none given" if missing(v) else plain(v)),
         "did this month move?": m["moved"].map(plain),

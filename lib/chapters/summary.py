@@ -85,17 +85,19 @@ def off_track(facts) -> pd.DataFrame:
     return pd.DataFrame({
         "measure_id": m["measure_id"], "short_name": [cat.loc[i, "short_name"] for i in m["measure_id"]],
         "owner": m["owner_role"], "value": m["value"], "target": m["target"],
-        "revised_date": [revised_date_text(d, c, o) for d, c, o in zip(m["revised_date"], m["commentary"], m["owner_role"])],
+        "revised_date": [revised_date_text(d, c, o, exceptions_page.date_against_trend(d, mo, t)) for d, c, o, mo, t in
+                         zip(m["revised_date"], m["commentary"], m["owner_role"], m["trajectory_month"], m["trajectory"])],
         "trajectory": [month if isinstance(month, str) and month else text
                        for month, text in zip(m["trajectory_month"], m["trajectory"])],
     })
 
 
-def revised_date_text(date, commentary, owner) -> str:
-    """The owner's revised date; or "no commentary from <owner>" when they said nothing this month; or "no revised
-    date given" beside a commentary without one."""
+def revised_date_text(date, commentary, owner, against_trend: str = "") -> str:
+    """The owner's revised date, with what its trend says of it when the two disagree
+    (:func:`lib.chapters.exceptions.date_against_trend`); or "no commentary from <owner>" when they said nothing
+    this month; or "no revised date given" beside a commentary without one."""
     if isinstance(date, str) and date:
-        return date
+        return f"{date} ({against_trend})" if against_trend else date
     return "no revised date given" if isinstance(commentary, str) and commentary.strip() else \
         exceptions_page.no_commentary_from(owner)
 

@@ -155,3 +155,18 @@ def test_a_commentary_file_without_its_authors_role_is_read_the_same(default_par
     without = exceptions.measures(_facts(), loaded, default_params)
     pd.testing.assert_frame_equal(with_role, without)
     assert without.loc[0, "owner_role"] == "Head of A"
+
+
+def test_a_revised_date_the_trend_does_not_support_says_so():
+    """Rule: a reading never contradicts its row. An owner's date of March 2020 beside a trend that meets the target
+    in June 2021, or never, is said to disagree; a date the trend supports, or no date, or too few months, is not."""
+    from lib.stats import trajectory as tr
+
+    assert exceptions.date_against_trend("2020-03-31", "2021-06", "2021-06") == (
+        "the current trend reaches the target only in June 2021")
+    assert exceptions.date_against_trend("2020-03-31", None, tr.NOT_AT_RATE) == (
+        "the current trend does not reach the target by then")
+    assert exceptions.date_against_trend("2020-03-31", None, tr.beyond(24)) != ""
+    assert exceptions.date_against_trend("2021-06-30", "2021-06", "2021-06") == ""  # the same month: agrees
+    assert exceptions.date_against_trend("2020-03-31", None, tr.TOO_FEW) == ""
+    assert exceptions.date_against_trend(None, "2021-06", "2021-06") == ""
