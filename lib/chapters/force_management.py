@@ -1,14 +1,16 @@
 """The force-management chapter: demand and the workforce it needs, four years ahead.
 
 Facts ``fm_*`` from :func:`lib.staffing.force_management.compute`, which reads the response chapter's
-workforce and the control room's rota; presented by :mod:`lib.staffing.force_management_view` (to move here
-with the staffing chapters' presentation).
+workforce and the control room's rota, and presented here.
+
+How it presents them follows the facts: the yearly tables, the gaps in words and the requirement figure.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from lib.config.schema import Params
+from lib.present import fmt_int, fmt_interval, fmt_number, month_label, month_range_label, round_half_up
 from lib.staffing import force_management
 
 NEEDS = ("contacts", "incidents")
@@ -27,3 +29,110 @@ def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
     if people is None and "fcr_rota" in earlier:
         people = float(earlier["fcr_rota"]["people"].iloc[0])
     return force_management.compute(loaded, params, earlier.get("irt_workforce"), people, now)
+
+
+def _year(row) -> str:
+    return month_range_label(row["first_month"], row["last_month"])
+
+
+def yearly(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each series' last 12 months and each forecast year with its 95% prediction interval."""
+    y = facts["fm_years"]
+    wide = {}
+    for name, g in y.groupby("series", sort=False):
+        row = {"demand": name}
+        for _, r in g.iterrows():
+            head = f"{_year(r)}" + (" (recorded)" if r["year"] == 0 else "")
+            row[head] = fmt_int(r["value"]) if r["year"] == 0 else \
+                f"{fmt_int(r['value'])} ({fmt_interval(r['lower'], r['upper'], 'count')})"
+        wide[name] = row
+    return pd.DataFrame(list(wide.values())), y
+
+
+def backtest(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The forecast tested on held-out months against the seasonal-naive forecast."""
+    b = facts["fm_backtest"]
+    shown = pd.DataFrame({"demand": b["series"], "months tested": b["months_tested"].map(fmt_int),
+                          "mean absolute error: model": b["mae_model"].map(fmt_int),
+                          "mean absolute error: same month last year": b["mae_naive"].map(fmt_int),
+                          "ratio (below 1: model better)": b["ratio"].map(lambda v: fmt_number(v, 2))})
+    return shown, b
+
+
+def _staff(value: float, role: str) -> str:
+    """Staff are whole people."""
+    return fmt_int(value)
+
+
+def _gap(capacity: float, required: float, role: str) -> str:
+    """Capacity against requirement in whole people, as shown beside them: '5 short', '3 more than needed'."""
+    if pd.isna(capacity):
+        return "no capacity given"
+    gap = round_half_up(capacity) - round_half_up(required)
+    if gap == 0:
+        return "as many as needed"
+    return f"{_staff(gap, role)} more than needed" if gap > 0 else f"{_staff(-gap, role)} short"
+
+
+def requirement(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Staff required each forecast year (with the range the demand interval gives) against capacity."""
+    r = facts["fm_requirement"]
+    years = facts["fm_years"].drop_duplicates("year").set_index("year")
+    shown = pd.DataFrame({"role": r["role"], "year": [_year(years.loc[k]) for k in r["year"]],
+                          "required": [_staff(v, role) for role, v in zip(r["role"], r["required"])],
+                          "range (demand's 95% interval)": [f"{_staff(lo, role)} to {_staff(hi, role)}"
+                                                            for role, lo, hi in zip(r["role"], r["lower"], r["upper"])],
+                          "capacity": [_staff(v, role) for role, v in zip(r["role"], r["capacity"])],
+                          "gap": [_gap(c, q, role) for role, c, q in zip(r["role"], r["capacity"], r["required"])]})
+    return shown, r
+
+
+def narrative(facts, params: Params) -> dict[str, str]:
+    """Texts glued into the chapter."""
+    b = facts["fm_backtest"]
+    tested = b[b["months_tested"] > 0]
+    better = int((tested["ratio"] < 1).sum())
+    r = facts["fm_requirement"]
+    texts = {"period_label": month_label(params.period), "years": fmt_int(params.force_management.years),
+             "holdout": fmt_int(params.force_management.holdout_months)}
+    if tested.empty:
+        texts["accuracy_sentence"] = ("The history is too short to test the forecast on held-out months "
+                                      "(it needs 12 months before them and 15 to fit).")
+    else:
+        worse = tested[tested["ratio"] >= 1]["series"].tolist()
+        months = int(tested["months_of_history"].max())
+        texts["accuracy_sentence"] = (
+            f"Tested on the last {fmt_int(params.force_management.holdout_months)} months of history, the model beat "
+            f"the seasonal-naive forecast (the same month a year earlier) for {better} of {len(tested)} series; the "
+            f"ratios of their errors run from {fmt_number(tested['ratio'].min(), 2)} to "
+            f"{fmt_number(tested['ratio'].max(), 2)} (below 1: the model is better)."
+            + (f" For {', '.join(worse)} it did no better than 'the same month last year', so read those forecasts "
+               "as that and no more." if worse else "")
+            + (f" With {fmt_int(months)} months of history the trend is uncertain; the intervals show how much."
+               if months < 36 else ""))
+    parts = []
+    last = r["year"].max() if len(r) else None
+    for role in dict.fromkeys(r["role"]):
+        row = r[(r["role"] == role) & (r["year"] == last)].iloc[0]
+        verdict = _gap(row["capacity"], row["required"], role)
+        parts.append(f"{role}: {_staff(row['required'], role)} required ({_staff(row['lower'], role)} to "
+                     f"{_staff(row['upper'], role)}) against a capacity of {_staff(row['capacity'], role)}, {verdict}")
+    when = _year(facts["fm_years"].drop_duplicates("year").set_index("year").loc[last]) if parts else ""
+    texts["requirement_sentence"] = (f"In {when}, the last forecast year, " + "; ".join(parts) + ".") if parts else \
+        "No requirement could be worked out: the history is too short to forecast."
+    if parts and "response officers" in set(r["role"]) and "irt_workforce_key" in facts:
+        k = facts["irt_workforce_key"].iloc[0]
+        texts["requirement_sentence"] += (
+            " For response officers this sets the strength projected for the year's end against the establishment "
+            "that year's forecast demand needs; the response chapter's figure sets the strength at the end of the "
+            f"intake plan ({month_label(k['last_month'])}) against today's requirement, so the two differ by date "
+            "and by demand, not by population.")
+    return texts
+
+
+def requirement_figure(facts):
+    """Staff required each year against capacity (nothing when no requirement could be worked out)."""
+    from lib.present.charts import force_management as charts
+
+    r = facts["fm_requirement"]
+    return charts.requirement(r, facts["fm_years"]) if len(r) else None

@@ -1,13 +1,18 @@
 """The incident-response chapter: demand, officers on duty, the establishment and the workforce.
 
-Facts ``irt_*`` from :func:`lib.staffing.incident_response.compute`; presented by
-:mod:`lib.staffing.incident_response_view` (to move here with the staffing chapters' presentation).
+Facts ``irt_*`` from :func:`lib.staffing.incident_response.compute` (with
+:mod:`lib.staffing.response_assumptions` and :mod:`lib.staffing.response_rotas`), and presented here.
+
+How it presents them follows the facts: demand, cover and the establishment; the verdict in words; the
+assumptions one at a time and together, and the force's own figure reconciled; the model check; the workable
+rotas, costed; the workforce projected.
 """
 from __future__ import annotations
 
 import pandas as pd
 
 from lib.config.schema import Params
+from lib.present import DAYS, fmt_int, fmt_interval, fmt_money, fmt_number, fmt_percent, fmt_points, month_label
 from lib.staffing import incident_response, response_assumptions, response_rotas
 
 NEEDS = ("incidents",)
@@ -23,3 +28,505 @@ def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
     need = facts["irt_requirement"].rename(columns={"officers_needed": "officers needed"})
     required = int(facts["irt_verdict"]["required"].iloc[0])
     return {**facts, "irt_options": response_rotas.compute(need, params, required)}
+
+
+NOT_APPLICABLE = "not applicable"
+
+
+def demand_by_grade(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Incidents this period by grade, with officers assigned and minutes on scene: "not applicable" for a grade no
+    officer attends (resolved without deployment: there is no time on scene to have data for), "no data" only
+    where officers attended and no time was recorded."""
+    d = facts["irt_demand_by_grade"]
+    on_scene = [NOT_APPLICABLE if officers == 0 else fmt_number(minutes)
+                for officers, minutes in zip(d["officers"], d["on_scene_minutes"])]
+    shown = pd.DataFrame({"grade": d["grade"], "incidents": d["incidents"].map(fmt_int),
+                          "officers (mean)": d["officers"].map(lambda v: fmt_number(v, 2)),
+                          "minutes on scene (mean)": on_scene})
+    return shown, d
+
+
+def by_month_grade(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Incidents per month (rows) and grade (columns), with the total."""
+    d = facts["irt_by_month_grade"]
+    t = d.pivot(index="month", columns="grade", values="incidents")[list(dict.fromkeys(d["grade"]))]
+    t["total"] = t.sum(axis=1)
+    return t.map(fmt_int).reset_index(), d
+
+
+def gaps(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Hours of the week under- and over-covered by each pattern."""
+    g = facts["irt_gaps"]
+    shown = pd.DataFrame({"pattern": g["pattern"], "hours under-covered": g["hours_under"].map(fmt_int),
+                          "officer-hours short": g["staff_hours_short"].map(fmt_int),
+                          "hours over-covered": g["hours_over"].map(fmt_int),
+                          "officer-hours spare": g["staff_hours_spare"].map(fmt_int)})
+    return shown, g
+
+
+def cover_by_day(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Officers needed and on duty, summarised per day (the 168 hours are a CSV download)."""
+    req, cover = facts["irt_requirement"], facts["irt_cover"]
+    wide = cover.pivot(index="how", columns="pattern", values="officers")[list(dict.fromkeys(cover["pattern"]))]
+    rows = []
+    for d, day in enumerate(DAYS):
+        hours = range(24 * d, 24 * d + 24)
+        need = req.set_index("how").loc[list(hours), "officers_needed"]
+        row = {"day": day, "peak need": fmt_int(need.max()), "lowest need": fmt_int(need.min())}
+        for name in wide.columns:
+            short = (need - wide.loc[list(hours), name]).clip(lower=0)
+            row[f"{name}: hours short"] = fmt_int((short > 0).sum())
+        rows.append(row)
+    full = req[["how", "day", "hour", "officer_jobs_per_hour", "officers_needed"]].merge(
+        wide.rename(columns=lambda c: f"on duty: {c}").reset_index(), on="how")
+    return pd.DataFrame(rows), full
+
+
+def establishment(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Establishment by pattern, built up from reactive demand, pattern over-cover and the protected proactive time
+    the over-cover does not already give (the part it gives shown beside)."""
+    e = facts["irt_establishment"]
+    shown = pd.DataFrame({"pattern": e["pattern"], "reactive demand": e["reactive_demand"].map(fmt_number),
+                          "pattern over-cover": e["pattern_over_cover"].map(fmt_number),
+                          "of which protected time": e["proactive_from_over_cover"].map(fmt_number),
+                          "protected time beyond the over-cover": e["protected_proactive_time"].map(fmt_number),
+                          "establishment": e["establishment"].map(fmt_int),
+                          "for calls alone": e["reactive_only"].map(fmt_int)})
+    return shown, e
+
+
+def attendance(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Attended within target, with n and the interval."""
+    a = facts["irt_attendance"]
+    shown = pd.DataFrame({"incidents": a["incidents"], "target (min)": a["target_minutes"].map(lambda v: fmt_number(v, 0)),
+                          "n": a["n"].map(fmt_int), "in target": a["value"].map(fmt_percent),
+                          "95% CI": [fmt_interval(lo, hi) for lo, hi in zip(a["lower"], a["upper"])],
+                          "median response (min)": a["median_minutes"].map(fmt_number),
+                          "90th percentile (min)": a["p90_minutes"].map(fmt_number)})
+    return shown, a
+
+
+def narrative(facts, params: Params) -> dict[str, str]:
+    """Texts glued into the chapter."""
+    req, key = facts["irt_requirement"], facts["irt_key"].iloc[0]
+    est = facts["irt_establishment"].set_index("pattern")
+    current = key["current_pattern"]
+    return {
+        "period_label": month_label(params.period),
+        "peak_needed": fmt_int(req["officers_needed"].max()), "low_needed": fmt_int(req["officers_needed"].min()),
+        "job_minutes": fmt_number(key["job_minutes"], 0), "current_name": current,
+        "current_reactive": fmt_int(est.loc[current, "reactive_only"]), "current_est": fmt_int(est.loc[current, "establishment"]),
+        "fit_est": fmt_int(est.loc["best fit to demand", "establishment"]),
+        "fit_reactive": fmt_int(est.loc["best fit to demand", "reactive_only"]),
+        "proactive": fmt_percent(params.irt.proactive_pct, 0),
+        "current_from_spare": fmt_number(est.loc[current, "proactive_from_over_cover"], 0),
+        "current_beyond_spare": fmt_number(est.loc[current, "protected_proactive_time"], 0),
+        "proactive_hours": "{:02d}:00 and {:02d}:00".format(*params.irt.proactive_hours_of_day),
+        "immediate_in_target": fmt_percent(facts["irt_attendance"].set_index("incidents").loc["immediate", "value"]),
+        "available_hours": fmt_number(key["available_hours"]),
+        "current_establishment": fmt_int(key["current_establishment"]),
+        "verdict_sentence": verdict_sentence(facts, params),
+        "check_sentence": check_sentence(facts, params),
+        "reconcile_sentence": reconcile_sentence(facts, params),
+        "options_sentence": options_sentence(facts, params),
+        "workforce_sentence": workforce_sentence(facts, params),
+    }
+
+
+def sensitivity(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The required establishment with each assumption at its low and high value, widest swing first."""
+    s = facts["irt_sensitivity"]
+    shown = pd.DataFrame({"assumption": s["what"],
+                          "as stated": [assumption_value(v, u) for v, u in zip(s["base"], s["unit"])],
+                          "low": [assumption_value(v, u) for v, u in zip(s["low"], s["unit"])],
+                          "establishment at low": s["at_low"].map(fmt_int),
+                          "high": [assumption_value(v, u) for v, u in zip(s["high"], s["unit"])],
+                          "establishment at high": s["at_high"].map(fmt_int)})
+    return shown, s
+
+
+def _enough(value: float, required: int) -> str:
+    gap = value - required
+    if gap >= 0:
+        return f"enough, with {fmt_int(gap)} to spare"
+    return f"{fmt_int(-gap)} short ({fmt_percent(100 * -gap / required, 0)} of the requirement)"
+
+
+def verdict_sentence(facts, params: Params) -> str:
+    """The plain verdict on the current (and proposed) establishment under the stated assumptions."""
+    v = facts["irt_verdict"].iloc[0]
+    key = facts["irt_key"].iloc[0]
+    s = facts["irt_sensitivity"]
+    text = (f"Under the stated assumptions, {key['current_pattern']} needs an establishment of "
+            f"{fmt_int(v['required'])} officers.")
+    reading = check_reading(facts, params)
+    if reading:
+        text += " " + reading
+    for name, label in (("current", "The current establishment"), ("proposed", "The proposed establishment")):
+        if pd.notna(v[name]):
+            text += f" {label} of {fmt_int(v[name])} is {_enough(v[name], v['required'])}."
+    text += (f" With each assumption in turn at its low or high value the requirement runs from {fmt_int(v['lowest'])} "
+             f"to {fmt_int(v['highest'])}")
+    counts = [f"{fmt_int(v[name])} is enough in {fmt_int(v[f'{name}_enough_cases'])} of those {fmt_int(v['cases'])} cases"
+              for name in ("current", "proposed") if pd.notna(v[name])]
+    text += (": " + "; ".join(counts) + "." if counts else ".")
+    est = facts["irt_establishment"]
+    others = est[est["pattern"] != key["current_pattern"]]
+    if len(others):
+        parts = []
+        for _, row in others.iterrows():
+            enough = [f"{fmt_int(v[n])} would be enough" for n in ("current", "proposed")
+                      if pd.notna(v[n]) and v[n] >= row["establishment"]]
+            name = "a roster fitted to demand" if row["pattern"] == "best fit to demand" else row["pattern"]
+            parts.append(f"{name} {fmt_int(row['establishment'])}" + (f" ({'; '.join(enough)})" if enough else ""))
+        text += (" Other patterns, scaled freely (nobody has to be able to work them; the rotas officers can work are "
+                 "costed below), need: " + "; ".join(parts) + ".")
+    if len(s):
+        top = s.iloc[0]
+        text += (f" It moves most with {top['what']} ({fmt_int(top['at_low'])} to {fmt_int(top['at_high'])} officers "
+                 f"between {assumption_value(top['low'], top['unit'])} and {assumption_value(top['high'], top['unit'])}).")
+    joint = joint_sentence(facts, params)
+    return text + (" " + joint if joint else "")
+
+
+def gap_text(value: float) -> str:
+    """Officers short or to spare, in words and whole officers ('151 short', '20 to spare')."""
+    if pd.isna(value):
+        return "no data"
+    return f"{fmt_int(-value)} short" if round(value) < 0 else f"{fmt_int(value)} to spare"
+
+
+def workforce(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Strength recorded and projected, one row a year (each March and the last month), the months as a download."""
+    if "irt_workforce" not in facts:
+        return None
+    w = facts["irt_workforce"]
+    pick = w[(w["month"].str.endswith("-03")) | (w.index == w.index[-1]) | (w["kind"].ne(w["kind"].shift(-1)))]
+    shown = pd.DataFrame({"month": pick["month"].map(month_label), "recorded or projected": pick["kind"],
+                          "strength": pick["strength"].map(fmt_int),
+                          "required": pick["required"].map(fmt_int),
+                          "gap": (pick["strength"] - pick["required"]).map(gap_text)})
+    return shown, w
+
+
+def workforce_sentence(facts, params: Params) -> str:
+    """When strength meets the requirement, from the workforce export and planned intakes."""
+    if "irt_workforce_key" not in facts:
+        return ("No workforce export was supplied (inputs.workforce: strength, joiners, leavers and planned intakes a "
+                "month), so the book cannot say when strength would meet the requirement.")
+    k = facts["irt_workforce_key"].iloc[0]
+    v = facts["irt_verdict"].iloc[0]
+    text = (f"Strength in {month_label(params.period)} was {fmt_int(k['strength_now'])} officers against the "
+            f"{fmt_int(v['required'])} required")
+    meets = None if pd.isna(k["meets_month"]) else str(k["meets_month"])
+    if meets == params.period:
+        return text + ": strength already meets the requirement."
+    text += (f". With the planned intakes and {fmt_percent(k['leaving_rate_pct'], 2)} of officers leaving a month (the "
+             "mean of the last 12 months), ")
+    if meets:
+        return text + f"strength first meets the requirement in {month_label(meets)}."
+    return text + (f"strength does not meet it within the plan, which runs to {month_label(k['last_month'])}: it reaches "
+                   f"{fmt_int(k['strength_last'])}, {gap_text(k['strength_last'] - v['required'])} of today's requirement "
+                   "(the force-management chapter sets each year's strength against the requirement of that year's "
+                   "forecast demand instead).")
+
+
+def workforce_figure(facts):
+    """Strength recorded and projected against the requirement (nothing without a workforce export)."""
+    from lib.present.charts import incident_response as charts
+
+    return charts.workforce(facts["irt_workforce"]) if "irt_workforce" in facts else None
+
+
+def workforce_table(facts):
+    """The projection's table (nothing without a workforce export)."""
+    from lib.present import table
+
+    return table(workforce(facts), caption="Strength recorded and projected against the requirement (each March, "
+                                           "and the plan's last month)") if "irt_workforce" in facts else None
+
+
+def assumption_value(value: float, unit: str, digits: int = 0) -> str:
+    """An assumption's value in its unit: '90%', '10 min', '+5%' (growth signed), '× 0.85' (a factor)."""
+    if unit == "×":
+        return f"× {fmt_number(value, 2)}"
+    if unit == "share":
+        return fmt_percent(100 * value, digits)
+    if unit == "minutes":
+        return f"{fmt_number(value, digits)} min"
+    if unit == "%" and round(value, digits) != 0:
+        return f"{'+' if value > 0 else '−'}{fmt_number(abs(value), digits)}%"
+    return fmt_percent(abs(value) if round(value, digits) == 0 else value, digits)
+
+
+def _chance(pct: float, draws: int) -> str:
+    """A Monte Carlo share in words; none of n draws is 'a chance below 3/n' (the rule of three, 95%)."""
+    if pct == 0:
+        return f"in none of the {fmt_int(draws)} draws (a chance below {fmt_percent(300 / draws)})"
+    if pct == 100:
+        return f"in all {fmt_int(draws)} draws (a chance above {fmt_percent(100 - 300 / draws)})"
+    return f"in {fmt_percent(pct)} of the draws"
+
+
+def joint_sentence(facts, params: Params) -> str:
+    """The joint sensitivity in words: the requirement's middle 90% and the chance each establishment is enough."""
+    j = facts.get("irt_joint")
+    if j is None or j.empty:
+        return ""
+    j = j.iloc[0]
+    draws = int(j["draws"])
+    text = (f"With all {len(facts['irt_sensitivity'])} assumptions varied together over their ranges ({fmt_int(draws)} "
+            f"seeded draws, each value most likely near the stated one) the requirement's middle 90% runs from "
+            f"{fmt_int(j['q05'])} to {fmt_int(j['q95'])} (median {fmt_int(j['q50'])})")
+    parts = [f"{fmt_int(value)} is enough {_chance(j[f'{name}_enough_pct'], draws)}"
+             for name, value in (("current", params.irt.current_establishment),
+                                 ("proposed", params.irt.proposed_establishment)) if value is not None]
+    return text + (": " + "; ".join(parts) if parts else "") + "."
+
+
+def joint_table(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The joint sensitivity's summary: draws, the requirement's percentiles and each establishment's chance."""
+    j = facts.get("irt_joint")
+    if j is None or j.empty:
+        return None
+    shown = pd.DataFrame({"draws": j["draws"].map(fmt_int), "seed": j["seed"].map(fmt_int),
+                          "requirement, 5th percentile": j["q05"].map(fmt_int), "median": j["q50"].map(fmt_int),
+                          "95th percentile": j["q95"].map(fmt_int),
+                          "chance the current is enough": j["current_enough_pct"].map(fmt_percent),
+                          "chance the proposed is enough": j["proposed_enough_pct"].map(fmt_percent)})
+    return shown, j
+
+
+def _value(value: float, unit: str) -> str:
+    return "none in the range searched" if pd.isna(value) else assumption_value(value, unit, 1)
+
+
+def reconcile(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The force's figure reconciled: per assumption, the value that reproduces it and what the data show."""
+    r = facts.get("irt_reconcile")
+    if r is None or r.empty:
+        return None
+    shown = pd.DataFrame({"assumption": r["what"],
+                          "as stated": [assumption_value(v, u) for v, u in zip(r["base"], r["unit"])],
+                          "value that gives the figure": [_value(v, u) for v, u in zip(r["value"], r["unit"])],
+                          "requirement there": [fmt_int(v) if not pd.isna(v) else "–" for v in r["required_at_value"]],
+                          "what the data show": [_value(v, u) if not pd.isna(v) else "not in the data"
+                                                 for v, u in zip(r["data_value"], r["unit"])],
+                          "from": r["data_what"],
+                          "requirement at what the data show": [fmt_int(v) if not pd.isna(v) else "–"
+                                                                for v in r["required_at_data"]]})
+    return shown, r
+
+
+def reconcile_sentence(facts, params: Params) -> str:
+    """Which assumption values reproduce the force's own figure, and how far each is from what the data show."""
+    r = facts.get("irt_reconcile")
+    if r is None or r.empty:
+        return ("No establishment under consideration is set (irt.proposed_establishment), so there is no figure of "
+                "the force's to reconcile.")
+    target = fmt_int(r["target"].iloc[0])
+    found = r[r["value"].notna()]
+    none = r[r["value"].isna()]
+    if found.empty:
+        text = f"No single assumption, within the ranges searched, brings the requirement down to the force's {target}"
+    else:
+        parts = []
+        for _, row in found.iterrows():
+            part = (f"{row['what']} at {assumption_value(row['value'], row['unit'], 1)} (stated "
+                    f"{assumption_value(row['base'], row['unit'])}; ")
+            part += ("not in the data" if pd.isna(row["data_value"]) else
+                     f"the data show {assumption_value(row['data_value'], row['unit'], 1)}, {row['data_what']}") + ")"
+            parts.append(part)
+        text = (f"With the other assumptions as stated, the force's figure of {target} is reproduced only by "
+                + " or by ".join(parts))
+    if len(none):
+        text += ("; no value of " + ", ".join(none["what"]) + " within the ranges searched reproduces it")
+    est = facts["irt_establishment"]
+    fits = est[(est["pattern"] != facts["irt_key"]["current_pattern"].iloc[0]) & (est["establishment"] <= r["target"].iloc[0])]
+    if len(fits):
+        text += ("; a different pattern, scaled freely, would: " + "; ".join(
+            f"{'a roster fitted to demand' if p == 'best fit to demand' else p} needs {fmt_int(e)}"
+            for p, e in zip(fits["pattern"], fits["establishment"])))
+    return text + "."
+
+
+def reconcile_table(facts):
+    """The reconciliation's table (nothing without a proposed establishment)."""
+    from lib.present import table
+
+    got = reconcile(facts)
+    if got is None:
+        return None
+    target = fmt_int(got[1]["target"].iloc[0])
+    return table(got, caption=f"The force's figure of {target}: the value of each assumption alone that gives it, and "
+                              "what the data show")
+
+
+def model_check(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The response model against what happened: per grade, achieved and predicted, error, bias and officers."""
+    c = facts.get("irt_check")
+    if c is None or c.empty:
+        return None
+    shown = pd.DataFrame({"incidents": c["grade"], "target (min)": c["target_minutes"].map(lambda v: fmt_number(v, 0)),
+                          "n": c["incidents"].map(fmt_int),
+                          "attended in target (achieved)": c["achieved_pct"].map(fmt_percent),
+                          "model's prediction": c["predicted_pct"].map(fmt_percent),
+                          "bias (points)": c["bias_points"].map(fmt_points),
+                          "mean error an hour (points)": c["mae_points"].map(fmt_number),
+                          "from chance alone (points)": c["chance_mae_points"].map(fmt_number),
+                          "officers on duty for calls, mean": c["officers_on_duty"].map(fmt_number),
+                          "officers the model needed, mean": c["officers_needed"].map(fmt_number)})
+    return shown, c
+
+
+def _check_rows(facts):
+    c = facts.get("irt_check")
+    return None if c is None or c.empty else c.set_index("grade")
+
+
+def check_reading(facts, params: Params) -> str:
+    """One sentence for the verdict: whether the model behind the requirement reproduces what happened, and by how much
+    it misses ('' when it could not be checked)."""
+    c = _check_rows(facts)
+    if c is None:
+        return ""
+    imm = c.loc["immediate"]
+    if abs(imm["bias_points"]) <= params.irt.check_tolerance_points:
+        return (f"The model behind it reproduces what happened: for the officers in post it predicts "
+                f"{fmt_percent(imm['predicted_pct'])} of immediate incidents attended in target against "
+                f"{fmt_percent(imm['achieved_pct'])} achieved.")
+    way, reads = ("pessimistic", "too high") if imm["bias_points"] < 0 else ("optimistic", "too low")
+    text = (f"The model behind it does not reproduce what happened: for the officers in post it predicts "
+            f"{fmt_percent(imm['predicted_pct'])} of immediate incidents attended in target against "
+            f"{fmt_percent(imm['achieved_pct'])} achieved, {way} by {fmt_number(abs(imm['bias_points']))} points, so "
+            f"this requirement is likely {reads}.")
+    calibrated = calibrated_row(facts)
+    if calibrated is None:
+        return text + " No workload factor within the range searched calibrates it."
+    return text + (f" Calibrated so that it reproduces what was achieved (the officer workload it counts "
+                   f"{assumption_value(calibrated['data_value'], '×')}), it needs {fmt_int(calibrated['required_at_data'])}.")
+
+
+def calibrated_row(facts):
+    """The reconciliation's calibration of the model to what happened, or None."""
+    r = facts.get("irt_reconcile")
+    if r is None or r.empty:
+        return None
+    row = r.set_index("assumption").loc["workload_factor"] if (r["assumption"] == "workload_factor").any() else None
+    return None if row is None or pd.isna(row["data_value"]) else row
+
+
+def check_sentence(facts, params: Params) -> str:
+    """The response model check in words: officers, predicted against achieved, bias, and what a miss means."""
+    c = _check_rows(facts)
+    if c is None:
+        return ("The model could not be checked against what happened: neither a workforce export (inputs.workforce) "
+                "nor a current establishment (irt.current_establishment) says how many officers there were.")
+    key = facts["irt_key"].iloc[0]
+    imm, pri = c.loc["immediate"], c.loc["priority"]
+    text = (f"With the {fmt_int(imm['officers_in_post'])} officers in post ({imm['source']}) on {key['current_pattern']}, "
+            f"about {fmt_number(imm['officers_on_duty'])} are on duty for calls in an average hour once abstractions "
+            f"and {fmt_percent(params.irt.proactive_pct, 0)} protected proactive time are taken out. For them the model "
+            f"predicts {fmt_percent(imm['predicted_pct'])} of immediate and {fmt_percent(pri['predicted_pct'])} of "
+            f"priority incidents attended in target in {month_label(params.period)}; {fmt_percent(imm['achieved_pct'])} "
+            f"and {fmt_percent(pri['achieved_pct'])} were. The bias is {fmt_points(imm['bias_points'])} and "
+            f"{fmt_points(pri['bias_points'])} points; the mean error an hour of the week is "
+            f"{fmt_number(imm['mae_points'])} and {fmt_number(pri['mae_points'])} points, against "
+            f"{fmt_number(imm['chance_mae_points'])} and {fmt_number(pri['chance_mae_points'])} that chance alone "
+            "would give. ")
+    tolerance = params.irt.check_tolerance_points
+    if abs(imm["bias_points"]) <= tolerance and abs(pri["bias_points"]) <= tolerance:
+        return text + f"With a bias within {fmt_number(tolerance)} points the model reproduces what happened."
+    more = 100 * (imm["officers_needed"] / imm["officers_on_duty"] - 1)
+    if imm["bias_points"] < 0:
+        return text + (f"The model is pessimistic: to reproduce what was achieved it needs "
+                       f"{fmt_number(imm['officers_needed'])} officers on duty for calls in an average hour, not "
+                       f"{fmt_number(imm['officers_on_duty'])} ({fmt_percent(more, 0)} more). More officers answer "
+                       "calls than it counts (other teams, officers on protected time, supervisors), immediate "
+                       "incidents are served ahead of others rather than in turn, or jobs hold officers for less time "
+                       "than time on scene suggests; close to its limit an Erlang queue turns a few officers into "
+                       "many points. Until it is calibrated, read the requirement as an upper figure.")
+    return text + (f"The model is optimistic: it expects better attendance than was achieved, so the requirement it "
+                   f"gives is likely too low (to reproduce what was achieved it needs {fmt_number(imm['officers_needed'])} "
+                   f"officers on duty for calls in an average hour against {fmt_number(imm['officers_on_duty'])}).")
+
+
+def model_check_figure(facts):
+    """Predicted against achieved by hour of the week (nothing when the model could not be checked)."""
+    from lib.present.charts import incident_response as charts
+
+    return charts.model_check(facts["irt_check_hours"]) if _check_rows(facts) is not None else None
+
+
+def model_check_table(facts):
+    """The check's table (nothing when the model could not be checked)."""
+    from lib.present import table
+
+    got = model_check(facts)
+    return table(got, caption="The response model against what happened: the period's incidents attended in target, "
+                              "achieved and predicted for the officers in post") if got else None
+
+
+def model_check_download(facts):
+    """Every hour of the week of the check, as a CSV (nothing when the model could not be checked)."""
+    from lib.present import download
+
+    if _check_rows(facts) is None:
+        return None
+    return download(facts["irt_check_hours"], "irt-model-check", "Every hour of the week: incidents, achieved and "
+                    "predicted share in target, officers on duty for calls and officers the model needed")
+
+
+def options(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Workable rotas of whole officers and the current and proposed establishments, side by side, with the cost."""
+    o = facts.get("irt_options")
+    if o is None or o.empty:
+        return None
+
+    def whole(v):
+        return "–" if pd.isna(v) else fmt_int(v)
+
+    shown = pd.DataFrame({"option": o["option"], "shifts": o["shifts"].fillna("–"), "officers": o["officers"].map(fmt_int),
+                          "for calls": o["for_calls"].map(whole), "for protected time": o["for_protected_time"].map(whole),
+                          "cycle (weeks)": o["weeks"].map(whole), "annual cost": o["annual_cost"].map(fmt_money),
+                          "against the cheapest rota": [_against(k, c, v) for k, c, v in
+                                                        zip(o["kind"], o["cheapest"], o["vs_cheapest"])],
+                          "solver": o["solver"].fillna("–")})
+    return shown, o
+
+
+def options_sentence(facts, params: Params) -> str:
+    """The response options in words: each workable rota's officers and cost, and where 315 and 350 stand."""
+    o = facts.get("irt_options")
+    if o is None or o.empty or not (o["kind"] == "rota").any():
+        return "No response pattern is set as a rota (irt.rotas), so no workable rota is costed."
+    rotas = o[o["kind"] == "rota"]
+    parts = [f"{r['option']} needs {fmt_int(r['officers'])} officers ({fmt_int(r['for_calls'])} for calls, "
+             f"{fmt_int(r['for_protected_time'])} for protected time; {fmt_money(r['annual_cost'])} a year)"
+             for _, r in rotas.iterrows()]
+    best = o[o["cheapest"]].iloc[0]
+    text = ("As rotas officers can work (whole officers in teams under the working-time rules), " + "; ".join(parts)
+            + f". The cheapest is {best['option']}.")
+    for _, r in o[o["kind"] == "establishment"].iterrows():
+        gap = r["vs_cheapest"]
+        # "than the cheapest rota needs (394)": the rota's need, which differs from the modelled requirement
+        # (verdict_sentence) by whole officers and teams; the board sees which is meant.
+        need = f"the cheapest rota needs ({fmt_int(best['officers'])})"
+        against = (f"as many officers as {need}" if gap == 0 else
+                   f"{fmt_int(abs(gap))} {'fewer' if gap < 0 else 'more'} officers than {need}")
+        text += (f" The {r['option']} of {fmt_int(r['officers'])} costs {fmt_money(r['annual_cost'])} a year: {against}; "
+                 f"{_signed_cost(r['annual_cost'] - best['annual_cost'])}.")
+    return text
+
+
+def _against(kind: str, cheapest: bool, value: float) -> str:
+    """A rota needs more officers than the cheapest; an establishment has officers to spare or is short."""
+    if cheapest:
+        return "–"
+    if kind == "rota" or value >= 0:
+        return f"{fmt_int(value)} more officers"
+    return f"{fmt_int(-value)} fewer officers"
+
+
+def _signed_cost(value: float) -> str:
+    return f"{fmt_money(abs(value))} a year {'more' if value >= 0 else 'less'}"

@@ -26,11 +26,13 @@ from lib.chapters import changes as changes_page
 from lib.chapters import compliance as report
 from lib.chapters import crime, not_supplied_text, ran, scorecard
 from lib.chapters import exceptions as exceptions_page
+from lib.chapters import fcr as control_room_chapter
+from lib.chapters import force_management as four_years_chapter
+from lib.chapters import irt as response_chapter
 from lib.chapters import peers as peers_view
 from lib.chapters.programme import change_counts, redated_text
 from lib.config.schema import AnswerStandard, Params
 from lib.present import NO_TARGET, counted, fmt_int, fmt_percent, fmt_value, month_label, plain, seconds_text
-from lib.staffing import control_room_view, force_management_view, incident_response_view, response_rotas_view
 
 NEEDS: tuple[str, ...] = ()
 AFTER = ("measures", "scorecard", "compliance", "crime", "fcr", "irt", "force_management", "programme",
@@ -218,8 +220,8 @@ def decision_texts(facts, params: Params) -> dict[str, str]:
     """The decision sheet's staffing lines, quoted from the staffing chapters: the control room's answer and the
     response rotas' options with their costs (the models' checks stay in those chapters)."""
     response = (f"Response establishment: {not_supplied_text('irt')}." if not ran(facts, "irt") else
-                f"{response_rotas_view.options_sentence(facts, params)} "
-                f"{incident_response_view.workforce_sentence(facts, params)}")
+                f"{response_chapter.options_sentence(facts, params)} "
+                f"{response_chapter.workforce_sentence(facts, params)}")
     return {"decision_control_room": _staffing(facts, params), "decision_response": response,
             "no_commentary": exceptions_page.commented_sentence(facts) if "exceptions_measures" in facts else ""}
 
@@ -256,7 +258,7 @@ def headline(facts, params: Params) -> dict[str, str]:
                           f"answered within {seconds_text(answer['101'].seconds)}: "
                           f"{current('calls_101_answered_in_time')} against {_standard(answer['101'])}.",
         "staffing_sentence": _staffing(facts, params),
-        "model_check_sentence": control_room_view.check_sentence(facts, params) if ran(facts, "fcr") else "",
+        "model_check_sentence": control_room_chapter.check_sentence(facts, params) if ran(facts, "fcr") else "",
         "response_sentence": _response(facts, params),
         "crime_sentence": _crime(facts, params),
         "future_sentence": _future(facts, params),
@@ -273,15 +275,15 @@ def _standard(standard: AnswerStandard) -> str:
 def _staffing(facts, params: Params) -> str:
     if not ran(facts, "fcr"):
         return f"Call-handler staffing: {not_supplied_text('fcr')}."
-    return control_room_view.answer_sentence(facts, params)
+    return control_room_chapter.answer_sentence(facts, params)
 
 
 def _response(facts, params: Params) -> str:
     if not ran(facts, "irt"):
         return f"Response establishment: {not_supplied_text('irt')}."
-    return (f"{incident_response_view.verdict_sentence(facts, params)} "
-            f"{response_rotas_view.options_sentence(facts, params)} "
-            f"{incident_response_view.workforce_sentence(facts, params)}")
+    return (f"{response_chapter.verdict_sentence(facts, params)} "
+            f"{response_chapter.options_sentence(facts, params)} "
+            f"{response_chapter.workforce_sentence(facts, params)}")
 
 
 def _crime(facts, params: Params) -> str:
@@ -297,7 +299,7 @@ def _crime(facts, params: Params) -> str:
 def _future(facts, params: Params) -> str:
     if not ran(facts, "force_management"):
         return f"Demand four years ahead: {not_supplied_text('force_management')}."
-    return force_management_view.narrative(facts, params)["requirement_sentence"]
+    return four_years_chapter.narrative(facts, params)["requirement_sentence"]
 
 
 def _programme(facts) -> str:

@@ -54,7 +54,8 @@ def test_decision_sheet_facts(default_params):
     assert (m.loc["c", "variation"], m.loc["c", "assurance"]) == ("too few months to judge", "no reading")
     assert list(m["scorecard"]) == [True, True, False]
     o = f["decision_off_track"].set_index("measure_id")
-    assert o.loc["b", "revised_date"] == "2020-03-31 (the current trend does not reach the target by then)" and o.loc["c", "revised_date"] == "no commentary from Head of C"
+    assert o.loc["b", "revised_date"] == "2020-03-31 (the current trend does not reach the target by then)"
+    assert o.loc["c", "revised_date"] == "no commentary from Head of C"
     assert o.loc["b", "trajectory"] == NEVER and o.loc["c", "trajectory"] == "2020-06"
     c = f["decision_changes"]
     assert c[["kind", "id"]].values.tolist() == [["status changed", "a"], ["status changed", "b"], ["new signal", "b"],

@@ -103,7 +103,7 @@ def test_annual_cost_by_grade_by_hand(default_params):
 
 def test_solver_words_never_claim_more_than_was_proved():
     """Issue 24 point 8: 'proved optimal' only when proved; a 1% gap reads 'within 1.0% of the best possible'."""
-    from lib.staffing.control_room_view import solver_words
+    from lib.chapters.fcr import solver_words
 
     assert solver_words(True, 0.0) == "proved optimal"
     assert solver_words(False, 1.0) == "within 1.0% of the best possible"

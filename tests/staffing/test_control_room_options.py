@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lib.chapters.fcr import answer_sentence
 from lib.staffing import control_room_options as opts
-from lib.staffing.control_room_view import answer_sentence
 
 
 def _frame(rows):

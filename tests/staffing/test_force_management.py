@@ -94,7 +94,7 @@ def test_requirement_follows_demand(default_params):
 def test_the_gap_is_between_the_whole_numbers_shown():
     """The table shows required and capacity as whole people; the gap beside them is their difference, in
     words (a '-5.3' beside 54 and 49 read as a fraction of a person, with a sign the rest of the book spells)."""
-    from lib.staffing.force_management_view import _gap
+    from lib.chapters.force_management import _gap
 
     assert _gap(48.810811, 54.064171, "call handlers") == "5 short"
     assert _gap(324.201851, 475.0, "response officers") == "151 short"

@@ -179,7 +179,7 @@ def test_workforce_projection_by_hand(default_params):
 def test_minutes_on_scene_of_a_grade_nobody_attends_is_not_applicable():
     """'no data' means a figure that should exist is missing; an incident resolved without deployment has no time on
     scene at all: 'not applicable'."""
-    from lib.staffing import incident_response_view
+    from lib.chapters import irt as incident_response_view
 
     d = pd.DataFrame({"grade": ["immediate", "scheduled", "resolved without deployment"], "incidents": [10, 5, 7],
                       "officers": [2.0, 1.0, 0.0], "on_scene_minutes": [115.06, float("nan"), float("nan")]})
