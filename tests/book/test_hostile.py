@@ -113,6 +113,9 @@ def test_no_markup_from_inputs_is_live_in_html(hostile):
     assert "Pay $10 uplift for $ call handlers &amp; 5% #1 _x_ {y} ~ ^ é 日本" in programme
     assert "{download}`leak" in programme  # shown as typed
     assert "Cleveland &amp; &lt;i&gt;Hartlepool&lt;/i&gt;" in pages["summary.html"]
+    # an exception page (lib.present.blocks) shows an owner's hostile commentary as typed, under its own heading
+    exceptions = pages["exceptions.html"]
+    assert "(commentary " in exceptions and '<h3 class="rubric"' in exceptions
 
 
 def test_search_index_holds_text_not_markup(hostile):
