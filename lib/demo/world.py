@@ -583,6 +583,16 @@ MILESTONES = ["Understanding demand", "Community consultation", "Neighbourhood p
               "Neighbourhood policing model", "Problem solving approach", "Prevention strategy", "Staff survey",
               "Staff Equality Forum", "Ethics committee", "Skills audit", "PDR", "Policy and procedures",
               "iPatrol", "Investigative standards"]
+# The recommendation each milestone is (RECOMMENDATIONS: cause k's j-th is COC-k.Rj); the others are areas for
+# improvement of their own.
+MILESTONE_ITEMS = {"Understanding demand": "COC-1.R1", "Force operating model": "COC-1.R2",
+                   "FCR operating model": "COC-1.R3", "Planning and governance": "COC-1.R6",
+                   "Community consultation": "COC-2.R1", "Corporate Comms plan": "COC-2.R5",
+                   "Missing from Home Team": "COC-3.R4", "Philomena protocol": "COC-3.R5",
+                   "Prevention strategy": "COC-4.R1", "Problem solving approach": "COC-4.R2",
+                   "Neighbourhood policing model": "COC-4.R3", "Staff survey": "COC-5.R1",
+                   "Staff Equality Forum": "COC-5.R2", "PDR": "COC-5.R3", "Skills audit": "COC-5.R5",
+                   "Ethics committee": "COC-6.R1", "Policy and procedures": "COC-6.R3"}
 OWNERS = ["Assistant Chief Constable", "Head of Force Control Room", "Head of Public Protection",
           "Head of Neighbourhood Policing", "Director of People", "Head of Corporate Services", "Head of Crime",
           "Force Crime Registrar"]
@@ -622,10 +632,16 @@ def _tracker_items(rng) -> pd.DataFrame:
     frame["slip_again_at"] = [str(pd.Period(at, "M") + 2) if at is not None and k % 3 == 0 else None
                               for k, at in enumerate(frame["slip_at"])]
     frame["milestone"] = False
-    pick = rng.choice(np.flatnonzero(frame["type"].isin(["recommendation", "area for improvement"])),
-                      len(MILESTONES), replace=False)
-    frame.loc[pick, "milestone"] = True
-    frame.loc[pick, "description"] = [f"{m} (milestone)" for m in MILESTONES]
+    # Drawn as before, so every later draw of the seeded demo is unchanged; the milestones are no longer placed by
+    # it: a milestone is the item it names (MILESTONE_ITEMS), so a milestone and the recommendation it stands for
+    # cannot read "complete" and "overdue" at once.
+    rng.choice(np.flatnonzero(frame["type"].isin(["recommendation", "area for improvement"])), len(MILESTONES),
+               replace=False)
+    spare = iter(frame.loc[frame["type"] == "area for improvement", "item_id"])
+    ids = [MILESTONE_ITEMS.get(m) or next(spare) for m in MILESTONES]
+    at = frame["item_id"].map({item: k for k, item in enumerate(ids)})
+    frame.loc[at.notna(), "milestone"] = True
+    frame.loc[at.notna(), "description"] = [f"{MILESTONES[int(k)]} (milestone)" for k in at.dropna()]
     return frame
 
 
