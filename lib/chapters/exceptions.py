@@ -99,6 +99,8 @@ def _trend(facts, mid: str, params: Params) -> dict:
     last = phase.iloc[-1] if len(phase) else None
     move = trend.movement(row["value"], row["previous"], None if last is None else last["upl"],
                           None if last is None else last["mean"], cat["direction"])
+    if bool(row.get("provisional", False)):  # drawn, not judged: its move is not read either
+        move = {**move, "ordinary": float("nan"), "moved": PROVISIONAL_MOVE}
     return {"trajectory": t.text, "trajectory_month": t.month, "trend_slope": t.slope, "trend_months": t.points,
             "trend_from": t.first, "previous_value": row["previous"], "change": move["change"],
             "ordinary_change": move["ordinary"], "moved": move["moved"]}
@@ -218,6 +220,7 @@ def items_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 # lib.stats.trajectory.movement's answer, as a sentence under "change from last month"
+PROVISIONAL_MOVE = "not judged: the month is provisional"
 MOVED_WORDS = {"moved: better": "beyond ordinary month-to-month variation, for the better",
                "moved: worse": "beyond ordinary month-to-month variation, for the worse",
                "not beyond ordinary variation": "within ordinary month-to-month variation"}

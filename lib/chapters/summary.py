@@ -127,9 +127,10 @@ def what_changed(facts, params: Params) -> pd.DataFrame:
     rows += _new_signals(facts, params)
     if "programme_changes" in facts:
         log = facts["programme_changes"]
+        what = facts["programme_items"].set_index("item_id")["description"] if "programme_items" in facts else {}
         for _, r in log[log["change"].isin(["newly overdue", "re-dated"])].iterrows():
-            rows.append({"kind": f"programme item {r['change']}", "id": r["item_id"], "name": r["type"],
-                         "detail": r["detail"]})
+            rows.append({"kind": f"programme item {r['change']}", "id": r["item_id"],
+                         "name": what.get(r["item_id"], r["type"]), "detail": r["detail"]})
     if "programme_findings" in facts:
         f = facts["programme_findings"]
         for _, r in f[f["decision_sheet"].astype(bool)].iterrows():

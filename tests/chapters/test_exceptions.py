@@ -170,3 +170,11 @@ def test_a_revised_date_the_trend_does_not_support_says_so():
     assert exceptions.date_against_trend("2021-06-30", "2021-06", "2021-06") == ""  # the same month: agrees
     assert exceptions.date_against_trend("2020-03-31", None, tr.TOO_FEW) == ""
     assert exceptions.date_against_trend(None, "2021-06", "2021-06") == ""
+
+
+def test_a_provisional_month_is_not_read_as_moving(default_params):
+    facts = _facts()
+    facts["measure_period"] = facts["measure_period"].assign(provisional=[True, False, False, False])
+    m = exceptions.measures(facts, {}, default_params)
+    assert m.loc[0, "moved"] == exceptions.PROVISIONAL_MOVE and m.loc[0, "change"] == pytest.approx(2.0)
+    assert exceptions.measures(_facts(), {}, default_params).loc[0, "moved"] == "not beyond ordinary variation"

@@ -81,6 +81,12 @@ def test_decisions_asked_of_the_board_come_from_the_params_or_none_this_month(pa
         load_params(params_in(board={"decisions": [""]}))
 
 
+def test_a_programme_item_that_changed_is_named_by_what_it_is(default_params):
+    items = pd.DataFrame({"item_id": ["Y", "Z"], "description": ["Skills audit (milestone)", "Prevention strategy"]})
+    c = summary.facts({}, default_params, {**_facts(), "programme_items": items})["decision_changes"].set_index("id")
+    assert c.loc["Y", "name"] == "Skills audit (milestone)" and c.loc["Z", "name"] == "Prevention strategy"
+
+
 def test_a_revised_date_says_whether_the_owner_said_anything():
     assert summary.revised_date_text("2020-03-31", "Recovering.", "Head of B") == "2020-03-31"
     assert summary.revised_date_text(None, "Recovering.", "Head of B") == "no revised date given"

@@ -32,3 +32,12 @@ def test_too_few_months_and_no_data():
     assert full_text(short_reading(pd.Series(dict(ROW, variation="too_few", months_judged=4)))) == \
         describe(pd.Series(dict(ROW, variation="too_few", months_judged=4)))
     assert cell_text(short_reading(pd.Series(dict(ROW, variation="no data")))) == "no data"
+
+
+def test_a_provisional_month_is_not_the_month_read():
+    """A provisional month is drawn but not judged: the reading names the latest judged month instead."""
+    from lib.present.charts.spc import describe
+
+    row = dict(ROW, phase_cause="", provisional_limits=False)
+    assert describe(pd.Series(row)).startswith("latest month: ordinary variation")
+    assert describe(pd.Series(dict(row, provisional=True))).startswith("latest judged month: ordinary variation")

@@ -115,7 +115,9 @@ def describe(row) -> str:
     if variation not in VARIATION_TEXT:
         return NO_DATA if variation in ("no data", "") else str(variation)
     change = change_text(get(row, "phase_start"), get(row, "phase_cause"))
-    parts = [change, f"latest month: {VARIATION_TEXT[variation][0]}", assurance_text(row)]
+    # a provisional month is drawn but not judged: the reading is of the latest month the chart judges
+    latest = "latest judged month" if bool(get(row, "provisional", False)) else "latest month"
+    parts = [change, f"{latest}: {VARIATION_TEXT[variation][0]}", assurance_text(row)]
     return "; ".join(p for p in parts if p)
 
 
