@@ -34,7 +34,7 @@ AFTER = ("measures", "scorecard", "programme")
 NO_COMMENTARY = "no commentary supplied"
 TRAJECTORY = "meets target at the current trend"
 READING_COLUMNS = ["variation", "assurance", "changing", "months_judged", "phase_start", "phase_cause", "phase_points",
-                   "provisional_limits"]
+                   "provisional_limits", "provisional"]
 TRAJECTORY_COLUMNS = ["trajectory", "trajectory_month", "trend_slope", "trend_months", "trend_from", "previous_value",
                       "change", "ordinary_change", "moved", "last_action"]
 MEASURE_COLUMNS = ["measure_id", "scored", "value", "target", *READING_COLUMNS, "owner_role", "commentary",

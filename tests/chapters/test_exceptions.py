@@ -31,7 +31,7 @@ def _facts():
                                         "variation": ["common_cause"] * 4, "assurance": ["consistent_fail"] * 4,
                                         "changing": [""] * 4, "months_judged": [21] * 4, "phase_start": ["2018-04"] * 4,
                                         "phase_cause": [""] * 4, "phase_points": [21] * 4,
-                                        "provisional_limits": [False] * 4}),
+                                        "provisional_limits": [False] * 4, "provisional": [False] * 4}),
         "catalogue": pd.DataFrame({"measure_id": ["a", "b", "c", "d"], "short_name": ["A", "B", "C", "D"],
                                    "unit": ["percent"] * 4, "priorities": ["P1", "P1", "P2", ""],
                                    "direction": ["higher"] * 4,
@@ -177,4 +177,8 @@ def test_a_provisional_month_is_not_read_as_moving(default_params):
     facts["measure_period"] = facts["measure_period"].assign(provisional=[True, False, False, False])
     m = exceptions.measures(facts, {}, default_params)
     assert m.loc[0, "moved"] == exceptions.PROVISIONAL_MOVE and m.loc[0, "change"] == pytest.approx(2.0)
+    # the page's reading names the month it reads (the measure's row carries whether its month is provisional)
+    from lib.present.charts.spc import describe
+
+    assert describe(m.loc[0]).startswith("latest judged month:") and bool(m.loc[0, "provisional"])
     assert exceptions.measures(_facts(), {}, default_params).loc[0, "moved"] == "not beyond ordinary variation"
