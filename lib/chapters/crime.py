@@ -20,6 +20,7 @@ from lib.inputs.loading import Loaded
 from lib.measures import derived
 from lib.present import NO_DATA, fmt_int, fmt_percent, month_label, month_range_label, table, text
 from lib.present.charts import layers
+from lib.present.columns import Column, lay_out
 from lib.present.vega import WIDTH, Chart
 
 NEEDS = ("crimes",)
@@ -92,8 +93,8 @@ def by_type(facts, last: int = 13) -> tuple[pd.DataFrame, pd.DataFrame]:
     asb = facts["asb_by_month"].set_index("month")["incidents"]
     wide.loc["anti-social behaviour (not a crime)"] = [asb.get(m, float("nan")) for m in wide.columns]
     # months as "Dec 18", as on the districts page: a year of months fits the page
-    shown = wide.map(fmt_int).rename(columns=lambda m: pd.Period(m, "M").strftime("%b %y"))
-    return shown.rename_axis(index="type", columns=None).reset_index(), long
+    counts = wide.map(fmt_int).rename(columns=lambda m: pd.Period(m, "M").strftime("%b %y"))
+    return counts.rename_axis(index="type", columns=None).reset_index(), long
 
 
 def outcomes(facts, params: Params):
@@ -102,9 +103,9 @@ def outcomes(facts, params: Params):
     if not key["month"]:
         return text("Outcomes: no crime data up to the period.")
     o = facts["crime_outcomes"]
-    shown = pd.DataFrame({"outcome group": o["group"], "category": o["category"], "crimes": o["crimes"].map(fmt_int),
-                          "share": o["share"].map(fmt_percent),
-                          "solved?": o["positive"].map(lambda v: "yes" if v else "")})
+    shown = lay_out(o, [Column("outcome group", "group"), Column("category", "category"),
+                         Column("crimes", "crimes", fmt_int), Column("share", "share", fmt_percent),
+                         Column("solved?", "positive", lambda v: "yes" if v else "")])
     return table((shown, o), caption=f"Crimes of {month_label(key['month'])} by their latest outcome, in the Home "
                                       "Office's outcome groups")
 

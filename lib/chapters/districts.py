@@ -36,6 +36,7 @@ from lib.inputs.loading import Loaded
 from lib.measures import derived
 from lib.present import counted, fmt_int, label, month_label, month_range_label, needs, not_supplied, table
 from lib.present.charts import layers
+from lib.present.columns import Column, lay_out
 from lib.present.vega import PALETTE, WIDTH, Chart
 from lib.stats.disclosure import SUPPRESSED, suppress
 from lib.stats.rates import poisson_rate
@@ -221,16 +222,20 @@ def crime_rates_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     from lib.present import fmt_interval, fmt_value
 
     r = facts["district_crime_rates"]
-    no_rate = [people.NO_POPULATION if pd.isna(p) else "" for p in r["population"]]
-    shown = pd.DataFrame({
-        "district": r["district"], "months": r["months"].map(fmt_int), "crimes": r["crimes"].map(fmt_int),
-        "residents": [n or fmt_int(p) for n, p in zip(no_rate, r["population"])],
-        "crimes per 1,000 residents": [n or fmt_value(v, "rate_per_1000").removesuffix(" per 1,000")
-                                       for n, v in zip(no_rate, r["rate"])],
-        "95% interval (exact Poisson)": [n or fmt_interval(lo, hi, "rate_per_1000").replace(" per 1,000", "")
-                                         for n, lo, hi in zip(no_rate, r["lower"], r["upper"])],
-    })
-    return shown, r
+
+    def rate(population: float, value: float) -> str:
+        return people.NO_POPULATION if pd.isna(population) else \
+            fmt_value(value, "rate_per_1000").removesuffix(" per 1,000")
+
+    def interval(population: float, lower: float, upper: float) -> str:
+        return people.NO_POPULATION if pd.isna(population) else \
+            fmt_interval(lower, upper, "rate_per_1000").replace(" per 1,000", "")
+
+    return lay_out(r, [Column("district", "district"), Column("months", "months", fmt_int),
+                     Column("crimes", "crimes", fmt_int),
+                     Column("residents", "population", lambda p: people.NO_POPULATION if pd.isna(p) else fmt_int(p)),
+                     Column("crimes per 1,000 residents", ("population", "rate"), rate),
+                     Column("95% interval (exact Poisson)", ("population", "lower", "upper"), interval)]), r
 
 
 def crime_figure(facts):

@@ -26,6 +26,7 @@ from lib.config.schema import Params
 from lib.errors import DataError
 from lib.inputs.loading import Loaded
 from lib.present import agree, counted, fmt_int, fmt_number, fmt_value, missing, month_label, needs, not_supplied, plain, table
+from lib.present.columns import ROW, Column, lay_out
 from lib.stats import trajectory as trend
 
 NEEDS: tuple[str, ...] = ()
@@ -179,22 +180,17 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     from lib.present.readings import short_reading
 
     m = facts["exceptions_measures"]
-    cat = facts["catalogue"].set_index("measure_id")
-    shown = pd.DataFrame({
-        "measure": [cat.loc[i, "short_name"] for i in m["measure_id"]],
-        "this month": [fmt_value(v, cat.loc[i, "unit"]) for i, v in zip(m["measure_id"], m["value"])],
-        "target": [fmt_value(v, cat.loc[i, "unit"]) for i, v in zip(m["measure_id"], m["target"])],
-        "control chart": [short_reading(r) for _, r in m.iterrows()],
-        "owner": m["owner_role"].map(plain),
-        "commentary": [_measure_note(c, o) for c, o in zip(m["commentary"], m["owner_role"])],
-        "recovery action": [_follow_up(v, c) for v, c in zip(m["recovery_action"], m["commentary"])],
-        "revised date": [_dated(v, c, date_against_trend(v, mo, t)) for v, c, mo, t in
-                         zip(m["revised_date"], m["commentary"], m["trajectory_month"], m["trajectory"])],
-        TRAJECTORY: [trajectory_text(r) for _, r in m.iterrows()],
-        "last month's action": m["last_action"].map(lambda v: "none given" if missing(v) else plain(v)),
-        "did this month move?": m["moved"].map(plain),
-    })
-    return shown, m
+    named = m.join(facts["catalogue"].set_index("measure_id")[["short_name", "unit"]], on="measure_id")
+    return lay_out(named, [
+        Column("measure", "short_name"), Column("this month", ("value", "unit"), fmt_value),
+        Column("target", ("target", "unit"), fmt_value), Column("control chart", ROW, short_reading),
+        Column("owner", "owner_role", plain), Column("commentary", ("commentary", "owner_role"), _measure_note),
+        Column("recovery action", ("recovery_action", "commentary"), _follow_up),
+        Column("revised date", ("revised_date", "commentary", "trajectory_month", "trajectory"),
+               lambda v, c, month, trend: _dated(v, c, date_against_trend(v, month, trend))),
+        Column(TRAJECTORY, ROW, trajectory_text),
+        Column("last month's action", "last_action", lambda v: "none given" if missing(v) else plain(v)),
+        Column("did this month move?", "moved", plain)]), m
 
 
 
@@ -209,14 +205,11 @@ def items_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the overdue items as shown, their fields)."""
 
     o = facts["exceptions_items"]
-    shown = pd.DataFrame({
-        "item": o["item_id"].map(plain), "what": o["description"].map(plain), "owner": o["owner_role"].map(plain),
-        "due": o["due_date"], "days overdue": o["days_overdue"].map(fmt_int),
-        "commentary": o["commentary"].map(_note),
-        "recovery action": [_follow_up(v, c) for v, c in zip(o["recovery_action"], o["commentary"])],
-        "revised date": [_follow_up(v, c) for v, c in zip(o["revised_date"], o["commentary"])],
-    })
-    return shown, o
+    return lay_out(o, [Column("item", "item_id", plain), Column("what", "description", plain),
+                     Column("owner", "owner_role", plain), Column("due", "due_date"),
+                     Column("days overdue", "days_overdue", fmt_int), Column("commentary", "commentary", _note),
+                     Column("recovery action", ("recovery_action", "commentary"), _follow_up),
+                     Column("revised date", ("revised_date", "commentary"), _follow_up)]), o
 
 
 # lib.stats.trajectory.movement's answer, as a sentence under "change from last month"

@@ -8,10 +8,13 @@ sentences and the model's words.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from lib.config.schema import Params
 from lib.present import DAYS, fmt_int, fmt_money, fmt_number, fmt_percent, fmt_points, month_label
+from lib.present.columns import Column, lay_out
 from lib.staffing import control_room
 from lib.staffing.rota_rules import RotaParams
 
@@ -24,16 +27,15 @@ def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
     return control_room.compute(loaded, params)
 
 
+HANDLING = (Column("route", "route"), Column("offered", "offered", fmt_int), Column("answered", "answered", fmt_int),
+            Column("talk (s)", "talk_seconds", fmt_number), Column("wrap (s)", "wrap_seconds", fmt_number),
+            Column("handling time (s)", "aht_seconds", fmt_number), Column("abandoned", "abandoned_pct", fmt_percent))
+
+
 def handling(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Contacts, handling time and abandonment by route this period."""
     h = facts["fcr_handling"]
-    shown = pd.DataFrame({"route": h["route"], "offered": [fmt_int(v) for v in h["offered"]],
-                          "answered": [fmt_int(v) for v in h["answered"]],
-                          "talk (s)": [fmt_number(v) for v in h["talk_seconds"]],
-                          "wrap (s)": [fmt_number(v) for v in h["wrap_seconds"]],
-                          "handling time (s)": [fmt_number(v) for v in h["aht_seconds"]],
-                          "abandoned": [fmt_percent(v) for v in h["abandoned_pct"]]})
-    return shown, h
+    return lay_out(h, HANDLING), h
 
 
 def contacts_by_month(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -45,8 +47,7 @@ def contacts_by_month(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 def aht_by_hour(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Handling time (s) by hour of day and route, as the Erlang model uses it."""
     t = facts["fcr_aht"].pivot(index="hour", columns="route", values="aht_seconds")
-    shown = t.map(lambda v: fmt_number(v, 0)).rename(columns=lambda r: f"{r} (s)").reset_index()
-    return shown, facts["fcr_aht"]
+    return t.map(lambda v: fmt_number(v, 0)).rename(columns=lambda r: f"{r} (s)").reset_index(), facts["fcr_aht"]
 
 
 def requirement_by_day(facts, routes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -65,14 +66,15 @@ def requirement_by_day(facts, routes: list[str]) -> tuple[pd.DataFrame, pd.DataF
     return pd.DataFrame(rows), r
 
 
+GAPS = (Column("roster", "roster"), Column("hours under-covered", "hours_under", fmt_int),
+        Column("staff-hours short", "staff_hours_short", fmt_int), Column("hours over-covered", "hours_over", fmt_int),
+        Column("staff-hours spare", "staff_hours_spare", fmt_int))
+
+
 def gaps(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Hours of the week under- and over-covered by the current pattern and the best fit."""
     g = facts["fcr_gaps"]
-    shown = pd.DataFrame({"roster": g["roster"], "hours under-covered": g["hours_under"].map(fmt_int),
-                          "staff-hours short": g["staff_hours_short"].map(fmt_int),
-                          "hours over-covered": g["hours_over"].map(fmt_int),
-                          "staff-hours spare": g["staff_hours_spare"].map(fmt_int)})
-    return shown, g
+    return lay_out(g, GAPS), g
 
 
 def shifts(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -81,39 +83,36 @@ def shifts(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return s.assign(hours=s["hours"].map(fmt_int), staff=s["staff"].map(fmt_int)), s
 
 
-def _cost_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c.startswith("cost ")] + ["annual_cost"]
+def _costs(frame: pd.DataFrame) -> list[Column]:
+    """A column per cost part (``cost <part>``), then the annual cost."""
+    return [Column(c.removeprefix("cost "), c, fmt_money) for c in frame.columns if c.startswith("cost ")] + \
+        [Column("annual cost", "annual_cost", fmt_money)]
 
 
 def scenarios(facts, routes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Demand v cost: each staffing scenario's service level and annual cost."""
     s = facts["fcr_scenarios"]
-    shown = pd.DataFrame({"scenario": s["scenario"], "paid hours a week": s["paid_hours"].map(fmt_int)})
-    for r in routes:
-        shown[f"{r} answered in target"] = s[f"sl_{r}"].map(fmt_percent)
-    for c in _cost_columns(s):
-        shown[c.replace("cost ", "").replace("annual_cost", "annual cost")] = s[c].map(fmt_money)
-    return shown, s
+    return lay_out(s, [Column("scenario", "scenario"), Column("paid hours a week", "paid_hours", fmt_int),
+                     *(Column(f"{r} answered in target", f"sl_{r}", fmt_percent) for r in routes), *_costs(s)]), s
 
 
 def assumptions(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The best-fit roster re-fitted under other assumptions: paid hours and annual cost."""
     a = facts["fcr_assumptions"]
-    shown = pd.DataFrame({"assumption": a["assumption"], "value": a["value_pct"].map(lambda v: fmt_percent(v, 0)),
-                          "paid hours a week": a["paid_hours"].map(fmt_int)})
-    for c in _cost_columns(a):
-        shown[c.replace("cost ", "").replace("annual_cost", "annual cost")] = a[c].map(fmt_money)
-    return shown, a
+    return lay_out(a, [Column("assumption", "assumption"), Column("value", "value_pct", partial(fmt_percent, digits=0)),
+                     Column("paid hours a week", "paid_hours", fmt_int), *_costs(a)]), a
+
+
+BACKTEST = (Column("route", "route"), Column("hours tested", "hours_tested", fmt_int),
+            Column("mean absolute error: model", "mae_model", partial(fmt_number, digits=2)),
+            Column("mean absolute error: same hour last week", "mae_naive", partial(fmt_number, digits=2)),
+            Column("ratio (below 1: model better)", "ratio", partial(fmt_number, digits=2)))
 
 
 def backtest(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Forecast accuracy on the last four weeks."""
     b = facts["fcr_backtest"]
-    shown = pd.DataFrame({"route": b["route"], "hours tested": b["hours_tested"].map(fmt_int),
-                          "mean absolute error: model": b["mae_model"].map(lambda v: fmt_number(v, 2)),
-                          "mean absolute error: same hour last week": b["mae_naive"].map(lambda v: fmt_number(v, 2)),
-                          "ratio (below 1: model better)": b["ratio"].map(lambda v: fmt_number(v, 2))})
-    return shown, b
+    return lay_out(b, BACKTEST), b
 
 
 def key_figures(facts, params: Params) -> dict[str, str]:
@@ -176,17 +175,19 @@ def service_level_targets(params: Params) -> dict[str, float]:
     return {r: params.calls.standard(r).share for r in params.fcr.routes}
 
 
+MODEL_CHECK = (Column("route", "route"), Column("staff on duty from", "source"), Column("calls offered", "calls", fmt_int),
+               Column("answered in target (achieved)", "achieved_pct", fmt_percent),
+               Column("model's prediction", "predicted_pct", fmt_percent),
+               Column("mean error an hour (points)", "mae_points", fmt_number),
+               Column("bias (points)", "bias_points", fmt_points),
+               Column("staff on the phones, mean", "staff_on_duty", fmt_number),
+               Column("staff the model needed, mean", "staff_needed", fmt_number))
+
+
 def model_check(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The model against what happened: per route and staff source, achieved and predicted, error and bias."""
     c = facts["fcr_check"]
-    shown = pd.DataFrame({"route": c["route"], "staff on duty from": c["source"], "calls offered": c["calls"].map(fmt_int),
-                          "answered in target (achieved)": c["achieved_pct"].map(fmt_percent),
-                          "model's prediction": c["predicted_pct"].map(fmt_percent),
-                          "mean error an hour (points)": c["mae_points"].map(fmt_number),
-                          "bias (points)": c["bias_points"].map(fmt_points),
-                          "staff on the phones, mean": c["staff_on_duty"].map(fmt_number),
-                          "staff the model needed, mean": c["staff_needed"].map(fmt_number)})
-    return shown, c
+    return lay_out(c, MODEL_CHECK), c
 
 
 def _hours_pattern_short(facts, route: str) -> int:
@@ -256,15 +257,15 @@ def rota_lines(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return lines.assign(line=lines["line"].map(fmt_int)), lines
 
 
+ROTA_COMPARE = (Column("roster", "roster"), Column("paid hours a week", "paid_hours", fmt_int),
+                Column("people", "people", fmt_int), Column("hours of the week fully covered", "pct_hours_covered", fmt_percent),
+                Column("staff-hours short", "staff_hours_short", fmt_int), Column("annual cost", "annual_cost", fmt_money))
+
+
 def rota_compare(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rota beside the free best fit: paid hours, people, cover and cost."""
     c = facts["fcr_rota_compare"]
-    shown = pd.DataFrame({"roster": c["roster"], "paid hours a week": c["paid_hours"].map(fmt_int),
-                          "people": c["people"].map(fmt_int),
-                          "hours of the week fully covered": c["pct_hours_covered"].map(fmt_percent),
-                          "staff-hours short": c["staff_hours_short"].map(fmt_int),
-                          "annual cost": c["annual_cost"].map(fmt_money)})
-    return shown, c
+    return lay_out(c, ROTA_COMPARE), c
 
 
 def weekend_words(rules) -> str:
@@ -303,19 +304,29 @@ def rota_sentence(facts, params: Params) -> str:
     return text
 
 
+def _people(value: float) -> str:
+    """Full-time equivalents: a whole number as such, a part-time share to one place."""
+    return fmt_number(value, 1 if value % 1 else 0)
+
+
+def _or_dash(value: str) -> str:
+    return value if value else "–"
+
+
+OPTIONS = (Column("option", "option"), Column("shift hours", "shift_hours"),
+           Column("call handlers (full-time)", "people", _people), Column("paid hours a week", "paid_hours", fmt_int),
+           Column("annual cost", "annual_cost", fmt_money),
+           Column("hours of the week short on the phones", "hours_under", fmt_int),
+           Column("staff-hours short on the phones", "staff_hours_short", fmt_int), Column("solver", "solver", _or_dash),
+           Column("answer", "action", _or_dash))
+
+
 def options(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """Today's staffing and every workable rota, like for like: people, paid hours, cost, hours short, the answer."""
     o = facts.get("fcr_options")
     if o is None or o.empty:
         return None
-    shown = pd.DataFrame({"option": o["option"], "shift hours": o["shift_hours"],
-                          "call handlers (full-time)": o["people"].map(lambda v: fmt_number(v, 1 if v % 1 else 0)),
-                          "paid hours a week": o["paid_hours"].map(fmt_int), "annual cost": o["annual_cost"].map(fmt_money),
-                          "hours of the week short on the phones": o["hours_under"].map(fmt_int),
-                          "staff-hours short on the phones": o["staff_hours_short"].map(fmt_int),
-                          "solver": o["solver"].replace("", "–"),
-                          "answer": [a if a else "–" for a in o["action"]]})
-    return shown, o
+    return lay_out(o, OPTIONS), o
 
 
 def _signed_money(value: float) -> str:

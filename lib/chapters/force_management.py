@@ -7,10 +7,13 @@ How it presents them follows the facts: the yearly tables, the gaps in words and
 """
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from lib.config.schema import Params
 from lib.present import fmt_int, fmt_interval, fmt_number, month_label, month_range_label, round_half_up
+from lib.present.columns import Column, lay_out
 from lib.staffing import force_management
 
 NEEDS = ("contacts", "incidents")
@@ -49,42 +52,37 @@ def yearly(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(list(wide.values())), y
 
 
+BACKTEST = (Column("demand", "series"), Column("months tested", "months_tested", fmt_int),
+            Column("mean absolute error: model", "mae_model", fmt_int),
+            Column("mean absolute error: same month last year", "mae_naive", fmt_int),
+            Column("ratio (below 1: model better)", "ratio", partial(fmt_number, digits=2)))
+
+
 def backtest(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The forecast tested on held-out months against the seasonal-naive forecast."""
     b = facts["fm_backtest"]
-    shown = pd.DataFrame({"demand": b["series"], "months tested": b["months_tested"].map(fmt_int),
-                          "mean absolute error: model": b["mae_model"].map(fmt_int),
-                          "mean absolute error: same month last year": b["mae_naive"].map(fmt_int),
-                          "ratio (below 1: model better)": b["ratio"].map(lambda v: fmt_number(v, 2))})
-    return shown, b
+    return lay_out(b, BACKTEST), b
 
 
-def _staff(value: float, role: str) -> str:
-    """Staff are whole people."""
-    return fmt_int(value)
-
-
-def _gap(capacity: float, required: float, role: str) -> str:
+def _gap(capacity: float, required: float) -> str:
     """Capacity against requirement in whole people, as shown beside them: '5 short', '3 more than needed'."""
     if pd.isna(capacity):
         return "no capacity given"
     gap = round_half_up(capacity) - round_half_up(required)
     if gap == 0:
         return "as many as needed"
-    return f"{_staff(gap, role)} more than needed" if gap > 0 else f"{_staff(-gap, role)} short"
+    return f"{fmt_int(gap)} more than needed" if gap > 0 else f"{fmt_int(-gap)} short"
 
 
 def requirement(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Staff required each forecast year (with the range the demand interval gives) against capacity."""
     r = facts["fm_requirement"]
     years = facts["fm_years"].drop_duplicates("year").set_index("year")
-    shown = pd.DataFrame({"role": r["role"], "year": [_year(years.loc[k]) for k in r["year"]],
-                          "required": [_staff(v, role) for role, v in zip(r["role"], r["required"])],
-                          "range (demand's 95% interval)": [f"{_staff(lo, role)} to {_staff(hi, role)}"
-                                                            for role, lo, hi in zip(r["role"], r["lower"], r["upper"])],
-                          "capacity": [_staff(v, role) for role, v in zip(r["role"], r["capacity"])],
-                          "gap": [_gap(c, q, role) for role, c, q in zip(r["role"], r["capacity"], r["required"])]})
-    return shown, r
+    return lay_out(r, [Column("role", "role"), Column("year", "year", lambda k: _year(years.loc[k])),
+                     Column("required", "required", fmt_int),
+                     Column("range (demand's 95% interval)", ("lower", "upper"),
+                            lambda lo, hi: f"{fmt_int(lo)} to {fmt_int(hi)}"),
+                     Column("capacity", "capacity", fmt_int), Column("gap", ("capacity", "required"), _gap)]), r
 
 
 def narrative(facts, params: Params) -> dict[str, str]:
@@ -114,9 +112,9 @@ def narrative(facts, params: Params) -> dict[str, str]:
     last = r["year"].max() if len(r) else None
     for role in dict.fromkeys(r["role"]):
         row = r[(r["role"] == role) & (r["year"] == last)].iloc[0]
-        verdict = _gap(row["capacity"], row["required"], role)
-        parts.append(f"{role}: {_staff(row['required'], role)} required ({_staff(row['lower'], role)} to "
-                     f"{_staff(row['upper'], role)}) against a capacity of {_staff(row['capacity'], role)}, {verdict}")
+        verdict = _gap(row["capacity"], row["required"])
+        parts.append(f"{role}: {fmt_int(row['required'])} required ({fmt_int(row['lower'])} to "
+                     f"{fmt_int(row['upper'])}) against a capacity of {fmt_int(row['capacity'])}, {verdict}")
     when = _year(facts["fm_years"].drop_duplicates("year").set_index("year").loc[last]) if parts else ""
     texts["requirement_sentence"] = (f"In {when}, the last forecast year, " + "; ".join(parts) + ".") if parts else \
         "No requirement could be worked out: the history is too short to forecast."

@@ -9,10 +9,13 @@ rotas, costed; the workforce projected.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from lib.config.schema import Params
 from lib.present import DAYS, fmt_int, fmt_interval, fmt_money, fmt_number, fmt_percent, fmt_points, month_label
+from lib.present.columns import Column, lay_out
 from lib.staffing import incident_response, response_assumptions, response_rotas
 
 NEEDS = ("incidents",)
@@ -33,17 +36,21 @@ def facts(loaded, params: Params, earlier) -> dict[str, pd.DataFrame]:
 NOT_APPLICABLE = "not applicable"
 
 
+def _on_scene(officers: float, minutes: float) -> str:
+    return NOT_APPLICABLE if officers == 0 else fmt_number(minutes)
+
+
+DEMAND_BY_GRADE = (Column("grade", "grade"), Column("incidents", "incidents", fmt_int),
+                   Column("officers (mean)", "officers", partial(fmt_number, digits=2)),
+                   Column("minutes on scene (mean)", ("officers", "on_scene_minutes"), _on_scene))
+
+
 def demand_by_grade(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Incidents this period by grade, with officers assigned and minutes on scene: "not applicable" for a grade no
     officer attends (resolved without deployment: there is no time on scene to have data for), "no data" only
     where officers attended and no time was recorded."""
     d = facts["irt_demand_by_grade"]
-    on_scene = [NOT_APPLICABLE if officers == 0 else fmt_number(minutes)
-                for officers, minutes in zip(d["officers"], d["on_scene_minutes"])]
-    shown = pd.DataFrame({"grade": d["grade"], "incidents": d["incidents"].map(fmt_int),
-                          "officers (mean)": d["officers"].map(lambda v: fmt_number(v, 2)),
-                          "minutes on scene (mean)": on_scene})
-    return shown, d
+    return lay_out(d, DEMAND_BY_GRADE), d
 
 
 def by_month_grade(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -54,14 +61,15 @@ def by_month_grade(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return t.map(fmt_int).reset_index(), d
 
 
+GAPS = (Column("pattern", "pattern"), Column("hours under-covered", "hours_under", fmt_int),
+        Column("officer-hours short", "staff_hours_short", fmt_int), Column("hours over-covered", "hours_over", fmt_int),
+        Column("officer-hours spare", "staff_hours_spare", fmt_int))
+
+
 def gaps(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Hours of the week under- and over-covered by each pattern."""
     g = facts["irt_gaps"]
-    shown = pd.DataFrame({"pattern": g["pattern"], "hours under-covered": g["hours_under"].map(fmt_int),
-                          "officer-hours short": g["staff_hours_short"].map(fmt_int),
-                          "hours over-covered": g["hours_over"].map(fmt_int),
-                          "officer-hours spare": g["staff_hours_spare"].map(fmt_int)})
-    return shown, g
+    return lay_out(g, GAPS), g
 
 
 def cover_by_day(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -82,28 +90,31 @@ def cover_by_day(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows), full
 
 
+ESTABLISHMENT = (Column("pattern", "pattern"), Column("reactive demand", "reactive_demand", fmt_number),
+                 Column("pattern over-cover", "pattern_over_cover", fmt_number),
+                 Column("of which protected time", "proactive_from_over_cover", fmt_number),
+                 Column("protected time beyond the over-cover", "protected_proactive_time", fmt_number),
+                 Column("establishment", "establishment", fmt_int), Column("for calls alone", "reactive_only", fmt_int))
+
+
 def establishment(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Establishment by pattern, built up from reactive demand, pattern over-cover and the protected proactive time
     the over-cover does not already give (the part it gives shown beside)."""
     e = facts["irt_establishment"]
-    shown = pd.DataFrame({"pattern": e["pattern"], "reactive demand": e["reactive_demand"].map(fmt_number),
-                          "pattern over-cover": e["pattern_over_cover"].map(fmt_number),
-                          "of which protected time": e["proactive_from_over_cover"].map(fmt_number),
-                          "protected time beyond the over-cover": e["protected_proactive_time"].map(fmt_number),
-                          "establishment": e["establishment"].map(fmt_int),
-                          "for calls alone": e["reactive_only"].map(fmt_int)})
-    return shown, e
+    return lay_out(e, ESTABLISHMENT), e
+
+
+ATTENDANCE = (Column("incidents", "incidents"), Column("target (min)", "target_minutes", partial(fmt_number, digits=0)),
+              Column("n", "n", fmt_int), Column("in target", "value", fmt_percent),
+              Column("95% CI", ("lower", "upper"), fmt_interval),
+              Column("median response (min)", "median_minutes", fmt_number),
+              Column("90th percentile (min)", "p90_minutes", fmt_number))
 
 
 def attendance(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Attended within target, with n and the interval."""
     a = facts["irt_attendance"]
-    shown = pd.DataFrame({"incidents": a["incidents"], "target (min)": a["target_minutes"].map(lambda v: fmt_number(v, 0)),
-                          "n": a["n"].map(fmt_int), "in target": a["value"].map(fmt_percent),
-                          "95% CI": [fmt_interval(lo, hi) for lo, hi in zip(a["lower"], a["upper"])],
-                          "median response (min)": a["median_minutes"].map(fmt_number),
-                          "90th percentile (min)": a["p90_minutes"].map(fmt_number)})
-    return shown, a
+    return lay_out(a, ATTENDANCE), a
 
 
 def narrative(facts, params: Params) -> dict[str, str]:
@@ -136,13 +147,10 @@ def narrative(facts, params: Params) -> dict[str, str]:
 def sensitivity(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The required establishment with each assumption at its low and high value, widest swing first."""
     s = facts["irt_sensitivity"]
-    shown = pd.DataFrame({"assumption": s["what"],
-                          "as stated": [assumption_value(v, u) for v, u in zip(s["base"], s["unit"])],
-                          "low": [assumption_value(v, u) for v, u in zip(s["low"], s["unit"])],
-                          "establishment at low": s["at_low"].map(fmt_int),
-                          "high": [assumption_value(v, u) for v, u in zip(s["high"], s["unit"])],
-                          "establishment at high": s["at_high"].map(fmt_int)})
-    return shown, s
+    return lay_out(s, [Column("assumption", "what"), Column("as stated", ("base", "unit"), assumption_value),
+                     Column("low", ("low", "unit"), assumption_value), Column("establishment at low", "at_low", fmt_int),
+                     Column("high", ("high", "unit"), assumption_value),
+                     Column("establishment at high", "at_high", fmt_int)]), s
 
 
 def _enough(value: float, required: int) -> str:
@@ -202,11 +210,9 @@ def workforce(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         return None
     w = facts["irt_workforce"]
     pick = w[(w["month"].str.endswith("-03")) | (w.index == w.index[-1]) | (w["kind"].ne(w["kind"].shift(-1)))]
-    shown = pd.DataFrame({"month": pick["month"].map(month_label), "recorded or projected": pick["kind"],
-                          "strength": pick["strength"].map(fmt_int),
-                          "required": pick["required"].map(fmt_int),
-                          "gap": (pick["strength"] - pick["required"]).map(gap_text)})
-    return shown, w
+    return lay_out(pick, [Column("month", "month", month_label), Column("recorded or projected", "kind"),
+                        Column("strength", "strength", fmt_int), Column("required", "required", fmt_int),
+                        Column("gap", ("strength", "required"), lambda have, need: gap_text(have - need))]), w
 
 
 def workforce_sentence(facts, params: Params) -> str:
@@ -289,16 +295,27 @@ def joint_table(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     j = facts.get("irt_joint")
     if j is None or j.empty:
         return None
-    shown = pd.DataFrame({"draws": j["draws"].map(fmt_int), "seed": j["seed"].map(fmt_int),
-                          "requirement, 5th percentile": j["q05"].map(fmt_int), "median": j["q50"].map(fmt_int),
-                          "95th percentile": j["q95"].map(fmt_int),
-                          "chance the current is enough": j["current_enough_pct"].map(fmt_percent),
-                          "chance the proposed is enough": j["proposed_enough_pct"].map(fmt_percent)})
-    return shown, j
+    return lay_out(j, [Column("draws", "draws", fmt_int), Column("seed", "seed", fmt_int),
+                     Column("requirement, 5th percentile", "q05", fmt_int), Column("median", "q50", fmt_int),
+                     Column("95th percentile", "q95", fmt_int),
+                     Column("chance the current is enough", "current_enough_pct", fmt_percent),
+                     Column("chance the proposed is enough", "proposed_enough_pct", fmt_percent)]), j
 
 
 def _value(value: float, unit: str) -> str:
     return "none in the range searched" if pd.isna(value) else assumption_value(value, unit, 1)
+
+
+def _whole_or_dash(value: float) -> str:
+    return "–" if pd.isna(value) else fmt_int(value)
+
+
+def _data_value(value: float, unit: str) -> str:
+    return "not in the data" if pd.isna(value) else _value(value, unit)
+
+
+def _or_dash(value) -> str:
+    return "–" if pd.isna(value) else value
 
 
 def reconcile(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -306,16 +323,11 @@ def reconcile(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     r = facts.get("irt_reconcile")
     if r is None or r.empty:
         return None
-    shown = pd.DataFrame({"assumption": r["what"],
-                          "as stated": [assumption_value(v, u) for v, u in zip(r["base"], r["unit"])],
-                          "value that gives the figure": [_value(v, u) for v, u in zip(r["value"], r["unit"])],
-                          "requirement there": [fmt_int(v) if not pd.isna(v) else "–" for v in r["required_at_value"]],
-                          "what the data show": [_value(v, u) if not pd.isna(v) else "not in the data"
-                                                 for v, u in zip(r["data_value"], r["unit"])],
-                          "from": r["data_what"],
-                          "requirement at what the data show": [fmt_int(v) if not pd.isna(v) else "–"
-                                                                for v in r["required_at_data"]]})
-    return shown, r
+    return lay_out(r, [Column("assumption", "what"), Column("as stated", ("base", "unit"), assumption_value),
+                     Column("value that gives the figure", ("value", "unit"), _value),
+                     Column("requirement there", "required_at_value", _whole_or_dash),
+                     Column("what the data show", ("data_value", "unit"), _data_value), Column("from", "data_what"),
+                     Column("requirement at what the data show", "required_at_data", _whole_or_dash)]), r
 
 
 def reconcile_sentence(facts, params: Params) -> str:
@@ -367,16 +379,14 @@ def model_check(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     c = facts.get("irt_check")
     if c is None or c.empty:
         return None
-    shown = pd.DataFrame({"incidents": c["grade"], "target (min)": c["target_minutes"].map(lambda v: fmt_number(v, 0)),
-                          "n": c["incidents"].map(fmt_int),
-                          "attended in target (achieved)": c["achieved_pct"].map(fmt_percent),
-                          "model's prediction": c["predicted_pct"].map(fmt_percent),
-                          "bias (points)": c["bias_points"].map(fmt_points),
-                          "mean error an hour (points)": c["mae_points"].map(fmt_number),
-                          "from chance alone (points)": c["chance_mae_points"].map(fmt_number),
-                          "officers on duty for calls, mean": c["officers_on_duty"].map(fmt_number),
-                          "officers the model needed, mean": c["officers_needed"].map(fmt_number)})
-    return shown, c
+    return lay_out(c, [Column("incidents", "grade"), Column("target (min)", "target_minutes", partial(fmt_number, digits=0)),
+                     Column("n", "incidents", fmt_int), Column("attended in target (achieved)", "achieved_pct", fmt_percent),
+                     Column("model's prediction", "predicted_pct", fmt_percent),
+                     Column("bias (points)", "bias_points", fmt_points),
+                     Column("mean error an hour (points)", "mae_points", fmt_number),
+                     Column("from chance alone (points)", "chance_mae_points", fmt_number),
+                     Column("officers on duty for calls, mean", "officers_on_duty", fmt_number),
+                     Column("officers the model needed, mean", "officers_needed", fmt_number)]), c
 
 
 def _check_rows(facts):
@@ -482,17 +492,12 @@ def options(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     o = facts.get("irt_options")
     if o is None or o.empty:
         return None
-
-    def whole(v):
-        return "–" if pd.isna(v) else fmt_int(v)
-
-    shown = pd.DataFrame({"option": o["option"], "shifts": o["shifts"].fillna("–"), "officers": o["officers"].map(fmt_int),
-                          "for calls": o["for_calls"].map(whole), "for protected time": o["for_protected_time"].map(whole),
-                          "cycle (weeks)": o["weeks"].map(whole), "annual cost": o["annual_cost"].map(fmt_money),
-                          "against the cheapest rota": [_against(k, c, v) for k, c, v in
-                                                        zip(o["kind"], o["cheapest"], o["vs_cheapest"])],
-                          "solver": o["solver"].fillna("–")})
-    return shown, o
+    return lay_out(o, [Column("option", "option"), Column("shifts", "shifts", _or_dash), Column("officers", "officers", fmt_int),
+                     Column("for calls", "for_calls", _whole_or_dash),
+                     Column("for protected time", "for_protected_time", _whole_or_dash),
+                     Column("cycle (weeks)", "weeks", _whole_or_dash), Column("annual cost", "annual_cost", fmt_money),
+                     Column("against the cheapest rota", ("kind", "cheapest", "vs_cheapest"), _against),
+                     Column("solver", "solver", _or_dash)]), o
 
 
 def options_sentence(facts, params: Params) -> str:
