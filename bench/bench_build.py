@@ -1,14 +1,16 @@
 """Benchmark: a full period build (params → HTML + PDF), each stage, and its peak memory.
 
 Usage: python bench/bench_build.py [--params params/2019-12.yml] [--repeat 2] [--no-pdf]
-                                   [--contacts-scale 10] [--cold]
+                                   [--contacts-scale 10] [--cold] [--reissue]
 
 Each run is ``python -m lib build`` in a child process, into a temporary folder (the published
 ``_build/`` is not touched), with a cold input cache unless the cache is kept between runs. The
 stage times come from the build's provenance record; peak memory is the largest resident set of
 any process of the build (``getrusage(RUSAGE_CHILDREN).ru_maxrss``: the main process, a notebook
 worker or a Sphinx run). ``--contacts-scale N`` builds on N copies of the demo contacts (ids made
-unique), e.g. 10 for about 8 million rows.
+unique), e.g. 10 for about 8 million rows. ``--reissue`` times a commentary-only re-issue: each run after the
+first edits one owner's commentary (in a copy of the commentary file, in place, as an analyst would) and builds
+again into the same build folder, so the edition is a new version with its *What changed*.
 
 Targets (issue "Chapters as one unit"): a full period in at most 35 s on the quiet 2-core development
 machine, a commentary-only re-issue in at most 10 s; at most 2 GB peak with ten times the demo's contacts.
@@ -37,18 +39,32 @@ def scaled_params(params: Path, scale: int, folder: Path) -> Path:
     """A params file whose contacts are ``scale`` copies of the demo's (same times, unique ids)."""
     from lib.config.params import load_params
 
-    p = load_params(params)
-    contacts = pd.read_parquet(p.input_path("contacts"))
+    contacts = pd.read_parquet(load_params(params).input_path("contacts"))
     copies = [contacts.assign(contact_id=contacts["contact_id"] + f"-{k}") for k in range(scale)]
     pd.concat(copies, ignore_index=True).to_parquet(folder / "contacts.parquet", index=False)
-    data = yaml.safe_load(p.as_yaml())
-    data["inputs"] = {k: None if v is None else {**v, "path": [str(ROOT / x) for x in v["path"]]}
-                      for k, v in data["inputs"].items()}
-    data["inputs"]["contacts"] = str(folder / "contacts.parquet")
-    data["scorecard"]["catalogue"] = str(ROOT / data["scorecard"]["catalogue"])
+    out = absolute_params(params, folder, contacts=folder / "contacts.parquet")
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
     # N times the calls need about N times the call handlers: the rota's lines are worked by teams of N (a cycle
     # of one person a line would need N times the lines, beyond max_lines).
     data["fcr"]["rota"]["team_size"] = data["fcr"]["rota"]["team_size"] * scale
+    out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def absolute_params(params: Path, folder: Path, contacts: Path | None = None,
+                    commentary: Path | None = None) -> Path:
+    """A copy of ``params`` in ``folder`` that names every file absolutely, with the contacts or the commentary
+    replaced by the files given."""
+    from lib.config.params import load_params
+
+    p = load_params(params)
+    data = yaml.safe_load(p.as_yaml())
+    data["inputs"] = {k: None if v is None else {**v, "path": [str(ROOT / x) for x in v["path"]]}
+                      for k, v in data["inputs"].items()}
+    for name, path in (("contacts", contacts), ("commentary", commentary)):
+        if path is not None:
+            data["inputs"][name] = str(path)
+    data["scorecard"]["catalogue"] = str(ROOT / data["scorecard"]["catalogue"])
     if data.get("peers"):  # named as on a published page (from the repository): made absolute again
         data["peers"]["archive"] = str(ROOT / data["peers"]["archive"])
     out = folder / f"{p.period}.yml"
@@ -56,9 +72,27 @@ def scaled_params(params: Path, scale: int, folder: Path) -> Path:
     return out
 
 
-def run(params: Path, pdf: bool, cache: Path) -> dict:
+def commentary_copy(params: Path, folder: Path) -> Path:
+    """A copy of the period's commentary file in ``folder`` (see :func:`edit_commentary`)."""
+    from lib.config.params import load_params
+
+    source = load_params(params).input_path("commentary")
+    out = folder / "commentary.parquet"
+    pd.read_parquet(source).to_parquet(out, index=False)
+    return out
+
+
+def edit_commentary(path: Path, k: int) -> None:
+    """Change one owner's words, as a correction to the commentary would."""
+    frame = pd.read_parquet(path)
+    frame.loc[frame.index[-1], "commentary"] = f"{frame['commentary'].iloc[-1]} (corrected, {k})"
+    frame.to_parquet(path, index=False)
+
+
+def run(params: Path, pdf: bool, cache: Path, build_dir: Path | None = None) -> dict:
     """One build in a child process: stage seconds, wall time and peak memory."""
     with tempfile.TemporaryDirectory() as tmp:
+        tmp = str(build_dir or tmp)
         env = {**os.environ, "FORCEBOOK_BUILD_DIR": tmp, "FORCEBOOK_CACHE": str(cache)}
         cmd = [sys.executable, "-m", "lib", "build", "--params", str(params)] + ([] if pdf else ["--no-pdf"])
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -83,14 +117,23 @@ def main() -> None:
     parser.add_argument("--no-pdf", action="store_true")
     parser.add_argument("--contacts-scale", type=int, default=1)
     parser.add_argument("--cold", action="store_true", help="empty input cache before every run (default: only the first)")
+    parser.add_argument("--reissue", action="store_true",
+                        help="runs after the first are commentary-only re-issues of the same edition")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        params = Path(args.params) if args.contacts_scale == 1 else scaled_params(ROOT / args.params, args.contacts_scale,
-                                                                                   Path(work))
+        folder = Path(work)
+        params = Path(args.params)
+        if args.contacts_scale != 1:
+            params = scaled_params(ROOT / args.params, args.contacts_scale, folder)
+        if args.reissue:
+            commentary = commentary_copy(params, folder)
+            params = absolute_params(params, folder, commentary=commentary)
         runs = []
         for i in range(args.repeat):
-            cache = Path(work) / (f"cache-{i}" if args.cold else "cache")
-            runs.append(run(params, not args.no_pdf, cache))
+            cache = folder / (f"cache-{i}" if args.cold else "cache")
+            if args.reissue and i:
+                edit_commentary(commentary, i)
+            runs.append(run(params, not args.no_pdf, cache, folder / "build" if args.reissue else None))
             print(f"run {i + 1}/{args.repeat}: {runs[-1]['wall']:.1f} s, peak {runs[-1]['peak MB']:.0f} MB", flush=True)
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"contacts × {args.contacts_scale}")
