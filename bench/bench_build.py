@@ -82,10 +82,11 @@ def commentary_copy(params: Path, folder: Path) -> Path:
     return out
 
 
-def edit_commentary(path: Path, k: int) -> None:
-    """Change one owner's words, as a correction to the commentary would."""
+def edit_commentary(path: Path, period: str, k: int) -> None:
+    """Change one owner's words of the period's month (the one the book shows), as a correction would."""
     frame = pd.read_parquet(path)
-    frame.loc[frame.index[-1], "commentary"] = f"{frame['commentary'].iloc[-1]} (corrected, {k})"
+    row = frame.index[frame["month"] == period][-1]
+    frame.loc[row, "commentary"] = f"{frame.loc[row, 'commentary']} (corrected, {k})"
     frame.to_parquet(path, index=False)
 
 
@@ -132,7 +133,7 @@ def main() -> None:
         for i in range(args.repeat):
             cache = folder / (f"cache-{i}" if args.cold else "cache")
             if args.reissue and i:
-                edit_commentary(commentary, i)
+                edit_commentary(commentary, params.stem, i)  # absolute_params names the file after its period
             runs.append(run(params, not args.no_pdf, cache, folder / "build" if args.reissue else None))
             print(f"run {i + 1}/{args.repeat}: {runs[-1]['wall']:.1f} s, peak {runs[-1]['peak MB']:.0f} MB", flush=True)
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
