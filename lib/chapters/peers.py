@@ -18,6 +18,8 @@ read does not count, such as outcomes). Held today: neighbourhood crimes per 1,0
 """
 from __future__ import annotations
 
+from functools import partial
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -27,6 +29,7 @@ from lib.measures.derived import DERIVED
 from lib.peers import ASB, TOTAL, monthly_counts, rank, rates
 from lib.present import UNUSUAL, download, fmt_int, fmt_number, label, month_range_label, plain, table
 from lib.present.charts import layers
+from lib.present.columns import Column, lay_out
 from lib.present.vega import PALETTE, WIDTH, Chart
 from lib.stats import funnel as funnel_mod
 
@@ -127,18 +130,15 @@ def measures_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     from lib.present import fmt_value
 
     p = facts["peers_measures"]
-    cat = facts["catalogue"].set_index("measure_id")
-    unit = [cat.loc[i, "unit"] for i in p["measure_id"]]
-    shown = pd.DataFrame({
-        "measure": [plain(cat.loc[i, "short_name"]) for i in p["measure_id"]],
-        "the force": [fmt_value(v, u) for v, u in zip(p["force_value"], unit)],
-        "target": [fmt_value(v, u) for v, u in zip(p["target"], unit)],
-        "target source": p["target_source"].map(plain),
-        "most similar forces' average (the force not included)": [
-            t if t else f"{fmt_value(v, u)} ({fmt_int(n)} forces)"
-            for t, v, u, n in zip(p["peer_text"].fillna(""), p["peer_average"], unit, p["peers"])],
-    })
-    return shown, p
+    named = p.join(facts["catalogue"].set_index("measure_id")[["short_name", "unit"]], on="measure_id")
+
+    def average(text, value: float, unit: str, forces: int) -> str:
+        return text if not pd.isna(text) and text else f"{fmt_value(value, unit)} ({fmt_int(forces)} forces)"
+
+    return lay_out(named, [Column("measure", "short_name", plain), Column("the force", ("force_value", "unit"), fmt_value),
+                           Column("target", ("target", "unit"), fmt_value), Column("target source", "target_source", plain),
+                           Column("most similar forces' average (the force not included)",
+                                  ("peer_text", "peer_average", "unit", "peers"), average)]), p
 
 
 
@@ -171,23 +171,20 @@ def band_text(band: str, adjusted: bool) -> str:
 def rank_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The force's rate per 1,000 by crime type against the group's, and its rank (1 = the lowest rate)."""
     r = facts["peers_rank"]
-    shown = pd.DataFrame({"crime type": r["crime_type"], "force": r["rate"].map(lambda v: fmt_number(v, 2)),
-                          "group": r["group_rate"].map(lambda v: fmt_number(v, 2)),
-                          "lowest in the group": r["lowest_rate"].map(lambda v: fmt_number(v, 2)),
-                          "highest": r["highest_rate"].map(lambda v: fmt_number(v, 2)),
-                          "rank (1 = lowest)": [("not ranked" if pd.isna(k) else f"{int(k)} of {int(n)}")
-                                                for k, n in zip(r["rank"], r["of"])]})
-    return shown, r
+    rate = partial(fmt_number, digits=2)
+    return lay_out(r, [Column("crime type", "crime_type"), Column("force", "rate", rate), Column("group", "group_rate", rate),
+                       Column("lowest in the group", "lowest_rate", rate), Column("highest", "highest_rate", rate),
+                       Column("rank (1 = lowest)", ("rank", "of"),
+                              lambda k, n: "not ranked" if pd.isna(k) else f"{int(k)} of {int(n)}")]), r
 
 
 def funnel_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each force's crimes per 1,000 over the window and where it lies in the funnel."""
     u = facts["peers_funnel"].sort_values("rate")
     adjusted = bool(facts["peers_key"]["adjusted"].iloc[0])
-    shown = pd.DataFrame({"force": u["name"].map(plain), "population": u["population"].map(fmt_int),
-                          "crimes": u["observed"].map(fmt_int), "per 1,000": u["rate"].map(lambda v: fmt_number(v, 1)),
-                          "in the funnel plot": [band_text(b, adjusted) for b in u["band"]]})
-    return shown, u
+    return lay_out(u, [Column("force", "name", plain), Column("population", "population", fmt_int),
+                       Column("crimes", "observed", fmt_int), Column("per 1,000", "rate", partial(fmt_number, digits=1)),
+                       Column("in the funnel plot", "band", partial(band_text, adjusted=adjusted))]), u
 
 
 def narrative(facts, params: Params) -> dict[str, str]:

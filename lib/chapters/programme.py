@@ -37,6 +37,7 @@ from lib.measures.derived import catalogue
 from lib.measures.facts import catalogue_table
 from lib.present import fmt_int, label
 from lib.present.charts import layers
+from lib.present.columns import Column, lay_out
 from lib.present.vega import WIDTH, Chart
 
 NEEDS = ("tracker",)
@@ -362,18 +363,21 @@ def redated_text(times, since) -> str:
     return f"{how} since {month_label(since)}"
 
 
+REDATED = Column("re-dated", ("times_redated", "redated_since"), redated_text)
+FINDINGS = (Column("cause of concern", "cause", _words), Column("the inspection's words", "inspection_text", _words),
+            Column("success criteria", "success_criteria", _words),
+            Column("evidenced by (status this month)", "evidence_status", _words), Column("rating", "rating"),
+            Column("recommendations complete", ("complete", "recommendations"), lambda c, n: f"{c} of {n}"),
+            Column("overdue", "overdue", fmt_int), REDATED)
+RECOMMENDATIONS = (Column("recommendation", "item_id", _words), Column("the inspection's text", "inspection_text", _words),
+                   Column("owner (role)", "owner_role", _words), Column("due", "due_date"),
+                   Column("status", "status_at_end"), REDATED)
+
+
 def findings_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the causes of concern tied to the inspection as shown, the fact)."""
     f = facts["programme_findings"]
-    shown = pd.DataFrame({
-        "cause of concern": f["cause"].map(_words), "the inspection's words": f["inspection_text"].map(_words),
-        "success criteria": f["success_criteria"].map(_words),
-        "evidenced by (status this month)": f["evidence_status"].map(_words), "rating": f["rating"],
-        "recommendations complete": [f"{c} of {n}" for c, n in zip(f["complete"], f["recommendations"])],
-        "overdue": f["overdue"].map(fmt_int),
-        "re-dated": [redated_text(t, s) for t, s in zip(f["times_redated"], f["redated_since"])],
-    })
-    return shown, f
+    return lay_out(f, FINDINGS), f
 
 
 def findings_summary_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -391,12 +395,7 @@ def findings_words_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 def recommendations_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(every recommendation with the inspection's text as shown, the fact)."""
     r = facts["programme_recommendations"]
-    shown = pd.DataFrame({
-        "recommendation": r["item_id"].map(_words), "the inspection's text": r["inspection_text"].map(_words),
-        "owner (role)": r["owner_role"].map(_words), "due": r["due_date"], "status": r["status_at_end"],
-        "re-dated": [redated_text(t, s) for t, s in zip(r["times_redated"], r["redated_since"])],
-    })
-    return shown, r
+    return lay_out(r, RECOMMENDATIONS), r
 
 
 def changes_output(facts):

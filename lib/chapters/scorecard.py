@@ -31,6 +31,7 @@ from lib.present import (
 )
 from lib.present.charts import control_chart, layers
 from lib.present.charts import spc as spcchart
+from lib.present.columns import Column, lay_out
 from lib.present.readings import reading_column, short_reading
 from lib.present.tables import Short
 from lib.present.vega import WIDTH, Chart
@@ -172,16 +173,20 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, data
 
 
+def _share_met(met: int, scored: int) -> str:
+    return f"{round_half_up(100 * met / scored):.0f}%" if scored else NO_DATA
+
+
+PRIORITY_SUMMARY = (Column("priority", "priority"), Column("measures", "measures"),
+                    Column("to be developed", "to_be_developed"), Column("not supplied", "not_supplied"),
+                    Column("no target set", "no_target"), Column("no data", "no_data"), Column("scored", "scored"),
+                    Column("met", "met"), Column("share met", ("met", "scored"), _share_met),
+                    Column("median score", "median_score", fmt_score))
+
+
 def summary_display(facts) -> pd.DataFrame:
     """The per-priority summary as shown."""
-    s = facts["priority_summary"]
-    return pd.DataFrame({
-        "priority": s["priority"], "measures": s["measures"], "to be developed": s["to_be_developed"],
-        "not supplied": s["not_supplied"], "no target set": s["no_target"], "no data": s["no_data"],
-        "scored": s["scored"], "met": s["met"],
-        "share met": [f"{round_half_up(100 * m / n):.0f}%" if n else NO_DATA for m, n in zip(s["met"], s["scored"])],
-        "median score": [fmt_score(v) for v in s["median_score"]],
-    })
+    return lay_out(facts["priority_summary"], PRIORITY_SUMMARY)
 
 
 def score_matrix(facts, params: Params, months_back: int = 12) -> pd.DataFrame:
@@ -212,17 +217,12 @@ def movers_display(facts, k: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(largest improvements, largest concerns) as shown: at most ``k`` measures whose score rose, and at most ``k``
     whose score fell, by the unrounded change rounded once for display (1.240 against 1.007 is +0.23, never the
     +0.24 between the rounded scores); a change that rounds to ±0.00 is in neither, and no measure is in both."""
-    m = facts["movers"]
-    names = facts["catalogue"].set_index("measure_id")["name"]
+    m = facts["movers"].join(facts["catalogue"].set_index("measure_id")["name"], on="measure_id")
     change = np.array([round_half_up(c, 2) for c in m["change"]])
-
-    def show(frame):
-        return pd.DataFrame({"measure": [names[i] for i in frame["measure_id"]],
-                             "score now": [fmt_score(v) for v in frame["score"]],
-                             "score a year ago": [fmt_score(v) for v in frame["score_last_year"]],
-                             "change": [_signed(c) for c in frame["change"]]})
-
-    return show(m[change > 0].head(k)), show(m[change < 0].tail(k).iloc[::-1])
+    columns = (Column("measure", "name"), Column("score now", "score", fmt_score),
+               Column("score a year ago", "score_last_year", fmt_score), Column("change", "change", _signed))
+    return tuple(lay_out(frame.reset_index(drop=True), columns)
+                 for frame in (m[change > 0].head(k), m[change < 0].tail(k).iloc[::-1]))
 
 
 def counts(facts) -> dict[str, int]:
@@ -262,15 +262,13 @@ def changes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     its chart starts new limits, listed for the force to record what caused it."""
     ch = facts["measure_changes"]
     ch = ch[ch["measure_id"].isin(scored_ids(facts))].reset_index(drop=True)
-    cat = facts["catalogue"].set_index("measure_id")
-    shown = pd.DataFrame({
-        "measure": [cat.at[i, "short_name"] for i in ch["measure_id"]],
-        "change from": [month_label(m) for m in ch["start"]],
-        "what": [f"{fmt_int(n)} months in a row {side} the old average of {fmt_value(v, cat.at[i, 'unit'])}"
-                 for i, n, side, v in zip(ch["measure_id"], ch["length"], ch["side"], ch["old_mean"])],
-        "months since": [fmt_int(n) + (" (limits provisional)" if p else "") for n, p in zip(ch["points"], ch["provisional"])],
-    })
-    return shown, ch
+    named = ch.join(facts["catalogue"].set_index("measure_id")[["short_name", "unit"]], on="measure_id")
+    return lay_out(named, [
+        Column("measure", "short_name"), Column("change from", "start", month_label),
+        Column("what", ("length", "side", "old_mean", "unit"),
+               lambda n, side, v, unit: f"{fmt_int(n)} months in a row {side} the old average of {fmt_value(v, unit)}"),
+        Column("months since", ("points", "provisional"),
+               lambda n, provisional: fmt_int(n) + (" (limits provisional)" if provisional else ""))]), ch
 
 
 def changes_table(facts):

@@ -33,6 +33,7 @@ from lib.chapters import peers as peers_view
 from lib.chapters.programme import change_counts, redated_text
 from lib.config.schema import AnswerStandard, Params
 from lib.present import NO_TARGET, counted, fmt_int, fmt_percent, fmt_value, month_label, plain, seconds_text
+from lib.present.columns import Column, lay_out
 
 NEEDS: tuple[str, ...] = ()
 AFTER = ("measures", "scorecard", "compliance", "crime", "fcr", "irt", "force_management", "programme",
@@ -171,50 +172,49 @@ def matrix_shown(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     order = sorted(range(len(m)), key=lambda i: (rows_order.get(m["variation"].iloc[i], 99),
                                                  cols_order.get(m["assurance"].iloc[i], 99)))
     m = m.iloc[order].reset_index(drop=True)
-    shown = pd.DataFrame({"latest month (variation)": m["variation"], "the target (assurance)": m["assurance"],
-                          "measure": m["short_name"].map(plain), "this month": m["status"]})
-    return shown, m
+    return lay_out(m, [Column("latest month (variation)", "variation"), Column("the target (assurance)", "assurance"),
+                       Column("measure", "short_name", plain), Column("this month", "status")]), m
 
 
 def priorities_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(each priority's status as shown, the fact)."""
     d = facts["decision_priorities"]
-    shown = pd.DataFrame({"priority": d["priority"], "measures scored": d["scored"].map(fmt_int),
-                          "meeting their target": d["met"].map(fmt_int), "status": d["status"]})
-    return shown, d
+    return lay_out(d, [Column("priority", "priority"), Column("measures scored", "scored", fmt_int),
+                       Column("meeting their target", "met", fmt_int), Column("status", "status")]), d
 
 
 def off_track_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(every measure off track as shown: owner, this month against the target, the owner's revised date and the
     month the target is met at the current trend, the fact)."""
     d = facts["decision_off_track"]
-    unit = facts["catalogue"].set_index("measure_id")["unit"]
-    shown = pd.DataFrame({
-        "measure": d["short_name"].map(plain), "owner": d["owner"].map(plain),
-        "this month": [fmt_value(v, unit[i]) for i, v in zip(d["measure_id"], d["value"])],
-        "target": [fmt_value(v, unit[i]) for i, v in zip(d["measure_id"], d["target"])],
-        "revised date": d["revised_date"].map(plain),
-        "meets its target at the current trend": [month_label(t) if re.fullmatch(r"\d{4}-\d{2}", str(t)) else plain(t)
-                                                  for t in d["trajectory"]],
-    })
-    return shown, d
+    united = d.join(facts["catalogue"].set_index("measure_id")["unit"], on="measure_id")
+    return lay_out(united, [
+        Column("measure", "short_name", plain), Column("owner", "owner", plain),
+        Column("this month", ("value", "unit"), fmt_value), Column("target", ("target", "unit"), fmt_value),
+        Column("revised date", "revised_date", plain),
+        Column("meets its target at the current trend", "trajectory",
+               lambda t: month_label(t) if re.fullmatch(r"\d{4}-\d{2}", str(t)) else plain(t))]), d
 
 
 def changes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(what changed since last month as shown, the fact)."""
     d = facts["decision_changes"]
-    # a measure by its name (its id is the catalogue's key, not the board's); a programme item by its reference too
-    shown = pd.DataFrame({"what": d["kind"], "item": [plain(n) if k in MEASURE_CHANGES and plain(n) else
-                                                     f"{plain(i)}: {plain(n)}" if plain(n) else plain(i)
-                                                     for k, i, n in zip(d["kind"], d["id"], d["name"])],
-                          "detail": d["detail"].map(plain)})
-    return shown, d
+    return lay_out(d, [Column("what", "kind"), Column("item", ("kind", "id", "name"), _changed_item),
+                       Column("detail", "detail", plain)]), d
+
+
+def _changed_item(kind: str, ident, name) -> str:
+    """A measure by its name (its id is the catalogue's key, not the board's); a programme item by its reference
+    too."""
+    if kind in MEASURE_CHANGES and plain(name):
+        return plain(name)
+    return f"{plain(ident)}: {plain(name)}" if plain(name) else plain(ident)
 
 
 def asks_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the decisions asked of the board, the fact)."""
     d = facts["decision_asks"]
-    return pd.DataFrame({"decision asked of the board": d["decision"].map(plain)}), d
+    return lay_out(d, [Column("decision asked of the board", "decision", plain)]), d
 
 
 def decision_texts(facts, params: Params) -> dict[str, str]:
