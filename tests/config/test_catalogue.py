@@ -8,15 +8,24 @@ measure shown in the compliance chapter, and what the chapter and the summary pr
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
+from docutils import nodes
 
 from lib import ROOT
+from lib.chapters import compliance
 from lib.errors import ParamsError
 from lib.measures.derived import catalogue as load_catalogue
+from lib.measures.facts import catalogue_table
+from lib.present import mime
+from lib.present.mimetypes import TEXT
+from lib.present.texts import Text
 
 PUBLIC = ROOT / "params" / "measures.yml"
 PPN = 'sentence: "of PPNs were submitted in time", '
+# Markup of each kind the book could read: MyST (a role, emphasis, a substitution), HTML, LaTeX, and a formula.
+HOSTILE = "of *bold* {glue}`x` {{ period }} <b>PPNs</b> & $10 \\input{x} =SUM(A1) went in"
 
 
 def copy(tmp_path, old: str, new: str):
@@ -63,3 +72,25 @@ def test_a_compliance_measure_without_its_sentence_is_refused(tmp_path):
 def test_a_measure_not_in_the_chapter_needs_no_sentence():
     assert all(m.sentence is None for m in load_catalogue(PUBLIC) if "compliance" not in m.shown_in)
 
+
+def test_the_chapter_prints_the_catalogues_words_as_typed(tmp_path, facts, default_params):
+    """A changed phrase in a copy of the catalogue is what the chapter's sentence, its glued text and the summary's
+    board sentence say, markup and all: the glued text is a :class:`lib.present.texts.Text`, which the book's
+    renderer makes a text node (never parsed as MyST or HTML), so nothing here escapes it and nothing must."""
+    cat = load_catalogue(copy(tmp_path, PPN, f'sentence: "{HOSTILE.replace(chr(92), chr(92) * 2)}", '))
+    ours = {**facts, "catalogue": catalogue_table(cat)}
+    said = compliance.sentence(ours, "ppn_submitted_in_time")
+    assert said.startswith(compliance.fmt_percent(
+        facts["measure_period"].set_index("measure_id").at["ppn_submitted_in_time", "value"]) + " " + HOSTILE + " (n = ")
+    assert compliance.sentence(facts, "ppn_submitted_in_time").split(" (n = ")[0].endswith(
+        " of PPNs were submitted in time")  # the shipped words, from the catalogue
+    assert HOSTILE in compliance.sentence(ours, "ppn_submitted_in_time", board=True)  # the summary's sentence
+    texts = compliance.narrative(ours, default_params)
+    assert texts["ppn_submitted_in_time_sentence"] == said
+    assert {k for k in texts if k.endswith("_sentence") and k != "ss_before_sentence"} == {
+        f"{mid}_sentence" for mid in compliance.measure_ids(ours["catalogue"])}
+    # The glue path: the text's payload is the sentence as typed, and the book shows it as one text node.
+    payload = Text(said)._repr_mimebundle_()[TEXT]
+    (shown,) = mime.BookMimeRenderer.handle_mime(None, SimpleNamespace(mime_type=TEXT, content=payload), inline=True)
+    assert isinstance(shown, nodes.inline) and shown.astext() == said
+    assert all(isinstance(n, nodes.Text) for n in shown.children)
