@@ -373,20 +373,14 @@ def audit_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, a
 
 
-SENTENCES = {  # key: (measure, what it is)
-    "ppn": ("ppn_submitted_in_time", "of PPNs were submitted in time"),
-    "children": ("ppn_all_children", "of PPNs with children present had every child added"),
-    "da": ("da_arrest_rate", "of domestic-abuse crimes led to an arrest"),
-    "ss": ("stop_search_grounds", "of searches had their grounds recorded"),
-    "supervised": ("stop_search_supervised", "of searches were reviewed by a supervisor"),
-}
-
-
-def sentence(facts, mid: str, what: str, kind: str = "baseline", board: bool = False) -> str:
-    """One measure's sentence: its rate this month and the change against a named reference; or why not (for the
-    board: in plain words, :func:`significance`)."""
+def sentence(facts, mid: str, kind: str = "baseline", board: bool = False) -> str:
+    """One measure's sentence: its rate this month in the catalogue's words for it (``sentence``: "98.5% of PPNs
+    were submitted in time") and the change against a named reference; or why not (for the board: in plain words,
+    :func:`significance`). The words are the catalogue's, so a measure the catalogue adds to the chapter reads in
+    its own without a change here."""
     p = _row(facts["measure_period"], measure_id=mid)
-    name = _row(facts["catalogue"], measure_id=mid)["short_name"]
+    m = _row(facts["catalogue"], measure_id=mid)
+    name, what = m["short_name"], m["sentence"]
     if measure_not_supplied(facts, mid):
         return f"{name}: {measure_not_supplied(facts, mid)}."
     if pd.isna(p["value"]):
@@ -398,15 +392,16 @@ def sentence(facts, mid: str, what: str, kind: str = "baseline", board: bool = F
 
 
 def narrative(facts, params: Params) -> dict[str, str]:
-    """The texts glued into the chapter's prose, by key."""
+    """The texts glued into the chapter's prose, by key: each chapter measure's sentence as
+    ``<measure id>_sentence`` (:func:`sentence`)."""
     texts = {"period_label": month_label(params.period),
              "baseline_label": month_label(params.compliance.baseline_month),
              "audit_margin": fmt_int(100 * margin_of_error(10)),
              "audit_n_for_10": fmt_int(audit_sample_size(0.10)),
              "disclosure_rule": rule_text(params.disclosure.min_count),
              "false_signals": spcchart.false_signals_sentence(rows(facts))}
-    for key, (mid, what) in SENTENCES.items():
-        texts[f"{key}_sentence"] = sentence(facts, mid, what)
+    for mid in measure_ids(facts["catalogue"]):
+        texts[f"{mid}_sentence"] = sentence(facts, mid)
     before = _comparison(facts, "stop_search_grounds", "months before")
     texts["ss_before_sentence"] = f"Against the months before, it {significance(before)}." \
         if before is not None else ""

@@ -263,7 +263,7 @@ def headline(facts, params: Params) -> dict[str, str]:
         "response_sentence": _response(facts, params),
         "crime_sentence": _crime(facts, params),
         "future_sentence": _future(facts, params),
-        "ppn_sentence": report.sentence(facts, *report.SENTENCES["ppn"], board=True),
+        "ppn_sentence": report.sentence(facts, "ppn_submitted_in_time", board=True),
         "programme_sentence": _programme(facts),
     }
 

@@ -17,6 +17,13 @@ demo's, live in a catalogue that names it (``extends: measures.yml``) and adds t
 as "Head of Crime", never a person's name); a catalogue without one for a measure is refused, naming the
 file, the measure and what is allowed. A catalogue that extends another may name its own force's roles
 under ``owners:`` (measure id → role), replacing the extended catalogue's.
+
+**The words a compliance measure reads in.** A measure shown in the compliance chapter
+(``shown_in: [compliance]``) gives the words that follow its rate in the chapter's prose (``sentence``:
+"of PPNs were submitted in time", read as "98.5% of PPNs were submitted in time (n = 1,234)"), so the
+catalogue that sends a measure to the chapter also says how the chapter names it, and a measure added to
+the chapter needs no code. A compliance measure without one is refused, naming the file, the measure and
+what is allowed. The words are shown as text, like every name of the catalogue (:mod:`lib.present.texts`).
 """
 from __future__ import annotations
 
@@ -58,6 +65,9 @@ class Measure(BaseModel):
     standard: str | None = Field(None, pattern=r"^calls\.[a-z0-9]+$")
     # The role accountable for the measure (required: load_catalogue refuses a measure without one).
     owner: str | None = Field(None, min_length=1, max_length=80)
+    # The words after the measure's rate in the compliance chapter's prose ("of PPNs were submitted in time");
+    # required of a measure shown in that chapter (load_catalogue refuses one without them).
+    sentence: str | None = Field(None, min_length=1, max_length=120)
 
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
@@ -183,7 +193,8 @@ def load_catalogue(path: Path, derived: Collection[str] | None = None) -> list[M
     ParamsError
         Unreadable file, unknown keys, bad values, a duplicate id, a derived measure that does not
         exist, a compliance measure missing, a target or owner for a measure the extended catalogue does not
-        have, a target without its source, or a measure without an owner.
+        have, a target without its source, a measure without an owner, or a measure shown in the compliance
+        chapter without its sentence.
     """
     where = display_path(path)
     catalogue = _read(path)
@@ -200,6 +211,11 @@ def load_catalogue(path: Path, derived: Collection[str] | None = None) -> list[M
     problems += [f"{origin}: measures[{i}] ({m.id}): owner: missing; give the role accountable for the measure, "
                  f"1 to 80 characters (e.g. 'Head of Crime'; a role, never a person's name){also}"
                  for i, m in enumerate(measures) if m.owner is None]
+    problems += [f"{origin}: measures[{i}] ({m.id}): sentence: "
+                 f"{'missing' if m.sentence is None else f'{m.sentence!r} is blank'}; a measure shown in the compliance "
+                 "chapter (shown_in: [compliance]) gives the words that follow its rate in the chapter's prose, 1 to 120 "
+                 "characters (e.g. 'of PPNs were submitted in time')"
+                 for i, m in enumerate(measures) if "compliance" in m.shown_in and not (m.sentence or "").strip()]
     if not any("compliance" in m.shown_in for m in measures):
         problems.append(f"{where}: measures: no measure is shown in the compliance chapter (shown_in: [compliance])")
     if problems:

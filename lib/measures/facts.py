@@ -3,7 +3,8 @@
 Tables (each tidy, one row per measure and month, or per measure):
 
 - ``catalogue``: the measure catalogue as used (id, names, unit, direction, target and its source,
-  priorities joined by "; ", to be developed, owner: the accountable role);
+  priorities joined by "; ", to be developed, owner: the accountable role, and the sentence a compliance
+  measure reads in, "" for a measure with none);
 - ``measure_months``: value, x, n, interval and IMPACT score per measure and month;
 - ``measure_spc``: the Making Data Count XmR chart of each measure's monthly values (months with a
   value only) in phases (:func:`lib.stats.phases.phases`: limits locked on each phase's first 12
@@ -54,7 +55,7 @@ def catalogue_table(catalogue: list) -> pd.DataFrame:
         "measure_id": m.id, "name": m.name, "short_name": m.short_name, "priorities": "; ".join(m.priorities),
         "unit": m.unit, "direction": m.direction, "target": np.nan if m.desired is None else m.desired,
         "target_source": m.desired_source, "source": m.source, "to_be_developed": m.to_be_developed,
-        "shown_in": "; ".join(m.shown_in), "owner": m.owner,
+        "shown_in": "; ".join(m.shown_in), "owner": m.owner, "sentence": m.sentence or "",
     } for m in catalogue])
 
 

@@ -82,7 +82,8 @@ def write(tmp_path, text):
 COMPLIANCE_ONLY = ("ppn_submitted_in_time", "ppn_all_children", "stop_search_grounds", "stop_search_supervised")
 COMPLIANCE_MEASURES = COMPLIANCE_ONLY + ("da_arrest_rate",)  # the compliance chapter's (../shared/DOMAIN.md)
 COMPLIANCE = "".join(f"  - {{id: {m}, name: {m}, short_name: {m}, unit: percent, direction: higher, desired: 90, "
-                     f"desired_source: force, shown_in: [compliance], source: 'derived:{m}', owner: Head of Crime}}\n"
+                     f"desired_source: force, shown_in: [compliance], sentence: 'of {m}', source: 'derived:{m}', "
+                     "owner: Head of Crime}\n"
                      for m in COMPLIANCE_MEASURES)
 BASE = ('schema_version: 1\nmeasures:\n  - {id: a, name: A, short_name: A, priorities: [Protect People], unit: percent, '
         'direction: higher, desired: 90, desired_source: force, source: measure_values, owner: Head of Crime}\n' + COMPLIANCE)

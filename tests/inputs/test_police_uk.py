@@ -87,9 +87,9 @@ def test_measures_needing_force_fields_say_not_supplied(loaded):
     assert counts["not_supplied"] == 20 and counts["scored"] + counts["no_data"] + counts["tbd"] + 20 == counts["total"]
     from lib.chapters import compliance as report
     texts = report.narrative(facts, params)
-    assert texts["ppn_sentence"] == "PPNs submitted in time: not supplied (needs inputs.ppn)."
-    assert texts["da_sentence"] == ("DA crimes with an arrest: not supplied (the crimes input does not carry "
-                                    "domestic_abuse or arrest_made).")
+    assert texts["ppn_submitted_in_time_sentence"] == "PPNs submitted in time: not supplied (needs inputs.ppn)."
+    assert texts["da_arrest_rate_sentence"] == ("DA crimes with an arrest: not supplied (the crimes input does not "
+                                               "carry domestic_abuse or arrest_made).")
 
 
 def test_anti_social_behaviour_is_not_a_crime_and_the_solved_rate_uses_every_category(loaded):
