@@ -193,8 +193,8 @@ def load_catalogue(path: Path, derived: Collection[str] | None = None) -> list[M
     ParamsError
         Unreadable file, unknown keys, bad values, a duplicate id, a derived measure that does not
         exist, a compliance measure missing, a target or owner for a measure the extended catalogue does not
-        have, a target without its source, a measure without an owner, or a measure shown in the compliance
-        chapter without its sentence.
+        have, a target without its source, a measure without an owner, a measure shown in the compliance
+        chapter without its sentence, or a sentence on a measure no chapter reads it for.
     """
     where = display_path(path)
     catalogue = _read(path)
@@ -216,6 +216,10 @@ def load_catalogue(path: Path, derived: Collection[str] | None = None) -> list[M
                  "chapter (shown_in: [compliance]) gives the words that follow its rate in the chapter's prose, 1 to 120 "
                  "characters (e.g. 'of PPNs were submitted in time')"
                  for i, m in enumerate(measures) if "compliance" in m.shown_in and not (m.sentence or "").strip()]
+    problems += [f"{origin}: measures[{i}] ({m.id}): sentence = {m.sentence!r}: only a measure shown in the compliance "
+                 "chapter (shown_in: [compliance]) reads in a sentence, and no page would show these words; remove "
+                 "the sentence or add shown_in: [compliance]"
+                 for i, m in enumerate(measures) if m.sentence is not None and "compliance" not in m.shown_in]
     if not any("compliance" in m.shown_in for m in measures):
         problems.append(f"{where}: measures: no measure is shown in the compliance chapter (shown_in: [compliance])")
     if problems:

@@ -94,3 +94,16 @@ def test_the_chapter_prints_the_catalogues_words_as_typed(tmp_path, facts, defau
     (shown,) = mime.BookMimeRenderer.handle_mime(None, SimpleNamespace(mime_type=TEXT, content=payload), inline=True)
     assert isinstance(shown, nodes.inline) and shown.astext() == said
     assert all(isinstance(n, nodes.Text) for n in shown.children)
+
+
+def test_a_sentence_no_chapter_reads_is_refused(tmp_path):
+    """Words on a measure the compliance chapter does not show would appear nowhere: refused, not ignored."""
+    index = next(i for i, m in enumerate(load_catalogue(PUBLIC)) if m.id == "crimes_solved")
+    source = 'source: "derived:crimes_solved",'
+    path = copy(tmp_path, source, f'sentence: "of crimes were solved", {source}')
+    with pytest.raises(ParamsError) as refused:
+        load_catalogue(path)
+    assert str(refused.value) == (
+        f"{path}: measures[{index}] (crimes_solved): sentence = 'of crimes were solved': only a measure shown in the "
+        "compliance chapter (shown_in: [compliance]) reads in a sentence, and no page would show these words; remove "
+        "the sentence or add shown_in: [compliance]")
