@@ -17,6 +17,7 @@ The rest of the module presents those facts: tables, figures and sentences.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,7 @@ from lib.present import (
 )
 from lib.present.charts import control_chart
 from lib.present.charts import spc as spcchart
+from lib.present.columns import Column, lay_out
 from lib.present.readings import short_reading
 from lib.stats.disclosure import rule_text
 from lib.stats.phases import NOT_RECORDED
@@ -350,27 +352,25 @@ def audits(facts):
 def audit_themes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the audits' failures by theme as shown, the fact)."""
     t = facts["audit_themes"]
-    shown = pd.DataFrame({"what the failed records lacked": t["theme"].map(plain),
-                          "failures this month": t["failures_month"].map(fmt_int),
-                          "failures, 12 months": t["failures_12m"].map(fmt_int),
-                          "share of the 12 months' failures": t["share_12m"].map(fmt_percent)})
-    return shown, t
+    return lay_out(t, [Column("what the failed records lacked", "theme", plain),
+                       Column("failures this month", "failures_month", fmt_int),
+                       Column("failures, 12 months", "failures_12m", fmt_int),
+                       Column("share of the 12 months' failures", "share_12m", fmt_percent)]), t
+
+
+def _of(x, n) -> str:
+    return f"{fmt_int(x)} of {fmt_int(n)}"
 
 
 def audit_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the period's audits and the quarter to date as shown, the same as numbers)."""
     a = facts["audit_period"]
     q = a["quarter"].iloc[0] if len(a) else ""
-    shown = pd.DataFrame({
-        "audit": a["audit"],
-        "passed": [f"{fmt_int(x)} of {fmt_int(n)}" for x, n in zip(a["x"], a["n"])],
-        "rate": [fmt_percent(v, 0) for v in a["value"]],
-        "95% CI": [fmt_interval(lo, hi) for lo, hi in zip(a["lower"], a["upper"])],
-        f"{q} to date": [f"{fmt_int(x)} of {fmt_int(n)}" for x, n in zip(a["x_quarter"], a["n_quarter"])],
-        "quarter rate": [fmt_percent(v, 0) for v in a["value_quarter"]],
-        "quarter 95% CI": [fmt_interval(lo, hi) for lo, hi in zip(a["lower_quarter"], a["upper_quarter"])],
-    })
-    return shown, a
+    rate = partial(fmt_percent, digits=0)
+    return lay_out(a, [Column("audit", "audit"), Column("passed", ("x", "n"), _of), Column("rate", "value", rate),
+                       Column("95% CI", ("lower", "upper"), fmt_interval),
+                       Column(f"{q} to date", ("x_quarter", "n_quarter"), _of), Column("quarter rate", "value_quarter", rate),
+                       Column("quarter 95% CI", ("lower_quarter", "upper_quarter"), fmt_interval)]), a
 
 
 def sentence(facts, mid: str, kind: str = "baseline", board: bool = False) -> str:
