@@ -11,6 +11,7 @@ from lib.inputs.loading import DEFECT_COLUMNS, Loaded, time_range
 from lib.inputs.months import month_of
 from lib.present import counted, fmt_int, fmt_percent, month_label, month_range_label, table, text
 from lib.present.charts import layers
+from lib.present.columns import Column, lay_out
 from lib.present.vega import WIDTH, Chart
 
 NEEDS: tuple[str, ...] = ()
@@ -140,9 +141,8 @@ def completeness_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Columns that have blanks in the rows used, with the share filled."""
 
     c = facts["data_completeness"]
-    shown = c.assign(**{"filled %": c["filled %"].map(fmt_percent),
-                        "blank allowed": c["blank allowed"].map(lambda v: "yes" if v else "no")})
-    return shown.rename(columns={"filled %": "filled"}), c
+    return lay_out(c, [Column("source", "source"), Column("column", "column"), Column("filled", "filled %", fmt_percent),
+                       Column("blank allowed", "blank allowed", lambda v: "yes" if v else "no")]), c
 
 
 def defects_output(facts):

@@ -31,7 +31,7 @@ from lib.present import (
 )
 from lib.present.charts import control_chart, layers
 from lib.present.charts import spc as spcchart
-from lib.present.columns import Column, lay_out
+from lib.present.columns import ROW, Column, lay_out
 from lib.present.readings import reading_column, short_reading
 from lib.present.tables import Short
 from lib.present.vega import WIDTH, Chart
@@ -133,22 +133,16 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     tbd = rows["to_be_developed"].to_numpy(bool)
     prev, last = str(pd.Period(params.period, "M") - 1), str(pd.Period(params.period, "M") - 12)
     month = {m: month_range_label(m, m) for m in (params.period, prev, last)}  # 'Dec 2019': the columns stay narrow
-    shown = pd.DataFrame({
-        "priority": rows["priority"].astype(str),
+    shown = lay_out(rows.assign(set_by=_sources(rows)).reset_index(drop=True), [
+        Column("priority", "priority", str),
         # the catalogue's short name, its full name in the key under the table (a full name ran 7 lines at 1280 px)
-        "measure": [Short(short, name) if short and short != name else name
-                    for short, name in zip(rows["short_name"], rows["name"])],
-        "better": list(rows["direction"]),
-        month[params.period]: [current_text(v, n, u, st, pr) for v, n, u, st, pr in
-                                     zip(rows["value"], rows["n"], rows["unit"], rows["status"], rows["provisional"])],
-        "target": [fmt_target(t, u) for t, u in zip(rows["target"], rows["unit"])],
-        "set by": _sources(rows),
-        "score": [fmt_score(v) for v in rows["score"]],
-        month[prev]: [fmt_value(v, u) for v, u in zip(rows["previous"], rows["unit"])],
-        month[last]: [fmt_value(v, u) for v, u in zip(rows["last_year"], rows["unit"])],
-        "control chart": [short_reading(r) for _, r in rows.iterrows()],
-        "status": rows["status"],
-    })
+        Column("measure", ("short_name", "name"), lambda short, name: Short(short, name) if short and short != name
+               else name),
+        Column("better", "direction"),
+        Column(month[params.period], ("value", "n", "unit", "status", "provisional"), current_text),
+        Column("target", ("target", "unit"), fmt_target), Column("set by", "set_by"), Column("score", "score", fmt_score),
+        Column(month[prev], ("previous", "unit"), fmt_value), Column(month[last], ("last_year", "unit"), fmt_value),
+        Column("control chart", ROW, short_reading), Column("status", "status")])
     for col in shown.columns[3:-1]:  # the status says "to be developed" once: the row's other cells are blank
         shown.loc[tbd, col] = ""
     absent = (rows["status"] == "not supplied").to_numpy(bool)

@@ -30,6 +30,7 @@ from lib.inputs.months import month_of
 from lib.measures import derived
 from lib.present import fmt_int, month_label, month_range_label, table, text
 from lib.present.charts import layers
+from lib.present.columns import Column, lay_out
 from lib.present.vega import PALETTE, WIDTH, Chart
 from lib.stats.disclosure import SUPPRESSED, suppress
 from lib.stats.rates import poisson_rate, rate_ratio
@@ -155,20 +156,21 @@ def ethnicity_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
     def span(lo, hi, hidden, none):
         return SUPPRESSED if hidden else (none if pd.isna(lo) else f"{fmt_number(lo, 2)} to {fmt_number(hi, 2)}")
 
+    # Why a cell has no number: "[c]" where the count is suppressed, else the reason beside the rate's (no
+    # population) and the ratio's (the reference group itself, or the total).
     hidden = e["searches_shown"].eq(SUPPRESSED)
     nopop = ["not applicable" if g == "not recorded" or not pd.isna(p) else residents.NO_POPULATION
              for g, p in zip(e["ethnicity"], e["population"])]
     ratio_none = ["reference group" if g == REFERENCE else "not applicable" if g == TOTAL else n
                   for g, n in zip(e["ethnicity"], nopop)]
-    shown = pd.DataFrame({
-        "officer-defined ethnicity": e["ethnicity"], "searches": e["searches_shown"],
-        "residents": [n if pd.isna(p) else fmt_int(p) for n, p in zip(nopop, e["population"])],
-        "per 1,000 residents": [cell(v, h, n) for v, h, n in zip(e["rate"], hidden, nopop)],
-        "95% interval (exact Poisson)": [span(lo, hi, h, n) for lo, hi, h, n in zip(e["lower"], e["upper"], hidden, nopop)],
-        "ratio to White": [cell(v, h, n) for v, h, n in zip(e["ratio"], hidden, ratio_none)],
-        "95% interval (Katz)": [span(lo, hi, h, n) for lo, hi, h, n in zip(e["ratio_lower"], e["ratio_upper"], hidden,
-                                                                              ratio_none)],
-    })
+    why = e.assign(hidden=hidden, nopop=nopop, ratio_none=ratio_none)
+    shown = lay_out(why, [
+        Column("officer-defined ethnicity", "ethnicity"), Column("searches", "searches_shown"),
+        Column("residents", ("nopop", "population"), lambda n, p: n if pd.isna(p) else fmt_int(p)),
+        Column("per 1,000 residents", ("rate", "hidden", "nopop"), cell),
+        Column("95% interval (exact Poisson)", ("lower", "upper", "hidden", "nopop"), span),
+        Column("ratio to White", ("ratio", "hidden", "ratio_none"), cell),
+        Column("95% interval (Katz)", ("ratio_lower", "ratio_upper", "hidden", "ratio_none"), span)])
     return shown, e
 
 
