@@ -55,12 +55,7 @@ def _commentary(loaded: dict[str, Loaded], params: Params, ids: list[str], month
         raise DataError(f"inputs.commentary ({public_path(c.path)}): column 'measure_id': {', '.join(map(repr, unknown))} "
                         f"{'is not a measure' if len(unknown) == 1 else 'are not measures'} of "
                         f"{public_path(params.catalogue_path())} (ids: {', '.join(ids)})")
-    doubled = frame[frame.duplicated(["measure_id", "month"], keep=False)]
-    if len(doubled):
-        first = doubled.iloc[0]
-        raise DataError(f"inputs.commentary ({public_path(c.path)}): measure {first['measure_id']!r} has "
-                        f"{(doubled['measure_id'] == first['measure_id']).sum()} rows for {first['month']}: one per "
-                        "measure and month")
+    # one row per measure and month: the commentary's contract (lib.inputs.contracts.COMMENTARY, its key)
     out = frame[frame["month"] == (month or params.period)].copy()
     out["revised_date"] = pd.to_datetime(out["revised_date"]).dt.strftime("%Y-%m-%d")
     return out.drop(columns=["month", "owner_role"], errors="ignore")

@@ -187,13 +187,7 @@ def snapshots(loaded: dict, params: Params) -> pd.DataFrame:
     now = loaded["tracker"].frame[["item_id", "due_date"]].assign(snapshot=params.period)
     if "programme_history" in loaded:
         history = loaded["programme_history"]
-        earlier = history.frame[history.frame["snapshot"] < params.period]
-        doubled = earlier[earlier.duplicated(["item_id", "snapshot"], keep=False)]
-        if len(doubled):
-            first = doubled.iloc[0]
-            raise DataError(f"inputs.programme_history ({public_path(history.path)}): item {first['item_id']!r} has "
-                            f"{len(doubled[doubled['item_id'] == first['item_id']])} rows for export "
-                            f"{first['snapshot']}: one per item and export")
+        earlier = history.frame[history.frame["snapshot"] < params.period]  # one row per item and export: its contract
     elif "tracker_previous" in loaded:
         before = str(pd.Period(params.period, "M") - 1)
         earlier = loaded["tracker_previous"].frame[["item_id", "due_date"]].assign(snapshot=before)

@@ -90,6 +90,9 @@ class Contract:
     # Checks across the rows and files of the whole source, run on its valid rows: ``check(files, frames, params)``
     # raises DataError (a gap in a series; another force's file; one month in two files).
     source_checks: tuple[Callable, ...] = ()
+    # The columns that name a row: no two rows of the source (across its files) may share their values — a month
+    # saved twice would otherwise be counted twice, or one of the two read at random. Checked on the rows used.
+    key: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -279,6 +282,7 @@ MEASURE_VALUES = Contract(
         _c("value", "float", "The measure's value in its unit (a % for proportions)."),
     ),
     time_column="month",
+    key=("measure_id", "month"),
 )
 
 TRACKER = Contract(
@@ -321,6 +325,7 @@ PROGRAMME_HISTORY = Contract(
         _c("snapshot", "month", "The month of the export, YYYY-MM."),
         _c("due_date", "date", "The due date that export gave, YYYY-MM-DD."),
     ),
+    key=("item_id", "snapshot"),
     # Not cut to the reporting window, nor required to hold the period: the history is of the exports before it
     # (the programme reads those before the period; this period's is the tracker).
 )
@@ -340,6 +345,7 @@ COMMENTARY = Contract(
         _c("revised_date", "date", "When the target should be met, YYYY-MM-DD.", nullable=True),
     ),
     time_column="month",
+    key=("measure_id", "month"),
 )
 
 POPULATIONS = Contract(
@@ -357,6 +363,7 @@ POPULATIONS = Contract(
         _c("population", "float", "Resident population.", unit="people", minimum=1, maximum=100_000_000),
         _c("source", "string", "Where the figure comes from (e.g. ONS mid-2019 estimate)."),
     ),
+    key=("area", "ethnicity"),
 )
 
 STAFFING = Contract(
@@ -472,6 +479,9 @@ def contracts_page() -> list:
         rules = [f"`{a}` is not before `{b}`" for a, b in contract.order_rules] + [r.text for r in contract.row_rules]
         if rules:
             text += "\n\nRow rules: " + "; ".join(rules) + "."
+        if contract.key:
+            text += (f"\n\nOne row per {' and '.join(f'`{k}`' for k in contract.key)}: a source with two rows sharing "
+                     "them is refused.")
         blocks += [text, table(contract_table(contract), caption=f"Columns of the {contract.name} input",
                                name=f"contract-{contract.name}")]
     return blocks

@@ -207,6 +207,32 @@ def _coerce(series: pd.Series, col: Column, timezone: str | None = None) -> tupl
     return out, problems
 
 
+def one_row_per_key(name: str, contract: Contract, files: list[Path], frames: list[pd.DataFrame]) -> None:
+    """Refuse a source in which two rows share the contract's ``key`` (across its files).
+
+    Raises
+    ------
+    DataError
+        Naming the source, the file(s), the first key that repeats, how many rows hold it, how many keys repeat
+        and what is allowed (one row per key).
+    """
+    if not contract.key:
+        return
+    rows = pd.concat([f[list(contract.key)].assign(_file=i) for i, f in enumerate(frames)], ignore_index=True)
+    twice = rows[rows.duplicated(list(contract.key), keep=False)]
+    if twice.empty:
+        return
+    first = twice.iloc[0]
+    same = (twice[list(contract.key)] == first[list(contract.key)]).all(axis=1)
+    named = ", ".join(f"{k} = {first[k]!r}" for k in contract.key)
+    where = ", ".join(public_path(files[i]) for i in sorted(set(twice.loc[same, "_file"])))
+    keys = twice.drop_duplicates(list(contract.key))
+    more = f" ({counted(len(keys) - 1, 'other key repeats', 'other keys repeat')})" if len(keys) > 1 else ""
+    raise DataError(f"inputs.{name} ({where}): {int(same.sum())} rows have {named}{more}; each "
+                    f"{' and '.join(contract.key)} may have one row only (a month saved twice would be read twice): "
+                    "keep one")
+
+
 def _duplicated(values: pd.Series) -> pd.Series:
     """Like ``Series.duplicated(keep="first")``, but for Arrow-backed text without a Python object per row
     (hashing eight million ids as objects took more memory than the rest of the validation)."""
@@ -460,6 +486,7 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
                         + describe_defects(defects, log))
     for check in contract.source_checks:
         check(files, [k.valid for k in checked], params)
+    one_row_per_key(name, contract, files, [k.valid for k in checked])
     # A force-only column is supplied only when every file carries it (part of the rows would mislead).
     absent = tuple(c.name for c in contract.columns if c.may_be_absent and not all(c.name in k.valid for k in checked))
     frames = [k.valid.drop(columns=[a for a in absent if a in k.valid]) for k in checked]

@@ -28,12 +28,7 @@ def checked(loaded: Loaded, params: Params) -> pd.DataFrame:
         if unknown:
             raise DataError(f"{where}: column 'area': {', '.join(map(repr, unknown))} is not a district of the params "
                             f"nor {FORCE_AREA!r} (allowed: {', '.join(map(repr, allowed))})")
-    doubled = frame[frame.duplicated(["area", "ethnicity"], keep=False)]
-    if len(doubled):
-        first = doubled.iloc[0]
-        raise DataError(f"{where}: area {first['area']!r}, ethnicity {first['ethnicity']!r} has "
-                        f"{int(((frame['area'] == first['area']) & (frame['ethnicity'] == first['ethnicity'])).sum())} "
-                        "rows: one per area and group")
+    # one row per area and group: the contract's key (lib.inputs.contracts.POPULATIONS)
     return frame
 
 

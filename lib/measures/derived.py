@@ -313,7 +313,7 @@ def from_values_file(loaded: dict[str, Loaded], params: Params, measure_id: str,
     A percentage with a numerator and denominator gets the interval of the params' method.
     """
     v = loaded["measure_values"].frame
-    v = v[v["measure_id"] == measure_id].drop_duplicates("month", keep="last").set_index("month")
+    v = v[v["measure_id"] == measure_id].set_index("month")  # one row a month: the contract's key
     all_months = months(params)
     out = pd.DataFrame({"month": all_months})
     out["value"] = v["value"].reindex(all_months).to_numpy(dtype=float)

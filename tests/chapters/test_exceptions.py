@@ -84,12 +84,6 @@ def test_a_commentary_for_an_unknown_measure_is_refused(default_params):
         exceptions.measures(_facts(), loaded, default_params)
 
 
-def test_two_commentaries_for_one_measure_and_month_are_refused(default_params):
-    row = ["a", default_params.period, "Head of X", "x", None, None]
-    with pytest.raises(DataError, match=r"measure 'a' has 2 rows for 2019-12: one per measure and month"):
-        exceptions.measures(_facts(), _commentary([row, row]), default_params)
-
-
 def test_overdue_items_carry_the_trackers_commentary(default_params):
     loaded = {"tracker": load_source(default_params, "tracker")}
     from lib.chapters import programme as tracker

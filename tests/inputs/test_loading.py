@@ -268,3 +268,31 @@ def test_source_with_no_rows_in_the_period_fails_check_naming_it(params_in, defa
     share = 100 * in_period.sum() / len(ppn)
     assert f"inputs.ppn: {in_period.sum():,} of {len(ppn):,} rows ({share:.1f}%) break the ppn contract" in msg
     assert "(text in a True/False column)" in msg and "maybe" not in msg
+
+
+@pytest.mark.parametrize("source, key", [(name, c.key) for name, c in CONTRACTS.items() if c.key])
+def test_a_row_saved_twice_is_refused_by_its_contracts_key(tmp_path, params_in, default_params, source, key):
+    """A month saved twice (a measure's value, an owner's commentary, a population, an export's due date) would be
+    read twice or one of the two at random: the contract's key refuses it, naming the file, the key's values, how
+    many rows hold them and what is allowed."""
+    frame = pd.read_parquet(default_params.input_path(source))
+    col = CONTRACTS[source].time_column
+    if col is not None:
+        frame = frame[frame[col] == default_params.period]
+    frame = frame.head(3).astype(str).replace({"nan": "", "None": "", "<NA>": ""})
+    doubled = pd.concat([frame, frame.iloc[[1]]], ignore_index=True)
+    first = frame.iloc[1]
+    named = ", ".join(f"{k} = {first[k]!r}" for k in key)
+    with pytest.raises(DataError) as refused:
+        load_csv(tmp_path, params_in, source, doubled)
+    assert str(refused.value) == (f"inputs.{source} ({source}.csv): 2 rows have {named}; each {' and '.join(key)} may "
+                                  "have one row only (a month saved twice would be read twice): keep one")
+    assert load_csv(tmp_path, params_in, source, frame).rows_defective == 0  # once each: accepted
+
+
+def test_the_refusal_counts_every_key_that_repeats(tmp_path, params_in, default_params):
+    frame = pd.read_parquet(default_params.input_path("measure_values")).astype(str).replace({"nan": ""})
+    frame = frame[frame["month"] == default_params.period].head(4)
+    with pytest.raises(DataError, match=r": 2 rows have measure_id = '[a-z_]+', month = '2019-12' \(2 other keys "
+                                        r"repeat\); each measure_id and month may have one row only"):
+        load_csv(tmp_path, params_in, "measure_values", pd.concat([frame, frame.iloc[:3]], ignore_index=True))
