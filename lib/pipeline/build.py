@@ -176,7 +176,7 @@ def _execute(pool: NotebookPool, runs: list[str], src: Path, work: Path, paramet
     """Execute the chapters' notebooks, reusing each one an earlier issue executed when none of the fact tables it
     read has changed (:mod:`lib.pipeline.reuse`), and keeping the ones executed now for the next issue."""
     tables_dir = src / "notebooks" / "tables"
-    keys = {name: reuse.notebook_key(name, code, params.as_yaml()) for name in runs}
+    keys = {name: reuse.notebook_key(name, code, reuse.params_as_read(params, Path(name).name)) for name in runs}
     kept = [name for name in runs if reuse.reuse_notebook(name, keys[name], facts, src, tables_dir)]
     todo = [name for name in runs if name not in kept]
     if kept:

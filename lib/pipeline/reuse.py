@@ -6,13 +6,14 @@ record every name asked for (:class:`Recording`, :class:`lib.pipeline.facts.Fact
 records the fact tables it read the same way, and the executor writes them down after the last cell. An
 entry of the cache (:mod:`lib.cache`, sealed) is keyed by the chapter, the code (every file that builds the
 book, and the key packages' versions: :func:`lib.pipeline.provenance.code_fingerprint`) and the params as
-used, and holds what was read with the fingerprint it had: the SHA-256 of each input's files (or its
+the chapter reads them (:func:`params_as_read`: all of them but the few only the cover or another chapter
+reads), and holds what was read with the fingerprint it had: the SHA-256 of each input's files (or its
 absence) and a digest of each fact table. It is reused only when every one of those is the same now;
 anything else recomputes, and the entry is replaced.
 
 A commentary file changed between two issues of a period therefore recomputes the exceptions chapter
 (which reads it) and re-executes the notebooks that read the exceptions' facts; every other chapter's facts
-and pages are taken as they were.
+and pages are taken as they were. Re-wording a decision asked of the board re-executes the summary alone.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from lib import cache
 from lib.present.mimetypes import DOWNLOAD, TABLE
@@ -80,6 +82,23 @@ def _key(kind: str, name: str, code: str, params_yaml: str) -> str:
     return cache.digest(kind, name, code, cache.digest(params_yaml))
 
 
+# Params that only the book's cover or one chapter reads, and the chapters that read them: the title (the book
+# stage's title page and PDF metadata), the force's name and the decisions asked of the board (the summary's page
+# one). Every other chapter is keyed without them. tests/pipeline/test_reuse.py checks that no other module reads
+# them; a params field added later is in every chapter's key until it is named here.
+READ_ONLY_BY = {"title": (), "force_name": ("summary",), "board": ("summary",)}
+
+
+def params_as_read(params, chapter: str) -> str:
+    """The params a chapter's facts and executed notebook are keyed by: the params as used
+    (``Params.as_yaml``), without those only the cover or other chapters read (:data:`READ_ONLY_BY`)."""
+    data = yaml.safe_load(params.as_yaml())
+    for field, readers in READ_ONLY_BY.items():
+        if chapter not in readers:
+            data.pop(field, None)
+    return json.dumps(data, sort_keys=True, default=str)
+
+
 def _dependencies(loaded: Mapping | None, facts: Mapping, inputs: set[str], tables: set[str],
                   listed: tuple[bool, bool] = (False, False)) -> dict:
     return {"inputs": {s: input_digest(loaded, s) for s in sorted(inputs)} if loaded is not None else {},
@@ -120,7 +139,7 @@ def _still(recorded: dict, loaded: Mapping | None, facts: Mapping) -> bool:
 def chapter_facts(chapter, loaded: Mapping, params, earlier, code: str) -> tuple[dict, bool]:
     """A chapter's facts, and whether they were reused: from the cache when nothing it read changed, else
     computed (recording what it read) and kept for the next issue."""
-    key = _key(KIND_FACTS, chapter.name, code, params.as_yaml())
+    key = _key(KIND_FACTS, chapter.name, code, params_as_read(params, chapter.name))
     hit = cache.opened(KIND_FACTS, key, source=key)
     if hit is not None:
         try:

@@ -160,3 +160,64 @@ def _trackers(period: str) -> dict:
     previous = str(pd.Period(period, "M") - 1)
     return {"inputs__tracker": str(ROOT / "data" / "demo" / "tracker" / f"{period}.parquet"),
             "inputs__tracker_previous": str(ROOT / "data" / "demo" / "tracker" / f"{previous}.parquet")}
+
+
+def test_a_chapter_is_keyed_by_the_params_it_reads():
+    """The title, the force's name and the board's decisions are read by the cover or the summary alone: a change to
+    them keys the summary anew and leaves every other chapter's facts and notebook as they were."""
+    from lib.config.params import load_params
+
+    params = load_params("params/2019-12.yml")
+    reworded = params.model_copy(update={"title": "Another title", "force_name": "Another force",
+                                         "board": params.board.model_copy(update={"decisions": ["Approve the rota."]})})
+    assert reuse.params_as_read(params, "fcr") == reuse.params_as_read(reworded, "fcr")
+    assert reuse.params_as_read(params, "summary") != reuse.params_as_read(reworded, "summary")
+    moved = params.model_copy(update={"fcr": params.fcr.model_copy(update={"contracted_hours_per_week": 36.0})})
+    assert reuse.params_as_read(params, "fcr") != reuse.params_as_read(moved, "fcr")
+    assert reuse.params_as_read(params, "crime") != reuse.params_as_read(moved, "crime")  # not observed: all but those
+
+
+class _Guarded:
+    """Params that refuse the fields :data:`reuse.READ_ONLY_BY` keeps out of a chapter's key, for that chapter (its
+    own methods read through the guard too)."""
+
+    def __init__(self, real, chapter: str):
+        self._real, self._chapter = real, chapter
+
+    def __getattr__(self, name):
+        readers = reuse.READ_ONLY_BY.get(name)
+        if readers is not None and self._chapter not in readers:
+            raise AssertionError(f"the {self._chapter} chapter reads params.{name}, which its key leaves out")
+        value = getattr(self._real, name)
+        if getattr(value, "__self__", None) is self._real and name in vars(type(self._real)):
+            return value.__func__.__get__(self)
+        return value
+
+
+def test_no_chapter_reads_the_params_its_key_leaves_out(default_params):
+    """Every chapter's facts computed with the params guarded: none reads a field its key leaves out (else a
+    re-issue would reuse facts computed from the old value)."""
+    from lib.chapters import REGISTRY
+    from lib.inputs.loading import load_all
+    from lib.pipeline.facts import Facts
+
+    loaded, facts = load_all(default_params), {}
+    for chapter in REGISTRY:
+        facts.update(chapter.facts(loaded, _Guarded(default_params, chapter.name), Facts(facts)))
+    assert facts["decision_asks"]["decision"].tolist() == list(default_params.board.decisions)
+    with pytest.raises(AssertionError, match="the fcr chapter reads params.board"):
+        _Guarded(default_params, "fcr").board
+
+
+def test_nothing_else_names_the_params_only_the_cover_and_the_summary_read():
+    """The notebooks and the chapters' presentation read params too (in the kernel, unguarded): the fields left out
+    of their keys appear in no module but those that read them for the cover and the summary."""
+    import re
+
+    from lib import ROOT
+
+    allowed = {"lib/chapters/summary.py", "lib/pipeline/book.py", "lib/pipeline/provenance.py", "lib/config/schema.py"}
+    pattern = re.compile(r"\.(board|force_name)\b|params\.title\b")
+    named = sorted(str(p.relative_to(ROOT)) for p in [*(ROOT / "lib").rglob("*.py"), *(ROOT / "notebooks").glob("*.ipynb")]
+                   if pattern.search(p.read_text(encoding="utf-8")) and str(p.relative_to(ROOT)) not in allowed)
+    assert named == []
