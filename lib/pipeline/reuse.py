@@ -13,7 +13,8 @@ anything else recomputes, and the entry is replaced.
 
 A commentary file changed between two issues of a period therefore recomputes the exceptions chapter
 (which reads it) and re-executes the notebooks that read the exceptions' facts; every other chapter's facts
-and pages are taken as they were. Re-wording a decision asked of the board re-executes the summary alone.
+and pages are taken as they were. Re-wording a decision asked of the board recomputes the summary alone (and,
+as every new version, the page of what changed).
 """
 from __future__ import annotations
 
@@ -96,7 +97,7 @@ def params_as_read(params, chapter: str) -> str:
     for field, readers in READ_ONLY_BY.items():
         if chapter not in readers:
             data.pop(field, None)
-    return json.dumps(data, sort_keys=True, default=str)
+    return json.dumps(data, default=str)  # in the params' order: an order can be a table's (outcomes.groups)
 
 
 def _dependencies(loaded: Mapping | None, facts: Mapping, inputs: set[str], tables: set[str],
