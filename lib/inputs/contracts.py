@@ -91,7 +91,8 @@ class Contract:
     # raises DataError (a gap in a series; another force's file; one month in two files).
     source_checks: tuple[Callable, ...] = ()
     # The columns that name a row: no two rows of the source (across its files) may share their values — a month
-    # saved twice would otherwise be counted twice, or one of the two read at random. Checked on the rows used.
+    # saved twice would otherwise be counted twice, or one of the two read at random. Checked on the rows used: those
+    # inside the reporting window (every row, for a source not cut to it). Key columns may not be blank.
     key: tuple[str, ...] = ()
 
     @property

@@ -207,8 +207,9 @@ def _coerce(series: pd.Series, col: Column, timezone: str | None = None) -> tupl
     return out, problems
 
 
-def one_row_per_key(name: str, contract: Contract, files: list[Path], frames: list[pd.DataFrame]) -> None:
-    """Refuse a source in which two rows share the contract's ``key`` (across its files).
+def one_row_per_key(name: str, contract: Contract, files: list[Path], frame: pd.DataFrame, file_of: np.ndarray) -> None:
+    """Refuse a source in which two of the rows used (``frame``: those inside the reporting window, across its
+    files; ``file_of`` gives each row's file) share the contract's ``key``.
 
     Raises
     ------
@@ -218,7 +219,7 @@ def one_row_per_key(name: str, contract: Contract, files: list[Path], frames: li
     """
     if not contract.key:
         return
-    rows = pd.concat([f[list(contract.key)].assign(_file=i) for i, f in enumerate(frames)], ignore_index=True)
+    rows = frame[list(contract.key)].assign(_file=file_of)
     twice = rows[rows.duplicated(list(contract.key), keep=False)]
     if twice.empty:
         return
@@ -229,7 +230,7 @@ def one_row_per_key(name: str, contract: Contract, files: list[Path], frames: li
     keys = twice.drop_duplicates(list(contract.key))
     more = f" ({counted(len(keys) - 1, 'other key repeats', 'other keys repeat')})" if len(keys) > 1 else ""
     raise DataError(f"inputs.{name} ({where}): {int(same.sum())} rows have {named}{more}; each "
-                    f"{' and '.join(contract.key)} may have one row only (a month saved twice would be read twice): "
+                    f"{' and '.join(contract.key)} may have one row only (a row saved twice would be read twice): "
                     "keep one")
 
 
@@ -486,7 +487,6 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
                         + describe_defects(defects, log))
     for check in contract.source_checks:
         check(files, [k.valid for k in checked], params)
-    one_row_per_key(name, contract, files, [k.valid for k in checked])
     # A force-only column is supplied only when every file carries it (part of the rows would mislead).
     absent = tuple(c.name for c in contract.columns if c.may_be_absent and not all(c.name in k.valid for k in checked))
     frames = [k.valid.drop(columns=[a for a in absent if a in k.valid]) for k in checked]
@@ -506,6 +506,7 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
         extra += police_uk.thin_months(valid, coverage)
     inside = _window_mask(valid, contract, params)
     frame = valid if inside.all() else valid[inside].reset_index(drop=True)
+    one_row_per_key(name, contract, files, frame, row_files[inside.to_numpy()])
     row_files = row_files[inside.to_numpy()] if name in police_uk.SOURCES else None
     keep = _identifying(contract)
     withheld = pd.concat([c.withheld for c in checked] + [valid.loc[~inside.to_numpy(), keep].astype("string")],

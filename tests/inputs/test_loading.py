@@ -286,7 +286,7 @@ def test_a_row_saved_twice_is_refused_by_its_contracts_key(tmp_path, params_in, 
     with pytest.raises(DataError) as refused:
         load_csv(tmp_path, params_in, source, doubled)
     assert str(refused.value) == (f"inputs.{source} ({source}.csv): 2 rows have {named}; each {' and '.join(key)} may "
-                                  "have one row only (a month saved twice would be read twice): keep one")
+                                  "have one row only (a row saved twice would be read twice): keep one")
     assert load_csv(tmp_path, params_in, source, frame).rows_defective == 0  # once each: accepted
 
 
@@ -296,3 +296,28 @@ def test_the_refusal_counts_every_key_that_repeats(tmp_path, params_in, default_
     with pytest.raises(DataError, match=r": 2 rows have measure_id = '[a-z_]+', month = '2019-12' \(2 other keys "
                                         r"repeat\); each measure_id and month may have one row only"):
         load_csv(tmp_path, params_in, "measure_values", pd.concat([frame, frame.iloc[:3]], ignore_index=True))
+
+
+def test_a_month_saved_in_two_files_is_refused_naming_both(tmp_path, params_in, default_params):
+    frame = pd.read_parquet(default_params.input_path("measure_values")).astype(str).replace({"nan": ""})
+    frame = frame[frame["month"] == default_params.period].head(2)
+    paths = [tmp_path / "values-a.csv", tmp_path / "values-b.csv"]
+    frame.to_csv(paths[0], index=False)
+    frame.iloc[[1]].to_csv(paths[1], index=False)
+    params = load_params(params_in(inputs__measure_values={"path": [str(p) for p in paths]}))
+    with pytest.raises(DataError, match=r"inputs.measure_values \(values-a.csv, values-b.csv\): 2 rows have "):
+        load_source(params, "measure_values")
+
+
+def test_a_key_repeated_outside_the_reporting_window_is_not_read_and_not_refused(tmp_path, params_in, default_params):
+    """The demo commentary runs past the period: a row saved twice for a later month is not one the edition reads."""
+    frame = pd.read_parquet(default_params.input_path("commentary")).astype(str).replace({"nan": "", "None": ""})
+    later = frame[frame["month"] > default_params.period].head(1)
+    loaded = load_csv(tmp_path, params_in, "commentary", pd.concat([frame, later], ignore_index=True))
+    assert loaded.rows_defective == 0 and not loaded.frame.duplicated(["measure_id", "month"]).any()
+
+
+def test_key_columns_are_never_blank():
+    """A blank key would compare unequal to itself in the refusal's count: every key column is required."""
+    for contract in CONTRACTS.values():
+        assert all(not contract.column(k).nullable for k in contract.key), contract.name
