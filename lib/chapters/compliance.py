@@ -359,6 +359,7 @@ def audit_themes_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _of(x, n) -> str:
+    """'12 of 15': records passed of those audited."""
     return f"{fmt_int(x)} of {fmt_int(n)}"
 
 
@@ -376,8 +377,7 @@ def audit_display(facts) -> tuple[pd.DataFrame, pd.DataFrame]:
 def sentence(facts, mid: str, kind: str = "baseline", board: bool = False) -> str:
     """One measure's sentence: its rate this month in the catalogue's words for it (``sentence``: "98.5% of PPNs
     were submitted in time") and the change against a named reference; or why not (for the board: in plain words,
-    :func:`significance`). The words are the catalogue's, so a measure the catalogue adds to the chapter reads in
-    its own without a change here."""
+    :func:`significance`). The words are the catalogue's: the chapter's code holds none."""
     p = _row(facts["measure_period"], measure_id=mid)
     m = _row(facts["catalogue"], measure_id=mid)
     name, what = m["short_name"], m["sentence"]

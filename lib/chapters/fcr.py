@@ -13,7 +13,7 @@ from functools import partial
 import pandas as pd
 
 from lib.config.schema import Params
-from lib.present import DAYS, fmt_int, fmt_money, fmt_number, fmt_percent, fmt_points, month_label
+from lib.present import DAYS, fmt_int, fmt_money, fmt_number, fmt_percent, fmt_points, month_label, or_dash
 from lib.present.columns import Column, lay_out
 from lib.staffing import control_room
 from lib.staffing.rota_rules import RotaParams
@@ -309,16 +309,12 @@ def _people(value: float) -> str:
     return fmt_number(value, 1 if value % 1 else 0)
 
 
-def _or_dash(value: str) -> str:
-    return value if value else "–"
-
-
 OPTIONS = (Column("option", "option"), Column("shift hours", "shift_hours"),
            Column("call handlers (full-time)", "people", _people), Column("paid hours a week", "paid_hours", fmt_int),
            Column("annual cost", "annual_cost", fmt_money),
            Column("hours of the week short on the phones", "hours_under", fmt_int),
-           Column("staff-hours short on the phones", "staff_hours_short", fmt_int), Column("solver", "solver", _or_dash),
-           Column("answer", "action", _or_dash))
+           Column("staff-hours short on the phones", "staff_hours_short", fmt_int), Column("solver", "solver", or_dash),
+           Column("answer", "action", or_dash))
 
 
 def options(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:

@@ -14,7 +14,19 @@ from functools import partial
 import pandas as pd
 
 from lib.config.schema import Params
-from lib.present import DAYS, fmt_int, fmt_interval, fmt_money, fmt_number, fmt_percent, fmt_points, month_label
+from lib.present import (
+    DASH,
+    DAYS,
+    fmt_int,
+    fmt_interval,
+    fmt_money,
+    fmt_number,
+    fmt_percent,
+    fmt_points,
+    missing,
+    month_label,
+    or_dash,
+)
 from lib.present.columns import Column, lay_out
 from lib.staffing import incident_response, response_assumptions, response_rotas
 
@@ -37,6 +49,7 @@ NOT_APPLICABLE = "not applicable"
 
 
 def _on_scene(officers: float, minutes: float) -> str:
+    """Minutes on scene, or "not applicable" for a grade no officer attends."""
     return NOT_APPLICABLE if officers == 0 else fmt_number(minutes)
 
 
@@ -307,15 +320,13 @@ def _value(value: float, unit: str) -> str:
 
 
 def _whole_or_dash(value: float) -> str:
-    return "–" if pd.isna(value) else fmt_int(value)
+    """Officers, or a dash where the search found no value."""
+    return or_dash(value if missing(value) else fmt_int(value))
 
 
 def _data_value(value: float, unit: str) -> str:
+    """What the data show for an assumption, or that they do not show it."""
     return "not in the data" if pd.isna(value) else _value(value, unit)
-
-
-def _or_dash(value) -> str:
-    return "–" if pd.isna(value) else value
 
 
 def reconcile(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
@@ -492,12 +503,12 @@ def options(facts) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     o = facts.get("irt_options")
     if o is None or o.empty:
         return None
-    return lay_out(o, [Column("option", "option"), Column("shifts", "shifts", _or_dash), Column("officers", "officers", fmt_int),
+    return lay_out(o, [Column("option", "option"), Column("shifts", "shifts", or_dash), Column("officers", "officers", fmt_int),
                      Column("for calls", "for_calls", _whole_or_dash),
                      Column("for protected time", "for_protected_time", _whole_or_dash),
                      Column("cycle (weeks)", "weeks", _whole_or_dash), Column("annual cost", "annual_cost", fmt_money),
                      Column("against the cheapest rota", ("kind", "cheapest", "vs_cheapest"), _against),
-                     Column("solver", "solver", _or_dash)]), o
+                     Column("solver", "solver", or_dash)]), o
 
 
 def options_sentence(facts, params: Params) -> str:
@@ -527,7 +538,7 @@ def options_sentence(facts, params: Params) -> str:
 def _against(kind: str, cheapest: bool, value: float) -> str:
     """A rota needs more officers than the cheapest; an establishment has officers to spare or is short."""
     if cheapest:
-        return "–"
+        return DASH
     if kind == "rota" or value >= 0:
         return f"{fmt_int(value)} more officers"
     return f"{fmt_int(-value)} fewer officers"

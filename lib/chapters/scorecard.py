@@ -133,8 +133,8 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
     tbd = rows["to_be_developed"].to_numpy(bool)
     prev, last = str(pd.Period(params.period, "M") - 1), str(pd.Period(params.period, "M") - 12)
     month = {m: month_range_label(m, m) for m in (params.period, prev, last)}  # 'Dec 2019': the columns stay narrow
-    shown = lay_out(rows.assign(set_by=_sources(rows)).reset_index(drop=True), [
-        Column("priority", "priority", str),
+    shown = lay_out(rows.assign(priority=rows["priority"].astype(str), set_by=_sources(rows)), [
+        Column("priority", "priority"),
         # the catalogue's short name, its full name in the key under the table (a full name ran 7 lines at 1280 px)
         Column("measure", ("short_name", "name"), lambda short, name: Short(short, name) if short and short != name
                else name),
@@ -168,6 +168,7 @@ def display(facts, params: Params) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _share_met(met: int, scored: int) -> str:
+    """The share of a priority's scored measures that met their target, whole per cent, or "no data"."""
     return f"{round_half_up(100 * met / scored):.0f}%" if scored else NO_DATA
 
 

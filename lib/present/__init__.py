@@ -10,9 +10,9 @@ from importlib import import_module
 
 _EXPORTS = {
     "blocks": ("Block", "Blocks"),
-    "display": ("NOT_SUPPLIED", "NO_DATA", "NO_TARGET", "UNUSUAL", "agree", "counted", "fmt_int", "fmt_interval", "fmt_money",
-                "fmt_number", "fmt_p", "fmt_percent", "fmt_points", "fmt_score", "fmt_target", "fmt_value",
-                "missing", "month_label", "month_range_label", "needs", "not_supplied", "plain", "round_half_up",
+    "display": ("DASH", "NOT_SUPPLIED", "NO_DATA", "NO_TARGET", "UNUSUAL", "agree", "counted", "fmt_int", "fmt_interval",
+                "fmt_money", "fmt_number", "fmt_p", "fmt_percent", "fmt_points", "fmt_score", "fmt_target", "fmt_value",
+                "missing", "month_label", "month_range_label", "needs", "not_supplied", "or_dash", "plain", "round_half_up",
                 "score_shown", "seconds_text"),
     "figures": ("DAYS", "PALETTE", "label"),
     "tables": ("Download", "Table", "download", "fact_table", "table"),

@@ -34,20 +34,28 @@ def lay_out(frame: pd.DataFrame, columns: Iterable[Column]) -> pd.DataFrame:
     """``frame`` laid out by ``columns``: one column per spec, in their order, each cell made by its rule from the
     row's values; the rows and their index are ``frame``'s.
 
+    A column made by a rule holds texts even when there are no rows (an empty list would make it a number column,
+    and a table's number columns are aligned as numbers).
+
     Raises
     ------
     KeyError
         A spec reads a column ``frame`` does not have (a chapter's spec and its facts disagree: a bug).
+    ValueError
+        Two columns share a heading, or a column reads several columns or the row without a rule to show them.
     """
     out = {}
     for column in columns:
+        if column.heading in out:
+            raise ValueError(f"two columns are headed {column.heading!r}: a table's headings name one column each")
         reads = (column.reads,) if isinstance(column.reads, str) else column.reads
-        if reads == ROW:
-            out[column.heading] = [column.shows(row) for _, row in frame.iterrows()]
-        elif column.shows is None:
+        if column.shows is None:
             if len(reads) != 1:
-                raise ValueError(f"column {column.heading!r} reads {len(reads)} columns: it needs a rule to show them")
+                raise ValueError(f"column {column.heading!r} reads {'the row' if reads == ROW else f'{len(reads)} columns'}"
+                                 ": it needs a rule to show them")
             out[column.heading] = frame[reads[0]]
-        else:
-            out[column.heading] = [column.shows(*values) for values in zip(*(frame[r] for r in reads))]
+            continue
+        rows = ((row,) for _, row in frame.iterrows()) if reads == ROW else zip(*(frame[r] for r in reads))
+        out[column.heading] = pd.Series([column.shows(*values) for values in rows], index=frame.index,
+                                        dtype=object if frame.empty else None)
     return pd.DataFrame(out, index=frame.index)

@@ -35,6 +35,14 @@ def missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, (float, np.floating)) and math.isnan(value))
 
 
+DASH = "–"  # a table cell with nothing to say (no solver for a pattern, no requirement at a value)
+
+
+def or_dash(value):
+    """The value, or :data:`DASH` where there is none (missing, or an empty text)."""
+    return DASH if missing(value) or (isinstance(value, str) and not value) else value
+
+
 def needs(sources) -> str:
     """The inputs something needs (any one of them): 'needs inputs.contacts or inputs.incidents'."""
     return "needs " + " or ".join(f"inputs.{s}" for s in ([sources] if isinstance(sources, str) else sources))

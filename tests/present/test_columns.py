@@ -24,9 +24,19 @@ def test_a_row_rule_sees_the_whole_row():
     assert shown["what"].tolist() == ["999: 1234", "101: 56789"]
 
 
-def test_no_rows_gives_the_headings_and_no_rows():
+def test_no_rows_gives_the_headings_and_no_rows_and_texts_stay_texts():
+    """A ruled column holds texts even with no rows (a table aligns its number columns as numbers)."""
+    from lib.present import table
+
     shown = lay_out(FACTS.iloc[:0], [Column("route", "route"), Column("calls offered", "calls", fmt_int)])
     assert list(shown.columns) == ["route", "calls offered"] and shown.empty
+    assert shown["calls offered"].dtype == object
+    assert not any(table(shown, caption="x").payload()["numeric"])
+
+
+def test_two_columns_under_one_heading_are_refused():
+    with pytest.raises(ValueError, match="two columns are headed 'route'"):
+        lay_out(FACTS, [Column("route", "route"), Column("route", "calls", fmt_int)])
 
 
 def test_a_spec_that_reads_a_missing_column_is_a_bug_named_by_the_column():
@@ -34,6 +44,8 @@ def test_a_spec_that_reads_a_missing_column_is_a_bug_named_by_the_column():
         lay_out(FACTS, [Column("answered", "answered", fmt_int)])
 
 
-def test_several_columns_need_a_rule():
-    with pytest.raises(ValueError, match="needs a rule"):
+def test_several_columns_or_the_row_need_a_rule():
+    with pytest.raises(ValueError, match="reads 2 columns: it needs a rule"):
         lay_out(FACTS, [Column("CI", ("lower", "upper"))])
+    with pytest.raises(ValueError, match="reads the row: it needs a rule"):
+        lay_out(FACTS, [Column("what", ROW)])
