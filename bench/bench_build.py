@@ -58,15 +58,15 @@ def absolute_params(params: Path, folder: Path, contacts: Path | None = None,
     from lib.config.params import load_params
 
     p = load_params(params)
-    data = yaml.safe_load(p.as_yaml())
-    data["inputs"] = {k: None if v is None else {**v, "path": [str(ROOT / x) for x in v["path"]]}
+    data = yaml.safe_load(p.as_yaml())  # files named as on a published page: named absolutely again below
+    data["inputs"] = {k: None if v is None else {**v, "path": [str(x) for x in p.input_paths(k)]}
                       for k, v in data["inputs"].items()}
     for name, path in (("contacts", contacts), ("commentary", commentary)):
         if path is not None:
             data["inputs"][name] = str(path)
-    data["scorecard"]["catalogue"] = str(ROOT / data["scorecard"]["catalogue"])
-    if data.get("peers"):  # named as on a published page (from the repository): made absolute again
-        data["peers"]["archive"] = str(ROOT / data["peers"]["archive"])
+    data["scorecard"]["catalogue"] = str(p.catalogue_path())
+    if data.get("peers"):
+        data["peers"]["archive"] = str(p.peers_archive())
     out = folder / f"{p.period}.yml"
     out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return out
@@ -121,26 +121,33 @@ def main() -> None:
     parser.add_argument("--reissue", action="store_true",
                         help="runs after the first are commentary-only re-issues of the same edition")
     args = parser.parse_args()
+    if args.reissue and (args.repeat < 2 or args.cold):
+        parser.error("--reissue times the runs after the first (a re-issue of it, with its cache): give --repeat 2 "
+                     "or more, without --cold")
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         params = Path(args.params)
         if args.contacts_scale != 1:
             params = scaled_params(ROOT / args.params, args.contacts_scale, folder)
         if args.reissue:
+            from lib.config.params import load_params
+
             commentary = commentary_copy(params, folder)
             params = absolute_params(params, folder, commentary=commentary)
+            period = load_params(params).period
         runs = []
         for i in range(args.repeat):
             cache = folder / (f"cache-{i}" if args.cold else "cache")
             if args.reissue and i:
-                edit_commentary(commentary, params.stem, i)  # absolute_params names the file after its period
+                edit_commentary(commentary, period, i)
             runs.append(run(params, not args.no_pdf, cache, folder / "build" if args.reissue else None))
             print(f"run {i + 1}/{args.repeat}: {runs[-1]['wall']:.1f} s, peak {runs[-1]['peak MB']:.0f} MB", flush=True)
     print(f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"contacts × {args.contacts_scale}")
-    print(f"{'stage':<12}{'median':>10}{'min':>10}{'max':>10}")
-    for stage in [k for k in runs[0] if k not in {"total", "wall", "peak MB"}] + ["total", "wall", "peak MB"]:
-        values = [r[stage] for r in runs if stage in r]
+    timed = runs[1:] if args.reissue else runs  # the re-issues, not the first build they re-issue
+    print(("re-issues: " if args.reissue else "") + f"{'stage':<12}{'median':>10}{'min':>10}{'max':>10}")
+    for stage in [k for k in timed[0] if k not in {"total", "wall", "peak MB"}] + ["total", "wall", "peak MB"]:
+        values = [r[stage] for r in timed if stage in r]
         print(f"{stage:<12}{statistics.median(values):>10.1f}{min(values):>10.1f}{max(values):>10.1f}")
 
 

@@ -21,9 +21,10 @@ under ``owners:`` (measure id → role), replacing the extended catalogue's.
 **The words a compliance measure reads in.** A measure shown in the compliance chapter
 (``shown_in: [compliance]``) gives the words that follow its rate in the chapter's prose (``sentence``:
 "of PPNs were submitted in time", read as "98.5% of PPNs were submitted in time (n = 1,234)"), so the
-catalogue that sends a measure to the chapter also says how the chapter names it, and a measure added to
-the chapter needs no code. A compliance measure without one is refused, naming the file, the measure and
-what is allowed. The words are shown as text, like every name of the catalogue (:mod:`lib.present.texts`).
+catalogue that sends a measure to the chapter also says how the chapter names it (the chapter's prose,
+``notebooks/compliance.ipynb``, places each sentence under its topic). A compliance measure without one is
+refused, naming the file, the measure and what is allowed; so are words on a measure the chapter does not
+show. The words are shown as text, like every name of the catalogue (:mod:`lib.present.texts`).
 """
 from __future__ import annotations
 
