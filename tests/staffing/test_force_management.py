@@ -96,8 +96,8 @@ def test_the_gap_is_between_the_whole_numbers_shown():
     words (a '-5.3' beside 54 and 49 read as a fraction of a person, with a sign the rest of the book spells)."""
     from lib.chapters.force_management import _gap
 
-    assert _gap(48.810811, 54.064171, "call handlers") == "5 short"
-    assert _gap(324.201851, 475.0, "response officers") == "151 short"
-    assert _gap(330.6, 330.4, "response officers") == "1 more than needed"
-    assert _gap(54.2, 53.9, "call handlers") == "as many as needed"
-    assert _gap(float("nan"), 54.0, "call handlers") == "no capacity given"
+    assert _gap(48.810811, 54.064171) == "5 short"
+    assert _gap(324.201851, 475.0) == "151 short"
+    assert _gap(330.6, 330.4) == "1 more than needed"
+    assert _gap(54.2, 53.9) == "as many as needed"
+    assert _gap(float("nan"), 54.0) == "no capacity given"
