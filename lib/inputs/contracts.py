@@ -90,9 +90,10 @@ class Contract:
     # Checks across the rows and files of the whole source, run on its valid rows: ``check(files, frames, params)``
     # raises DataError (a gap in a series; another force's file; one month in two files).
     source_checks: tuple[Callable, ...] = ()
-    # The columns that name a row: no two rows of the source (across its files) may share their values — a month
-    # saved twice would otherwise be counted twice, or one of the two read at random. Checked on the rows used: those
-    # inside the reporting window (every row, for a source not cut to it). Key columns may not be blank.
+    # The columns that name a row: no two rows of the source (across its files) may share them with different values
+    # (one of the two would be read at random); a row repeated exactly is read once, and the data chapter says so.
+    # Checked on the rows used: those inside the reporting window (every row, for a source not cut to it). Key
+    # columns may not be blank.
     key: tuple[str, ...] = ()
 
     @property
@@ -481,8 +482,8 @@ def contracts_page() -> list:
         if rules:
             text += "\n\nRow rules: " + "; ".join(rules) + "."
         if contract.key:
-            text += (f"\n\nOne row per {' and '.join(f'`{k}`' for k in contract.key)}: a source with two rows sharing "
-                     "them is refused.")
+            text += (f"\n\nOne row per {' and '.join(f'`{k}`' for k in contract.key)}: two rows that share them "
+                     "with different values are refused; a row repeated exactly is read once.")
         blocks += [text, table(contract_table(contract), caption=f"Columns of the {contract.name} input",
                                name=f"contract-{contract.name}")]
     return blocks

@@ -207,30 +207,42 @@ def _coerce(series: pd.Series, col: Column, timezone: str | None = None) -> tupl
     return out, problems
 
 
-def one_row_per_key(name: str, contract: Contract, files: list[Path], frame: pd.DataFrame, file_of: np.ndarray) -> None:
-    """Refuse a source in which two of the rows used (``frame``: those inside the reporting window, across its
-    files; ``file_of`` gives each row's file) share the contract's ``key``.
+def one_row_per_key(name: str, contract: Contract, files: list[Path], frame: pd.DataFrame,
+                    file_of: np.ndarray) -> tuple[pd.DataFrame, str | None]:
+    """The rows used (``frame``: those inside the reporting window, across the source's files; ``file_of`` gives
+    each row's file), one per the contract's ``key``, and a note of the rows read once.
+
+    A row repeated exactly — the same key and the same values, as when monthly exports each carry the months
+    before — is read once, and the note says how many were. Two rows that share a key but disagree are refused:
+    which one is right is the force's to say.
 
     Raises
     ------
     DataError
-        Naming the source, the file(s), the first key that repeats, how many rows hold it, how many keys repeat
-        and what is allowed (one row per key).
+        Naming the source, the file(s), the first key that repeats with different values, how many rows hold it,
+        how many keys do, and what is allowed (one row per key).
     """
     if not contract.key:
-        return
+        return frame, None
+    again = frame.duplicated(keep="first").to_numpy()
+    note = None
+    if again.any():
+        where = ", ".join(public_path(files[i]) for i in sorted(set(file_of[again])))
+        note = (f"{where}: {counted(int(again.sum()), 'row')} repeated exactly (the same "
+                f"{' and '.join(contract.key)} and values) read once")
+        frame, file_of = frame[~again].reset_index(drop=True), file_of[~again]
     rows = frame[list(contract.key)].assign(_file=file_of)
     twice = rows[rows.duplicated(list(contract.key), keep=False)]
     if twice.empty:
-        return
+        return frame, note
     first = twice.iloc[0]
     same = (twice[list(contract.key)] == first[list(contract.key)]).all(axis=1)
     named = ", ".join(f"{k} = {first[k]!r}" for k in contract.key)
     where = ", ".join(public_path(files[i]) for i in sorted(set(twice.loc[same, "_file"])))
     keys = twice.drop_duplicates(list(contract.key))
-    more = f" ({counted(len(keys) - 1, 'other key repeats', 'other keys repeat')})" if len(keys) > 1 else ""
-    raise DataError(f"inputs.{name} ({where}): {int(same.sum())} rows have {named}{more}; each "
-                    f"{' and '.join(contract.key)} may have one row only (a row saved twice would be read twice): "
+    more = f" (and so {'does' if len(keys) == 2 else 'do'} {counted(len(keys) - 1, 'other key')})" if len(keys) > 1 else ""
+    raise DataError(f"inputs.{name} ({where}): {int(same.sum())} rows have {named} but different values{more}; each "
+                    f"{' and '.join(contract.key)} may have one row only (which is right is the force's to say): "
                     "keep one")
 
 
@@ -506,7 +518,8 @@ def load_source(params: Params, name: str, path: Path | None = None) -> Loaded:
         extra += police_uk.thin_months(valid, coverage)
     inside = _window_mask(valid, contract, params)
     frame = valid if inside.all() else valid[inside].reset_index(drop=True)
-    one_row_per_key(name, contract, files, frame, row_files[inside.to_numpy()])
+    frame, once = one_row_per_key(name, contract, files, frame, row_files[inside.to_numpy()])
+    extra += [once] if once else []
     row_files = row_files[inside.to_numpy()] if name in police_uk.SOURCES else None
     keep = _identifying(contract)
     withheld = pd.concat([c.withheld for c in checked] + [valid.loc[~inside.to_numpy(), keep].astype("string")],

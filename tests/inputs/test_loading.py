@@ -270,42 +270,73 @@ def test_source_with_no_rows_in_the_period_fails_check_naming_it(params_in, defa
     assert "(text in a True/False column)" in msg and "maybe" not in msg
 
 
-@pytest.mark.parametrize("source, key", [(name, c.key) for name, c in CONTRACTS.items() if c.key])
-def test_a_row_saved_twice_is_refused_by_its_contracts_key(tmp_path, params_in, default_params, source, key):
-    """A month saved twice (a measure's value, an owner's commentary, a population, an export's due date) would be
-    read twice or one of the two at random: the contract's key refuses it, naming the file, the key's values, how
-    many rows hold them and what is allowed."""
-    frame = pd.read_parquet(default_params.input_path(source))
+def _keyed_rows(params, source: str, n: int = 3) -> pd.DataFrame:
+    """The first n rows of a keyed demo source in the period (or of the file, for one not cut to it), as CSV text."""
+    frame = pd.read_parquet(params.input_path(source))
     col = CONTRACTS[source].time_column
     if col is not None:
-        frame = frame[frame[col] == default_params.period]
-    frame = frame.head(3).astype(str).replace({"nan": "", "None": "", "<NA>": ""})
-    doubled = pd.concat([frame, frame.iloc[[1]]], ignore_index=True)
-    first = frame.iloc[1]
-    named = ", ".join(f"{k} = {first[k]!r}" for k in key)
+        frame = frame[frame[col] == params.period]
+    return frame.head(n).astype(str).replace({"nan": "", "None": "", "<NA>": ""}).reset_index(drop=True)
+
+
+def _other_value(contract, frame: pd.DataFrame, row: int) -> pd.DataFrame:
+    """``frame`` with row ``row``'s first required column outside the key given another valid value."""
+    column = next(c for c in contract.columns if c.name not in contract.key and c.name in frame and not c.nullable)
+    changed = frame.copy()
+    value = changed.at[row, column.name]
+    changed.at[row, column.name] = {"float": lambda v: str(float(v) + 1), "date": lambda v: "2030-01-01"}.get(
+        column.kind, lambda v: f"{v} (again)")(value)
+    return changed
+
+
+@pytest.mark.parametrize("source, key", [(name, c.key) for name, c in CONTRACTS.items() if c.key])
+def test_a_key_saved_twice_with_different_values_is_refused(tmp_path, params_in, default_params, source, key):
+    """Two rows for one month of one measure (an owner's two commentaries, two populations of one group, two due
+    dates of one export) that disagree: one would be read at random. The contract's key refuses them, naming the
+    file, the key's values, how many rows hold them and what is allowed."""
+    frame = _keyed_rows(default_params, source)
+    doubled = pd.concat([frame, _other_value(CONTRACTS[source], frame, 1).iloc[[1]]], ignore_index=True)
+    named = ", ".join(f"{k} = {frame.iloc[1][k]!r}" for k in key)
     with pytest.raises(DataError) as refused:
         load_csv(tmp_path, params_in, source, doubled)
-    assert str(refused.value) == (f"inputs.{source} ({source}.csv): 2 rows have {named}; each {' and '.join(key)} may "
-                                  "have one row only (a row saved twice would be read twice): keep one")
-    assert load_csv(tmp_path, params_in, source, frame).rows_defective == 0  # once each: accepted
+    assert str(refused.value) == (f"inputs.{source} ({source}.csv): 2 rows have {named} but different values; each "
+                                  f"{' and '.join(key)} may have one row only (which is right is the force's to say): "
+                                  "keep one")
 
 
-def test_the_refusal_counts_every_key_that_repeats(tmp_path, params_in, default_params):
-    frame = pd.read_parquet(default_params.input_path("measure_values")).astype(str).replace({"nan": ""})
-    frame = frame[frame["month"] == default_params.period].head(4)
-    with pytest.raises(DataError, match=r": 2 rows have measure_id = '[a-z_]+', month = '2019-12' \(2 other keys "
-                                        r"repeat\); each measure_id and month may have one row only"):
-        load_csv(tmp_path, params_in, "measure_values", pd.concat([frame, frame.iloc[:3]], ignore_index=True))
+@pytest.mark.parametrize("source, key", [(name, c.key) for name, c in CONTRACTS.items() if c.key])
+def test_a_row_repeated_exactly_is_read_once_and_said(tmp_path, params_in, default_params, source, key):
+    frame = _keyed_rows(default_params, source)
+    loaded = load_csv(tmp_path, params_in, source, pd.concat([frame, frame.iloc[[1]]], ignore_index=True))
+    assert len(loaded.frame) == 3 and not loaded.frame.duplicated(list(key)).any()
+    assert f"{source}.csv: 1 row repeated exactly (the same {' and '.join(key)} and values) read once" in loaded.notes
+    assert not any("repeated" in n for n in load_csv(tmp_path, params_in, source, frame).notes)
 
 
-def test_a_month_saved_in_two_files_is_refused_naming_both(tmp_path, params_in, default_params):
-    frame = pd.read_parquet(default_params.input_path("measure_values")).astype(str).replace({"nan": ""})
-    frame = frame[frame["month"] == default_params.period].head(2)
+def test_the_refusal_counts_every_key_that_disagrees(tmp_path, params_in, default_params):
+    frame = _keyed_rows(default_params, "measure_values", 4)
+    changed = _other_value(CONTRACTS["measure_values"], _other_value(CONTRACTS["measure_values"],
+                                                                     _other_value(CONTRACTS["measure_values"], frame, 0),
+                                                                     1), 2)
+    with pytest.raises(DataError, match=r": 2 rows have measure_id = '[a-z_]+', month = '2019-12' but different values "
+                                        r"\(and so do 2 other keys\); each measure_id and month may have one row only"):
+        load_csv(tmp_path, params_in, "measure_values", pd.concat([frame, changed.iloc[:3]], ignore_index=True))
+
+
+def test_monthly_exports_that_repeat_earlier_months_are_read_once(tmp_path, params_in, default_params):
+    """Each month's export carrying the months before (the same values) is read once, the files named; a month
+    whose value changed between two exports is refused, naming both."""
+    frame = _keyed_rows(default_params, "measure_values", 2)
     paths = [tmp_path / "values-a.csv", tmp_path / "values-b.csv"]
-    frame.to_csv(paths[0], index=False)
-    frame.iloc[[1]].to_csv(paths[1], index=False)
+    frame.iloc[[0]].to_csv(paths[0], index=False)
+    frame.to_csv(paths[1], index=False)
     params = load_params(params_in(inputs__measure_values={"path": [str(p) for p in paths]}))
-    with pytest.raises(DataError, match=r"inputs.measure_values \(values-a.csv, values-b.csv\): 2 rows have "):
+    loaded = load_source(params, "measure_values")
+    assert len(loaded.frame) == 2
+    assert "values-b.csv: 1 row repeated exactly (the same measure_id and month and values) read once" in loaded.notes
+    _other_value(CONTRACTS["measure_values"], frame, 0).to_csv(paths[1], index=False)
+    with pytest.raises(DataError, match=r"inputs.measure_values \(values-a.csv, values-b.csv\): 2 rows have .* but "
+                                        r"different values"):
         load_source(params, "measure_values")
 
 
